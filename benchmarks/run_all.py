@@ -1,0 +1,33 @@
+"""Run every benchmark; `--smoke` runs them at a small size (what CI does)."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="small sizes, a few seconds each")
+    args = parser.parse_args()
+    if args.smoke:
+        runs = [
+            ["bench_pipeline.py", "--customers", "20000", "--lines", "200000"],
+            ["bench_models.py", "--customers", "20000"],
+        ]
+    else:
+        runs = [["bench_pipeline.py"], ["bench_models.py"]]
+    for run in runs:
+        script = HERE / run[0]
+        if not script.exists():
+            sys.exit(f"missing benchmark {script}")
+        print(f"$ python benchmarks/{' '.join(run)}", flush=True)
+        subprocess.run([sys.executable, str(script), *run[1:]], check=True)
+
+
+if __name__ == "__main__":
+    main()

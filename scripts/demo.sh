@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set up the environment if needed, then classify the bundled sample data (workspace: ./custseg.duckdb).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec .venv/bin/custseg demo "$@"

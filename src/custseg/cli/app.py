@@ -1,0 +1,50 @@
+"""The `custseg` command: a thin layer over :class:`custseg.Workspace`, with one error boundary."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from custseg.cli import _context as ctx
+from custseg.cli.commands_data import register as register_data
+from custseg.cli.commands_snapshot import register as register_snapshot
+from custseg.cli.commands_system import register as register_system
+
+app = typer.Typer(
+    name="custseg",
+    help="Classify and grade customers (客户分类分级) from your own data, as of any date.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    workspace: Annotated[
+        str | None,
+        typer.Option("--workspace", "-w", help="Workspace DuckDB file, :memory: or database URL. "
+                     "Default: $CUSTSEG_WORKSPACE or ./custseg.duckdb."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of labels: zh or en.")
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    ctx.STATE.workspace = workspace or ctx.default_workspace()
+    chosen = (lang or ctx.default_lang()).lower()
+    if chosen not in ("zh", "en"):
+        raise typer.BadParameter(f"--lang must be one of ['en', 'zh']; got {lang!r}")
+    ctx.STATE.lang = "zh" if chosen == "zh" else "en"
+    ctx.STATE.debug = debug
+
+
+register_data(app)
+register_snapshot(app)
+register_system(app)
+
+
+def main() -> None:
+    """Entry point of the `custseg` command (errors are handled per command by ``guarded``)."""
+    app()

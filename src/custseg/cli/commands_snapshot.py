@@ -1,0 +1,189 @@
+"""Commands that compute and read snapshots: `run`, `snapshots`, `show`, `explain`, `export`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from custseg.cli import _context as ctx
+from custseg.errors import ConfigError
+from custseg.i18n import label_of, t
+from custseg.snapshots.view import Snapshot
+
+SnapshotOption = Annotated[
+    str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the snapshot commands to ``app``."""
+    app.command("run")(run_command)
+    app.command("snapshots")(snapshots_command)
+    app.command("show")(show_command)
+    app.command("explain")(explain_command)
+    app.command("export")(export_command)
+
+
+def parse_date(text: str, option: str) -> date:
+    """Parse YYYY-MM-DD or fail with a message naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30") from exc
+
+
+def run_snapshot(as_of: date | None, system: Path | None, *, quiet: bool) -> Snapshot:
+    """Run the classification with a progress bar on stderr (unless quiet)."""
+    ws = ctx.workspace()
+    if quiet:
+        return ws.run(as_of=as_of, system=system)
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=ctx.stderr, transient=True) as bar:
+        task = bar.add_task("classifying", total=1)
+
+        def report(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        return ws.run(as_of=as_of, system=system, progress=report)
+
+
+@ctx.guarded
+def run_command(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Classify as of this date (default: latest order).")
+    ] = None,
+    system: Annotated[
+        Path | None, typer.Option("--system", help="Classification system YAML (default: built-in).")
+    ] = None,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """Classify every customer under every scheme as of a date and store a snapshot."""
+    snapshot = run_snapshot(parse_date(as_of, "--as-of") if as_of else None, system, quiet=json_)
+    if json_:
+        ctx.emit_json(snapshot.info.to_dict())
+        return
+    print_run(snapshot)
+
+
+def print_run(snapshot: Snapshot) -> None:
+    """Print what a run computed and skipped."""
+    info, lang = snapshot.info, ctx.STATE.lang
+    ctx.stdout.print(
+        f"{t('snapshot', lang)} [bold]{info.snapshot_id}[/] · {t('as_of', lang)} {info.as_of} · "
+        f"{info.customers:,} {t('customers', lang).lower()} · "
+        f"{len(info.computed_schemes)} schemes computed",
+        highlight=False,
+    )
+    for name, reason in info.skipped_schemes.items():
+        ctx.stdout.print(f"  [yellow]{t('skipped', lang)}[/] {name}: {reason}", highlight=False)
+    notes = [(o.name, d) for o in info.outcomes for d in o.diagnostics]
+    for name, note in notes[:15]:
+        ctx.stdout.print(f"  [dim]note[/] {name}: {note}", highlight=False)
+    if len(notes) > 15:
+        ctx.stdout.print(f"  … and {len(notes) - 15} more notes (see --json)")
+
+
+@ctx.guarded
+def snapshots_command(json_: ctx.JsonOption = False) -> None:
+    """List the stored snapshots."""
+    infos = ctx.workspace().snapshots()
+    if json_:
+        ctx.emit_json([i.to_dict() for i in infos])
+        return
+    grid = Table("id", "as of", "customers", "schemes", "skipped", "system", "created")
+    for i in infos:
+        grid.add_row(i.snapshot_id, str(i.as_of), f"{i.customers:,}", str(len(i.computed_schemes)),
+                     str(len(i.skipped_schemes)), i.system_hash[:10], i.created_at.isoformat(" ", "seconds"))
+    ctx.stdout.print(grid)
+
+
+@ctx.guarded
+def show_command(
+    scheme: Annotated[str | None, typer.Option("--scheme", help="Only this scheme.")] = None,
+    snapshot_id: SnapshotOption = None,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """Per class: customers, share, 12-month revenue and revenue share."""
+    snap = ctx.workspace().snapshot(snapshot_id)
+    lang = ctx.STATE.lang
+    names = [scheme] if scheme else snap.info.computed_schemes
+    payload: dict[str, Any] = {"snapshot_id": snap.snapshot_id, "as_of": str(snap.as_of), "schemes": {}}
+    for name in names:
+        frame = snap.summary(name, lang=lang)
+        if json_:
+            payload["schemes"][name] = frame.to_dict("records")
+            continue
+        definition = snap.scheme(name)
+        grid = Table(t("class", lang), t("customers", lang), t("share", lang),
+                     t("revenue_12m", lang), t("revenue_share", lang),
+                     title=f"{label_of(definition.labels, lang)} ({name}) · {snap.as_of}")
+        for row in frame.itertuples():
+            grid.add_row(f"{row.label} [dim]{row.class_key}[/]", f"{row.customers:,}",
+                         f"{row.share:.1%}", f"{row.revenue:,.0f}", f"{row.revenue_share:.1%}")
+        ctx.stdout.print(grid)
+    if json_:
+        payload["skipped"] = snap.info.skipped_schemes
+        ctx.emit_json(payload)
+    elif not scheme:
+        for name, reason in snap.info.skipped_schemes.items():
+            ctx.stdout.print(f"[yellow]{t('skipped', lang)}[/] {name}: {reason}", highlight=False)
+
+
+@ctx.guarded
+def explain_command(
+    customer_id: Annotated[str, typer.Argument(help="The customer to explain.")],
+    snapshot_id: SnapshotOption = None,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """Every class of one customer, and why."""
+    snap = ctx.workspace().snapshot(snapshot_id)
+    lang = ctx.STATE.lang
+    rows = snap.explain(customer_id, lang=lang)
+    if json_:
+        ctx.emit_json({"customer_id": customer_id, "snapshot_id": snap.snapshot_id,
+                       "as_of": str(snap.as_of), "classes": [asdict(r) for r in rows]})
+        return
+    grid = Table(t("scheme", lang), t("class", lang), t("score", lang), t("reason", lang),
+                 t("strategy", lang), title=f"{customer_id} · {snap.as_of}")
+    for r in rows:
+        score = "" if r.score is None else f"{r.score:.1f}"
+        grid.add_row(r.scheme_label, f"{r.class_label} [dim]{r.class_key}[/]", score, r.reason, r.strategy)
+    ctx.stdout.print(grid)
+
+
+@ctx.guarded
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    format_: Annotated[
+        str | None, typer.Option("--format", help="csv, parquet or xlsx (default: from --out).")
+    ] = None,
+    labels: Annotated[bool, typer.Option(help="Write class labels (in --lang) instead of keys.")] = False,
+    features: Annotated[bool, typer.Option(help="Add the feature columns.")] = False,
+    snapshot_id: SnapshotOption = None,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """Write one row per customer and one column per scheme."""
+    fmt = (format_ or out.suffix.lstrip(".")).lower()
+    if fmt not in ("csv", "parquet", "xlsx"):
+        raise ConfigError(f"--format must be one of ['csv', 'parquet', 'xlsx']; got {fmt!r}")
+    snap = ctx.workspace().snapshot(snapshot_id)
+    frame = snap.to_frame(lang=ctx.STATE.lang if labels else None)
+    if features:
+        feats = snap.features()
+        frame = frame.merge(feats, on="customer_id", how="left", suffixes=("", "_feature"))
+    if fmt == "csv":
+        frame.to_csv(out, index=False, encoding="utf-8-sig")
+    elif fmt == "parquet":
+        frame.to_parquet(out, index=False)
+    else:
+        frame.to_excel(out, index=False, sheet_name="customers")
+    if json_:
+        ctx.emit_json({"out": str(out), "format": fmt, "rows": len(frame), "columns": list(frame.columns)})
+        return
+    ctx.stdout.print(f"Wrote {len(frame):,} customers × {len(frame.columns) - 1} columns to {out}")

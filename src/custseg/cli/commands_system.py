@@ -1,0 +1,88 @@
+"""Commands about the classification system and the demo: `catalogue`, `features`, `demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from custseg.cli import _context as ctx
+from custseg.cli.commands_data import report_dict
+from custseg.cli.commands_snapshot import print_run, run_snapshot, show_command
+from custseg.features import FEATURES
+from custseg.schemes.catalogue import default_catalogue_text
+from custseg.tables import TABLE_NAMES
+
+DEMO_SCHEMES = ("lifecycle", "abc", "sales_loyalty", "rfm_segments", "composite", "credit")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the system commands to ``app``."""
+    app.command("catalogue")(catalogue_command)
+    app.command("features")(features_command)
+    app.command("demo")(demo_command)
+
+
+@ctx.guarded
+def catalogue_command(
+    out: Annotated[Path | None, typer.Option("--out", help="Write the YAML to this file.")] = None,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """Print (or write) the built-in classification system as YAML, to start customising."""
+    text = default_catalogue_text()
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    if json_:
+        import yaml
+
+        ctx.emit_json(yaml.safe_load(text) if out is None else {"out": str(out)})
+    elif out is None:
+        typer.echo(text)
+    else:
+        ctx.stdout.print(f"Wrote the built-in catalogue to {out}; edit it and pass --system {out}")
+
+
+@ctx.guarded
+def features_command(json_: ctx.JsonOption = False) -> None:
+    """List the features conditions can use: name, unit, meaning."""
+    if json_:
+        ctx.emit_json([{"name": f.name, "dtype": f.dtype, "unit": f.unit, "meaning": f.meaning,
+                        "requires": f.requires} for f in FEATURES])
+        return
+    grid = Table("name", "unit", "meaning", "requires")
+    for f in FEATURES:
+        grid.add_row(f.name, f.unit or "", f.meaning, str(f.requires or ""))
+    ctx.stdout.print(grid)
+
+
+@ctx.guarded
+def demo_command(json_: ctx.JsonOption = False) -> None:
+    """Load the bundled sample data into the workspace, classify it, and show the main schemes."""
+    from custseg.sample import sample_data_dir
+
+    ws = ctx.workspace()
+    folder = sample_data_dir()
+    reports = []
+    for table in TABLE_NAMES:
+        path = folder / f"{table}.csv"
+        if path.exists():
+            report = ws.ingest(table, path, mode="replace")
+            reports.append(report_dict(report))
+            if not json_:
+                ctx.stdout.print(
+                    f"{table}: {report.rows_read:,} read = {report.rows_accepted:,} accepted + "
+                    f"{report.rows_rejected:,} rejected", highlight=False)
+    snapshot = run_snapshot(None, None, quiet=json_)
+    if json_:
+        ctx.emit_json({"ingest": [{k: v for k, v in r.items() if k != "rejected"} for r in reports],
+                       "snapshot": snapshot.info.to_dict()})
+        return
+    print_run(snapshot)
+    for name in DEMO_SCHEMES:
+        if name in snapshot.info.computed_schemes:
+            show_command(scheme=name, snapshot_id=snapshot.snapshot_id, json_=False)
+    ctx.stdout.print(
+        f"\nWorkspace: {ctx.STATE.workspace}. Next: `custseg show`, `custseg explain "
+        f"<customer id>`, `custseg export --out customers.xlsx`.", highlight=False)

@@ -1,0 +1,54 @@
+"""Connect to the database engine that holds a workspace (DuckDB by default, any Ibis backend)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import ibis
+from ibis.backends import BaseBackend
+
+from custseg.errors import WorkspaceError
+
+DEFAULT_WORKSPACE = "custseg.duckdb"
+
+
+def connect(location: str | Path) -> BaseBackend:
+    """Open the workspace database at ``location``.
+
+    ``location`` is a DuckDB file path (created if missing), ``:memory:``, or a URL that
+    Ibis understands (``duckdb:///path.db``, ``postgres://user@host/db``).
+    """
+    text = str(location)
+    try:
+        if text == ":memory:":
+            return ibis.duckdb.connect()
+        if "://" in text:
+            return ibis.connect(text)
+        path = Path(text)
+        if path.parent and not path.parent.exists():
+            raise WorkspaceError(
+                f"cannot create workspace {text!r}: folder {str(path.parent)!r} does not exist. "
+                "Create the folder or choose another path with --workspace."
+            )
+        return ibis.duckdb.connect(str(path))
+    except WorkspaceError:
+        raise
+    except Exception as exc:  # the backend's own errors vary by engine
+        raise WorkspaceError(
+            f"cannot open workspace {text!r}: {exc}. Check the path or URL "
+            "(--workspace or CUSTSEG_WORKSPACE)."
+        ) from exc
+
+
+@contextmanager
+def transaction(con: BaseBackend) -> Iterator[None]:
+    """Run the enclosed writes in one database transaction; roll back on any exception."""
+    con.raw_sql("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.raw_sql("ROLLBACK")
+        raise
+    con.raw_sql("COMMIT")

@@ -1,0 +1,62 @@
+"""The two intermediate tables every order-based family reads.
+
+Order lines are aggregated once to one row per (customer, order) and once more to one row per
+(customer, purchase day); the families then aggregate those small tables per customer, in one
+grouped aggregation each, instead of scanning the order lines again.
+
+- An order's total is the sum of its lines (returns are negative lines).
+- An order is a *purchase* when its net total is > 0; a pure return order (net ≤ 0) is not a
+  purchase but still reduces revenue on its date.
+- An order's date is the earliest date of its lines on or before the as-of date.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from custseg.features._context import BuildContext
+
+
+def order_lines(con: ibis.BaseBackend, ctx: BuildContext) -> ir.Table:
+    """The ``orders`` rows dated on or before the as-of date (later rows are ignored)."""
+    lines = con.table("orders")
+    return lines.filter(lines.order_date <= ctx.as_of_literal())
+
+
+def order_totals(lines: ir.Table) -> ir.Table:
+    """One row per (customer, order) with its totals.
+
+    Columns: ``customer_id, order_id, order_date, net, gross, returned, costed_net, cost,
+    discount, discount_base, is_open`` (``costed_net``: net of the lines that carry a cost,
+    null when none does; ``discount_base``: net of the lines that record a discount).
+    """
+    amount = lines.amount
+    has_cost = lines.cost.notnull()
+    has_discount = lines.discount.notnull()
+    return lines.group_by(["customer_id", "order_id"]).aggregate(
+        order_date=lines.order_date.min(),
+        net=amount.sum(),
+        gross=ibis.greatest(amount, 0.0).sum(),
+        returned=ibis.greatest(-amount, 0.0).sum(),
+        costed_net=amount.sum(where=has_cost),
+        cost=lines.cost.sum(),
+        discount=lines.discount.sum(),
+        discount_base=amount.sum(where=has_discount),
+        is_open=(lines.status == "open").any(),
+    )
+
+
+def purchase_days(orders: ir.Table, ctx: BuildContext) -> ir.Table:
+    """One row per (customer, day with a purchase), with the gap in days since the previous one.
+
+    Columns: ``customer_id, order_date, gap, days_ago``.
+    """
+    days = orders.filter(orders.net > 0).select("customer_id", "order_date").distinct()
+    previous = days.order_date.lag().over(
+        ibis.window(group_by=days.customer_id, order_by=days.order_date)
+    )
+    return days.mutate(
+        gap=days.order_date.delta(previous, unit="day").cast("int64"),
+        days_ago=ctx.days_before_as_of(days.order_date),
+    )

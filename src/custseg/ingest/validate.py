@@ -1,0 +1,338 @@
+"""Lazy row checks: turn a source's columns into canonical typed columns and sort every row into
+accepted or rejected, gathering all reasons a row fails (pandera's ``lazy=True``).
+
+Checks, in the order that decides a row's reported reason: a malformed CSV record, a required
+value that is empty, a value that is not a date / number, an impossible value (outside the
+column's bounds, due date before invoice date, paid date more than 10 years from the invoice),
+an unknown customer, a duplicate key. The first failing check gives the rejected row's column,
+code and value; the message lists the other reasons too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from custseg.errors import ErrorCode, RejectedRow
+from custseg.ingest import parse
+from custseg.ingest.sources import EXTRA_FIELDS, RawTable
+from custseg.tables import KEYS, SCHEMAS, Column, TableName
+
+PAID_DATE_MAX_DAYS = 3653  # "more than 10 years" away from the invoice (or due) date
+
+
+@dataclass
+class Check:
+    """One reason for rejecting rows: which rows, where, why."""
+
+    mask: np.ndarray
+    code: ErrorCode
+    column: str | None
+    message: str
+    shown: pd.Series | None = None  # the values to report, aligned with the rows
+    firsts: np.ndarray | None = None  # duplicates: the row number of the kept row
+
+
+@dataclass
+class Validated:
+    """The outcome of validating a source: canonical accepted rows and the rejected ones."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+
+def coerce_columns(
+    raw: RawTable, table: TableName, mapping: Mapping[str, str]
+) -> tuple[dict[str, pd.Series], list[Check]]:
+    """Return the canonical columns of ``table`` parsed from ``raw`` and the parse failures."""
+    header_of = {canonical: header for header, canonical in mapping.items()}
+    index = raw.frame.index
+    columns: dict[str, pd.Series] = {}
+    failures: list[Check] = []
+    for col in SCHEMAS[table]:
+        header = header_of.get(col.name)
+        if header is None:
+            columns[col.name] = _empty(col, index)
+            continue
+        values, bad = _parse_column(raw.frame[header], col, raw.kind == "excel")
+        columns[col.name] = values
+        if bad.any():
+            code = ErrorCode.NOT_A_DATE if col.type == "date" else ErrorCode.NOT_A_NUMBER
+            failures.append(Check(bad.to_numpy(), code, header, _parse_message(col),
+                                  raw.frame[header]))
+    return columns, failures
+
+
+def _empty(col: Column, index: pd.Index) -> pd.Series:
+    dtype = {"string": "str", "date": "datetime64[s]", "float": "float64", "int": "float64"}
+    return pd.Series(None if col.type == "string" else np.nan, index=index, dtype=dtype[col.type])
+
+
+def _parse_column(values: pd.Series, col: Column, excel: bool) -> tuple[pd.Series, pd.Series]:
+    no_bad = pd.Series(False, index=values.index)
+    if col.type == "string":
+        text = parse.parse_string(values, is_id=col.name.endswith("_id"))
+        return parse.normalise_vocabulary(text, col.name), no_bad
+    if col.type == "date":
+        return parse.parse_date(values, excel_serials=excel)
+    if col.type == "int":
+        return parse.parse_int(values)
+    words = parse.SATISFACTION if col.name == "satisfaction" else None
+    return parse.parse_number(values, words=words)
+
+
+def _parse_message(col: Column) -> str:
+    if col.type == "date":
+        return f"not a date for {col.name}; write it like 2024-03-05, 2024/3/5 or 2024年3月5日"
+    if col.type == "int":
+        return f"not a whole number for {col.name}"
+    extra = " or one of the satisfaction words" if col.name == "satisfaction" else ""
+    return f"not a number for {col.name}{extra}; write it like 1234.50 or ¥1,234.50"
+
+
+def validate(
+    raw: RawTable,
+    table: TableName,
+    mapping: Mapping[str, str],
+    *,
+    known_customers: pd.Series | None = None,
+) -> Validated:
+    """Return the canonical accepted rows of ``raw`` and a :class:`RejectedRow` per rejected row.
+
+    ``known_customers`` (customer ids already in the workspace) turns on the unknown-customer
+    check for tables other than ``customers``.
+    """
+    header_of = {canonical: header for header, canonical in mapping.items()}
+    columns, parse_failures = coerce_columns(raw, table, mapping)
+    checks: list[Check] = []
+    if EXTRA_FIELDS in raw.frame.columns:
+        extra = raw.frame[EXTRA_FIELDS]
+        checks.append(Check((extra.notna() & (extra != "")).to_numpy(),
+                            ErrorCode.IMPOSSIBLE_VALUE, None,
+                            "more fields than the header; quote values that contain the "
+                            "delimiter", extra))
+    parse_bad = {f.column: f.mask for f in parse_failures}
+    checks += _missing_checks(table, columns, header_of, parse_bad)
+    checks += parse_failures
+    checks += _bound_checks(table, columns, header_of)
+    if table == "payments":
+        checks += _payment_checks(columns, header_of)
+    if known_customers is not None and table != "customers":
+        checks.append(_customer_check(columns["customer_id"], known_customers, header_of))
+    if table == "orders":
+        _fix_return_costs(columns)
+    frame = pd.DataFrame(columns)
+    failed = _any(checks, len(frame))
+    duplicates = _duplicate_checks(table, frame, raw.rows, failed, header_of)
+    checks += duplicates
+    if table == "orders" and "line_no" not in header_of:
+        _number_lines(frame, duplicates[0].mask if duplicates else None)
+    rejected_mask = _any(checks, len(frame))
+    rejected = _rejected_rows(raw, checks, rejected_mask)
+    keep = ~rejected_mask
+    return Validated(frame[keep].reset_index(drop=True), raw.rows[keep], rejected)
+
+
+def _any(checks: list[Check], n: int) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    for check in checks:
+        mask |= check.mask
+    return mask
+
+
+def _missing_checks(
+    table: TableName, columns: dict[str, pd.Series], header_of: Mapping[str, str],
+    parse_bad: Mapping[str | None, np.ndarray],
+) -> list[Check]:
+    """Required values (and present key columns) that are empty."""
+    needed = [c.name for c in SCHEMAS[table] if c.required]
+    needed += [k for k in KEYS[table] if k not in needed and k in header_of]
+    checks = []
+    for name in needed:
+        missing = columns[name].isna().to_numpy().copy()
+        header = header_of.get(name)
+        if header in parse_bad:
+            missing &= ~parse_bad[header]
+        if missing.any():
+            checks.append(Check(missing, ErrorCode.MISSING_VALUE, header_of.get(name, name),
+                                f"empty, but {name} is required; fill it in or remove the row"))
+    return checks
+
+
+def _bound_checks(
+    table: TableName, columns: dict[str, pd.Series], header_of: Mapping[str, str]
+) -> list[Check]:
+    """Values outside a column's minimum / maximum."""
+    checks = []
+    for col in SCHEMAS[table]:
+        values = columns[col.name]
+        for bound, word in ((col.minimum, "at least"), (col.maximum, "at most")):
+            if bound is None:
+                continue
+            outside = values < bound if word == "at least" else values > bound
+            mask = outside.fillna(False).to_numpy(dtype=bool)
+            if mask.any():
+                checks.append(Check(mask, ErrorCode.IMPOSSIBLE_VALUE, header_of.get(col.name),
+                                    f"impossible: {col.name} must be {word} {bound:g}", values))
+    return checks
+
+
+def _customer_check(ids: pd.Series, known: pd.Series, header_of: Mapping[str, str]) -> Check:
+    """Customer ids that are not in the workspace's customers table."""
+    value_set = pa.array(known.dropna().astype(str).to_numpy(dtype=object), pa.large_string())
+    found = pc.is_in(pa.array(ids, pa.large_string(), from_pandas=True), value_set=value_set)
+    unknown = ids.notna().to_numpy() & ~found.to_numpy(zero_copy_only=False)
+    return Check(unknown, ErrorCode.UNKNOWN_CUSTOMER, header_of.get("customer_id"),
+                 "customer not in the customers table; ingest the customer first or correct "
+                 "the id", ids)
+
+
+def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str]) -> list[Check]:
+    """Due date before invoice date; paid date more than 10 years from the invoice."""
+    invoice, due, paid = columns["invoice_date"], columns["due_date"], columns["paid_date"]
+    checks = []
+    early = (due < invoice).fillna(False).to_numpy(dtype=bool)
+    if early.any():
+        checks.append(Check(early, ErrorCode.IMPOSSIBLE_VALUE, header_of.get("due_date"),
+                            "due date before the invoice date; check both dates", _shown(due)))
+    reference = invoice.fillna(due)
+    far = ((paid - reference).abs() > pd.Timedelta(days=PAID_DATE_MAX_DAYS)).fillna(False)
+    if far.to_numpy(dtype=bool).any():
+        checks.append(Check(far.to_numpy(dtype=bool), ErrorCode.IMPOSSIBLE_VALUE,
+                            header_of.get("paid_date"),
+                            "paid date more than 10 years from the invoice date; check the year",
+                            _shown(paid)))
+    return checks
+
+
+def _shown(dates: pd.Series) -> pd.Series:
+    return dates.dt.strftime("%Y-%m-%d")
+
+
+def _fix_return_costs(columns: dict[str, pd.Series]) -> None:
+    """A return line (negative amount) with a positive cost gets the cost negated."""
+    amount, cost = columns["amount"], columns["cost"]
+    flip = (amount < 0) & (cost > 0)
+    if flip.any():
+        columns["cost"] = cost.where(~flip, -cost)
+
+
+def _number_lines(frame: pd.DataFrame, copies: np.ndarray | None) -> None:
+    """Number the lines of each order 1, 2, ... in file order, skipping exact copies."""
+    counted = frame["order_id"].notna()
+    if copies is not None:
+        counted &= ~copies
+    numbers = frame.loc[counted].groupby("order_id", sort=False).cumcount() + 1
+    frame["line_no"] = numbers.astype("float64").reindex(frame.index)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _maybe_duplicated(subset: pd.DataFrame) -> np.ndarray:
+    """Return rows whose values might repeat another row's (a superset of the true duplicates).
+
+    Each row is hashed (strings by dictionary code, numbers and dates by their bits); rows whose
+    hash occurs twice are suspects. Much faster than ``DataFrame.duplicated`` on millions of rows;
+    the caller confirms the suspects exactly.
+    """
+    hashes = np.zeros(len(subset), dtype=np.uint64)
+    for name in subset.columns:
+        hashes = (hashes ^ _column_codes(subset[name])) * _MIX
+    ordered = np.sort(hashes)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if len(repeated) == 0:
+        return np.zeros(len(subset), dtype=bool)
+    return np.isin(hashes, repeated)
+
+
+def _column_codes(values: pd.Series) -> np.ndarray:
+    """Return a uint64 per value, equal for equal values (nulls included)."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.to_numpy(dtype="datetime64[s]").view(np.int64).view(np.uint64)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan) + 0.0  # -0.0 -> 0.0
+        numbers[np.isnan(numbers)] = np.inf
+        return numbers.view(np.uint64)
+    encoded = pc.dictionary_encode(pa.array(values, from_pandas=True))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    return np.where(np.isnan(codes.astype("float64")), -1, codes).astype(np.int64).view(np.uint64)
+
+
+def _duplicate_checks(
+    table: TableName, frame: pd.DataFrame, rows: np.ndarray, failed: np.ndarray,
+    header_of: Mapping[str, str],
+) -> list[Check]:
+    """Rows repeating the key of an earlier valid row (orders without line numbers: full copies)."""
+    if table == "orders" and "line_no" not in header_of:
+        key = [c for c in frame.columns if c in header_of]
+        what = "exact copy of row {first}; only the first is kept"
+    else:
+        key = list(KEYS[table])
+        what = "same key ({key}) as row {first}; only the first is kept"
+    candidates = ~failed & frame[KEYS[table][0]].notna().to_numpy()
+    subset = frame.loc[candidates, key]
+    suspects = _maybe_duplicated(subset)
+    if not suspects.any():
+        return []
+    maybe = subset[suspects]
+    dup = maybe.duplicated(keep="first")
+    positions = np.flatnonzero(candidates)[suspects]
+    first_pos = maybe.groupby(key, sort=False, dropna=False).ngroup()
+    first_row = pd.Series(rows[positions]).groupby(first_pos.to_numpy()).transform("first")
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[positions[dup.to_numpy()]] = True
+    shown = pd.Series(None, index=frame.index, dtype="str")
+    shown.iloc[positions] = frame[KEYS[table][0]].iloc[positions].to_numpy()
+    firsts = np.zeros(len(frame), dtype=np.int64)
+    firsts[positions] = first_row.to_numpy()
+    message = what.replace("{key}", ", ".join(KEYS[table]))
+    return [Check(mask, ErrorCode.DUPLICATE, header_of.get(KEYS[table][0]), message, shown, firsts)]
+
+
+def _rejected_rows(raw: RawTable, checks: list[Check], rejected: np.ndarray) -> list[RejectedRow]:
+    """One :class:`RejectedRow` per rejected row: first reason, others appended to the message."""
+    positions = np.flatnonzero(rejected)
+    reasons: dict[int, list[tuple[Check, int]]] = {int(p): [] for p in positions}
+    for check in checks:
+        for pos in np.flatnonzero(check.mask & rejected):
+            reasons[int(pos)].append((check, int(pos)))
+    result = []
+    for pos in positions:
+        found = reasons[int(pos)]
+        first, _ = found[0]
+        others = [_describe(check, p, located=True) for check, p in found[1:]]
+        message = _describe(first, int(pos), located=False) + "".join(f"; also {t}" for t in others)
+        result.append(RejectedRow(raw.label, int(raw.rows[pos]), first.column, first.code,
+                                  _value(first, int(pos)), message))
+    return result
+
+
+def _describe(check: Check, pos: int, *, located: bool) -> str:
+    """Return the reason; ``located`` prefixes the column and value (for the extra reasons)."""
+    text = check.message
+    if check.firsts is not None:
+        text = text.replace("{first}", str(check.firsts[pos]))
+    if not located:
+        return text
+    where = f"column {check.column!r} " if check.column else ""
+    value = _value(check, pos)
+    shown = f"{value!r}" if value not in (None, "") else ""
+    return f"{where}{shown}".strip() + f": {text}"
+
+
+def _value(check: Check, pos: int) -> str | None:
+    if check.shown is None:
+        return None
+    value = check.shown.iloc[pos]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)

@@ -1,0 +1,125 @@
+"""One classification run: features as of a date, every scheme of the system, one snapshot.
+
+A run is a pure function of (input data, as-of date, classification system): the same inputs
+give the same snapshot id and the same assignments, and a second run with the same inputs
+returns the stored snapshot instead of writing another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+import ibis
+from ibis.backends import BaseBackend
+
+from custseg import __version__
+from custseg.errors import WorkspaceError
+from custseg.features import FeatureParameters, available_tables, build_feature_table
+from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
+from custseg.schemes.kinds import ASSIGNERS
+from custseg.snapshots.fingerprint import data_fingerprint, snapshot_fingerprint
+from custseg.snapshots.model import SchemeOutcome, SnapshotInfo
+from custseg.snapshots.store import SnapshotStore
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``progress(step_description, steps_done, steps_total)``."""
+
+
+def classify(
+    con: BaseBackend,
+    *,
+    system: ClassificationSystem,
+    as_of: date,
+    created_at: datetime,
+    progress: ProgressCallback | None = None,
+) -> SnapshotInfo:
+    """Classify every customer under every scheme of ``system`` as of ``as_of``; store a snapshot."""
+    report = progress or (lambda _step, _done, _total: None)
+    tables = available_tables(con)
+    if not tables & {"orders", "customers"}:
+        raise WorkspaceError(
+            "the workspace holds no customers and no orders. Ingest data first, e.g. "
+            "`custseg ingest orders orders.csv`, or try `custseg demo`."
+        )
+    store = SnapshotStore(con)
+    total = len(system.schemes) + 3
+    report("fingerprinting input data", 0, total)
+    data_hash, counts = data_fingerprint(con, tables)
+    sys_hash = system_hash(system)
+    snapshot_id = snapshot_fingerprint(as_of, sys_hash, data_hash, __version__)
+    if store.exists(snapshot_id):
+        report("snapshot already computed", total, total)
+        return store.get(snapshot_id)
+
+    report("building the feature table", 1, total)
+    features = _materialise_features(con, system, as_of, snapshot_id)
+    non_null = _non_null_columns(features)
+    outcomes: list[SchemeOutcome] = []
+    parts: list[ibis.Table] = []
+    for i, scheme in enumerate(system.schemes):
+        report(f"scheme {scheme.name}", 2 + i, total)
+        missing = missing_requirements(scheme, tables, non_null)
+        if missing:
+            outcomes.append(
+                SchemeOutcome(scheme.name, scheme.kind, "skipped", reason="; ".join(missing))
+            )
+            continue
+        assignment = ASSIGNERS[scheme.kind](features, scheme)
+        outcomes.append(
+            SchemeOutcome(
+                scheme.name,
+                scheme.kind,
+                "computed",
+                diagnostics=tuple(assignment.diagnostics),
+                thresholds=dict(assignment.thresholds),
+            )
+        )
+        parts.append(_tagged(assignment.table, snapshot_id, scheme.name))
+
+    report("writing the snapshot", total - 1, total)
+    info = SnapshotInfo(
+        snapshot_id=snapshot_id,
+        as_of=as_of,
+        system_name=system.name,
+        system_hash=sys_hash,
+        data_hash=data_hash,
+        code_version=__version__,
+        created_at=created_at,
+        customers=int(features.count().execute()),
+        input_counts=counts,
+        outcomes=tuple(outcomes),
+    )
+    store.write(info, features=features, assignments=ibis.union(*parts) if parts else None)
+    con.drop_table(features.get_name(), force=True)
+    report("done", total, total)
+    return info
+
+
+def _materialise_features(
+    con: BaseBackend, system: ClassificationSystem, as_of: date, snapshot_id: str
+) -> ibis.Table:
+    parameters = FeatureParameters.model_validate(
+        {k: v for k, v in system.parameters.items() if k in FeatureParameters.model_fields}
+    )
+    expr = build_feature_table(con, as_of, parameters=parameters)
+    name = f"_run_features_{snapshot_id}"
+    return con.create_table(name, expr.order_by("customer_id"), temp=True, overwrite=True)
+
+
+def _non_null_columns(features: ibis.Table) -> set[str]:
+    counts = features.aggregate(
+        **{f"n{i}": features[c].count() for i, c in enumerate(features.columns)}
+    ).to_pyarrow().to_pylist()[0]
+    return {c for i, c in enumerate(features.columns) if counts[f"n{i}"] > 0}
+
+
+def _tagged(table: ibis.Table, snapshot_id: str, scheme: str) -> ibis.Table:
+    return table.select(
+        snapshot_id=ibis.literal(snapshot_id),
+        customer_id=table.customer_id.cast("string"),
+        scheme=ibis.literal(scheme),
+        class_key=table.class_key.cast("string"),
+        score=table.score.cast("float64"),
+        reason=table.reason.cast("string"),
+    )

@@ -1,0 +1,132 @@
+"""The classification system (客户分类体系) as Pydantic models.
+
+A system is ``version``, ``name``, ``parameters`` and a list of ``schemes``. Each scheme is one
+dimension of the domain and has a ``kind``; the kind selects the model through the registry
+:data:`SCHEME_MODELS` (a discriminated union on ``kind``). A new kind is a new model in
+``config_kinds.py`` plus a registry entry, and an assigner in ``kinds/``.
+
+Shared rules checked here for every kind: scheme names are unique lower-case slugs, class keys
+are unique ASCII slugs, every class a scheme refers to (rule targets, cells, grades, missing /
+outside classes) exists, every condition parses, and classes without a colour get one from
+:data:`PALETTE` in class order.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+
+from custseg.schemes._model_base import (
+    PALETTE,
+    ClassDef,
+    SchemeName,
+    StrictModel,
+    Text,
+    located,
+    with_colours,
+)
+from custseg.schemes.config_kinds import (
+    AttributeScheme,
+    MatrixScheme,
+    ParetoScheme,
+    RulesScheme,
+    ScoreScheme,
+    TiersScheme,
+)
+from custseg.schemes.scheme_base import SchemeBase
+
+SCHEME_MODELS: dict[str, type[SchemeBase]] = {
+    "attribute": AttributeScheme,
+    "matrix": MatrixScheme,
+    "pareto": ParetoScheme,
+    "rules": RulesScheme,
+    "score": ScoreScheme,
+    "tiers": TiersScheme,
+}
+"""Registry of scheme kinds: ``kind`` value -> model. ``cluster`` and ``learned`` come later."""
+
+Scheme = Annotated[
+    AttributeScheme | MatrixScheme | ParetoScheme | RulesScheme | ScoreScheme | TiersScheme,
+    Field(discriminator="kind"),
+]
+"""Any scheme; Pydantic picks the model from ``kind`` (must match :data:`SCHEME_MODELS`)."""
+
+_PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
+    "home_region": (str, type(None)),
+    "home_city": (str, type(None)),
+    "currency": (str,),
+}
+
+
+class ClassificationSystem(StrictModel):
+    """A whole classification system: the document users write in YAML."""
+
+    version: int = Field(default=1, ge=1)
+    name: str = Field(min_length=1)
+    description: Text | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    schemes: list[Scheme] = Field(min_length=1)
+
+    @field_validator("parameters")
+    @classmethod
+    def _check_parameters(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key, types in _PARAMETER_TYPES.items():
+            if key in value and not isinstance(value[key], types):
+                names = [t.__name__.replace("NoneType", "null") for t in types]
+                raise located([key], f"must be {' or '.join(names)}, got {value[key]!r}")
+        return value
+
+    @field_validator("schemes")
+    @classmethod
+    def _check_unique_names(cls, value: list[SchemeBase]) -> list[SchemeBase]:
+        seen: dict[str, int] = {}
+        for i, scheme in enumerate(value):
+            if scheme.name in seen:
+                raise located(
+                    [i, "name"],
+                    f"duplicate scheme name {scheme.name!r} (also schemes[{seen[scheme.name]}]); "
+                    "scheme names must be unique",
+                )
+            seen[scheme.name] = i
+        return value
+
+    def scheme(self, name: str) -> SchemeBase:
+        """The scheme called ``name``; UnknownNameError lists the schemes."""
+        from custseg.errors import UnknownNameError
+
+        for scheme in self.schemes:
+            if scheme.name == name:
+                return scheme
+        raise UnknownNameError(name, [s.name for s in self.schemes], what="scheme")
+
+
+def closest(name: str, known: list[str]) -> str:
+    """A ``; did you mean 'x'?`` hint, or an empty string."""
+    found = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {found[0]!r}?" if found else ""
+
+
+def _check_registry() -> None:
+    """Every registered model's ``kind`` literal matches its registry key."""
+    for kind, model in SCHEME_MODELS.items():
+        default = model.model_fields["kind"].annotation
+        if kind not in getattr(default, "__args__", ()):
+            raise RuntimeError(f"scheme model {model.__name__} is registered as {kind!r}")
+
+
+_check_registry()
+
+__all__ = [
+    "PALETTE",
+    "SCHEME_MODELS",
+    "ClassDef",
+    "ClassificationSystem",
+    "Scheme",
+    "SchemeBase",
+    "SchemeName",
+    "Text",
+    "closest",
+    "with_colours",
+]

@@ -1,0 +1,290 @@
+"""Recursive-descent parser of the condition language (no ``eval``, no Python ``compile``).
+
+Precedence, lowest to highest::
+
+    or  <  and  <  not  <  comparison  <  + -  <  * /  <  unary -  <  atom
+
+A comparison is one of ``= == != <> < <= > >=``, ``[not] between a and b``,
+``[not] in (v, ...)`` and ``is [not] null``; comparisons do not chain (``a < b < c`` is an
+error). Atoms are numbers, quoted strings, ``true``/``false``/``null``, feature names,
+parenthesised expressions and calls of the functions in :data:`~.ast.FUNCTIONS`.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from custseg.schemes.expr.ast import (
+    FUNCTIONS,
+    And,
+    BinOp,
+    Bool,
+    Call,
+    Compare,
+    CompareOp,
+    In,
+    IsNull,
+    Name,
+    Neg,
+    Node,
+    Not,
+    Null,
+    Number,
+    Or,
+    String,
+    depth,
+)
+from custseg.schemes.expr.ast import Between as BetweenNode
+from custseg.schemes.expr.tokens import ConditionSyntaxError, Token, iter_tokens
+
+#: Deepest nesting of parentheses, ``not`` and unary minus accepted.
+MAX_NESTING = 50
+#: Tallest syntax tree accepted (keeps rendering and compiling far from Python's recursion limit).
+MAX_DEPTH = 200
+
+_COMPARE_OPS: dict[str, CompareOp] = {
+    "=": "=",
+    "==": "=",
+    "!=": "!=",
+    "<>": "!=",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+}
+
+
+def parse(text: str, *, where: str = "") -> Node:
+    """Parse a condition into its syntax tree.
+
+    Parameters
+    ----------
+    text
+        The condition, e.g. ``"recency_days <= 2 * gap_mean_days and orders_12m >= 3"``.
+    where
+        Where the text comes from (e.g. ``"schemes.lifecycle.rules[0].when"``), for messages.
+
+    Raises
+    ------
+    ConditionSyntaxError
+        (a :class:`~custseg.errors.ConfigError`) showing the text with a caret at the problem and
+        saying what was expected.
+    """
+    return _Parser(text, where).parse()
+
+
+class _Parser:
+    def __init__(self, text: str, where: str) -> None:
+        self.text = text
+        self.where = where
+        self._source = iter_tokens(text, where=where)
+        self.tokens: list[Token] = []
+        self.index = 0
+        self.nesting = 0
+
+    # -- helpers -----------------------------------------------------------------------------
+    def lookahead(self, offset: int) -> Token:
+        while len(self.tokens) <= self.index + offset and (
+            not self.tokens or self.tokens[-1].kind != "end"
+        ):
+            self.tokens.append(next(self._source))
+        return self.tokens[min(self.index + offset, len(self.tokens) - 1)]
+
+    @property
+    def current(self) -> Token:
+        return self.lookahead(0)
+
+    def advance(self) -> Token:
+        token = self.current
+        if token.kind != "end":
+            self.index += 1
+        return token
+
+    def at(self, kind: str, *values: str) -> bool:
+        token = self.current
+        return token.kind == kind and (not values or token.value in values)
+
+    def peek_is(self, offset: int, kind: str, value: str) -> bool:
+        token = self.lookahead(offset)
+        return token.kind == kind and token.value == value
+
+    def error(self, problem: str, token: Token | None = None) -> ConditionSyntaxError:
+        token = token or self.current
+        return ConditionSyntaxError(problem, self.text, token.position, where=self.where)
+
+    def expect(self, kind: str, value: str, what: str) -> Token:
+        if not self.at(kind, value):
+            raise self.error(f"expected {what}, got {self.current.describe()}")
+        return self.advance()
+
+    def enter(self) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise self.error(
+                f"condition is nested more than {MAX_NESTING} levels deep; simplify it"
+            )
+
+    # -- grammar -----------------------------------------------------------------------------
+    def parse(self) -> Node:
+        node = self.parse_or()
+        if not self.at("end"):
+            raise self.error(
+                f"expected 'and', 'or', an operator or the end of the condition, got "
+                f"{self.current.describe()}"
+            )
+        if depth(node) > MAX_DEPTH:
+            raise self.error(
+                f"condition is too complex (more than {MAX_DEPTH} levels); split it into "
+                "several rules or use 'in (...)'",
+                self.tokens[0],
+            )
+        return node
+
+    def parse_or(self) -> Node:
+        operands = [self.parse_and()]
+        while self.at("keyword", "or"):
+            self.advance()
+            operands.append(self.parse_and())
+        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+
+    def parse_and(self) -> Node:
+        operands = [self.parse_not()]
+        while self.at("keyword", "and"):
+            self.advance()
+            operands.append(self.parse_not())
+        return operands[0] if len(operands) == 1 else And(tuple(operands))
+
+    def parse_not(self) -> Node:
+        if self.at("keyword", "not"):
+            self.advance()
+            self.enter()
+            operand = self.parse_not()
+            self.nesting -= 1
+            return Not(operand)
+        return self.parse_comparison()
+
+    def parse_comparison(self) -> Node:
+        left = self.parse_additive()
+        node = self.parse_comparison_tail(left)
+        if node is not left and self.starts_comparison():
+            raise self.error(
+                "comparisons cannot be chained; combine them with 'and' "
+                "(e.g. 'a < b and b < c') or use 'between'"
+            )
+        return node
+
+    def starts_comparison(self) -> bool:
+        if self.at("op", *_COMPARE_OPS) or self.at("keyword", "between", "in", "is"):
+            return True
+        return self.at("keyword", "not") and (
+            self.peek_is(1, "keyword", "between") or self.peek_is(1, "keyword", "in")
+        )
+
+    def parse_comparison_tail(self, left: Node) -> Node:
+        if self.at("op", *_COMPARE_OPS):
+            op = _COMPARE_OPS[cast(str, self.advance().value)]
+            return Compare(op, left, self.parse_additive())
+        negated = False
+        if self.at("keyword", "not") and (
+            self.peek_is(1, "keyword", "between") or self.peek_is(1, "keyword", "in")
+        ):
+            self.advance()
+            negated = True
+        if self.at("keyword", "between"):
+            self.advance()
+            low = self.parse_additive()
+            self.expect("keyword", "and", "'and' between the bounds of 'between'")
+            return BetweenNode(left, low, self.parse_additive(), negated)
+        if self.at("keyword", "in"):
+            self.advance()
+            return In(left, self.parse_list("'in'"), negated)
+        if self.at("keyword", "is"):
+            self.advance()
+            is_not = self.at("keyword", "not")
+            if is_not:
+                self.advance()
+            self.expect("keyword", "null", "'null' after 'is' (write 'is null' or 'is not null')")
+            return IsNull(left, is_not)
+        return left
+
+    def parse_list(self, after: str) -> tuple[Node, ...]:
+        self.expect("punct", "(", f"'(' after {after}")
+        self.enter()
+        if self.at("punct", ")"):
+            raise self.error(f"expected at least one value in the list after {after}")
+        items = [self.parse_or()]
+        while self.at("punct", ","):
+            self.advance()
+            items.append(self.parse_or())
+        self.expect("punct", ")", "',' or ')' in the list")
+        self.nesting -= 1
+        return tuple(items)
+
+    def parse_additive(self) -> Node:
+        node = self.parse_multiplicative()
+        while self.at("op", "+", "-"):
+            op = cast(str, self.advance().value)
+            node = BinOp("+" if op == "+" else "-", node, self.parse_multiplicative())
+        return node
+
+    def parse_multiplicative(self) -> Node:
+        node = self.parse_unary()
+        while self.at("op", "*", "/"):
+            op = cast(str, self.advance().value)
+            node = BinOp("*" if op == "*" else "/", node, self.parse_unary())
+        return node
+
+    def parse_unary(self) -> Node:
+        if self.at("op", "-"):
+            self.advance()
+            self.enter()
+            operand = self.parse_unary()
+            self.nesting -= 1
+            return Neg(operand)
+        return self.parse_atom()
+
+    def parse_atom(self) -> Node:
+        token = self.current
+        if token.kind == "number":
+            self.advance()
+            return Number(cast(int | float, token.value))
+        if token.kind == "string":
+            self.advance()
+            return String(str(token.value))
+        if token.kind == "keyword" and token.value in ("true", "false", "null"):
+            self.advance()
+            return Null() if token.value == "null" else Bool(token.value == "true")
+        if token.kind == "name":
+            self.advance()
+            if self.at("punct", "("):
+                return self.parse_call(token)
+            return Name(str(token.value))
+        if self.at("punct", "("):
+            self.advance()
+            self.enter()
+            node = self.parse_or()
+            self.expect("punct", ")", "')' to close the parenthesis")
+            self.nesting -= 1
+            return node
+        raise self.error(
+            "expected a feature name, a number, a 'quoted string', true/false/null, "
+            f"'(' or a function call, got {token.describe()}"
+        )
+
+    def parse_call(self, name: Token) -> Node:
+        func = str(name.value).lower()
+        if func not in FUNCTIONS:
+            raise self.error(
+                f"unknown function {name.text!r}; allowed functions are "
+                f"{', '.join(sorted(FUNCTIONS))}",
+                name,
+            )
+        args = self.parse_list(f"{func}")
+        low, high = FUNCTIONS[func]
+        if len(args) < low or (high is not None and len(args) > high):
+            count = str(low) if low == high else f"at least {low}"
+            raise self.error(
+                f"{func}() takes {count} argument{'s' if low != 1 else ''}, got {len(args)}",
+                name,
+            )
+        return Call(func, args)

@@ -1,0 +1,163 @@
+"""Read a classification system from YAML; report every problem with its file line and key.
+
+This is the one place where Pydantic's ``ValidationError`` is caught: each error becomes a line
+``system.yaml:23 schemes[2].cuts: must be strictly ascending, got [0.8, 0.5]`` and all of them
+are raised together as one :class:`~custseg.errors.ConfigError`. Line numbers come from the YAML
+node marks (``yaml.compose``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from custseg.errors import ConfigError
+from custseg.schemes._model_base import split_located
+from custseg.schemes.config import SCHEME_MODELS, ClassificationSystem
+from custseg.schemes.scheme_base import render_path
+
+KeyPath = tuple[str | int, ...]
+
+
+def load_system(source: str | Path, *, name: str | None = None) -> ClassificationSystem:
+    """Load and validate a classification system from a YAML file or YAML text.
+
+    ``source`` is a :class:`~pathlib.Path`, a path string ending in ``.yaml``/``.yml`` or naming
+    an existing file, or the YAML text itself. ``name`` is how the source is shown in errors.
+    """
+    text, shown = _read(source)
+    return parse_system(text, source_name=name or shown)
+
+
+def parse_system(text: str, *, source_name: str = "<system>") -> ClassificationSystem:
+    """Validate YAML ``text``; raise ConfigError listing every problem with ``file:line key``."""
+    try:
+        data = yaml.safe_load(text)
+        lines = key_lines(yaml.compose(text)) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        where = f"{source_name}:{line}" if line else source_name
+        raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}",
+                          path=source_name, line=line) from exc
+    except _DuplicateKeyError as exc:
+        raise ConfigError(f"{source_name}:{exc.line} {exc.key_path}: duplicate key {exc.key!r}",
+                          path=source_name, line=exc.line, key_path=exc.key_path) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source_name}:1: a classification system is a mapping with `name` "
+                          f"and `schemes`; got {type(data).__name__}", path=source_name, line=1)
+    try:
+        return ClassificationSystem.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(exc, data, lines, source_name) from None
+
+
+def system_hash(system: ClassificationSystem) -> str:
+    """SHA-256 of the canonical JSON of the validated system (stable, key-order independent)."""
+    payload = system.model_dump(mode="json", by_alias=True)
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def dump_system(system: ClassificationSystem) -> str:
+    """The system as YAML text (keys in model order, unset defaults left out)."""
+    payload = system.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=100)
+
+
+# -- reading ---------------------------------------------------------------------------------
+def _read(source: str | Path) -> tuple[str, str]:
+    if isinstance(source, Path) or (
+        "\n" not in source and (source.endswith((".yaml", ".yml")) or Path(source).is_file())
+    ):
+        path = Path(source)
+        try:
+            return path.read_text(encoding="utf-8-sig"), path.name
+        except OSError as exc:
+            raise ConfigError(f"cannot read classification system {str(path)!r}: "
+                              f"{exc.strerror or exc}", path=str(path)) from exc
+    return source, "<system>"
+
+
+class _DuplicateKeyError(Exception):
+    def __init__(self, key: str, key_path: str, line: int) -> None:
+        super().__init__(key)
+        self.key, self.key_path, self.line = key, key_path, line
+
+
+def key_lines(node: yaml.Node | None, path: KeyPath = ()) -> dict[KeyPath, int]:
+    """Map each key path (``("schemes", 2, "cuts")``) to its 1-based line in the YAML text."""
+    out: dict[KeyPath, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = (*path, key)
+            if child in out:
+                raise _DuplicateKeyError(key, render_path(child), key_node.start_mark.line + 1)
+            out[child] = key_node.start_mark.line + 1
+            out.update(key_lines(value_node, child))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out[(*path, i)] = item.start_mark.line + 1
+            out.update(key_lines(item, (*path, i)))
+    return out
+
+
+# -- rewriting validation errors -------------------------------------------------------------
+def _config_error(exc: ValidationError, data: dict[str, Any], lines: dict[KeyPath, int],
+                  source: str) -> ConfigError:
+    problems: list[tuple[int | None, str, str]] = []
+    for error in exc.errors(include_url=False):
+        loc = _data_path(tuple(error["loc"]), data)
+        sub, message = _message(error)
+        loc = (*loc, *sub)
+        problems.append((_line_of(loc, lines), render_path(loc) or "(top level)", message))
+    unique = list(dict.fromkeys(problems))
+    rendered = [f"{source}:{line or '?'} {where}: {msg}" for line, where, msg in unique]
+    if len(rendered) == 1:
+        text = rendered[0]
+    else:
+        text = f"{len(rendered)} problems in {source}:\n  " + "\n  ".join(rendered)
+    first_line, first_path, _ = unique[0]
+    return ConfigError(text, path=source, line=first_line, key_path=first_path)
+
+
+def _data_path(loc: KeyPath, data: Any) -> KeyPath:
+    """Drop the union tag Pydantic puts after ``schemes[i]`` (it is not a key of the data)."""
+    if len(loc) > 2 and loc[0] == "schemes" and isinstance(loc[1], int) and loc[2] in SCHEME_MODELS:
+        return (*loc[:2], *loc[3:])
+    return loc
+
+
+def _message(error: Any) -> tuple[KeyPath, str]:
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "value_error":
+        return split_located(str(ctx.get("error", error["msg"])))
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        allowed = sorted(SCHEME_MODELS)
+        got = ctx.get("tag", "nothing")
+        return ("kind",), f"kind must be one of {allowed}; got {got!r}" if kind == "union_tag_invalid" \
+            else f"kind is required; one of {allowed}"
+    if kind == "missing":
+        return (), "is required"
+    if kind == "literal_error":
+        return (), f"must be one of [{ctx.get('expected')}]; got {value!r}"
+    if kind == "string_pattern_mismatch":
+        return (), (f"{value!r} is not a valid key: use ASCII letters, digits and _ , starting with "
+                    f"a letter (scheme names in lower case), e.g. 'key_account'")
+    return (), f"{error['msg']}; got {value!r}" if not isinstance(value, dict | list) else error["msg"]
+
+
+def _line_of(loc: KeyPath, lines: dict[KeyPath, int]) -> int | None:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+__all__ = ["dump_system", "key_lines", "load_system", "parse_system", "system_hash"]

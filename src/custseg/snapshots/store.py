@@ -1,0 +1,156 @@
+"""Where snapshots live: three kinds of tables in the workspace database, written once.
+
+- ``snapshots``: one row per run (the :class:`SnapshotInfo` header).
+- ``assignments``: per snapshot, customer and scheme the class key, score and reason.
+- ``snapshot_features_<id>``: the feature table the run classified, one per snapshot (its
+  columns may differ between code versions, so it is not one shared table).
+
+A snapshot is written inside one transaction and never updated; the ``snapshots`` row is
+written last, so a reader never sees a snapshot whose assignments are incomplete.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import ibis
+import pandas as pd
+from ibis.backends import BaseBackend
+
+from custseg.engine import transaction
+from custseg.errors import SnapshotNotFoundError
+from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
+
+SNAPSHOTS = "snapshots"
+ASSIGNMENTS = "assignments"
+
+_SNAPSHOT_SCHEMA = ibis.schema(
+    {
+        "snapshot_id": "string",
+        "as_of": "date",
+        "system_name": "string",
+        "system_hash": "string",
+        "data_hash": "string",
+        "code_version": "string",
+        "created_at": "timestamp",
+        "customers": "int64",
+        "input_counts": "string",
+        "outcomes": "string",
+        "extra": "string",
+    }
+)
+_ASSIGNMENT_SCHEMA = ibis.schema(
+    {
+        "snapshot_id": "string",
+        "customer_id": "string",
+        "scheme": "string",
+        "class_key": "string",
+        "score": "float64",
+        "reason": "string",
+    }
+)
+
+
+def features_table_name(snapshot_id: str) -> str:
+    """Name of the table holding the feature table of ``snapshot_id``."""
+    return f"snapshot_features_{snapshot_id}"
+
+
+class SnapshotStore:
+    """Reads and writes snapshots in a workspace database."""
+
+    def __init__(self, con: BaseBackend) -> None:
+        self._con = con
+        existing = set(con.list_tables())
+        if SNAPSHOTS not in existing:
+            con.create_table(SNAPSHOTS, schema=_SNAPSHOT_SCHEMA)
+        if ASSIGNMENTS not in existing:
+            con.create_table(ASSIGNMENTS, schema=_ASSIGNMENT_SCHEMA)
+
+    def exists(self, snapshot_id: str) -> bool:
+        """Whether a snapshot with this id has been written."""
+        t = self._con.table(SNAPSHOTS)
+        return bool(t.filter(t.snapshot_id == snapshot_id).count().execute() > 0)
+
+    def write(
+        self, info: SnapshotInfo, *, features: ibis.Table, assignments: ibis.Table | None
+    ) -> None:
+        """Write a whole snapshot in one transaction (all of it or nothing)."""
+        with transaction(self._con):
+            self._con.create_table(features_table_name(info.snapshot_id), features)
+            if assignments is not None:
+                self._con.insert(ASSIGNMENTS, assignments)
+            self._con.insert(SNAPSHOTS, pd.DataFrame([_info_row(info)]))
+
+    def list(self) -> list[SnapshotInfo]:
+        """All snapshots, oldest as-of date first."""
+        df = self._con.table(SNAPSHOTS).order_by(["as_of", "created_at"]).to_pandas()
+        return [_info_from_row(row) for row in df.to_dict("records")]
+
+    def get(self, snapshot_id: str | None = None) -> SnapshotInfo:
+        """The snapshot with this id (a unique prefix is enough), or the latest one."""
+        snapshots = self.list()
+        if not snapshots:
+            raise SnapshotNotFoundError(
+                "the workspace has no snapshot yet. Run `custseg run` (or `custseg demo`) first."
+            )
+        if snapshot_id is None:
+            return max(snapshots, key=lambda s: (s.as_of, s.created_at))
+        matches = [s for s in snapshots if s.snapshot_id.startswith(snapshot_id)]
+        if len(matches) == 1:
+            return matches[0]
+        known = ", ".join(f"{s.snapshot_id} ({s.as_of})" for s in snapshots[-10:])
+        what = "matches several snapshots" if matches else "matches no snapshot"
+        raise SnapshotNotFoundError(f"snapshot id {snapshot_id!r} {what}. Recent: {known}")
+
+    def find(self, *, as_of: date, system_hash: str, data_hash: str) -> SnapshotInfo | None:
+        """The snapshot already computed for these inputs, if any."""
+        for info in self.list():
+            if (info.as_of, info.system_hash, info.data_hash) == (as_of, system_hash, data_hash):
+                return info
+        return None
+
+    def assignments(self, snapshot_id: str) -> ibis.Table:
+        """Long table of one snapshot's assignments."""
+        t = self._con.table(ASSIGNMENTS)
+        return t.filter(t.snapshot_id == snapshot_id).drop("snapshot_id")
+
+    def features(self, snapshot_id: str) -> ibis.Table:
+        """The feature table one snapshot classified."""
+        return self._con.table(features_table_name(snapshot_id))
+
+
+def _info_row(info: SnapshotInfo) -> dict[str, Any]:
+    return {
+        "snapshot_id": info.snapshot_id,
+        "as_of": pd.Timestamp(info.as_of),
+        "system_name": info.system_name,
+        "system_hash": info.system_hash,
+        "data_hash": info.data_hash,
+        "code_version": info.code_version,
+        "created_at": pd.Timestamp(info.created_at),
+        "customers": info.customers,
+        "input_counts": dumps(info.input_counts),
+        "outcomes": dumps([o.to_dict() for o in info.outcomes]),
+        "extra": dumps(info.extra),
+    }
+
+
+def _info_from_row(row: dict[str, Any]) -> SnapshotInfo:
+    as_of = row["as_of"]
+    created = row["created_at"]
+    return SnapshotInfo(
+        snapshot_id=row["snapshot_id"],
+        as_of=as_of.date() if isinstance(as_of, datetime) else as_of,
+        system_name=row["system_name"],
+        system_hash=row["system_hash"],
+        data_hash=row["data_hash"],
+        code_version=row["code_version"],
+        created_at=created.to_pydatetime() if hasattr(created, "to_pydatetime") else created,
+        customers=int(row["customers"]),
+        input_counts=json.loads(row["input_counts"]),
+        outcomes=tuple(SchemeOutcome.from_dict(o) for o in json.loads(row["outcomes"])),
+        extra=json.loads(row["extra"]),
+    )

@@ -1,0 +1,120 @@
+"""The Workspace: the one object the CLI, notebooks and other programs use.
+
+    >>> ws = open_workspace(":memory:")
+    >>> ws.ingest("orders", "orders.csv")                       # doctest: +SKIP
+    >>> snap = ws.run(as_of=date(2026, 6, 30))                  # doctest: +SKIP
+    >>> snap.to_frame(lang="zh")                                # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from ibis.backends import BaseBackend
+
+from custseg.engine import DEFAULT_WORKSPACE, connect
+from custseg.errors import WorkspaceError
+from custseg.features import available_tables
+from custseg.ingest import IngestReport, ingest, read_rejects
+from custseg.run import ProgressCallback, classify
+from custseg.schemes import ClassificationSystem, load_default_system, load_system
+from custseg.snapshots.model import SnapshotInfo
+from custseg.snapshots.store import SnapshotStore
+from custseg.snapshots.systems import SystemStore
+from custseg.snapshots.view import Snapshot
+from custseg.tables import TableName
+
+Clock = Callable[[], datetime]
+
+
+def open_workspace(location: str | Path = DEFAULT_WORKSPACE, *, clock: Clock | None = None) -> Workspace:
+    """Open (or create) the workspace at ``location``: a DuckDB file, ``:memory:`` or an Ibis URL."""
+    return Workspace(connect(location), clock=clock)
+
+
+class Workspace:
+    """A workspace database: input tables, rejected rows, classification systems and snapshots."""
+
+    def __init__(self, con: BaseBackend, *, clock: Clock | None = None) -> None:
+        self.con = con
+        self._clock = clock or datetime.now
+
+    def ingest(
+        self,
+        table: TableName,
+        source: str | Path,
+        *,
+        mapping: Mapping[str, str] | None = None,
+        mode: Literal["replace", "upsert"] = "replace",
+        sheet: str | None = None,
+        source_table: str | None = None,
+    ) -> IngestReport:
+        """Validate and load one source into ``table``; bad rows go to the rejects table."""
+        return ingest(
+            self.con, table, source, mapping=mapping, mode=mode, sheet=sheet,
+            source_table=source_table, ingested_at=self._clock(),
+        )
+
+    def tables(self) -> set[str]:
+        """The input tables that hold data."""
+        return available_tables(self.con)
+
+    def rejects(self, table: str | None = None) -> pd.DataFrame:
+        """Rejected rows of the latest ingest of each table (or of one table)."""
+        return read_rejects(self.con, table)
+
+    def default_as_of(self) -> date:
+        """The as-of date used when none is given: the date of the latest order in the data."""
+        tables = self.tables()
+        for name, column in (("orders", "order_date"), ("customers", "created_date")):
+            if name in tables:
+                value = self.con.table(name)[column].max().execute()
+                if value is not None and not pd.isna(value):
+                    return pd.Timestamp(value).date()
+        raise WorkspaceError(
+            "cannot choose an as-of date: the workspace has no dated orders or customers. "
+            "Ingest data first or pass --as-of YYYY-MM-DD."
+        )
+
+    def run(
+        self,
+        *,
+        as_of: date | None = None,
+        system: ClassificationSystem | str | Path | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Snapshot:
+        """Classify every customer as of ``as_of`` (default: latest order date) and store a snapshot."""
+        resolved = _resolve_system(system)
+        SystemStore(self.con).save(resolved)
+        info = classify(
+            self.con, system=resolved, as_of=as_of or self.default_as_of(),
+            created_at=self._clock(), progress=progress,
+        )
+        return Snapshot(self.con, info, resolved)
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """Every stored snapshot, oldest as-of date first."""
+        return SnapshotStore(self.con).list()
+
+    def snapshot(self, snapshot_id: str | None = None) -> Snapshot:
+        """A stored snapshot by id (or unique prefix), or the latest one."""
+        info = SnapshotStore(self.con).get(snapshot_id)
+        return Snapshot(self.con, info, SystemStore(self.con).load(info.system_hash))
+
+    def close(self) -> None:
+        """Close the database connection."""
+        disconnect = getattr(self.con, "disconnect", None)
+        if disconnect is not None:
+            disconnect()
+
+
+def _resolve_system(system: ClassificationSystem | str | Path | None) -> ClassificationSystem:
+    if system is None:
+        return load_default_system()
+    if isinstance(system, ClassificationSystem):
+        return system
+    return load_system(Path(system))
