@@ -126,7 +126,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
     _spec("m_score", "int64", "score 1-5", _O, "monetary (monetary_total) quintile among purchasers (5 = most)"),
     _spec("rfm_score", "int64", "code", _O, "r_score*100 + f_score*10 + m_score"),
     _spec("loyalty_score", "float64", "score 0-100", _O,
-          "100 * (0.3 span + 0.3 repeat + 0.4 regularity), percentile-based; null for prospects"),
+          "100 * (0.3 span + 0.3 repeat + 0.4 regularity) among purchasers (span and repeat as "
+          "percentiles); null for prospects"),
 )
 
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)
