@@ -53,7 +53,8 @@ def classify(
         return store.get(snapshot_id)
 
     report("building the feature table", 1, total)
-    features = _materialise_features(con, system, as_of, snapshot_id)
+    parameters, inferred = feature_parameters(con, system, tables)
+    features = _materialise_features(con, parameters, as_of, snapshot_id)
     non_null = _non_null_columns(features)
     outcomes: list[SchemeOutcome] = []
     parts: list[ibis.Table] = []
@@ -89,6 +90,7 @@ def classify(
         customers=int(features.count().execute()),
         input_counts=counts,
         outcomes=tuple(outcomes),
+        extra={"inferred_parameters": inferred} if inferred else {},
     )
     store.write(info, features=features, assignments=ibis.union(*parts) if parts else None)
     con.drop_table(features.get_name(), force=True)
@@ -96,12 +98,42 @@ def classify(
     return info
 
 
-def _materialise_features(
-    con: BaseBackend, system: ClassificationSystem, as_of: date, snapshot_id: str
-) -> ibis.Table:
-    parameters = FeatureParameters.model_validate(
-        {k: v for k, v in system.parameters.items() if k in FeatureParameters.model_fields}
+def feature_parameters(
+    con: BaseBackend, system: ClassificationSystem, tables: set[str]
+) -> tuple[FeatureParameters, dict[str, str]]:
+    """The system's feature parameters; a missing home region/city is inferred from the data.
+
+    With zero configuration the enterprise's home is taken to be the region (and city) where
+    most of its customers are; the inferred values are returned so the snapshot records them.
+    """
+    given = {k: v for k, v in system.parameters.items() if k in FeatureParameters.model_fields}
+    inferred: dict[str, str] = {}
+    if "customers" in tables and not given.get("home_region") and not given.get("home_city"):
+        customers = con.table("customers")
+        for column in ("region", "city"):
+            value = _most_common(customers, column)
+            if value is not None:
+                inferred[f"home_{column}"] = value
+    return FeatureParameters.model_validate({**given, **inferred}), inferred
+
+
+def _most_common(table: ibis.Table, column: str) -> str | None:
+    values = table[column]
+    present = table.filter(values.notnull() & (values.strip() != ""))
+    counts = (
+        present.group_by(column)
+        .aggregate(n=present.count())
+        .order_by([ibis.desc("n"), column])
+        .limit(1)
+        .to_pyarrow()
+        .to_pylist()
     )
+    return str(counts[0][column]) if counts else None
+
+
+def _materialise_features(
+    con: BaseBackend, parameters: FeatureParameters, as_of: date, snapshot_id: str
+) -> ibis.Table:
     expr = build_feature_table(con, as_of, parameters=parameters)
     name = f"_run_features_{snapshot_id}"
     return con.create_table(name, expr.order_by("customer_id"), temp=True, overwrite=True)

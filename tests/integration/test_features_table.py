@@ -128,7 +128,9 @@ def make_workspace(
     return con
 
 
-def feature_rows(con: ibis.BaseBackend, as_of: date = AS_OF, **kw: Any) -> dict[str, dict[str, Any]]:
+def feature_rows(
+    con: ibis.BaseBackend, as_of: date = AS_OF, **kw: Any
+) -> dict[str, dict[str, Any]]:
     """The feature table as {customer_id: {feature: python value}}."""
     rows = build(con, as_of, **kw).to_pyarrow().to_pylist()
     return {row["customer_id"]: row for row in rows}
@@ -241,7 +243,9 @@ def test_feature_table_has_one_row_per_customer_known_as_of() -> None:
 
 
 @pytest.mark.parametrize("customer", sorted(EXPECTED))
-def test_feature_values_match_hand_computed(features: dict[str, dict[str, Any]], customer: str) -> None:
+def test_feature_values_match_hand_computed(
+    features: dict[str, dict[str, Any]], customer: str
+) -> None:
     row = features[customer]
     expected = EXPECTED[customer]
     for name in FEATURE_NAMES:

@@ -109,3 +109,19 @@ def test_clustering_rejects_bad_options_with_valid_values(planted: pd.DataFrame)
         cluster_customers(planted, features=["recency"])
     with pytest.raises(ModelError, match="distinct customer profiles"):
         cluster_customers(planted.head(3), n_clusters=5)
+
+
+def test_fast_silhouettes_equal_sklearn() -> None:
+    from sklearn.metrics import silhouette_score
+
+    from custseg.learning.clustering import silhouettes
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(600, 4))
+    labelings = {k: rng.integers(0, k, 600) for k in (2, 3, 6)}
+    labelings[9] = np.r_[np.zeros(599, dtype=int), [1]]  # a singleton group
+    labelings[1] = np.zeros(600, dtype=int)
+    fast = silhouettes(x, labelings, chunk=128)
+    for k, labels in labelings.items():
+        expected = -1.0 if k == 1 else silhouette_score(x, labels)
+        assert fast[k] == pytest.approx(expected, abs=1e-5)

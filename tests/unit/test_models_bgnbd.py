@@ -31,7 +31,7 @@ def test_bgnbd_log_likelihood_gradient_matches_finite_differences() -> None:
     theta = np.array([0.3, 5.0, 0.9, 2.0])
     x, t_x, age = np.array([0.0, 1, 4, 30]), np.array([0.0, 3, 20, 35]), np.array([39.0] * 4)
     for m in (model, ModifiedBetaGeo()):
-        grad = m._log_likelihood_grad(theta, x, t_x, age)
+        grad = np.column_stack(m._log_likelihood_grad(theta, x, t_x, age))
         for k in range(4):
             step = np.zeros(4)
             step[k] = 1e-6

@@ -89,15 +89,21 @@ def test_bad_condition_syntax_is_reported_at_the_rule() -> None:
         parse_system(text, source_name="s.yaml")
 
 
-def test_duplicate_class_keys_and_scheme_names_are_reported_together() -> None:
-    dup_classes = TIERS.replace("{key: low,", "{key: high,")
-    second = dup_classes.split("schemes:\n", 1)[1].replace("feature: avg", "feature: avg")
-    text = dup_classes + second
+def test_several_problems_are_reported_together() -> None:
+    second = TIERS.split("schemes:\n", 1)[1].replace("name: power", "name: other")
+    text = TIERS.replace("kind: tiers", "kind: tier") + second.replace("cuts: [0.5]", "cuts: [0.5, 0.2]")
     with pytest.raises(ConfigError) as info:
         parse_system(text, source_name="s.yaml")
     message = str(info.value)
-    assert "problems in s.yaml" in message
-    assert "s.yaml:11 schemes[0].classes[1].key: duplicate class key 'high'" in message
+    assert message.startswith("2 problems in s.yaml:")
+    assert "s.yaml:5 schemes[0].kind: kind must be one of" in message
+    assert "s.yaml:16 schemes[1].cuts: must be strictly ascending, got [0.5, 0.2]" in message
+
+
+def test_duplicate_class_keys() -> None:
+    text = TIERS.replace("{key: low,", "{key: high,")
+    with pytest.raises(ConfigError, match=r"s.yaml:11 schemes\[0\]\.classes\[1\]\.key: duplicate class key 'high'"):
+        parse_system(text, source_name="s.yaml")
 
 
 def test_duplicate_scheme_names() -> None:

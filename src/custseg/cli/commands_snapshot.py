@@ -80,6 +80,12 @@ def print_run(snapshot: Snapshot) -> None:
         f"{len(info.computed_schemes)} schemes computed",
         highlight=False,
     )
+    inferred = info.extra.get("inferred_parameters") or {}
+    if inferred:
+        shown = ", ".join(f"{k}={v}" for k, v in inferred.items())
+        ctx.stdout.print(f"  [dim]home inferred from the customers:[/] {shown} "
+                         "(set parameters.home_region / home_city in the system to change)",
+                         highlight=False)
     for name, reason in info.skipped_schemes.items():
         ctx.stdout.print(f"  [yellow]{t('skipped', lang)}[/] {name}: {reason}", highlight=False)
     notes = [(o.name, d) for o in info.outcomes for d in o.diagnostics]

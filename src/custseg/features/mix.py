@@ -25,18 +25,24 @@ def _category_revenue(lines: ir.Table) -> ir.Table:
 
 
 def category_metrics(lines: ir.Table) -> ir.Table:
-    """One row per customer with a categorised line: top category, its share, category count."""
+    """One row per customer with a categorised line: top category, its share, category count.
+
+    The top category is the smallest category name among those with the largest spend, found
+    with a join on the maximum (portable: no ordered aggregate, which PostgreSQL lacks).
+    """
     spend = _category_revenue(lines)
     positive = spend.revenue > 0
-    metrics = spend.group_by("customer_id").aggregate(
-        top_category=spend.category.first(
-            order_by=[ibis.desc(spend.revenue), spend.category], where=positive
-        ),
+    totals = spend.group_by("customer_id").aggregate(
         _top_revenue=spend.revenue.max(where=positive),
         _category_total=spend.revenue.sum(where=positive),
         category_count=spend.count(where=positive),
     )
-    return metrics
+    best = spend.join(
+        totals,
+        [spend.customer_id == totals.customer_id, spend.revenue == totals._top_revenue],
+    )
+    top = best.group_by("customer_id").aggregate(top_category=best.category.min())
+    return totals.left_join(top, "customer_id").drop("customer_id_right")
 
 
 def finish(t: ir.Table, ctx: BuildContext) -> dict[str, ir.Value]:

@@ -7,7 +7,9 @@
 - ``national``: otherwise, when both macro-regions are known and differ, or the customer's
   province is not in the mapping.
 - null: no home configured, no region (and no matching city), or the home macro-region unknown.
-Comparisons ignore case, surrounding spaces and administrative suffixes (省, 市, 自治区 …).
+Comparisons ignore case, surrounding spaces and administrative suffixes (省, 市, 自治区 …), but
+not the language: ``Guangdong`` is not the same name as ``广东`` (both map to 华南, so such a
+customer is ``regional``); write ``home_region``/``home_city`` as the data writes them.
 """
 
 from __future__ import annotations

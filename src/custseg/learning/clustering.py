@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
-from sklearn.metrics import silhouette_score
+from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.mixture import GaussianMixture
 
 from custseg.errors import ConfigError, ConvergenceWarning, ModelError, NotFittedError
@@ -111,7 +111,8 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
             k, scores, criterion, model = self._choose_k(x, selection, candidates, rng, notes)
         chose = time.perf_counter()
         if model is None or (self.method == "kmeans" and len(selection) < len(x)):
-            model = self._final_fit(x, k, notes)
+            # k-means: final fit on everyone; the mixture is fitted on the selection sample
+            model = self._final_fit(x if self.method == "kmeans" else x[selection], k, notes)
         raw = model.predict(x)
         self.model_ = model
         self.result_ = _build_result(table, prepared.customer_ids, x, raw, prepared.scaling,
@@ -145,11 +146,11 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
             raise ConfigError(f"need 2 <= k_min <= k_max; got k_min={self.k_min}, k_max={self.k_max}")
 
     def _candidate_ks(self, x: FloatArray) -> list[int]:
-        distinct = len(np.unique(x[: min(len(x), 200_000)], axis=0))
-        if self.n_clusters is not None:
-            ks = [self.n_clusters]
-        else:
-            ks = list(range(self.k_min, self.k_max + 1))
+        ks = [self.n_clusters] if self.n_clusters is not None else list(
+            range(self.k_min, self.k_max + 1))
+        distinct = len(np.unique(x[:10_000], axis=0))
+        if distinct <= max(ks) and len(x) > 10_000:
+            distinct = len(np.unique(x, axis=0))
         usable = [k for k in ks if k < distinct]
         if not usable:
             raise ModelError(f"cannot make {ks[0]} groups from {distinct} distinct customer "
@@ -170,9 +171,7 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
         sample = x_sel[_sample_rows(len(x_sel), self.sample_size, rng)]
         for k in ks:
             models[k] = _quietly(lambda k=k: self._kmeans(k, len(x_sel)).fit(x_sel), notes, f"k={k}")
-            labels = models[k].predict(sample)
-            scores[k] = (float(silhouette_score(sample, labels))
-                         if 1 < len(np.unique(labels)) < len(sample) else -1.0)
+        scores = silhouettes(sample, {k: models[k].predict(sample) for k in ks})
         best = max(ks, key=lambda k: (scores[k], -k))
         return best, scores, "silhouette", models[best]
 
@@ -204,6 +203,51 @@ def cluster_customers(table: pd.DataFrame, **params: Any) -> ClusterResult:
     """Fit a :class:`CustomerClusterer` with ``params`` and return its result."""
     result: ClusterResult = CustomerClusterer(**params).fit(table).result_
     return result
+
+
+def silhouettes(x: FloatArray, labelings: dict[int, NDArray[Any]], *,
+                chunk: int = 2048) -> dict[int, float]:
+    """Mean silhouette (Euclidean) of each labeling of the rows of ``x``.
+
+    Same definition as ``sklearn.metrics.silhouette_score`` (0 for members of singleton groups;
+    -1 when a labeling has a single group), but the pairwise distances are computed once, in
+    chunks and in float32, for all labelings together.
+    """
+    parts = {k: _onehot(labels) for k, labels in labelings.items()}
+    usable = [k for k in labelings if len(parts[k][1]) > 1]
+    if not usable:
+        return dict.fromkeys(labelings, -1.0)
+    stacked = np.hstack([parts[k][2] for k in usable])
+    offsets = np.cumsum([0, *(len(parts[k][1]) for k in usable)])
+    xf = x.astype(np.float32)
+    totals = dict.fromkeys(usable, 0.0)
+    for start in range(0, len(x), chunk):
+        sums_all = euclidean_distances(xf[start:start + chunk], xf) @ stacked
+        for i, k in enumerate(usable):
+            codes, counts, _ = parts[k]
+            sums = sums_all[:, offsets[i]:offsets[i + 1]].astype(np.float64)
+            totals[k] += _silhouette_sum(sums, codes[start:start + chunk], counts)
+    return {k: totals[k] / len(x) if k in totals else -1.0 for k in labelings}
+
+
+def _silhouette_sum(sums: FloatArray, own: NDArray[np.intp], counts: FloatArray) -> float:
+    """Sum of silhouettes of rows with distance sums ``sums`` (rows x groups) to each group."""
+    rows = np.arange(len(own))
+    own_count = counts[own]
+    a = sums[rows, own] / np.maximum(own_count - 1, 1)
+    means = sums / counts
+    means[rows, own] = np.inf
+    b = means.min(axis=1)
+    denominator = np.maximum(np.maximum(a, b), 1e-12)
+    return float(np.where(own_count > 1, (b - a) / denominator, 0.0).sum())
+
+
+def _onehot(labels: NDArray[Any]) -> tuple[NDArray[np.intp], FloatArray, NDArray[np.float32]]:
+    _, codes = np.unique(labels, return_inverse=True)
+    counts = np.bincount(codes).astype(np.float64)
+    onehot = np.zeros((len(codes), len(counts)), dtype=np.float32)
+    onehot[np.arange(len(codes)), codes] = 1.0
+    return codes, counts, onehot
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -266,4 +310,4 @@ def _build_result(table: pd.DataFrame, ids: pd.Index, x: FloatArray, raw: NDArra
     )
 
 
-__all__ = ["METHODS", "ClusterResult", "CustomerClusterer", "cluster_customers"]
+__all__ = ["METHODS", "ClusterResult", "CustomerClusterer", "cluster_customers", "silhouettes"]

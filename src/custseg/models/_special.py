@@ -20,15 +20,18 @@ from scipy import special
 
 FloatArray = NDArray[np.float64]
 
-_SERIES_TERMS = 20_000
+_SERIES_TERMS = 200_000
 
 
 def log_hyp2f1(a: ArrayLike, b: ArrayLike, c: ArrayLike, z: ArrayLike) -> FloatArray:
     """Return ``log 2F1(a, b; c; z)`` for ``a, b, c > 0`` and ``0 <= z < 1``.
 
-    Values that ``scipy.special.hyp2f1`` cannot give as a finite positive number are summed
-    directly: the terms ``(a)_k (b)_k / ((c)_k k!) z**k`` are positive under these conditions, so
-    their log-sum is computed with ``logsumexp`` without overflow.
+    Values that ``scipy.special.hyp2f1`` cannot give as a finite positive number (it returns
+    ``inf`` past 1e308 and ``nan`` for some large parameters) are summed directly: the terms
+    ``(a)_k (b)_k / ((c)_k k!) z**k`` are positive under these conditions, so their log-sum is
+    computed with ``logsumexp`` without overflow. The sum stops when the terms are negligible, or
+    after 200,000 terms (a lower bound then; only for ``z`` within ~1e-6 of 1 with large
+    parameters, which the models' Euler-transformed arguments avoid in practice).
     """
     a_, b_, c_, z_ = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c, z)))
     with np.errstate(all="ignore"):
@@ -55,7 +58,7 @@ def _log_series_one(a: float, b: float, c: float, z: float) -> float:
     log_z = np.log(z)
     total = -np.inf
     start = 0
-    block = 2_000
+    block = 5_000
     while start < _SERIES_TERMS:
         k = np.arange(start, start + block, dtype=float)
         # log of the k-th term via log-gamma ratios (Pochhammer symbols)

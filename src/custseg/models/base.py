@@ -134,9 +134,10 @@ def group_rows(*columns: FloatArray) -> tuple[list[FloatArray], NDArray[np.intp]
 class MaximumLikelihoodModel(BaseEstimator):  # type: ignore[misc]
     """Maximum likelihood on collapsed data, shared by the transaction and spend models.
 
-    Subclasses define ``param_names``, ``_initial_params(*data)``, ``_log_likelihood(theta,
-    *data)`` (per row) and, when ``has_gradient``, ``_log_likelihood_grad(theta, *data)`` of
-    shape ``(n, k)`` w.r.t. the natural parameters; otherwise central finite differences are used.
+    Subclasses define ``param_names``, ``_initial_params(data, weights)``,
+    ``_log_likelihood(theta, *data)`` (per row) and, when ``has_gradient``,
+    ``_log_likelihood_grad(theta, *data)`` (one per-row array per natural parameter); without
+    it the optimiser uses central finite differences.
     """
 
     param_names: tuple[str, ...] = ()
@@ -153,8 +154,16 @@ class MaximumLikelihoodModel(BaseEstimator):  # type: ignore[misc]
     def _log_likelihood(self, theta: FloatArray, *data: FloatArray) -> FloatArray:
         raise NotImplementedError
 
-    def _log_likelihood_grad(self, theta: FloatArray, *data: FloatArray) -> FloatArray:
+    def _log_likelihood_grad(
+        self, theta: FloatArray, *data: FloatArray
+    ) -> tuple[FloatArray, ...]:
+        """Per-row derivatives of the log-likelihood, one array per parameter."""
         raise NotImplementedError
+
+    def _weighted_grad(
+        self, theta: FloatArray, data: tuple[FloatArray, ...], w: FloatArray
+    ) -> FloatArray:
+        return np.array([np.dot(w, g) for g in self._log_likelihood_grad(theta, *data)])
 
     def _factorised(self, *columns: FloatArray) -> tuple[tuple[FloatArray, NDArray[np.intp]], ...]:
         """Factorise columns (distinct values + index); cached while fitting on the same arrays.
@@ -217,7 +226,7 @@ class MaximumLikelihoodModel(BaseEstimator):  # type: ignore[misc]
                 value = 1e100
             if not self.has_gradient:
                 return float(value)
-            grad_theta = -(w @ self._log_likelihood_grad(theta, *data)) / total
+            grad_theta = -self._weighted_grad(theta, data, w) / total
             grad = grad_theta * theta + 2.0 * self.penaliser * u
         grad = np.where(np.isfinite(grad), grad, 0.0)
         return float(value), grad
@@ -305,7 +314,7 @@ class MaximumLikelihoodModel(BaseEstimator):  # type: ignore[misc]
 
             def grad(v: FloatArray) -> FloatArray:
                 with np.errstate(all="ignore"):
-                    g = -(w @ self._log_likelihood_grad(np.exp(v), *data))
+                    g = -self._weighted_grad(np.exp(v), data, w)
                 return np.asarray(g * np.exp(v), dtype=float)
 
             # d/du of (dNLL/dtheta * theta); at the optimum dNLL/dtheta ~ 0, so this is H_u.

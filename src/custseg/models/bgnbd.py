@@ -114,7 +114,9 @@ class _BetaGeoFamily(TransactionModel):
         p = self._parts(theta, *data)
         return np.asarray(p["log_a12"] + logaddexp(p["log_a3"], p["log_a4"]))  # eq. (6)
 
-    def _log_likelihood_grad(self, theta: FloatArray, *data: FloatArray) -> FloatArray:
+    def _log_likelihood_grad(
+        self, theta: FloatArray, *data: FloatArray
+    ) -> tuple[FloatArray, ...]:
         r, alpha, a, b = theta
         p = self._parts(theta, *data)
         ix, bx = p["ix"], p["bx"]
@@ -126,7 +128,7 @@ class _BetaGeoFamily(TransactionModel):
         psi_ab = special.digamma(a + b) - special.digamma(a + bx)
         d_a = psi_ab[ix] + w4 / a
         d_b = (psi_ab + special.digamma(bx) - special.digamma(b))[ix] - w4 / p["safe_d"][ix]
-        return np.column_stack([d_r, d_alpha, d_a, d_b])
+        return d_r, d_alpha, d_a, d_b
 
     def _log_p_alive(
         self, theta: FloatArray, x: FloatArray, t_x: FloatArray, T: FloatArray

@@ -138,7 +138,9 @@ class GammaGamma(MaximumLikelihoodModel):
             per_x[ix] + (px - 1.0) * np.log(m) - (px + q) * np.log(v + x * m), dtype=float
         )  # note eq. (3)
 
-    def _log_likelihood_grad(self, theta: FloatArray, *data: FloatArray) -> FloatArray:
+    def _log_likelihood_grad(
+        self, theta: FloatArray, *data: FloatArray
+    ) -> tuple[FloatArray, ...]:
         p, q, v = theta
         x, m = data
         ((ux, ix),) = self._factorised(x)
@@ -148,7 +150,7 @@ class GammaGamma(MaximumLikelihoodModel):
         d_p = x * (np.log(m) - log_vxm) + (ux * (psi - special.digamma(pu) + np.log(ux)))[ix]
         d_q = (psi - special.digamma(q) + np.log(v))[ix] - log_vxm
         d_v = q / v - (pu[ix] + q) / (v + x * m)
-        return np.column_stack([d_p, d_q, d_v])
+        return d_p, d_q, d_v
 
     def expected_average_spend(self, frequency: ArrayLike, monetary_value: ArrayLike) -> FloatArray:
         """Return E[spend per transaction | x, m_x] for each customer.

@@ -13,7 +13,6 @@ outside classes) exists, every condition parses, and classes without a colour ge
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated, Any
 
 from pydantic import Field, field_validator
@@ -102,12 +101,6 @@ class ClassificationSystem(StrictModel):
         raise UnknownNameError(name, [s.name for s in self.schemes], what="scheme")
 
 
-def closest(name: str, known: list[str]) -> str:
-    """A ``; did you mean 'x'?`` hint, or an empty string."""
-    found = difflib.get_close_matches(name, known, n=1)
-    return f"; did you mean {found[0]!r}?" if found else ""
-
-
 def _check_registry() -> None:
     """Every registered model's ``kind`` literal matches its registry key."""
     for kind, model in SCHEME_MODELS.items():
@@ -127,6 +120,5 @@ __all__ = [
     "SchemeBase",
     "SchemeName",
     "Text",
-    "closest",
     "with_colours",
 ]
