@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 import ibis
 from ibis.backends import BaseBackend
@@ -16,6 +17,7 @@ from ibis.backends import BaseBackend
 from custseg import __version__
 from custseg.errors import WorkspaceError
 from custseg.features import FeatureParameters, available_tables, build_feature_table
+from custseg.features.model_features import ModelSettings, add_model_features
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
 from custseg.schemes.kinds import ASSIGNERS
 from custseg.snapshots.fingerprint import data_fingerprint, snapshot_fingerprint
@@ -54,7 +56,7 @@ def classify(
 
     report("building the feature table", 1, total)
     parameters, inferred = feature_parameters(con, system, tables)
-    features = _materialise_features(con, parameters, as_of, snapshot_id)
+    features, models = _materialise_features(con, parameters, as_of, snapshot_id)
     non_null = _non_null_columns(features)
     outcomes: list[SchemeOutcome] = []
     parts: list[ibis.Table] = []
@@ -90,7 +92,7 @@ def classify(
         customers=int(features.count().execute()),
         input_counts=counts,
         outcomes=tuple(outcomes),
-        extra={"inferred_parameters": inferred} if inferred else {},
+        extra={**({"inferred_parameters": inferred} if inferred else {}), "models": models},
     )
     store.write(info, features=features, assignments=ibis.union(*parts) if parts else None)
     con.drop_table(features.get_name(), force=True)
@@ -133,10 +135,20 @@ def _most_common(table: ibis.Table, column: str) -> str | None:
 
 def _materialise_features(
     con: BaseBackend, parameters: FeatureParameters, as_of: date, snapshot_id: str
-) -> ibis.Table:
+) -> tuple[ibis.Table, dict[str, Any]]:
+    """The feature table as a temp table, with the model features; and the fitted models."""
     expr = build_feature_table(con, as_of, parameters=parameters)
+    # Sums of floats depend on the order rows are added in; rounding makes the stored features
+    # (and the classes cut from them) identical however the engine scheduled the work.
+    expr = expr.mutate(
+        **{c: expr[c].round(6) for c, dtype in expr.schema().items() if dtype.is_floating()}
+    )
     name = f"_run_features_{snapshot_id}"
-    return con.create_table(name, expr.order_by("customer_id"), temp=True, overwrite=True)
+    base = con.create_table(f"{name}_base", expr, temp=True, overwrite=True)
+    with_models, models = add_model_features(con, base, as_of, settings=ModelSettings())
+    table = con.create_table(name, with_models.order_by("customer_id"), temp=True, overwrite=True)
+    con.drop_table(f"{name}_base", force=True)
+    return table, models
 
 
 def _non_null_columns(features: ibis.Table) -> set[str]:

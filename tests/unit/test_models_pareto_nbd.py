@@ -63,7 +63,7 @@ def test_log_hyp2f1_is_finite_where_scipy_overflows_or_fails(
         special.gammaln(a + k) - special.gammaln(a) + special.gammaln(b + k) - special.gammaln(b)
         - special.gammaln(c + k) + special.gammaln(c) - special.gammaln(k + 1) + k * np.log(z)
     )  # fmt: skip
-    assert sp.log_hyp2f1(*args) == pytest.approx(special.logsumexp(log_terms), rel=1e-9)
+    assert sp.log_hyp2f1(*args) == pytest.approx(special.logsumexp(log_terms), rel=1e-7)
 
 
 def test_log_hyp2f1_series_fallback_matches_scipy(monkeypatch: pytest.MonkeyPatch) -> None:

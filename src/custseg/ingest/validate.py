@@ -123,6 +123,8 @@ def validate(
     checks += _bound_checks(table, columns, header_of)
     if table == "payments":
         checks += _payment_checks(columns, header_of)
+    if table == "orders":
+        checks += _order_sign_checks(columns, header_of)
     if known_customers is not None and table != "customers":
         checks.append(_customer_check(columns["customer_id"], known_customers, header_of))
     if table == "orders":
@@ -191,6 +193,24 @@ def _customer_check(ids: pd.Series, known: pd.Series, header_of: Mapping[str, st
     return Check(unknown, ErrorCode.UNKNOWN_CUSTOMER, header_of.get("customer_id"),
                  "customer not in the customers table; ingest the customer first or correct "
                  "the id", ids)
+
+
+def _order_sign_checks(
+    columns: dict[str, pd.Series], header_of: Mapping[str, str]
+) -> list[Check]:
+    """A negative quantity with a positive amount (a returned item cannot earn money).
+
+    A positive quantity with a negative amount is accepted: ERPs write credit notes and
+    returns that way.
+    """
+    quantity, amount = columns["quantity"], columns["amount"]
+    mixed = ((quantity < 0) & (amount > 0)).fillna(False)
+    mask = mixed.to_numpy(dtype=bool)
+    if not mask.any():
+        return []
+    return [Check(mask, ErrorCode.IMPOSSIBLE_VALUE, header_of.get("quantity"),
+                  "negative quantity with a positive amount; a return line has a negative amount",
+                  quantity.astype("string"))]
 
 
 def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str]) -> list[Check]:

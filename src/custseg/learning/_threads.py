@@ -6,12 +6,12 @@ from contextlib import AbstractContextManager
 
 from threadpoolctl import threadpool_limits
 
-PARALLEL_THRESHOLD = 100_000
-"""Below this many rows one thread is used: threads only add overhead on small data, and a lot
-of it (busy-waiting) when the CPU is shared with other processes."""
 
+def limited_threads(n_threads: int | None) -> AbstractContextManager[object]:
+    """Limit OpenMP/BLAS threads to ``n_threads`` (None means one).
 
-def limited_threads(n_rows: int, n_threads: int | None) -> AbstractContextManager[object]:
-    """Limit threads to ``n_threads``, or to 1 below :data:`PARALLEL_THRESHOLD` rows if None."""
-    limit = n_threads or (1 if n_rows < PARALLEL_THRESHOLD else None)
-    return threadpool_limits(limits=limit)
+    One thread is the default because on a shared machine OpenMP's busy-waiting threads make
+    k-means many times slower (measured: 1M customers, 2 cores under load, 6 s with one thread
+    against 45 s with two); pass more threads on a dedicated machine.
+    """
+    return threadpool_limits(limits=n_threads or 1)

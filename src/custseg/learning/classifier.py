@@ -69,7 +69,7 @@ class LearnedClassifier(BaseEstimator):  # type: ignore[misc]
     cv : number of cross-validation folds (lowered to the smallest class size, at least 2).
     random_state : seed of the folds and the models.
     low_confidence : predictions with a confidence below this are flagged.
-    n_threads : threads for boosting; None = 1 below 100,000 labelled customers.
+    n_threads : OpenMP threads; None = one (see ``_threads.limited_threads``).
     """
 
     def __init__(self, model: str = "tree", *, features: Sequence[str] | None = None,
@@ -104,7 +104,7 @@ class LearnedClassifier(BaseEstimator):  # type: ignore[misc]
         counts = pd.Series(y).value_counts()
         self.default_class_ = str(counts.sort_index().idxmax())
         estimator = self._estimator(len(y))
-        with limited_threads(len(y), self.n_threads):
+        with limited_threads(self.n_threads):
             self.report_ = self._cross_validate(estimator, x, y, counts, notes)
             self.estimator_ = clone(estimator).fit(x, y)
         self.rules_: list[Rule] | None = None
@@ -118,7 +118,7 @@ class LearnedClassifier(BaseEstimator):  # type: ignore[misc]
         """``customer_id, class, confidence, low_confidence`` for every row of ``table``."""
         self._check_fitted()
         x = self._matrix(table)
-        with limited_threads(len(table), self.n_threads):
+        with limited_threads(self.n_threads):
             proba = self.estimator_.predict_proba(x)
         best = proba.argmax(axis=1)
         confidence = proba[np.arange(len(best)), best]

@@ -72,7 +72,7 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
     sample_size : rows used for the silhouette.
     selection_size : rows on which the candidate k are fitted.
     minibatch_threshold : above this many customers, k-means uses MiniBatchKMeans.
-    n_threads : OpenMP/BLAS threads; None = one thread below 100,000 customers, all above.
+    n_threads : OpenMP/BLAS threads; None = one (see ``_threads.limited_threads``).
     """
 
     def __init__(self, method: str = "kmeans", *, n_clusters: int | None = None,
@@ -94,7 +94,7 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
     def fit(self, table: pd.DataFrame) -> Self:
         """Cluster the customers of ``table`` (feature table with ``customer_id``)."""
         self._check_params()
-        with limited_threads(len(table), self.n_threads):
+        with limited_threads(self.n_threads):
             return self._fit(table)
 
     def _fit(self, table: pd.DataFrame) -> Self:
@@ -128,7 +128,8 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
         if getattr(self, "result_", None) is None:
             raise NotFittedError("this CustomerClusterer is not fitted yet; call .fit(table) first")
         x = self.result_.scaling.transform(table)
-        raw = self.model_.predict(x)
+        with limited_threads(self.n_threads):
+            raw = self.model_.predict(x)
         lookup = np.full(max(self.relabel_.keys() | {int(raw.max())}) + 1, -1)
         for old, new in self.relabel_.items():
             lookup[old] = new

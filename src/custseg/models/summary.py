@@ -39,7 +39,7 @@ def daily_transactions(
             f"transaction table lacks column(s) {missing}; found {list(df.columns)}. "
             "Pass customer_col=, date_col= and amount_col= naming existing columns."
         )
-    days = pd.to_datetime(df[date_col], errors="coerce").dt.normalize()
+    days = _to_days(df[date_col])
     amounts = pd.to_numeric(df[amount_col], errors="coerce")
     customers = df[customer_col]
     for bad, what in (
@@ -54,6 +54,14 @@ def daily_transactions(
         {"customer": customers.to_numpy(), "day": days.to_numpy(), "amount": amounts.to_numpy()}
     )
     return table.groupby(["customer", "day"], as_index=False, sort=True)["amount"].sum()
+
+
+def _to_days(values: pd.Series) -> pd.Series:
+    """Parse dates (one format inferred; mixed formats as a fallback), truncated to the day."""
+    days = pd.to_datetime(values, errors="coerce")
+    if days.isna().any() and not pd.api.types.is_datetime64_any_dtype(values):
+        days = pd.to_datetime(values, errors="coerce", format="mixed")
+    return days.dt.normalize()
 
 
 def summary_from_transactions(
