@@ -85,7 +85,9 @@ def child_pandas(folder: Path) -> dict[str, float]:
 
 def _run_child(kind: str, folder: Path, workspace: Path) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--child", kind, "--folder", str(folder), "--workspace", str(workspace)]
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"benchmark step {kind!r} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

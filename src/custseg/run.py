@@ -19,7 +19,8 @@ from custseg.errors import WorkspaceError
 from custseg.features import FeatureParameters, available_tables, build_feature_table
 from custseg.features.model_features import ModelSettings, add_model_features
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
-from custseg.schemes.kinds import ASSIGNERS
+from custseg.schemes.kinds import ASSIGNERS, wants_context
+from custseg.schemes.kinds.context import run_context
 from custseg.snapshots.fingerprint import data_fingerprint, snapshot_fingerprint
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo
 from custseg.snapshots.store import SnapshotStore
@@ -68,7 +69,12 @@ def classify(
                 SchemeOutcome(scheme.name, scheme.kind, "skipped", reason="; ".join(missing))
             )
             continue
-        assignment = ASSIGNERS[scheme.kind](features, scheme)
+        assigner = ASSIGNERS[scheme.kind]
+        if wants_context(assigner):
+            context = run_context(con, as_of, store.list())
+            assignment = assigner(features, scheme, context=context)
+        else:
+            assignment = assigner(features, scheme)
         outcomes.append(
             SchemeOutcome(
                 scheme.name,
@@ -94,7 +100,7 @@ def classify(
         outcomes=tuple(outcomes),
         extra={**({"inferred_parameters": inferred} if inferred else {}), "models": models},
     )
-    store.write(info, features=features, assignments=ibis.union(*parts) if parts else None)
+    store.write(info, features=features, assignments=parts)
     con.drop_table(features.get_name(), force=True)
     report("done", total, total)
     return info

@@ -45,7 +45,7 @@ def test_bad_kind_lists_the_allowed_kinds_with_the_line() -> None:
         parse_system(text, source_name="system.yaml")
     message = str(info.value)
     assert "system.yaml:5 schemes[0].kind" in message
-    assert "kind must be one of ['attribute', 'matrix', 'pareto', 'rules', 'score', 'tiers']; got 'tier'" in message
+    assert "kind must be one of ['attribute', 'cluster', 'learned', 'matrix', 'pareto', 'rules', 'score', 'tiers']; got 'tier'" in message
     assert info.value.line == 5
 
 

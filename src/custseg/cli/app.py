@@ -8,6 +8,8 @@ import typer
 
 from custseg.cli import _context as ctx
 from custseg.cli.commands_data import register as register_data
+from custseg.cli.commands_learning import register as register_learning
+from custseg.cli.commands_models import register as register_models
 from custseg.cli.commands_snapshot import register as register_snapshot
 from custseg.cli.commands_system import register as register_system
 
@@ -41,8 +43,10 @@ def _root(
 
 
 register_data(app)
+register_learning(app)
 register_snapshot(app)
 register_system(app)
+register_models(app)
 
 
 def main() -> None:

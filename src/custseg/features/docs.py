@@ -6,7 +6,8 @@ import inspect
 from types import ModuleType
 
 from custseg.features import (
-    _orders, credit, loyalty, mix, params, pipeline, profit, region, regularity, rfm,
+    _orders, credit, loyalty, mix, model_features, params, pipeline, profit, region, regularity,
+    rfm,
 )
 from custseg.features.registry import FEATURES
 
@@ -41,6 +42,7 @@ _SECTIONS: tuple[tuple[str, ModuleType], ...] = (
     ("Region scope", region),
     ("RFM scores", rfm),
     ("Loyalty score", loyalty),
+    ("Model-based features (P(alive), expected purchases, CLV)", model_features),
     ("Parameters", params),
 )
 

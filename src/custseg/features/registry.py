@@ -161,6 +161,20 @@ FEATURES: tuple[FeatureSpec, ...] = (
     _spec("loyalty_score", "float64", "score 0-100", _O,
           "100 * (0.3 span + 0.3 repeat + 0.4 regularity) among purchasers (span and repeat"
           " as percentiles); null for prospects"),
+    _spec("p_alive", "float64", "probability 0-1", _O,
+          "probability that the customer is still active (MBG/NBD model fitted in the run); "
+          "null for prospects and when the model cannot be fitted"),
+    _spec("expected_purchases_90d", "float64", "count", _O,
+          "expected purchase days in the 90 days after as_of (MBG/NBD)"),
+    _spec("expected_purchases_365d", "float64", "count", _O,
+          "expected purchase days in the 365 days after as_of (MBG/NBD)"),
+    _spec("p_no_purchase_90d", "float64", "probability 0-1", _O,
+          "probability of no purchase in the 90 days after as_of (MBG/NBD)"),
+    _spec("expected_spend", "float64", _MONEY, _O,
+          "expected value of one future purchase day (Gamma-Gamma model)"),
+    _spec("clv_12m", "float64", _MONEY, _O,
+          "customer lifetime value over the next 52 weeks: margin x expected_spend x "
+          "expected purchases, discounted weekly at 10 % a year; >= 0"),
 )
 
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)

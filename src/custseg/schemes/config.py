@@ -34,20 +34,24 @@ from custseg.schemes.config_kinds import (
     ScoreScheme,
     TiersScheme,
 )
+from custseg.schemes.config_learning import ClusterScheme, LearnedScheme
 from custseg.schemes.scheme_base import SchemeBase
 
 SCHEME_MODELS: dict[str, type[SchemeBase]] = {
     "attribute": AttributeScheme,
+    "cluster": ClusterScheme,
+    "learned": LearnedScheme,
     "matrix": MatrixScheme,
     "pareto": ParetoScheme,
     "rules": RulesScheme,
     "score": ScoreScheme,
     "tiers": TiersScheme,
 }
-"""Registry of scheme kinds: ``kind`` value -> model. ``cluster`` and ``learned`` come later."""
+"""Registry of scheme kinds: ``kind`` value -> model (learning kinds in ``config_learning.py``)."""
 
 Scheme = Annotated[
-    AttributeScheme | MatrixScheme | ParetoScheme | RulesScheme | ScoreScheme | TiersScheme,
+    AttributeScheme | ClusterScheme | LearnedScheme | MatrixScheme | ParetoScheme | RulesScheme
+    | ScoreScheme | TiersScheme,
     Field(discriminator="kind"),
 ]
 """Any scheme; Pydantic picks the model from ``kind`` (must match :data:`SCHEME_MODELS`)."""

@@ -21,4 +21,4 @@ def missing_requirements(scheme: SchemeBase, available_tables: set[str],
                                f"(custseg ingest {name} <file>)")
         elif name not in non_null_features:
             reasons.append(f"needs feature {name!r}, which is empty for every customer")
-    return reasons
+    return [*reasons, *scheme.unmet_requirements()]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from typing import ClassVar
+
 from pydantic import Field, model_validator
 
 from custseg.errors import ConfigError
@@ -29,6 +31,9 @@ class SchemeBase(StrictModel):
     to run; see :func:`custseg.schemes.missing_requirements`.
     """
 
+    generates_classes: ClassVar[bool] = False
+    """Kinds whose classes come from the data (cluster, learned) may list no class."""
+
     name: SchemeName
     kind: str
     labels: Text
@@ -53,6 +58,10 @@ class SchemeBase(StrictModel):
         """(field, class) pairs to add when the field is unset: e.g. ``missing_class`` -> none."""
         return []
 
+    def unmet_requirements(self) -> list[str]:
+        """Reasons the scheme cannot run beyond ``requires`` (e.g. a missing labels file)."""
+        return []
+
     # -- derived --------------------------------------------------------------------------
     @property
     def class_keys(self) -> list[str]:
@@ -72,7 +81,7 @@ class SchemeBase(StrictModel):
     @model_validator(mode="after")
     def _check_common(self) -> SchemeBase:
         self._add_default_classes()
-        if not self.classes:
+        if not self.classes and not self.generates_classes:
             raise located(["classes"], "a scheme needs at least one class")
         seen: dict[str, int] = {}
         for i, cls in enumerate(self.classes):

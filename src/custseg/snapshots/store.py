@@ -12,6 +12,7 @@ written last, so a reader never sees a snapshot whose assignments are incomplete
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -75,13 +76,17 @@ class SnapshotStore:
         return bool(t.filter(t.snapshot_id == snapshot_id).count().execute() > 0)
 
     def write(
-        self, info: SnapshotInfo, *, features: ibis.Table, assignments: ibis.Table | None
+        self, info: SnapshotInfo, *, features: ibis.Table, assignments: Sequence[ibis.Table]
     ) -> None:
-        """Write a whole snapshot in one transaction (all of it or nothing)."""
+        """Write a whole snapshot in one transaction (all of it or nothing).
+
+        ``assignments`` holds one table per scheme; each is inserted on its own, which keeps
+        the engine's queries small.
+        """
         with transaction(self._con):
             self._con.create_table(features_table_name(info.snapshot_id), features)
-            if assignments is not None:
-                self._con.insert(ASSIGNMENTS, assignments)
+            for part in assignments:
+                self._con.insert(ASSIGNMENTS, part)
             self._con.insert(SNAPSHOTS, pd.DataFrame([_info_row(info)]))
 
     def list(self) -> list[SnapshotInfo]:

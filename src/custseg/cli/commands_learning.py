@@ -1,0 +1,154 @@
+"""Commands of the learning kinds: `clusters` (natural groups), `learn` (known classes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from custseg.cli import _context as ctx
+from custseg.errors import ConfigError
+from custseg.i18n import label_of
+
+SnapshotOption = Annotated[
+    str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the learning commands to ``app``."""
+    app.command("clusters")(clusters_command)
+    app.command("learn")(learn_command)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+@ctx.guarded
+def clusters_command(
+    scheme: Annotated[
+        str, typer.Option("--scheme", help="A scheme of kind cluster.")
+    ] = "natural_groups",
+    snapshot_id: SnapshotOption = None,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """The natural groups of a snapshot: key, name, size, shares and distinctive traits."""
+    snap = ctx.workspace().snapshot(snapshot_id)
+    lang = ctx.STATE.lang
+    definition = snap.scheme(scheme)
+    if definition.kind != "cluster":
+        raise ConfigError(f"scheme {scheme!r} is of kind {definition.kind!r}, not cluster; "
+                          "`custseg clusters` shows the groups of a cluster scheme")
+    outcome = next(o for o in snap.info.outcomes if o.name == scheme)
+    th = outcome.thresholds
+    total = snap.info.customers or 1
+    groups = [{
+        "key": p["key"], "name": label_of(p["name"], lang), "names": p["name"],
+        "size": p["size"], "share": p["size"] / total, "buyer_share": p["customer_share"],
+        "revenue_share": p["revenue_share"],
+        "traits": [label_of(t["text"], lang) for t in p["traits"]],
+    } for p in th.get("profiles", [])]
+    if json_:
+        ctx.emit_json({"snapshot_id": snap.snapshot_id, "as_of": str(snap.as_of), "scheme": scheme,
+                       "k": th.get("k"), "method": th.get("method"), "features": th.get("features"),
+                       "prospects": th.get("prospects"), "matching": th.get("matching"),
+                       "groups": groups})
+        return
+    ctx.stdout.print(f"{label_of(definition.labels, lang)} ({scheme}) · snapshot "
+                     f"{snap.snapshot_id} · as of {snap.as_of} · {th.get('k')} groups",
+                     highlight=False)
+    grid = Table("key", "name", "customers", "share", "revenue share", "traits")
+    for g in groups:
+        grid.add_row(g["key"], g["name"], f"{g['size']:,}", _pct(g["share"]),
+                     _pct(g["revenue_share"]), "; ".join(g["traits"]))
+    ctx.stdout.print(grid)
+    matching = th.get("matching") or {}
+    if matching.get("previous_snapshot"):
+        ctx.stdout.print(f"  matched to snapshot {matching['previous_snapshot']} "
+                         f"({matching.get('previous_as_of')}): {_pct(matching.get('kept_share'))} "
+                         f"of customers kept their group; new groups: "
+                         f"{matching.get('new_groups') or 'none'}", highlight=False)
+    if th.get("prospects"):
+        ctx.stdout.print(f"  {th['prospects']:,} customers with no purchase are not clustered",
+                         highlight=False)
+
+
+@ctx.guarded
+def learn_command(
+    labels: Annotated[
+        Path, typer.Option("--labels", help="CSV customer_id,class of known customers.")
+    ],
+    scheme: Annotated[str, typer.Option("--scheme", help="Name of the exported rules scheme.")],
+    model: Annotated[str, typer.Option("--model", help="tree or boosting.")] = "tree",
+    max_depth: Annotated[int, typer.Option("--max-depth", help="Depth of the tree(s).")] = 4,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the rules scheme YAML here "
+                                             "(default: print it).")] = None,
+    snapshot_id: SnapshotOption = None,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """Learn known classes from a snapshot's features; report quality and export rules."""
+    from custseg.learning import MODELS, LearnedClassifier, scheme_yaml
+    from custseg.schemes import ClassificationSystem
+    from custseg.schemes.kinds.learned import cv_summary, read_labels_file
+
+    if model not in MODELS:
+        raise ConfigError(f"--model must be one of {list(MODELS)}; got {model!r}")
+    snap = ctx.workspace().snapshot(snapshot_id)
+    known = read_labels_file(labels)
+    features = snap.features()
+    features["customer_id"] = features["customer_id"].astype(str)
+    clf = LearnedClassifier(model, max_depth=max_depth).fit(features, known)
+    pred = clf.predict(features)
+    low = int(pred["low_confidence"].sum())
+    report = cv_summary(clf.report_)
+    text = None
+    if model == "tree":
+        exported = clf.to_scheme(name=scheme)
+        text = scheme_yaml(exported)
+        ClassificationSystem.model_validate({"name": "check", "schemes": [exported]})  # must load
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+    payload: dict[str, Any] = {
+        "snapshot_id": snap.snapshot_id, "as_of": str(snap.as_of), "scheme": scheme,
+        "model": model, "features": list(clf.features_), "report": report,
+        "predicted": int(len(pred)), "low_confidence": low,
+        "low_confidence_threshold": clf.low_confidence, "notes": list(clf.notes_),
+        "out": str(out) if out is not None and text is not None else None, "rules_yaml": text,
+    }
+    if json_:
+        ctx.emit_json(payload)
+        return
+    _print_report(payload, clf)
+    if text is None:
+        ctx.stdout.print("  [dim]gradient boosting cannot be exported as rules; "
+                         "use --model tree[/]")
+    elif out is not None:
+        ctx.stdout.print(f"rules scheme written to {out}", highlight=False)
+    else:
+        ctx.stdout.print(text, highlight=False, markup=False)
+
+
+def _print_report(payload: dict[str, Any], clf: Any) -> None:
+    report = payload["report"]
+    ctx.stdout.print(
+        f"{payload['model']} on {report['n_labelled']:,} labelled customers · cross-validated "
+        f"accuracy {report['accuracy']:.1%} ± {report['accuracy_std']:.1%} "
+        f"({report['n_splits']} folds)", highlight=False)
+    confusion = Table("known \\ predicted", *report["confusion"]["classes"])
+    matrix = report["confusion"]
+    for name, row in zip(matrix["classes"], matrix["matrix"], strict=True):
+        confusion.add_row(name, *(str(v) for v in row))
+    ctx.stdout.print(confusion)
+    per_class = Table("class", "precision", "recall", "f1", "support")
+    for row in report["per_class"]:
+        per_class.add_row(str(row["class"]), _pct(row["precision"]), _pct(row["recall"]),
+                          f"{row['f1']:.2f}", f"{int(row['support']):,}")
+    ctx.stdout.print(per_class)
+    ctx.stdout.print(f"{payload['predicted']:,} customers predicted; {payload['low_confidence']:,} "
+                     f"with confidence below {payload['low_confidence_threshold']}",
+                     highlight=False)
+    for note in payload["notes"]:
+        ctx.stdout.print(f"  [dim]note[/] {note}", highlight=False)

@@ -1,0 +1,183 @@
+"""Commands about the purchase models: `evaluate` (holdout validation) and `models`."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from custseg.cli import _context as ctx
+from custseg.cli.commands_snapshot import SnapshotOption, parse_date
+from custseg.errors import ConfigError, WorkspaceError
+from custseg.features import FeatureParameters
+from custseg.features._context import BuildContext
+from custseg.features._orders import order_lines, order_totals
+from custseg.models import (
+    HoldoutReport,
+    holdout_evaluation,
+    plot_conditional_expectation,
+    plot_tracking,
+)
+from custseg.models.evaluation import MODELS
+
+DEFAULT_OUT_DIR = Path("custseg-evaluation")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the model commands to ``app``."""
+    app.command("evaluate")(evaluate_command)
+    app.command("models")(models_command)
+
+
+@ctx.guarded
+def evaluate_command(
+    calibration_end: Annotated[
+        str, typer.Option("--calibration-end", help="Last day of the calibration period (YYYY-MM-DD).")
+    ],
+    holdout_end: Annotated[
+        str, typer.Option("--holdout-end", help="Last day of the holdout period (YYYY-MM-DD).")
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", help="Folder for the two PNG charts.")
+    ] = DEFAULT_OUT_DIR,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", help=f"Model(s) to compare: {', '.join(MODELS)} "
+                     "(default: mbgnbd and bgnbd)."),
+    ] = None,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """Fit the purchase models on the calibration period and compare with the holdout period."""
+    cal_end = parse_date(calibration_end, "--calibration-end")
+    hold_end = parse_date(holdout_end, "--holdout-end")
+    if hold_end <= cal_end:
+        raise ConfigError(f"--holdout-end {hold_end} must be after --calibration-end {cal_end}")
+    ws = ctx.workspace()
+    if "orders" not in ws.tables():
+        raise WorkspaceError("the workspace holds no orders; ingest them first "
+                             "(custseg ingest orders orders.csv)")
+    purchases = _purchases(ws.con, hold_end)
+    report = holdout_evaluation(
+        purchases, customer_col="customer_id", date_col="order_date", amount_col="amount",
+        calibration_end=cal_end, holdout_end=hold_end,
+        models=tuple(model) if model else ("mbgnbd", "bgnbd"),
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    charts = {
+        "tracking": str(plot_tracking(report, out_dir / "tracking.png")),
+        "conditional_expectation": str(
+            plot_conditional_expectation(report, out_dir / "conditional_expectation.png")
+        ),
+    }
+    if json_:
+        ctx.emit_json(_report_json(report, charts))
+        return
+    _print_report(report, charts)
+
+
+def _purchases(con: Any, end: Any) -> pd.DataFrame:
+    """Purchases (orders with a positive net total) dated on or before ``end``."""
+    orders = order_totals(order_lines(con, BuildContext(as_of=end, parameters=FeatureParameters())))
+    bought = orders.filter(orders.net > 0)
+    frame = bought.select("customer_id", "order_date", amount=bought.net).to_pandas()
+    frame["order_date"] = pd.to_datetime(frame["order_date"])
+    return frame
+
+
+def _num(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def _report_json(report: HoldoutReport, charts: dict[str, str]) -> dict[str, Any]:
+    conditional = report.conditional_expectation.reset_index()
+    return {
+        "calibration_end": str(report.calibration_end.date()),
+        "holdout_end": str(report.holdout_end.date()),
+        "holdout_weeks": report.holdout_periods,
+        "customers": report.n_customers,
+        "actual": report.actual_repeat_purchases,
+        "predicted": {k: _num(v) for k, v in report.predicted_repeat_purchases.items()},
+        "correlation": {k: _num(v) for k, v in report.correlation.items()},
+        "mean_absolute_error": {k: _num(v) for k, v in report.mean_absolute_error.items()},
+        "params": {k: m.params_ for k, m in report.models.items()},
+        "conditional_expectation": [
+            {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+             for k, v in row.items()}
+            for row in conditional.to_dict(orient="records")
+        ],
+        "charts": charts,
+    }
+
+
+def _print_report(report: HoldoutReport, charts: dict[str, str]) -> None:
+    out = ctx.stdout
+    out.print(
+        f"Calibration to [bold]{report.calibration_end.date()}[/], holdout to "
+        f"[bold]{report.holdout_end.date()}[/] ({report.holdout_periods:.1f} weeks), "
+        f"{report.n_customers:,} customers"
+    )
+    summary = Table("model", "predicted", "actual", "error", "correlation", "MAE",
+                    title="Repeat purchases in the holdout period")
+    actual = report.actual_repeat_purchases
+    for name, predicted in report.predicted_repeat_purchases.items():
+        error = (predicted - actual) / actual if actual else float("nan")
+        summary.add_row(name, f"{predicted:,.1f}", f"{actual:,.0f}", f"{error:+.1%}",
+                        f"{report.correlation[name]:.3f}",
+                        f"{report.mean_absolute_error[name]:.3f}")
+    out.print(summary)
+    table = report.conditional_expectation
+    names = list(report.models)
+    grid = Table("calibration repeat purchases", "customers", "actual", *names,
+                 title="Mean holdout purchases by calibration repeat purchases")
+    for label, row in table.iterrows():
+        grid.add_row(str(label), f"{int(row['n_customers']):,}",
+                     *(_cell(row[c]) for c in ["actual", *names]))
+    out.print(grid)
+    for name, path in charts.items():
+        out.print(f"{name}: {path}")
+
+
+def _cell(value: float) -> str:
+    return "-" if pd.isna(value) else f"{value:.2f}"
+
+
+@ctx.guarded
+def models_command(snapshot_id: SnapshotOption = None, json_: ctx.JsonOption = False) -> None:
+    """Show the purchase-model parameters fitted in a snapshot (default: the latest)."""
+    snap = ctx.workspace().snapshot(snapshot_id)
+    models = snap.info.extra.get("models")
+    if models is None:
+        raise WorkspaceError(f"snapshot {snap.info.snapshot_id} has no fitted models "
+                             "(it was computed by an older version); run again")
+    if json_:
+        ctx.emit_json({"snapshot_id": snap.info.snapshot_id, "as_of": str(snap.info.as_of),
+                       "models": models})
+        return
+    out = ctx.stdout
+    out.print(f"Snapshot [bold]{snap.info.snapshot_id}[/] · as of {snap.info.as_of} · "
+              f"status {models.get('status')}")
+    if models.get("status") != "fitted":
+        out.print(f"Models not fitted: {models.get('reason')}")
+    for role in ("transaction", "spend"):
+        fitted = models.get(role)
+        if not fitted:
+            continue
+        if "params" not in fitted:
+            out.print(f"{role} model not fitted: {fitted.get('reason')}")
+            continue
+        grid = Table("parameter", "estimate", "std. error",
+                     title=f"{role} model: {fitted['model']} ({fitted['n_customers']:,} customers, "
+                     f"converged: {fitted['converged']})")
+        for name, value in fitted["params"].items():
+            se = fitted["standard_errors"].get(name)
+            grid.add_row(name, f"{value:.6g}", "-" if se is None else f"{se:.4g}")
+        out.print(grid)
+    settings = models.get("settings", {})
+    if settings:
+        out.print("Settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()))
+    for warning in models.get("warnings", []):
+        out.print(f"[yellow]warning:[/] {warning}")

@@ -1,0 +1,206 @@
+"""``cluster``: natural groups of the buying customers (自然分群), with stable keys and names.
+
+The feature table is pulled to pandas; customers with no purchase (``is_prospect``) get
+``prospect_class`` and are not clustered. The buyers are clustered (:mod:`custseg.learning`),
+profiled, and their groups matched to the group set of the latest earlier snapshot that
+computed this scheme (given by the run context), so a group keeps its key ``gN`` and its name
+from one month to the next. ``names`` in the scheme rename groups by key.
+
+``Assignment.thresholds`` holds ``classes`` (key -> {zh_CN, en}, like the attribute kind's
+generated classes), ``group_set`` (to match the next run against), ``profiles``, ``matching``
+(previous snapshot, kept share, new and retired groups) and the choice of k. The score is the
+customer's RMS distance to its group centre (scaled space); the reason names the group and its
+strongest trait.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from custseg.schemes.config_learning import ClusterScheme
+from custseg.schemes.kinds.base import Assignment
+from custseg.schemes.kinds.context import RunContext
+
+
+def assign(features: ir.Table, scheme: ClusterScheme, *,
+           context: RunContext | None = None) -> Assignment:
+    """Cluster the buyers of ``features``; prospects get ``scheme.prospect_class``."""
+    from custseg.learning import (
+        GroupSet,
+        cluster_customers,
+        group_set,
+        match_groups,
+        profile_groups,
+    )
+
+    df = features.to_pandas()
+    df["customer_id"] = df["customer_id"].astype(str)
+    buyers = df.loc[~_prospects(df)].reset_index(drop=True)
+    prospect = scheme.prospect_class or "prospect"
+    notes: list[str] = []
+    params: dict[str, Any] = {
+        "method": scheme.method, "n_clusters": scheme.k, "k_min": scheme.k_min,
+        "k_max": scheme.k_max, "features": scheme.features, "random_state": scheme.seed,
+    }
+    result = cluster_customers(buyers, **params)
+    notes += result.notes
+
+    previous = context.previous(scheme.name) if context is not None else None
+    prev_set = None
+    if previous is not None and previous.thresholds.get("group_set"):
+        prev_set = GroupSet.from_dict(previous.thresholds["group_set"])
+    used = _used_keys(context, scheme.name)
+    prev_assignment = _previous_assignment(context, scheme.name, prospect)
+    matching = match_groups(prev_set, result.centroids, max_distance=scheme.max_distance,
+                            used_keys=used, previous_assignment=prev_assignment,
+                            new_labels=result.labels if prev_assignment is not None else None)
+    notes += matching.notes
+    profiles = profile_groups(buyers, result, keys=matching.keys)
+    auto_names = _auto_names(profiles, matching.names)
+    names = {k: scheme.names[k].model_dump() if k in scheme.names else v
+             for k, v in auto_names.items()}
+    unknown = sorted(set(scheme.names) - set(names))
+    if unknown:
+        notes.append(f"names given for groups that do not exist in this run: {unknown}")
+
+    labels = result.labels.reindex(pd.Index(buyers["customer_id"])).astype("int64")
+    keys = labels.map(matching.keys)
+    x = result.scaling.transform(buyers)
+    centres = result.centroids_scaled.to_numpy()[labels.to_numpy()]
+    distance = np.sqrt(((x - centres) ** 2).mean(axis=1))
+    reasons = {p.key: _reason(p.key, names[p.key]["en"], p.traits) for p in profiles}
+    out = pd.DataFrame({
+        "customer_id": df["customer_id"],
+        "class_key": prospect, "score": np.nan,
+        "reason": "no purchase as of the date: not clustered",
+    })
+    rows = out.set_index("customer_id")
+    rows.loc[buyers["customer_id"], "class_key"] = keys.to_numpy()
+    rows.loc[buyers["customer_id"], "score"] = np.round(distance, 6)
+    rows.loc[buyers["customer_id"], "reason"] = keys.map(reasons).to_numpy()
+    out = rows.reset_index()
+
+    stored = group_set(result, matching.keys, names=auto_names)
+    prospect_labels = next((c.labels for c in scheme.classes if c.key == prospect), None)
+    classes = {k: names[k] for k in sorted(names, key=_key_order)}
+    if prospect_labels is not None:
+        classes[prospect] = prospect_labels.model_dump()
+    thresholds = _jsonable({
+        "classes": classes,
+        "group_set": stored.to_dict(),
+        "profiles": [_profile_dict(p, names[p.key]) for p in profiles],
+        "matching": {
+            "previous_snapshot": previous.snapshot_id if previous else None,
+            "previous_as_of": str(previous.as_of) if previous else None,
+            "kept_share": matching.kept_share, "n_common": matching.n_common,
+            "new_groups": [m.key for m in matching.matches if m.is_new and prev_set is not None],
+            "retired": list(matching.retired),
+        },
+        "k": result.k, "method": result.method, "criterion": result.criterion,
+        "scores": {str(k): v for k, v in result.scores.items()},
+        "features": list(result.features), "prospects": int(len(df) - len(buyers)),
+    })
+    table = _to_table(features, out)
+    return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
+
+
+assign.wants_context = True  # type: ignore[attr-defined]
+
+
+def _prospects(df: pd.DataFrame) -> pd.Series:
+    if "is_prospect" in df.columns:
+        return df["is_prospect"].fillna(True).astype(bool)
+    counts = pd.to_numeric(df.get("orders_count", pd.Series(0, index=df.index)), errors="coerce")
+    return counts.fillna(0) <= 0
+
+
+def _used_keys(context: RunContext | None, scheme: str) -> list[str]:
+    if context is None:
+        return []
+    used: list[str] = []
+    for outcome in context.history.get(scheme, ()):
+        gs = outcome.thresholds.get("group_set") or {}
+        used += list(gs.get("keys", []))
+        used += list((outcome.thresholds.get("matching") or {}).get("retired", []))
+    return used
+
+
+def _previous_assignment(context: RunContext | None, scheme: str,
+                         prospect: str) -> pd.Series | None:
+    if context is None:
+        return None
+    t = context.previous_assignment(scheme)
+    if t is None:
+        return None
+    frame = t.filter(t.class_key != prospect).to_pandas()
+    return pd.Series(frame["class_key"].to_numpy(), index=frame["customer_id"].astype(str))
+
+
+def _auto_names(profiles: list[Any],
+                carried: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Generated names, a matched group keeping its previous name (unless that clashes)."""
+    names: dict[str, dict[str, str]] = {}
+    taken: set[str] = set()
+    for p in profiles:
+        name = dict(carried.get(p.key) or p.name)
+        if name["en"] in taken or name["zh_CN"] in taken:
+            name = dict(p.name)
+        if name["en"] in taken or name["zh_CN"] in taken:
+            name = {"en": f"{name['en']} ({p.key})", "zh_CN": f"{name['zh_CN']}({p.key})"}
+        taken.update(name.values())
+        names[p.key] = name
+    return names
+
+
+def _reason(key: str, name: str, traits: tuple[Any, ...]) -> str:
+    text = f"group {key} '{name}'"
+    return f"{text}: {traits[0].text['en']}" if traits else text
+
+
+def _profile_dict(p: Any, name: dict[str, str]) -> dict[str, Any]:
+    return {
+        "key": p.key, "name": name, "size": p.size, "customer_share": p.customer_share,
+        "revenue_share": p.revenue_share, "revenue_feature": p.revenue_feature,
+        "traits": [{"feature": t.feature, "direction": t.direction, "score": t.score,
+                    "ratio": t.ratio, "text": t.text} for t in p.traits],
+    }
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    digits = key[1:]
+    return (int(digits), key) if key.startswith("g") and digits.isdigit() else (10**9, key)
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types (numpy scalars -> float/int, NaN -> None), rounded for stable storage."""
+    def fix(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {str(k): fix(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [fix(x) for x in v]
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        if isinstance(v, (int, np.integer)):
+            return int(v)
+        if isinstance(v, (float, np.floating)):
+            return None if np.isnan(v) else round(float(v), 10)
+        return v
+    return json.loads(json.dumps(fix(value)))
+
+
+def _to_table(features: ir.Table, frame: pd.DataFrame) -> ir.Table:
+    """The result as a table of the features' backend (a temporary table)."""
+    frame = frame.astype({"customer_id": "string", "class_key": "string", "score": "float64",
+                          "reason": "string"})
+    con = features._find_backend()
+    name = f"_cluster_{uuid.uuid4().hex[:12]}"
+    return con.create_table(name, frame, temp=True, overwrite=True)
+
+
+__all__ = ["assign"]

@@ -1,0 +1,83 @@
+"""`custseg clusters` and `custseg learn` in-process on the sample data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from custseg import open_workspace
+from custseg.cli.app import app
+from custseg.sample import sample_data_dir
+from custseg.tables import TABLE_NAMES
+
+runner = CliRunner()
+
+
+def invoke(ws: Path, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["--workspace", str(ws), *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def ws_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli_learning") / "ws.duckdb"
+    ws = open_workspace(path, clock=lambda: datetime(2026, 7, 1))
+    for table in TABLE_NAMES:
+        ws.ingest(table, sample_data_dir() / f"{table}.csv")
+    ws.run(as_of=date(2026, 6, 30))
+    ws.close()
+    return path
+
+
+def test_clusters_json_lists_the_groups(ws_path: Path) -> None:
+    result = invoke(ws_path, "clusters", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["scheme"] == "natural_groups" and 2 <= payload["k"] <= 8
+    assert len(payload["groups"]) == payload["k"]
+    for group in payload["groups"]:
+        assert group["key"].startswith("g") and group["name"] == group["names"]["en"]
+        assert group["size"] > 0 and group["traits"]
+    assert sum(g["revenue_share"] for g in payload["groups"]) == pytest.approx(1.0)
+
+
+def test_clusters_prints_chinese_names(ws_path: Path) -> None:
+    payload = json.loads(invoke(ws_path, "clusters", "--json").stdout)
+    result = invoke(ws_path, "--lang", "zh", "clusters")
+    assert result.exit_code == 0, result.output
+    assert payload["groups"][0]["names"]["zh_CN"] in result.stdout
+
+
+def test_clusters_rejects_a_scheme_of_another_kind(ws_path: Path) -> None:
+    result = invoke(ws_path, "clusters", "--scheme", "abc")
+    assert result.exit_code == 1 and "not cluster" in result.stderr
+
+
+def test_learn_recovers_a_threshold_rule_and_exports_it(ws_path: Path, tmp_path: Path) -> None:
+    features = open_workspace(ws_path).snapshot().features()
+    buyers = features[~features.is_prospect.astype(bool)]
+    cut = float(buyers.recency_days.median())
+    labels = pd.DataFrame({"customer_id": buyers.customer_id,
+                           "class": (buyers.recency_days <= cut).map(
+                               {True: "recent", False: "dormant"})})
+    labels.iloc[::2].to_csv(tmp_path / "labels.csv", index=False)
+    out = tmp_path / "rules.yaml"
+    result = invoke(ws_path, "learn", "--labels", str(tmp_path / "labels.csv"),
+                    "--scheme", "recency_learned", "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["report"]["accuracy"] >= 0.95
+    assert payload["report"]["confusion"]["classes"] == ["dormant", "recent"]
+    assert {r["class"] for r in payload["report"]["per_class"]} == {"dormant", "recent"}
+    assert payload["low_confidence"] >= 0
+    scheme = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert scheme["kind"] == "rules" and scheme["name"] == "recency_learned"
+    assert any("recency_days" in r["when"] for r in scheme["rules"])
+    text = invoke(ws_path, "learn", "--labels", str(tmp_path / "labels.csv"),
+                  "--scheme", "recency_learned")
+    assert text.exit_code == 0 and "precision" in text.stdout and "recency_days" in text.stdout
