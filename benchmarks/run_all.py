@@ -18,9 +18,10 @@ def main() -> None:
         runs = [
             ["bench_pipeline.py", "--customers", "20000", "--lines", "200000"],
             ["bench_models.py", "--customers", "20000"],
+            ["bench_clustering.py", "--customers", "20000"],
         ]
     else:
-        runs = [["bench_pipeline.py"], ["bench_models.py"]]
+        runs = [["bench_pipeline.py"], ["bench_models.py"], ["bench_clustering.py"]]
     for run in runs:
         script = HERE / run[0]
         if not script.exists():
