@@ -77,7 +77,7 @@ def test_renames_and_learned_schemes_in_a_custom_system(  # type: ignore[no-unty
     labels.to_csv(tmp_path / "labels.csv", index=False)
     system = ClassificationSystem.model_validate({"name": "custom", "schemes": [
         {"name": "natural_groups", "kind": "cluster", "labels": LABELS, "classes": "auto",
-         "names": {"g1": {"zh_CN": "主力客户", "en": "Core buyers"}}},
+         "k_min": 3, "names": {"g1": {"zh_CN": "主力客户", "en": "Core buyers"}}},
         {"name": "spend_learned", "kind": "learned", "labels": LABELS,
          "labels_file": str(tmp_path / "labels.csv")},
         {"name": "no_labels", "kind": "learned", "labels": LABELS,
