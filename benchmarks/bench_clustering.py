@@ -33,28 +33,42 @@ def run_custseg(table, seed: int) -> tuple[dict[str, float], np.ndarray]:  # typ
     model = CustomerClusterer(random_state=seed).fit(table)
     total = time.perf_counter() - started
     result = model.result_
-    figures = {"k": result.k, "choose_k_s": round(result.timings["choose_k_s"], 2),
-               "final_fit_s": round(result.timings["final_fit_s"], 2),
-               "total_s": round(total, 2),
-               "scores": {k: round(v, 3) for k, v in result.scores.items()}}
+    figures = {
+        "k": result.k,
+        "choose_k_s": round(result.timings["choose_k_s"], 2),
+        "final_fit_s": round(result.timings["final_fit_s"], 2),
+        "total_s": round(total, 2),
+        "scores": {k: round(v, 3) for k, v in result.scores.items()},
+    }
     return figures, result.labels.to_numpy()
 
 
-def run_baseline(x: np.ndarray, sample: np.ndarray, seed: int, n_init: int,
-                 ks: range) -> tuple[dict[str, float], np.ndarray]:
+def run_baseline(
+    x: np.ndarray, sample: np.ndarray, seed: int, n_init: int, ks: range
+) -> tuple[dict[str, float], np.ndarray]:
     """Full-batch KMeans for each k on all rows, silhouette on ``sample``."""
     started = time.perf_counter()
     scores, labels = {}, {}
     with threadpool_limits(limits=1):  # same thread count as custseg's default
         _fit_each_k(x, sample, seed, n_init, ks, scores, labels)
     best = max(ks, key=lambda k: (scores[k], -k))
-    figures = {"k": best, "total_s": round(time.perf_counter() - started, 2),
-               "scores": {k: round(v, 3) for k, v in scores.items()}}
+    figures = {
+        "k": best,
+        "total_s": round(time.perf_counter() - started, 2),
+        "scores": {k: round(v, 3) for k, v in scores.items()},
+    }
     return figures, labels[best]
 
 
-def _fit_each_k(x: np.ndarray, sample: np.ndarray, seed: int, n_init: int, ks: range,
-                scores: dict[int, float], labels: dict[int, np.ndarray]) -> None:
+def _fit_each_k(
+    x: np.ndarray,
+    sample: np.ndarray,
+    seed: int,
+    n_init: int,
+    ks: range,
+    scores: dict[int, float],
+    labels: dict[int, np.ndarray],
+) -> None:
     for k in ks:
         model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
         labels[k] = model.labels_
@@ -63,8 +77,9 @@ def _fit_each_k(x: np.ndarray, sample: np.ndarray, seed: int, n_init: int, ks: r
 
 def main() -> None:
     """Generate, cluster with custseg and with the baseline, print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--baseline-n-init", type=int, default=10)
@@ -77,24 +92,30 @@ def main() -> None:
 
     custseg, labels = run_custseg(table, args.seed)
     verdict = "OK" if custseg["total_s"] <= TARGET_S else "SLOW"
-    print(f"custseg : k={custseg['k']}  choose-k {custseg['choose_k_s']:.2f} s  "
-          f"final fit {custseg['final_fit_s']:.2f} s  total {custseg['total_s']:.2f} s  "
-          f"[target {TARGET_S:.0f} s: {verdict}]")
+    print(
+        f"custseg : k={custseg['k']}  choose-k {custseg['choose_k_s']:.2f} s  "
+        f"final fit {custseg['final_fit_s']:.2f} s  total {custseg['total_s']:.2f} s  "
+        f"[target {TARGET_S:.0f} s: {verdict}]"
+    )
     print(f"          silhouette by k: {custseg['scores']}")
     out = {"customers": args.customers, "custseg": custseg}
     if not args.no_baseline:
         x = prepare_features(table).scaled
         rng = np.random.default_rng(args.seed)
         sample = rng.choice(len(x), size=min(10_000, len(x)), replace=False)
-        baseline, base_labels = run_baseline(x, sample, args.seed, args.baseline_n_init,
-                                             range(2, 9))
+        baseline, base_labels = run_baseline(
+            x, sample, args.seed, args.baseline_n_init, range(2, 9)
+        )
         ratio = baseline["total_s"] / max(custseg["total_s"], 1e-9)
         agreement = adjusted_rand_score(base_labels, labels)
-        print(f"baseline: k={baseline['k']}  full-batch KMeans(n_init={args.baseline_n_init}) "
-              f"per k + silhouette on the same-size sample: {baseline['total_s']:.2f} s")
+        print(
+            f"baseline: k={baseline['k']}  full-batch KMeans(n_init={args.baseline_n_init}) "
+            f"per k + silhouette on the same-size sample: {baseline['total_s']:.2f} s"
+        )
         print(f"          silhouette by k: {baseline['scores']}")
-        print(f"ratio   : baseline / custseg = {ratio:.1f}x; ARI(custseg, baseline) = "
-              f"{agreement:.3f}")
+        print(
+            f"ratio   : baseline / custseg = {ratio:.1f}x; ARI(custseg, baseline) = {agreement:.3f}"
+        )
         out.update(baseline=baseline, ratio=round(ratio, 2), ari=round(agreement, 4))
     print(json.dumps(out))
 

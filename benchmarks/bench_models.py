@@ -118,7 +118,9 @@ def main() -> None:
     try:
         import lifetimes  # noqa: F401, PLC0415
     except Exception as exc:  # noqa: BLE001 (any import failure means: no baseline)
-        print(f"lifetimes baseline skipped: cannot import lifetimes ({exc!r}); pip install lifetimes")
+        print(
+            f"lifetimes baseline skipped: cannot import lifetimes ({exc!r}); pip install lifetimes"
+        )
         return
     if args.baseline == "sample" and args.baseline_sample < n:
         idx = np.random.default_rng(args.seed).choice(n, args.baseline_sample, replace=False)

@@ -22,8 +22,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 AS_OF = date(2026, 6, 30)
 # The features the pandas baseline computes, for a like-for-like comparison.
-RFM_COLUMNS = ("customer_id", "recency_days", "orders_count", "purchase_days", "monetary_total",
-               "avg_order_value", "max_order_value", "revenue_12m", "revenue_prev_12m")
+RFM_COLUMNS = (
+    "customer_id",
+    "recency_days",
+    "orders_count",
+    "purchase_days",
+    "monetary_total",
+    "avg_order_value",
+    "max_order_value",
+    "revenue_12m",
+    "revenue_prev_12m",
+)
 
 
 def _peak_rss_mb() -> float:
@@ -36,11 +45,23 @@ def _data_dir(customers: int, lines: int, seed: int) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, str(HERE / "generate_data.py"), "--customers", str(customers),
-             "--lines", str(lines), "--out", str(folder), "--seed", str(seed)],
+            [
+                sys.executable,
+                str(HERE / "generate_data.py"),
+                "--customers",
+                str(customers),
+                "--lines",
+                str(lines),
+                "--out",
+                str(folder),
+                "--seed",
+                str(seed),
+            ],
             check=True,
         )
-        print(f"generated data in {time.perf_counter() - started:.1f} s -> {folder}", file=sys.stderr)
+        print(
+            f"generated data in {time.perf_counter() - started:.1f} s -> {folder}", file=sys.stderr
+        )
     return folder
 
 
@@ -87,12 +108,25 @@ def child_pandas(folder: Path) -> dict[str, float]:
     read_s = time.perf_counter() - started
     started = time.perf_counter()
     result = pandas_rfm(orders, AS_OF)
-    return {"read_s": read_s, "rfm_s": time.perf_counter() - started,
-            "customers": float(len(result)), "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "read_s": read_s,
+        "rfm_s": time.perf_counter() - started,
+        "customers": float(len(result)),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
 def _run_child(kind: str, folder: Path, workspace: Path) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--child", kind, "--folder", str(folder), "--workspace", str(workspace)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        kind,
+        "--folder",
+        str(folder),
+        "--workspace",
+        str(workspace),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"benchmark step {kind!r} failed:\n{done.stderr[-4000:]}")
@@ -100,7 +134,9 @@ def _run_child(kind: str, folder: Path, workspace: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--lines", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=7)
@@ -129,14 +165,27 @@ def main() -> None:
     print(f"| custseg ingest (Parquet → workspace, validated) | {ours['ingest_s']:.1f} | |")
     print(f"| custseg: the same 8 RFM features | {ours['rfm_s']:.1f} | |")
     print(f"| custseg feature table (all 66 features) | {ours['features_s']:.1f} | |")
-    print(f"| custseg full run ({int(ours['schemes'])} schemes, features included) | {ours['run_s']:.1f} "
-          f"| {ours['peak_rss_mb'] / 1024:.2f} GB (whole process) |")
-    print(f"| pandas baseline: 8 RFM features only | {base['rfm_s']:.1f} | {base['peak_rss_mb'] / 1024:.2f} GB |")
+    print(
+        f"| custseg full run ({int(ours['schemes'])} schemes, features included) | {ours['run_s']:.1f} "
+        f"| {ours['peak_rss_mb'] / 1024:.2f} GB (whole process) |"
+    )
+    print(
+        f"| pandas baseline: 8 RFM features only | {base['rfm_s']:.1f} | {base['peak_rss_mb'] / 1024:.2f} GB |"
+    )
     print(f"\npandas time / custseg time, same 8 RFM features: {ratio_rfm:.2f}×")
     print(f"pandas RFM time / custseg full feature table time: {ratio_features:.2f}×")
     print(f"full run (all schemes) against the pandas RFM baseline: {ratio_run:.2f}×")
-    print(json.dumps({"custseg": ours, "pandas": base, "ratio_rfm": ratio_rfm, "ratio_features": ratio_features,
-                      "ratio_run": ratio_run}))
+    print(
+        json.dumps(
+            {
+                "custseg": ours,
+                "pandas": base,
+                "ratio_rfm": ratio_rfm,
+                "ratio_features": ratio_features,
+                "ratio_run": ratio_run,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -158,9 +158,11 @@ def _materialise_features(
 
 
 def _non_null_columns(features: ibis.Table) -> set[str]:
-    counts = features.aggregate(
-        **{f"n{i}": features[c].count() for i, c in enumerate(features.columns)}
-    ).to_pyarrow().to_pylist()[0]
+    counts = (
+        features.aggregate(**{f"n{i}": features[c].count() for i, c in enumerate(features.columns)})
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
     return {c for i, c in enumerate(features.columns) if counts[f"n{i}"] > 0}
 
 

@@ -34,16 +34,40 @@ CUSTOMERS: tuple[Column, ...] = (
     Column("name", "string", False, "customer name"),
     Column("created_date", "date", False, "date the customer was created / first contacted"),
     Column("nature", "string", False, "nature 性质 (government, special_company, ...)"),
-    Column("business_type", "string", False, "business type 业务类型 (enterprise, individual, government)"),
+    Column(
+        "business_type",
+        "string",
+        False,
+        "business type 业务类型 (enterprise, individual, government)",
+    ),
     Column("industry", "string", False, "industry 行业"),
     Column("region", "string", False, "province or region 地区"),
     Column("city", "string", False, "city 城市"),
     Column("age", "int", False, "age in years (individuals)", minimum=0, maximum=130),
     Column("gender", "string", False, "gender"),
     Column("occupation", "string", False, "occupation"),
-    Column("decision_factor", "string", False, "main purchase-decision factor (quality, price, service)"),
-    Column("satisfaction", "float", False, "satisfaction survey score, 1 (worst) to 5 (best)", minimum=1, maximum=5),
-    Column("prospect_score", "float", False, "salesperson's development-prospect score 0-100", minimum=0, maximum=100),
+    Column(
+        "decision_factor",
+        "string",
+        False,
+        "main purchase-decision factor (quality, price, service)",
+    ),
+    Column(
+        "satisfaction",
+        "float",
+        False,
+        "satisfaction survey score, 1 (worst) to 5 (best)",
+        minimum=1,
+        maximum=5,
+    ),
+    Column(
+        "prospect_score",
+        "float",
+        False,
+        "salesperson's development-prospect score 0-100",
+        minimum=0,
+        maximum=100,
+    ),
     Column("owner", "string", False, "responsible salesperson or account manager"),
 )
 
@@ -99,8 +123,24 @@ KEYS: dict[TableName, tuple[str, ...]] = {
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "nature": {
         "government": ("government", "政府", "政府机构", "政府机关", "事业单位"),
-        "special_company": ("special_company", "special company", "特殊公司", "国企", "国有企业", "央企"),
-        "ordinary_company": ("ordinary_company", "ordinary company", "company", "普通公司", "公司", "企业", "民营企业", "私营企业"),
+        "special_company": (
+            "special_company",
+            "special company",
+            "特殊公司",
+            "国企",
+            "国有企业",
+            "央企",
+        ),
+        "ordinary_company": (
+            "ordinary_company",
+            "ordinary company",
+            "company",
+            "普通公司",
+            "公司",
+            "企业",
+            "民营企业",
+            "私营企业",
+        ),
         "individual": ("individual", "person", "个人", "自然人", "个体"),
         "partner": ("partner", "伙伴", "合作伙伴", "渠道伙伴", "代理商", "经销商"),
     },
@@ -127,8 +167,16 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
 
 # Text values of satisfaction surveys, mapped to the 1-5 score.
 SATISFACTION_WORDS: dict[str, float] = {
-    "非常满意": 5, "very satisfied": 5, "满意": 4, "satisfied": 4, "一般": 3, "neutral": 3,
-    "不满意": 2, "dissatisfied": 2, "非常不满意": 1, "very dissatisfied": 1,
+    "非常满意": 5,
+    "very satisfied": 5,
+    "满意": 4,
+    "satisfied": 4,
+    "一般": 3,
+    "neutral": 3,
+    "不满意": 2,
+    "dissatisfied": 2,
+    "非常不满意": 1,
+    "very dissatisfied": 1,
 }
 
 

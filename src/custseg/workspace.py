@@ -1,9 +1,9 @@
 """The Workspace: the one object the CLI, notebooks and other programs use.
 
-    >>> ws = open_workspace(":memory:")
-    >>> ws.ingest("orders", "orders.csv")                       # doctest: +SKIP
-    >>> snap = ws.run(as_of=date(2026, 6, 30))                  # doctest: +SKIP
-    >>> snap.to_frame(lang="zh")                                # doctest: +SKIP
+>>> ws = open_workspace(":memory:")
+>>> ws.ingest("orders", "orders.csv")                       # doctest: +SKIP
+>>> snap = ws.run(as_of=date(2026, 6, 30))                  # doctest: +SKIP
+>>> snap.to_frame(lang="zh")                                # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ from custseg.tables import TableName
 Clock = Callable[[], datetime]
 
 
-def open_workspace(location: str | Path = DEFAULT_WORKSPACE, *, clock: Clock | None = None) -> Workspace:
+def open_workspace(
+    location: str | Path = DEFAULT_WORKSPACE, *, clock: Clock | None = None
+) -> Workspace:
     """Open (or create) the workspace at ``location``: a DuckDB file, ``:memory:`` or an Ibis URL."""
     return Workspace(connect(location), clock=clock)
 
@@ -55,8 +57,14 @@ class Workspace:
     ) -> IngestReport:
         """Validate and load one source into ``table``; bad rows go to the rejects table."""
         return ingest(
-            self.con, table, source, mapping=mapping, mode=mode, sheet=sheet,
-            source_table=source_table, ingested_at=self._clock(),
+            self.con,
+            table,
+            source,
+            mapping=mapping,
+            mode=mode,
+            sheet=sheet,
+            source_table=source_table,
+            ingested_at=self._clock(),
         )
 
     def tables(self) -> set[str]:
@@ -91,8 +99,11 @@ class Workspace:
         resolved = _resolve_system(system)
         SystemStore(self.con).save(resolved)
         info = classify(
-            self.con, system=resolved, as_of=as_of or self.default_as_of(),
-            created_at=self._clock(), progress=progress,
+            self.con,
+            system=resolved,
+            as_of=as_of or self.default_as_of(),
+            created_at=self._clock(),
+            progress=progress,
         )
         return Snapshot(self.con, info, resolved)
 

@@ -43,7 +43,7 @@ def default_workspace() -> str:
 
 
 def default_lang() -> Lang:
-    """zh when CUSTSEG_LANG or LANG says Chinese, else en."""
+    """Zh when CUSTSEG_LANG or LANG says Chinese, else en."""
     value = (os.environ.get("CUSTSEG_LANG") or os.environ.get("LANG") or "").lower()
     return "zh" if value.startswith("zh") else "en"
 

@@ -26,8 +26,12 @@ app = typer.Typer(
 def _root(
     workspace: Annotated[
         str | None,
-        typer.Option("--workspace", "-w", help="Workspace DuckDB file, :memory: or database URL. "
-                     "Default: $CUSTSEG_WORKSPACE or ./custseg.duckdb."),
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Workspace DuckDB file, :memory: or database URL. "
+            "Default: $CUSTSEG_WORKSPACE or ./custseg.duckdb.",
+        ),
     ] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language of labels: zh or en.")

@@ -27,11 +27,15 @@ def parse_mappings(items: list[str], table: TableName) -> dict[str, str]:
     for item in items:
         header, sep, field = item.rpartition("=")
         if not sep or not header or not field:
-            raise ConfigError(f"--map {item!r}: expected HEADER=FIELD, e.g. --map 客户号=customer_id")
+            raise ConfigError(
+                f"--map {item!r}: expected HEADER=FIELD, e.g. --map 客户号=customer_id"
+            )
         if field.strip() not in fields:
             from custseg.errors import UnknownNameError
 
-            raise UnknownNameError(field.strip(), fields, what=f"{table} field", where=f"--map {item}")
+            raise UnknownNameError(
+                field.strip(), fields, what=f"{table} field", where=f"--map {item}"
+            )
         mapping[header.strip()] = field.strip()
     return mapping
 
@@ -44,7 +48,9 @@ def ingest_command(
         list[str] | None,
         typer.Option("--map", help="Map a source header to a field: HEADER=FIELD (repeatable)."),
     ] = None,
-    mode: Annotated[str, typer.Option(help="replace the table, or upsert rows by key.")] = "replace",
+    mode: Annotated[
+        str, typer.Option(help="replace the table, or upsert rows by key.")
+    ] = "replace",
     sheet: Annotated[str | None, typer.Option(help="Excel sheet name (default: first).")] = None,
     source_table: Annotated[
         str | None, typer.Option("--table", help="Table name when SOURCE is a database URL.")
@@ -62,8 +68,12 @@ def ingest_command(
     name: TableName = table  # type: ignore[assignment]
     ws = ctx.workspace()
     report = ws.ingest(
-        name, source, mapping=parse_mappings(map_ or [], name), mode=mode,  # type: ignore[arg-type]
-        sheet=sheet, source_table=source_table,
+        name,
+        source,
+        mapping=parse_mappings(map_ or [], name),
+        mode=mode,  # type: ignore[arg-type]
+        sheet=sheet,
+        source_table=source_table,
     )
     if rejects_out is not None:
         _write_rejects(report, rejects_out)
@@ -84,8 +94,14 @@ def report_dict(report: IngestReport) -> dict[str, Any]:
         "rows_rejected": report.rows_rejected,
         "column_mapping": report.column_mapping,
         "rejected": [
-            {"file": r.file, "row": r.row, "column": r.column, "code": str(r.code),
-             "value": r.value, "message": r.message}
+            {
+                "file": r.file,
+                "row": r.row,
+                "column": r.column,
+                "code": str(r.code),
+                "value": r.value,
+                "message": r.message,
+            }
             for r in report.rejected
         ],
     }
@@ -94,8 +110,10 @@ def report_dict(report: IngestReport) -> dict[str, Any]:
 def _write_rejects(report: IngestReport, path: Path) -> None:
     import pandas as pd
 
-    frame = pd.DataFrame(report_dict(report)["rejected"],
-                         columns=["file", "row", "column", "code", "value", "message"])
+    frame = pd.DataFrame(
+        report_dict(report)["rejected"],
+        columns=["file", "row", "column", "code", "value", "message"],
+    )
     if path.suffix.lower() == ".xlsx":
         frame.to_excel(path, index=False)
     else:
@@ -118,7 +136,9 @@ def _print_report(report: IngestReport, rejects_out: Path | None) -> None:
         if rejects_out is not None:
             ctx.stdout.print(f"All {report.rows_rejected:,} rejected rows written to {rejects_out}")
         else:
-            ctx.stdout.print("Write them all with --rejects-out FILE.csv, or see `custseg rejects`.")
+            ctx.stdout.print(
+                "Write them all with --rejects-out FILE.csv, or see `custseg rejects`."
+            )
 
 
 @ctx.guarded

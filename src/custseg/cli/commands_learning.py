@@ -40,40 +40,70 @@ def clusters_command(
     lang = ctx.STATE.lang
     definition = snap.scheme(scheme)
     if definition.kind != "cluster":
-        raise ConfigError(f"scheme {scheme!r} is of kind {definition.kind!r}, not cluster; "
-                          "`custseg clusters` shows the groups of a cluster scheme")
+        raise ConfigError(
+            f"scheme {scheme!r} is of kind {definition.kind!r}, not cluster; "
+            "`custseg clusters` shows the groups of a cluster scheme"
+        )
     outcome = next(o for o in snap.info.outcomes if o.name == scheme)
     th = outcome.thresholds
     total = snap.info.customers or 1
-    groups = [{
-        "key": p["key"], "name": label_of(p["name"], lang), "names": p["name"],
-        "size": p["size"], "share": p["size"] / total, "buyer_share": p["customer_share"],
-        "revenue_share": p["revenue_share"],
-        "traits": [label_of(t["text"], lang) for t in p["traits"]],
-    } for p in th.get("profiles", [])]
+    groups = [
+        {
+            "key": p["key"],
+            "name": label_of(p["name"], lang),
+            "names": p["name"],
+            "size": p["size"],
+            "share": p["size"] / total,
+            "buyer_share": p["customer_share"],
+            "revenue_share": p["revenue_share"],
+            "traits": [label_of(t["text"], lang) for t in p["traits"]],
+        }
+        for p in th.get("profiles", [])
+    ]
     if json_:
-        ctx.emit_json({"snapshot_id": snap.snapshot_id, "as_of": str(snap.as_of), "scheme": scheme,
-                       "k": th.get("k"), "method": th.get("method"), "features": th.get("features"),
-                       "prospects": th.get("prospects"), "matching": th.get("matching"),
-                       "groups": groups})
+        ctx.emit_json(
+            {
+                "snapshot_id": snap.snapshot_id,
+                "as_of": str(snap.as_of),
+                "scheme": scheme,
+                "k": th.get("k"),
+                "method": th.get("method"),
+                "features": th.get("features"),
+                "prospects": th.get("prospects"),
+                "matching": th.get("matching"),
+                "groups": groups,
+            }
+        )
         return
-    ctx.stdout.print(f"{label_of(definition.labels, lang)} ({scheme}) · snapshot "
-                     f"{snap.snapshot_id} · as of {snap.as_of} · {th.get('k')} groups",
-                     highlight=False)
+    ctx.stdout.print(
+        f"{label_of(definition.labels, lang)} ({scheme}) · snapshot "
+        f"{snap.snapshot_id} · as of {snap.as_of} · {th.get('k')} groups",
+        highlight=False,
+    )
     grid = Table("key", "name", "customers", "share", "revenue share", "traits")
     for g in groups:
-        grid.add_row(g["key"], g["name"], f"{g['size']:,}", _pct(g["share"]),
-                     _pct(g["revenue_share"]), "; ".join(g["traits"]))
+        grid.add_row(
+            g["key"],
+            g["name"],
+            f"{g['size']:,}",
+            _pct(g["share"]),
+            _pct(g["revenue_share"]),
+            "; ".join(g["traits"]),
+        )
     ctx.stdout.print(grid)
     matching = th.get("matching") or {}
     if matching.get("previous_snapshot"):
-        ctx.stdout.print(f"  matched to snapshot {matching['previous_snapshot']} "
-                         f"({matching.get('previous_as_of')}): {_pct(matching.get('kept_share'))} "
-                         f"of customers kept their group; new groups: "
-                         f"{matching.get('new_groups') or 'none'}", highlight=False)
+        ctx.stdout.print(
+            f"  matched to snapshot {matching['previous_snapshot']} "
+            f"({matching.get('previous_as_of')}): {_pct(matching.get('kept_share'))} "
+            f"of customers kept their group; new groups: "
+            f"{matching.get('new_groups') or 'none'}",
+            highlight=False,
+        )
     if th.get("prospects"):
-        ctx.stdout.print(f"  {th['prospects']:,} customers with no purchase are not clustered",
-                         highlight=False)
+        ctx.stdout.print(
+            f"  {th['prospects']:,} customers with no purchase are not clustered", highlight=False
+        )
 
 
 @ctx.guarded
@@ -84,8 +114,10 @@ def learn_command(
     scheme: Annotated[str, typer.Option("--scheme", help="Name of the exported rules scheme.")],
     model: Annotated[str, typer.Option("--model", help="tree or boosting.")] = "tree",
     max_depth: Annotated[int, typer.Option("--max-depth", help="Depth of the tree(s).")] = 4,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the rules scheme YAML here "
-                                             "(default: print it).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the rules scheme YAML here (default: print it)."),
+    ] = None,
     snapshot_id: SnapshotOption = None,
     json_: ctx.JsonOption = False,
 ) -> None:
@@ -112,19 +144,27 @@ def learn_command(
         if out is not None:
             out.write_text(text, encoding="utf-8")
     payload: dict[str, Any] = {
-        "snapshot_id": snap.snapshot_id, "as_of": str(snap.as_of), "scheme": scheme,
-        "model": model, "features": list(clf.features_), "report": report,
-        "predicted": int(len(pred)), "low_confidence": low,
-        "low_confidence_threshold": clf.low_confidence, "notes": list(clf.notes_),
-        "out": str(out) if out is not None and text is not None else None, "rules_yaml": text,
+        "snapshot_id": snap.snapshot_id,
+        "as_of": str(snap.as_of),
+        "scheme": scheme,
+        "model": model,
+        "features": list(clf.features_),
+        "report": report,
+        "predicted": int(len(pred)),
+        "low_confidence": low,
+        "low_confidence_threshold": clf.low_confidence,
+        "notes": list(clf.notes_),
+        "out": str(out) if out is not None and text is not None else None,
+        "rules_yaml": text,
     }
     if json_:
         ctx.emit_json(payload)
         return
     _print_report(payload, clf)
     if text is None:
-        ctx.stdout.print("  [dim]gradient boosting cannot be exported as rules; "
-                         "use --model tree[/]")
+        ctx.stdout.print(
+            "  [dim]gradient boosting cannot be exported as rules; use --model tree[/]"
+        )
     elif out is not None:
         ctx.stdout.print(f"rules scheme written to {out}", highlight=False)
     else:
@@ -136,7 +176,9 @@ def _print_report(payload: dict[str, Any], clf: Any) -> None:
     ctx.stdout.print(
         f"{payload['model']} on {report['n_labelled']:,} labelled customers · cross-validated "
         f"accuracy {report['accuracy']:.1%} ± {report['accuracy_std']:.1%} "
-        f"({report['n_splits']} folds)", highlight=False)
+        f"({report['n_splits']} folds)",
+        highlight=False,
+    )
     confusion = Table("known \\ predicted", *report["confusion"]["classes"])
     matrix = report["confusion"]
     for name, row in zip(matrix["classes"], matrix["matrix"], strict=True):
@@ -144,11 +186,18 @@ def _print_report(payload: dict[str, Any], clf: Any) -> None:
     ctx.stdout.print(confusion)
     per_class = Table("class", "precision", "recall", "f1", "support")
     for row in report["per_class"]:
-        per_class.add_row(str(row["class"]), _pct(row["precision"]), _pct(row["recall"]),
-                          f"{row['f1']:.2f}", f"{int(row['support']):,}")
+        per_class.add_row(
+            str(row["class"]),
+            _pct(row["precision"]),
+            _pct(row["recall"]),
+            f"{row['f1']:.2f}",
+            f"{int(row['support']):,}",
+        )
     ctx.stdout.print(per_class)
-    ctx.stdout.print(f"{payload['predicted']:,} customers predicted; {payload['low_confidence']:,} "
-                     f"with confidence below {payload['low_confidence_threshold']}",
-                     highlight=False)
+    ctx.stdout.print(
+        f"{payload['predicted']:,} customers predicted; {payload['low_confidence']:,} "
+        f"with confidence below {payload['low_confidence_threshold']}",
+        highlight=False,
+    )
     for note in payload["notes"]:
         ctx.stdout.print(f"  [dim]note[/] {note}", highlight=False)

@@ -36,7 +36,8 @@ def register(app: typer.Typer) -> None:
 @ctx.guarded
 def evaluate_command(
     calibration_end: Annotated[
-        str, typer.Option("--calibration-end", help="Last day of the calibration period (YYYY-MM-DD).")
+        str,
+        typer.Option("--calibration-end", help="Last day of the calibration period (YYYY-MM-DD)."),
     ],
     holdout_end: Annotated[
         str, typer.Option("--holdout-end", help="Last day of the holdout period (YYYY-MM-DD).")
@@ -46,8 +47,9 @@ def evaluate_command(
     ] = DEFAULT_OUT_DIR,
     model: Annotated[
         list[str] | None,
-        typer.Option("--model", help=f"Model(s) to compare: {', '.join(MODELS)} "
-                     "(default: mbgnbd and bgnbd)."),
+        typer.Option(
+            "--model", help=f"Model(s) to compare: {', '.join(MODELS)} (default: mbgnbd and bgnbd)."
+        ),
     ] = None,
     json_: ctx.JsonOption = False,
 ) -> None:
@@ -58,12 +60,17 @@ def evaluate_command(
         raise ConfigError(f"--holdout-end {hold_end} must be after --calibration-end {cal_end}")
     ws = ctx.workspace()
     if "orders" not in ws.tables():
-        raise WorkspaceError("the workspace holds no orders; ingest them first "
-                             "(custseg ingest orders orders.csv)")
+        raise WorkspaceError(
+            "the workspace holds no orders; ingest them first (custseg ingest orders orders.csv)"
+        )
     purchases = _purchases(ws.con, hold_end)
     report = holdout_evaluation(
-        purchases, customer_col="customer_id", date_col="order_date", amount_col="amount",
-        calibration_end=cal_end, holdout_end=hold_end,
+        purchases,
+        customer_col="customer_id",
+        date_col="order_date",
+        amount_col="amount",
+        calibration_end=cal_end,
+        holdout_end=hold_end,
         models=tuple(model) if model else ("mbgnbd", "bgnbd"),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -105,8 +112,10 @@ def _report_json(report: HoldoutReport, charts: dict[str, str]) -> dict[str, Any
         "mean_absolute_error": {k: _num(v) for k, v in report.mean_absolute_error.items()},
         "params": {k: m.params_ for k, m in report.models.items()},
         "conditional_expectation": [
-            {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-             for k, v in row.items()}
+            {
+                k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                for k, v in row.items()
+            }
             for row in conditional.to_dict(orient="records")
         ],
         "charts": charts,
@@ -120,22 +129,40 @@ def _print_report(report: HoldoutReport, charts: dict[str, str]) -> None:
         f"[bold]{report.holdout_end.date()}[/] ({report.holdout_periods:.1f} weeks), "
         f"{report.n_customers:,} customers"
     )
-    summary = Table("model", "predicted", "actual", "error", "correlation", "MAE",
-                    title="Repeat purchases in the holdout period")
+    summary = Table(
+        "model",
+        "predicted",
+        "actual",
+        "error",
+        "correlation",
+        "MAE",
+        title="Repeat purchases in the holdout period",
+    )
     actual = report.actual_repeat_purchases
     for name, predicted in report.predicted_repeat_purchases.items():
         error = (predicted - actual) / actual if actual else float("nan")
-        summary.add_row(name, f"{predicted:,.1f}", f"{actual:,.0f}", f"{error:+.1%}",
-                        f"{report.correlation[name]:.3f}",
-                        f"{report.mean_absolute_error[name]:.3f}")
+        summary.add_row(
+            name,
+            f"{predicted:,.1f}",
+            f"{actual:,.0f}",
+            f"{error:+.1%}",
+            f"{report.correlation[name]:.3f}",
+            f"{report.mean_absolute_error[name]:.3f}",
+        )
     out.print(summary)
     table = report.conditional_expectation
     names = list(report.models)
-    grid = Table("calibration repeat purchases", "customers", "actual", *names,
-                 title="Mean holdout purchases by calibration repeat purchases")
+    grid = Table(
+        "calibration repeat purchases",
+        "customers",
+        "actual",
+        *names,
+        title="Mean holdout purchases by calibration repeat purchases",
+    )
     for label, row in table.iterrows():
-        grid.add_row(str(label), f"{int(row['n_customers']):,}",
-                     *(_cell(row[c]) for c in ["actual", *names]))
+        grid.add_row(
+            str(label), f"{int(row['n_customers']):,}", *(_cell(row[c]) for c in ["actual", *names])
+        )
     out.print(grid)
     for name, path in charts.items():
         out.print(f"{name}: {path}")
@@ -151,15 +178,20 @@ def models_command(snapshot_id: SnapshotOption = None, json_: ctx.JsonOption = F
     snap = ctx.workspace().snapshot(snapshot_id)
     models = snap.info.extra.get("models")
     if models is None:
-        raise WorkspaceError(f"snapshot {snap.info.snapshot_id} has no fitted models "
-                             "(it was computed by an older version); run again")
+        raise WorkspaceError(
+            f"snapshot {snap.info.snapshot_id} has no fitted models "
+            "(it was computed by an older version); run again"
+        )
     if json_:
-        ctx.emit_json({"snapshot_id": snap.info.snapshot_id, "as_of": str(snap.info.as_of),
-                       "models": models})
+        ctx.emit_json(
+            {"snapshot_id": snap.info.snapshot_id, "as_of": str(snap.info.as_of), "models": models}
+        )
         return
     out = ctx.stdout
-    out.print(f"Snapshot [bold]{snap.info.snapshot_id}[/] · as of {snap.info.as_of} · "
-              f"status {models.get('status')}")
+    out.print(
+        f"Snapshot [bold]{snap.info.snapshot_id}[/] · as of {snap.info.as_of} · "
+        f"status {models.get('status')}"
+    )
     if models.get("status") != "fitted":
         out.print(f"Models not fitted: {models.get('reason')}")
     for role in ("transaction", "spend"):
@@ -169,9 +201,13 @@ def models_command(snapshot_id: SnapshotOption = None, json_: ctx.JsonOption = F
         if "params" not in fitted:
             out.print(f"{role} model not fitted: {fitted.get('reason')}")
             continue
-        grid = Table("parameter", "estimate", "std. error",
-                     title=f"{role} model: {fitted['model']} ({fitted['n_customers']:,} customers, "
-                     f"converged: {fitted['converged']})")
+        grid = Table(
+            "parameter",
+            "estimate",
+            "std. error",
+            title=f"{role} model: {fitted['model']} ({fitted['n_customers']:,} customers, "
+            f"converged: {fitted['converged']})",
+        )
         for name, value in fitted["params"].items():
             se = fitted["standard_errors"].get(name)
             grid.add_row(name, f"{value:.6g}", "-" if se is None else f"{se:.4g}")

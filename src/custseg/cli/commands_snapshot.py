@@ -35,7 +35,9 @@ def parse_date(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise ConfigError(f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30") from exc
+        raise ConfigError(
+            f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30"
+        ) from exc
 
 
 def run_snapshot(as_of: date | None, system: Path | None, *, quiet: bool) -> Snapshot:
@@ -56,10 +58,12 @@ def run_snapshot(as_of: date | None, system: Path | None, *, quiet: bool) -> Sna
 @ctx.guarded
 def run_command(
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Classify as of this date (default: latest order).")
+        str | None,
+        typer.Option("--as-of", help="Classify as of this date (default: latest order)."),
     ] = None,
     system: Annotated[
-        Path | None, typer.Option("--system", help="Classification system YAML (default: built-in).")
+        Path | None,
+        typer.Option("--system", help="Classification system YAML (default: built-in)."),
     ] = None,
     json_: ctx.JsonOption = False,
 ) -> None:
@@ -83,9 +87,11 @@ def print_run(snapshot: Snapshot) -> None:
     inferred = info.extra.get("inferred_parameters") or {}
     if inferred:
         shown = ", ".join(f"{k}={v}" for k, v in inferred.items())
-        ctx.stdout.print(f"  [dim]home inferred from the customers:[/] {shown} "
-                         "(set parameters.home_region / home_city in the system to change)",
-                         highlight=False)
+        ctx.stdout.print(
+            f"  [dim]home inferred from the customers:[/] {shown} "
+            "(set parameters.home_region / home_city in the system to change)",
+            highlight=False,
+        )
     for name, reason in info.skipped_schemes.items():
         ctx.stdout.print(f"  [yellow]{t('skipped', lang)}[/] {name}: {reason}", highlight=False)
     notes = [(o.name, d) for o in info.outcomes for d in o.diagnostics]
@@ -104,8 +110,15 @@ def snapshots_command(json_: ctx.JsonOption = False) -> None:
         return
     grid = Table("id", "as of", "customers", "schemes", "skipped", "system", "created")
     for i in infos:
-        grid.add_row(i.snapshot_id, str(i.as_of), f"{i.customers:,}", str(len(i.computed_schemes)),
-                     str(len(i.skipped_schemes)), i.system_hash[:10], i.created_at.isoformat(" ", "seconds"))
+        grid.add_row(
+            i.snapshot_id,
+            str(i.as_of),
+            f"{i.customers:,}",
+            str(len(i.computed_schemes)),
+            str(len(i.skipped_schemes)),
+            i.system_hash[:10],
+            i.created_at.isoformat(" ", "seconds"),
+        )
     ctx.stdout.print(grid)
 
 
@@ -119,19 +132,33 @@ def show_command(
     snap = ctx.workspace().snapshot(snapshot_id)
     lang = ctx.STATE.lang
     names = [scheme] if scheme else snap.info.computed_schemes
-    payload: dict[str, Any] = {"snapshot_id": snap.snapshot_id, "as_of": str(snap.as_of), "schemes": {}}
+    payload: dict[str, Any] = {
+        "snapshot_id": snap.snapshot_id,
+        "as_of": str(snap.as_of),
+        "schemes": {},
+    }
     for name in names:
         frame = snap.summary(name, lang=lang)
         if json_:
             payload["schemes"][name] = frame.to_dict("records")
             continue
         definition = snap.scheme(name)
-        grid = Table(t("class", lang), t("customers", lang), t("share", lang),
-                     t("revenue_12m", lang), t("revenue_share", lang),
-                     title=f"{label_of(definition.labels, lang)} ({name}) · {snap.as_of}")
+        grid = Table(
+            t("class", lang),
+            t("customers", lang),
+            t("share", lang),
+            t("revenue_12m", lang),
+            t("revenue_share", lang),
+            title=f"{label_of(definition.labels, lang)} ({name}) · {snap.as_of}",
+        )
         for row in frame.itertuples():
-            grid.add_row(f"{row.label} [dim]{row.class_key}[/]", f"{row.customers:,}",
-                         f"{row.share:.1%}", f"{row.revenue:,.0f}", f"{row.revenue_share:.1%}")
+            grid.add_row(
+                f"{row.label} [dim]{row.class_key}[/]",
+                f"{row.customers:,}",
+                f"{row.share:.1%}",
+                f"{row.revenue:,.0f}",
+                f"{row.revenue_share:.1%}",
+            )
         ctx.stdout.print(grid)
     if json_:
         payload["skipped"] = snap.info.skipped_schemes
@@ -152,14 +179,28 @@ def explain_command(
     lang = ctx.STATE.lang
     rows = snap.explain(customer_id, lang=lang)
     if json_:
-        ctx.emit_json({"customer_id": customer_id, "snapshot_id": snap.snapshot_id,
-                       "as_of": str(snap.as_of), "classes": [asdict(r) for r in rows]})
+        ctx.emit_json(
+            {
+                "customer_id": customer_id,
+                "snapshot_id": snap.snapshot_id,
+                "as_of": str(snap.as_of),
+                "classes": [asdict(r) for r in rows],
+            }
+        )
         return
-    grid = Table(t("scheme", lang), t("class", lang), t("score", lang), t("reason", lang),
-                 t("strategy", lang), title=f"{customer_id} · {snap.as_of}")
+    grid = Table(
+        t("scheme", lang),
+        t("class", lang),
+        t("score", lang),
+        t("reason", lang),
+        t("strategy", lang),
+        title=f"{customer_id} · {snap.as_of}",
+    )
     for r in rows:
         score = "" if r.score is None else f"{r.score:.1f}"
-        grid.add_row(r.scheme_label, f"{r.class_label} [dim]{r.class_key}[/]", score, r.reason, r.strategy)
+        grid.add_row(
+            r.scheme_label, f"{r.class_label} [dim]{r.class_key}[/]", score, r.reason, r.strategy
+        )
     ctx.stdout.print(grid)
 
 
@@ -169,7 +210,9 @@ def export_command(
     format_: Annotated[
         str | None, typer.Option("--format", help="csv, parquet or xlsx (default: from --out).")
     ] = None,
-    labels: Annotated[bool, typer.Option(help="Write class labels (in --lang) instead of keys.")] = False,
+    labels: Annotated[
+        bool, typer.Option(help="Write class labels (in --lang) instead of keys.")
+    ] = False,
     features: Annotated[bool, typer.Option(help="Add the feature columns.")] = False,
     snapshot_id: SnapshotOption = None,
     json_: ctx.JsonOption = False,
@@ -190,6 +233,8 @@ def export_command(
     else:
         frame.to_excel(out, index=False, sheet_name="customers")
     if json_:
-        ctx.emit_json({"out": str(out), "format": fmt, "rows": len(frame), "columns": list(frame.columns)})
+        ctx.emit_json(
+            {"out": str(out), "format": fmt, "rows": len(frame), "columns": list(frame.columns)}
+        )
         return
     ctx.stdout.print(f"Wrote {len(frame):,} customers × {len(frame.columns) - 1} columns to {out}")

@@ -48,8 +48,18 @@ def catalogue_command(
 def features_command(json_: ctx.JsonOption = False) -> None:
     """List the features conditions can use: name, unit, meaning."""
     if json_:
-        ctx.emit_json([{"name": f.name, "dtype": f.dtype, "unit": f.unit, "meaning": f.meaning,
-                        "requires": f.requires} for f in FEATURES])
+        ctx.emit_json(
+            [
+                {
+                    "name": f.name,
+                    "dtype": f.dtype,
+                    "unit": f.unit,
+                    "meaning": f.meaning,
+                    "requires": f.requires,
+                }
+                for f in FEATURES
+            ]
+        )
         return
     grid = Table("name", "unit", "meaning", "requires")
     for f in FEATURES:
@@ -73,11 +83,17 @@ def demo_command(json_: ctx.JsonOption = False) -> None:
             if not json_:
                 ctx.stdout.print(
                     f"{table}: {report.rows_read:,} read = {report.rows_accepted:,} accepted + "
-                    f"{report.rows_rejected:,} rejected", highlight=False)
+                    f"{report.rows_rejected:,} rejected",
+                    highlight=False,
+                )
     snapshot = run_snapshot(None, None, quiet=json_)
     if json_:
-        ctx.emit_json({"ingest": [{k: v for k, v in r.items() if k != "rejected"} for r in reports],
-                       "snapshot": snapshot.info.to_dict()})
+        ctx.emit_json(
+            {
+                "ingest": [{k: v for k, v in r.items() if k != "rejected"} for r in reports],
+                "snapshot": snapshot.info.to_dict(),
+            }
+        )
         return
     print_run(snapshot)
     for name in DEMO_SCHEMES:
@@ -85,4 +101,6 @@ def demo_command(json_: ctx.JsonOption = False) -> None:
             show_command(scheme=name, snapshot_id=snapshot.snapshot_id, json_=False)
     ctx.stdout.print(
         f"\nWorkspace: {ctx.STATE.workspace}. Next: `custseg show`, `custseg explain "
-        f"<customer id>`, `custseg export --out customers.xlsx`.", highlight=False)
+        f"<customer id>`, `custseg export --out customers.xlsx`.",
+        highlight=False,
+    )

@@ -14,8 +14,20 @@ import ibis.expr.types as ir
 from custseg.features._context import BuildContext
 
 ATTRIBUTES: tuple[str, ...] = (
-    "name", "created_date", "nature", "business_type", "industry", "region", "city", "age",
-    "gender", "occupation", "decision_factor", "satisfaction", "prospect_score", "owner",
+    "name",
+    "created_date",
+    "nature",
+    "business_type",
+    "industry",
+    "region",
+    "city",
+    "age",
+    "gender",
+    "occupation",
+    "decision_factor",
+    "satisfaction",
+    "prospect_score",
+    "owner",
 )
 
 

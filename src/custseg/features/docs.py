@@ -6,7 +6,16 @@ import inspect
 from types import ModuleType
 
 from custseg.features import (
-    _orders, credit, loyalty, mix, model_features, params, pipeline, profit, region, regularity,
+    _orders,
+    credit,
+    loyalty,
+    mix,
+    model_features,
+    params,
+    pipeline,
+    profit,
+    region,
+    regularity,
     rfm,
 )
 from custseg.features.registry import FEATURES

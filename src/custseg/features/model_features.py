@@ -85,18 +85,27 @@ def add_model_features(
     log-likelihood and convergence, or ``status: "skipped"`` and a ``reason``.
     """
     settings = settings or ModelSettings()
-    record: dict[str, Any] = {"settings": {**asdict(settings),
-                                            "weekly_discount_rate": settings.weekly_discount_rate,
-                                            "transaction_model": "mbgnbd",
-                                            "spend_model": "gamma_gamma"}}
+    record: dict[str, Any] = {
+        "settings": {
+            **asdict(settings),
+            "weekly_discount_rate": settings.weekly_discount_rate,
+            "transaction_model": "mbgnbd",
+            "spend_model": "gamma_gamma",
+        }
+    }
     if "orders" not in set(con.list_tables()):
-        return _with_scores(features, None), {**record, "status": "skipped",
-                                              "reason": "no orders table"}
+        return _with_scores(features, None), {
+            **record,
+            "status": "skipped",
+            "reason": "no orders table",
+        }
     summary = _summary(con, as_of, settings.freq_days)
     record["purchasers"] = int(len(summary))
     if len(summary) < settings.min_purchasers:
-        reason = (f"only {len(summary)} customers have purchased; the models need at least "
-                  f"{settings.min_purchasers}")
+        reason = (
+            f"only {len(summary)} customers have purchased; the models need at least "
+            f"{settings.min_purchasers}"
+        )
         return _with_scores(features, None), {**record, "status": "skipped", "reason": reason}
     try:
         scores, fitted = _score(summary, _margins(features, summary.index, settings), settings)
@@ -111,9 +120,7 @@ def _summary(con: ibis.BaseBackend, as_of: date, freq_days: float) -> pd.DataFra
     ctx = BuildContext(as_of=as_of, parameters=FeatureParameters())
     orders = order_totals(order_lines(con, ctx))
     purchases = orders.filter(orders.net > 0)
-    days = purchases.group_by(["customer_id", "order_date"]).aggregate(
-        amount=purchases.net.sum()
-    )
+    days = purchases.group_by(["customer_id", "order_date"]).aggregate(amount=purchases.net.sum())
     arrow = days.order_by(["customer_id", "order_date"]).to_pyarrow()
     ids = np.asarray(arrow.column("customer_id").to_pylist(), dtype=object).astype(str)
     if ids.size == 0:
@@ -162,8 +169,9 @@ def _score(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     from custseg.models import GammaGamma, ModifiedBetaGeo, customer_lifetime_value
 
-    x, t_x, age, m = (summary[c].to_numpy(dtype=float)
-                      for c in ("frequency", "recency", "T", "monetary_value"))
+    x, t_x, age, m = (
+        summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T", "monetary_value")
+    )
     weeks_90, weeks_365 = 90 / settings.freq_days, 365 / settings.freq_days
     record: dict[str, Any] = {}
     with warnings.catch_warnings(record=True) as caught:
@@ -186,7 +194,12 @@ def _score(
             record["spend"] = _describe(spend_model)
             scores["expected_spend"] = spend_model.expected_average_spend(x_spend, m)
             discounted = customer_lifetime_value(
-                model, spend_model, x_spend, t_x, age, m,
+                model,
+                spend_model,
+                x_spend,
+                t_x,
+                age,
+                m,
                 horizon_periods=settings.horizon_weeks,
                 discount_rate_per_period=settings.weekly_discount_rate,
                 margin=1.0,
@@ -225,10 +238,11 @@ def _with_scores(features: ir.Table, scores: pd.DataFrame | None) -> ir.Table:
         out = base.mutate(**{c: ibis.null("float64") for c in MODEL_COLUMNS})
     else:
         frame = scores.reset_index().rename(columns={"customer_id": "_model_customer_id"})
-        table = ibis.memtable(frame, schema={"_model_customer_id": "string",
-                                             **dict.fromkeys(MODEL_COLUMNS, "float64")})
+        table = ibis.memtable(
+            frame,
+            schema={"_model_customer_id": "string", **dict.fromkeys(MODEL_COLUMNS, "float64")},
+        )
         joined = base.left_join(table, base.customer_id.cast("string") == table._model_customer_id)
         out = joined.drop("_model_customer_id")
     wanted = [*order, *[c for c in MODEL_COLUMNS if c not in order]]
-    return out.select(*[out[c].cast("float64") if c in MODEL_COLUMNS else out[c]
-                        for c in wanted])
+    return out.select(*[out[c].cast("float64") if c in MODEL_COLUMNS else out[c] for c in wanted])

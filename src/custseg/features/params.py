@@ -16,17 +16,39 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 MACRO_REGIONS: tuple[str, ...] = ("华北", "东北", "华东", "华中", "华南", "西南", "西北")
 
 _PROVINCES: dict[str, tuple[tuple[str, str], ...]] = {
-    "华北": (("北京", "Beijing"), ("天津", "Tianjin"), ("河北", "Hebei"), ("山西", "Shanxi"),
-           ("内蒙古", "Inner Mongolia")),
+    "华北": (
+        ("北京", "Beijing"),
+        ("天津", "Tianjin"),
+        ("河北", "Hebei"),
+        ("山西", "Shanxi"),
+        ("内蒙古", "Inner Mongolia"),
+    ),
     "东北": (("辽宁", "Liaoning"), ("吉林", "Jilin"), ("黑龙江", "Heilongjiang")),
-    "华东": (("上海", "Shanghai"), ("江苏", "Jiangsu"), ("浙江", "Zhejiang"), ("安徽", "Anhui"),
-           ("福建", "Fujian"), ("江西", "Jiangxi"), ("山东", "Shandong")),
+    "华东": (
+        ("上海", "Shanghai"),
+        ("江苏", "Jiangsu"),
+        ("浙江", "Zhejiang"),
+        ("安徽", "Anhui"),
+        ("福建", "Fujian"),
+        ("江西", "Jiangxi"),
+        ("山东", "Shandong"),
+    ),
     "华中": (("河南", "Henan"), ("湖北", "Hubei"), ("湖南", "Hunan")),
     "华南": (("广东", "Guangdong"), ("广西", "Guangxi"), ("海南", "Hainan")),
-    "西南": (("重庆", "Chongqing"), ("四川", "Sichuan"), ("贵州", "Guizhou"), ("云南", "Yunnan"),
-           ("西藏", "Tibet")),
-    "西北": (("陕西", "Shaanxi"), ("甘肃", "Gansu"), ("青海", "Qinghai"), ("宁夏", "Ningxia"),
-           ("新疆", "Xinjiang")),
+    "西南": (
+        ("重庆", "Chongqing"),
+        ("四川", "Sichuan"),
+        ("贵州", "Guizhou"),
+        ("云南", "Yunnan"),
+        ("西藏", "Tibet"),
+    ),
+    "西北": (
+        ("陕西", "Shaanxi"),
+        ("甘肃", "Gansu"),
+        ("青海", "Qinghai"),
+        ("宁夏", "Ningxia"),
+        ("新疆", "Xinjiang"),
+    ),
 }
 _EXTRA_ENGLISH: dict[str, str] = {"Nei Mongol": "华北", "Xizang": "西南"}
 

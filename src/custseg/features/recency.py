@@ -22,9 +22,7 @@ def finish(t: ir.Table, ctx: BuildContext) -> dict[str, ir.Value]:
     has_purchase = t.first_purchase_date.notnull()
     start = t.first_purchase_date
     if "created_date" in t.columns:
-        created = (t.created_date <= ctx.as_of_literal()).ifelse(
-            t.created_date, ibis.null("date")
-        )
+        created = (t.created_date <= ctx.as_of_literal()).ifelse(t.created_date, ibis.null("date"))
         start = ibis.least(start.coalesce(created), created.coalesce(start))
     return {
         "has_purchase": has_purchase,

@@ -19,8 +19,18 @@ import ibis
 import ibis.expr.types as ir
 
 from custseg.features import (
-    attributes, credit, frequency, loyalty, mix, monetary, pipeline, profit, recency, region,
-    regularity, rfm,
+    attributes,
+    credit,
+    frequency,
+    loyalty,
+    mix,
+    monetary,
+    pipeline,
+    profit,
+    recency,
+    region,
+    regularity,
+    rfm,
 )
 from custseg.features._context import BuildContext
 from custseg.features._orders import order_lines, order_totals, purchase_days
@@ -52,8 +62,14 @@ STAGES: tuple[tuple[tuple[TableName, _Finisher], ...], ...] = (
 SCORE_PREREQUISITES: tuple[_Finisher, ...] = (recency.finish, frequency.finish, regularity.finish)
 SCORERS: tuple[_Finisher, ...] = (rfm.scores, loyalty.scores)
 SCORE_INPUTS: tuple[str, ...] = (
-    "customer_id", "recency_days", "orders_count", "monetary_total", "first_purchase_date",
-    "last_purchase_date", "gap_cv", "active_months_12m",
+    "customer_id",
+    "recency_days",
+    "orders_count",
+    "monetary_total",
+    "first_purchase_date",
+    "last_purchase_date",
+    "gap_cv",
+    "active_months_12m",
 )
 
 

@@ -237,8 +237,11 @@ def normalise_vocabulary(values: pd.Series, column: str) -> pd.Series:
     lookup.update({key.casefold(): key for key in vocabulary})
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([lookup.get(str(u).strip().casefold(), u) for u in uniques], dtype=object)
-    result = pd.Series(np.where(codes >= 0, mapped[np.maximum(codes, 0)] if len(mapped) else None,
-                                None), index=values.index, dtype="str")
+    result = pd.Series(
+        np.where(codes >= 0, mapped[np.maximum(codes, 0)] if len(mapped) else None, None),
+        index=values.index,
+        dtype="str",
+    )
     return result.where(codes >= 0)
 
 

@@ -67,7 +67,11 @@ def ingest(
     data = store.to_arrow(validated.frame, validated.rows, table, spec.label)
     counts = (report.rows_read, report.rows_accepted, report.rows_rejected)
     store.write_ingest(
-        con, table, data, mode=mode, file=spec.label,
+        con,
+        table,
+        data,
+        mode=mode,
+        file=spec.label,
         rejects=store.rejects_to_arrow(ingest_id, table, rejected),
         log=store.ingest_log(ingest_id, table, spec.label, mode, counts, ingested_at),
     )

@@ -75,8 +75,9 @@ def resolve_source(
                 "source_table= (--table on the command line)."
             )
         _check_database_file(text)
-        return SourceSpec(text, "database", f"{source_table} ({redact_url(text)})",
-                          source_table=source_table)
+        return SourceSpec(
+            text, "database", f"{source_table} ({redact_url(text)})", source_table=source_table
+        )
     path = Path(text.removeprefix("file://"))
     if not path.is_file():
         where = "is a directory, not a file" if path.is_dir() else "does not exist"
@@ -214,8 +215,14 @@ def _read_csv(spec: SourceSpec) -> RawTable:
     sep = _delimiter(text.split("\n", 1)[0], Path(spec.source).suffix.lower())
     physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=False)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+        )
         simple = len(frame) + 1 == physical_lines
     except pd.errors.ParserError:
         simple = False
@@ -318,7 +325,9 @@ def _read_excel(spec: SourceSpec) -> RawTable:
     header = (header + [None] * width)[:width]
     used = [j for j in range(width) if _filled(header[j]) or any(_filled(r[j]) for r in grid)]
     names = _unique_names([header[j] for j in used])
-    columns = {name: _excel_column([r[j] for r in grid]) for name, j in zip(names, used, strict=True)}
+    columns = {
+        name: _excel_column([r[j] for r in grid]) for name, j in zip(names, used, strict=True)
+    }
     rows = np.asarray([i for i, _ in body], dtype=np.int64)
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
     return RawTable(frame, rows, spec.label, "excel")

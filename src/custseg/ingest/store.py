@@ -27,18 +27,35 @@ from custseg.tables import KEYS, SCHEMAS, TableName, column_names
 REJECTS = "rejects"
 INGESTS = "ingests"
 _ARROW_TYPES = {
-    "string": pa.string(), "date": pa.date32(), "float": pa.float64(), "int": pa.int64(),
+    "string": pa.string(),
+    "date": pa.date32(),
+    "float": pa.float64(),
+    "int": pa.int64(),
 }
-REJECTS_SCHEMA = pa.schema([
-    ("ingest_id", pa.string()), ("table_name", pa.string()), ("file", pa.string()),
-    ("row", pa.int64()), ("column", pa.string()), ("code", pa.string()), ("value", pa.string()),
-    ("message", pa.string()),
-])
-INGESTS_SCHEMA = pa.schema([
-    ("ingest_id", pa.string()), ("table_name", pa.string()), ("file", pa.string()),
-    ("mode", pa.string()), ("rows_read", pa.int64()), ("rows_accepted", pa.int64()),
-    ("rows_rejected", pa.int64()), ("ingested_at", pa.timestamp("us")),
-])
+REJECTS_SCHEMA = pa.schema(
+    [
+        ("ingest_id", pa.string()),
+        ("table_name", pa.string()),
+        ("file", pa.string()),
+        ("row", pa.int64()),
+        ("column", pa.string()),
+        ("code", pa.string()),
+        ("value", pa.string()),
+        ("message", pa.string()),
+    ]
+)
+INGESTS_SCHEMA = pa.schema(
+    [
+        ("ingest_id", pa.string()),
+        ("table_name", pa.string()),
+        ("file", pa.string()),
+        ("mode", pa.string()),
+        ("rows_read", pa.int64()),
+        ("rows_accepted", pa.int64()),
+        ("rows_rejected", pa.int64()),
+        ("ingested_at", pa.timestamp("us")),
+    ]
+)
 
 
 def new_ingest_id() -> str:
@@ -161,14 +178,25 @@ def _store_rejects(
 
 
 def ingest_log(
-    ingest_id: str, table: TableName, file: str, mode: Mode, counts: tuple[int, int, int],
+    ingest_id: str,
+    table: TableName,
+    file: str,
+    mode: Mode,
+    counts: tuple[int, int, int],
     ingested_at: dt.datetime,
 ) -> pa.Table:
     """Return the one-row ``ingests`` entry for this ingest."""
     read, accepted, rejected = counts
-    row = {"ingest_id": [ingest_id], "table_name": [table], "file": [file], "mode": [mode],
-           "rows_read": [read], "rows_accepted": [accepted], "rows_rejected": [rejected],
-           "ingested_at": [_naive_utc(ingested_at)]}
+    row = {
+        "ingest_id": [ingest_id],
+        "table_name": [table],
+        "file": [file],
+        "mode": [mode],
+        "rows_read": [read],
+        "rows_accepted": [accepted],
+        "rows_rejected": [rejected],
+        "ingested_at": [_naive_utc(ingested_at)],
+    }
     return pa.Table.from_pydict(row, schema=INGESTS_SCHEMA)
 
 
@@ -199,6 +227,8 @@ def write_rejects(con: ibis.BaseBackend, path: str | Path, table: TableName | No
     elif suffix == ".xlsx":
         frame.to_excel(target, index=False, sheet_name="rejects")
     else:
-        raise ConfigError(f"cannot write rejects to {target.name}: the extension must be one of "
-                          f"['.csv', '.xlsx']; got {suffix or '(none)'!r}")
+        raise ConfigError(
+            f"cannot write rejects to {target.name}: the extension must be one of "
+            f"['.csv', '.xlsx']; got {suffix or '(none)'!r}"
+        )
     return target

@@ -64,8 +64,9 @@ def coerce_columns(
         columns[col.name] = values
         if bad.any():
             code = ErrorCode.NOT_A_DATE if col.type == "date" else ErrorCode.NOT_A_NUMBER
-            failures.append(Check(bad.to_numpy(), code, header, _parse_message(col),
-                                  raw.frame[header]))
+            failures.append(
+                Check(bad.to_numpy(), code, header, _parse_message(col), raw.frame[header])
+            )
     return columns, failures
 
 
@@ -113,10 +114,15 @@ def validate(
     checks: list[Check] = []
     if EXTRA_FIELDS in raw.frame.columns:
         extra = raw.frame[EXTRA_FIELDS]
-        checks.append(Check((extra.notna() & (extra != "")).to_numpy(),
-                            ErrorCode.IMPOSSIBLE_VALUE, None,
-                            "more fields than the header; quote values that contain the "
-                            "delimiter", extra))
+        checks.append(
+            Check(
+                (extra.notna() & (extra != "")).to_numpy(),
+                ErrorCode.IMPOSSIBLE_VALUE,
+                None,
+                "more fields than the header; quote values that contain the delimiter",
+                extra,
+            )
+        )
     parse_bad = {f.column: f.mask for f in parse_failures}
     checks += _missing_checks(table, columns, header_of, parse_bad)
     checks += parse_failures
@@ -149,7 +155,9 @@ def _any(checks: list[Check], n: int) -> np.ndarray:
 
 
 def _missing_checks(
-    table: TableName, columns: dict[str, pd.Series], header_of: Mapping[str, str],
+    table: TableName,
+    columns: dict[str, pd.Series],
+    header_of: Mapping[str, str],
     parse_bad: Mapping[str | None, np.ndarray],
 ) -> list[Check]:
     """Required values (and present key columns) that are empty."""
@@ -162,8 +170,14 @@ def _missing_checks(
         if header in parse_bad:
             missing &= ~parse_bad[header]
         if missing.any():
-            checks.append(Check(missing, ErrorCode.MISSING_VALUE, header_of.get(name, name),
-                                f"empty, but {name} is required; fill it in or remove the row"))
+            checks.append(
+                Check(
+                    missing,
+                    ErrorCode.MISSING_VALUE,
+                    header_of.get(name, name),
+                    f"empty, but {name} is required; fill it in or remove the row",
+                )
+            )
     return checks
 
 
@@ -180,8 +194,15 @@ def _bound_checks(
             outside = values < bound if word == "at least" else values > bound
             mask = outside.fillna(False).to_numpy(dtype=bool)
             if mask.any():
-                checks.append(Check(mask, ErrorCode.IMPOSSIBLE_VALUE, header_of.get(col.name),
-                                    f"impossible: {col.name} must be {word} {bound:g}", values))
+                checks.append(
+                    Check(
+                        mask,
+                        ErrorCode.IMPOSSIBLE_VALUE,
+                        header_of.get(col.name),
+                        f"impossible: {col.name} must be {word} {bound:g}",
+                        values,
+                    )
+                )
     return checks
 
 
@@ -190,14 +211,16 @@ def _customer_check(ids: pd.Series, known: pd.Series, header_of: Mapping[str, st
     value_set = pa.array(known.dropna().astype(str).to_numpy(dtype=object), pa.large_string())
     found = pc.is_in(pa.array(ids, pa.large_string(), from_pandas=True), value_set=value_set)
     unknown = ids.notna().to_numpy() & ~found.to_numpy(zero_copy_only=False)
-    return Check(unknown, ErrorCode.UNKNOWN_CUSTOMER, header_of.get("customer_id"),
-                 "customer not in the customers table; ingest the customer first or correct "
-                 "the id", ids)
+    return Check(
+        unknown,
+        ErrorCode.UNKNOWN_CUSTOMER,
+        header_of.get("customer_id"),
+        "customer not in the customers table; ingest the customer first or correct the id",
+        ids,
+    )
 
 
-def _order_sign_checks(
-    columns: dict[str, pd.Series], header_of: Mapping[str, str]
-) -> list[Check]:
+def _order_sign_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str]) -> list[Check]:
     """A negative quantity with a positive amount (a returned item cannot earn money).
 
     A positive quantity with a negative amount is accepted: ERPs write credit notes and
@@ -208,9 +231,15 @@ def _order_sign_checks(
     mask = mixed.to_numpy(dtype=bool)
     if not mask.any():
         return []
-    return [Check(mask, ErrorCode.IMPOSSIBLE_VALUE, header_of.get("quantity"),
-                  "negative quantity with a positive amount; a return line has a negative amount",
-                  quantity.astype("string"))]
+    return [
+        Check(
+            mask,
+            ErrorCode.IMPOSSIBLE_VALUE,
+            header_of.get("quantity"),
+            "negative quantity with a positive amount; a return line has a negative amount",
+            quantity.astype("string"),
+        )
+    ]
 
 
 def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str]) -> list[Check]:
@@ -219,15 +248,27 @@ def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str])
     checks = []
     early = (due < invoice).fillna(False).to_numpy(dtype=bool)
     if early.any():
-        checks.append(Check(early, ErrorCode.IMPOSSIBLE_VALUE, header_of.get("due_date"),
-                            "due date before the invoice date; check both dates", _shown(due)))
+        checks.append(
+            Check(
+                early,
+                ErrorCode.IMPOSSIBLE_VALUE,
+                header_of.get("due_date"),
+                "due date before the invoice date; check both dates",
+                _shown(due),
+            )
+        )
     reference = invoice.fillna(due)
     far = ((paid - reference).abs() > pd.Timedelta(days=PAID_DATE_MAX_DAYS)).fillna(False)
     if far.to_numpy(dtype=bool).any():
-        checks.append(Check(far.to_numpy(dtype=bool), ErrorCode.IMPOSSIBLE_VALUE,
-                            header_of.get("paid_date"),
-                            "paid date more than 10 years from the invoice date; check the year",
-                            _shown(paid)))
+        checks.append(
+            Check(
+                far.to_numpy(dtype=bool),
+                ErrorCode.IMPOSSIBLE_VALUE,
+                header_of.get("paid_date"),
+                "paid date more than 10 years from the invoice date; check the year",
+                _shown(paid),
+            )
+        )
     return checks
 
 
@@ -288,7 +329,10 @@ def _column_codes(values: pd.Series) -> np.ndarray:
 
 
 def _duplicate_checks(
-    table: TableName, frame: pd.DataFrame, rows: np.ndarray, failed: np.ndarray,
+    table: TableName,
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    failed: np.ndarray,
     header_of: Mapping[str, str],
 ) -> list[Check]:
     """Rows repeating the key of an earlier valid row (orders without line numbers: full copies)."""
@@ -331,8 +375,16 @@ def _rejected_rows(raw: RawTable, checks: list[Check], rejected: np.ndarray) -> 
         first, _ = found[0]
         others = [_describe(check, p, located=True) for check, p in found[1:]]
         message = _describe(first, int(pos), located=False) + "".join(f"; also {t}" for t in others)
-        result.append(RejectedRow(raw.label, int(raw.rows[pos]), first.column, first.code,
-                                  _value(first, int(pos)), message))
+        result.append(
+            RejectedRow(
+                raw.label,
+                int(raw.rows[pos]),
+                first.column,
+                first.code,
+                _value(first, int(pos)),
+                message,
+            )
+        )
     return result
 
 

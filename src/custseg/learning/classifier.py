@@ -31,9 +31,22 @@ MODELS: tuple[str, ...] = ("tree", "boosting")
 """Valid values of ``model``."""
 
 LEARN_FEATURES: tuple[str, ...] = (
-    "recency_days", "tenure_days", "orders_count", "orders_12m", "active_months_12m",
-    "monetary_total", "revenue_12m", "revenue_growth", "avg_order_value", "margin", "gap_cv",
-    "overdue_ratio", "return_share", "discount_share", "category_count", "on_time_share",
+    "recency_days",
+    "tenure_days",
+    "orders_count",
+    "orders_12m",
+    "active_months_12m",
+    "monetary_total",
+    "revenue_12m",
+    "revenue_growth",
+    "avg_order_value",
+    "margin",
+    "gap_cv",
+    "overdue_ratio",
+    "return_share",
+    "discount_share",
+    "category_count",
+    "on_time_share",
 )
 """Default features (those present and not entirely null are used)."""
 
@@ -72,10 +85,19 @@ class LearnedClassifier(BaseEstimator):  # type: ignore[misc]
     n_threads : OpenMP threads; None = one (see ``_threads.limited_threads``).
     """
 
-    def __init__(self, model: str = "tree", *, features: Sequence[str] | None = None,
-                 max_depth: int | None = 4, min_samples_leaf: int | None = None,
-                 class_weight: str | None = None, cv: int = 5, random_state: int = 0,
-                 low_confidence: float = 0.6, n_threads: int | None = None) -> None:
+    def __init__(
+        self,
+        model: str = "tree",
+        *,
+        features: Sequence[str] | None = None,
+        max_depth: int | None = 4,
+        min_samples_leaf: int | None = None,
+        class_weight: str | None = None,
+        cv: int = 5,
+        random_state: int = 0,
+        low_confidence: float = 0.6,
+        n_threads: int | None = None,
+    ) -> None:
         self.model = model
         self.features = features
         self.max_depth = max_depth
@@ -122,29 +144,46 @@ class LearnedClassifier(BaseEstimator):  # type: ignore[misc]
             proba = self.estimator_.predict_proba(x)
         best = proba.argmax(axis=1)
         confidence = proba[np.arange(len(best)), best]
-        return pd.DataFrame({
-            "customer_id": table["customer_id"].to_numpy(),
-            "class": np.asarray(self.estimator_.classes_, dtype=object)[best],
-            "confidence": confidence,
-            "low_confidence": confidence < self.low_confidence,
-        })
+        return pd.DataFrame(
+            {
+                "customer_id": table["customer_id"].to_numpy(),
+                "class": np.asarray(self.estimator_.classes_, dtype=object)[best],
+                "confidence": confidence,
+                "low_confidence": confidence < self.low_confidence,
+            }
+        )
 
-    def to_scheme(self, *, name: str = "learned", labels: Text | None = None,
-                  class_labels: Mapping[str, Text] | None = None) -> dict[str, Any]:
+    def to_scheme(
+        self,
+        *,
+        name: str = "learned",
+        labels: Text | None = None,
+        class_labels: Mapping[str, Text] | None = None,
+    ) -> dict[str, Any]:
         """The tree as a ``kind: rules`` scheme dict (tree model only)."""
         self._check_fitted()
         if self.rules_ is None:
-            raise ModelError("only model='tree' can be exported as rules; gradient boosting "
-                             "has no readable rule list. Refit with model='tree'")
-        return rules_scheme(self.rules_, classes=self.classes_, default=self.default_class_,
-                            name=name, labels=labels, class_labels=class_labels)
+            raise ModelError(
+                "only model='tree' can be exported as rules; gradient boosting "
+                "has no readable rule list. Refit with model='tree'"
+            )
+        return rules_scheme(
+            self.rules_,
+            classes=self.classes_,
+            default=self.default_class_,
+            name=name,
+            labels=labels,
+            class_labels=class_labels,
+        )
 
     # -- steps -----------------------------------------------------------------------------
     def _check_params(self) -> None:
         if self.model not in MODELS:
             raise ConfigError(f"model must be one of {list(MODELS)}; got {self.model!r}")
         if self.class_weight not in (None, "balanced"):
-            raise ConfigError(f"class_weight must be one of [None, 'balanced']; got {self.class_weight!r}")
+            raise ConfigError(
+                f"class_weight must be one of [None, 'balanced']; got {self.class_weight!r}"
+            )
         if not 0.0 <= self.low_confidence <= 1.0:
             raise ConfigError(f"low_confidence must be within [0, 1]; got {self.low_confidence}")
         if self.cv < 2:
@@ -152,48 +191,71 @@ class LearnedClassifier(BaseEstimator):  # type: ignore[misc]
 
     def _check_fitted(self) -> None:
         if getattr(self, "estimator_", None) is None:
-            raise NotFittedError("this LearnedClassifier is not fitted yet; call "
-                                 ".fit(table, known) first")
+            raise NotFittedError(
+                "this LearnedClassifier is not fitted yet; call .fit(table, known) first"
+            )
 
     def _matrix(self, table: pd.DataFrame) -> np.ndarray:
         missing = [f for f in self.features_ if f not in table.columns]
         if missing:
-            raise ConfigError(f"the feature table lacks {missing}, used when the classes were "
-                              "learned; rebuild the features or refit")
+            raise ConfigError(
+                f"the feature table lacks {missing}, used when the classes were "
+                "learned; rebuild the features or refit"
+            )
         frame = table[list(self.features_)].apply(pd.to_numeric, errors="coerce")
         return frame.astype("float64").fillna(self.medians_).to_numpy()
 
     def _estimator(self, n: int) -> Any:
         if self.model == "boosting":
             return HistGradientBoostingClassifier(
-                max_depth=self.max_depth, max_iter=200, learning_rate=0.1, early_stopping=False,
-                min_samples_leaf=self.min_samples_leaf or 20, class_weight=self.class_weight,
-                random_state=self.random_state)
+                max_depth=self.max_depth,
+                max_iter=200,
+                learning_rate=0.1,
+                early_stopping=False,
+                min_samples_leaf=self.min_samples_leaf or 20,
+                class_weight=self.class_weight,
+                random_state=self.random_state,
+            )
         leaf = self.min_samples_leaf or max(5, n // 100)
-        return DecisionTreeClassifier(max_depth=self.max_depth, min_samples_leaf=leaf,
-                                      class_weight=self.class_weight,
-                                      random_state=self.random_state)
+        return DecisionTreeClassifier(
+            max_depth=self.max_depth,
+            min_samples_leaf=leaf,
+            class_weight=self.class_weight,
+            random_state=self.random_state,
+        )
 
-    def _cross_validate(self, estimator: Any, x: np.ndarray, y: np.ndarray, counts: pd.Series,
-                        notes: list[str]) -> CVReport:
+    def _cross_validate(
+        self, estimator: Any, x: np.ndarray, y: np.ndarray, counts: pd.Series, notes: list[str]
+    ) -> CVReport:
         splits = min(self.cv, int(counts.min()))
         if splits < self.cv:
-            notes.append(f"cross-validation uses {splits} folds instead of {self.cv}: the "
-                         f"smallest class ({counts.idxmin()!r}) has {counts.min()} examples")
+            notes.append(
+                f"cross-validation uses {splits} folds instead of {self.cv}: the "
+                f"smallest class ({counts.idxmin()!r}) has {counts.min()} examples"
+            )
         folds = StratifiedKFold(n_splits=splits, shuffle=True, random_state=self.random_state)
         oof = cross_val_predict(estimator, x, y, cv=folds)
         fold_acc = tuple(float(accuracy_score(y[test], oof[test])) for _, test in folds.split(x, y))
         labels = self.classes_
         matrix = confusion_matrix(y, oof, labels=labels)
         precision, recall, f1, support = precision_recall_fscore_support(
-            y, oof, labels=labels, zero_division=0)
+            y, oof, labels=labels, zero_division=0
+        )
         return CVReport(
-            accuracy=float(np.mean(fold_acc)), accuracy_std=float(np.std(fold_acc)),
-            fold_accuracy=fold_acc, n_splits=splits, n_labelled=len(y),
-            confusion=pd.DataFrame(matrix, index=pd.Index(labels, name="known"),
-                                   columns=pd.Index(labels, name="predicted")),
-            per_class=pd.DataFrame({"precision": precision, "recall": recall, "f1": f1,
-                                    "support": support}, index=pd.Index(labels, name="class")),
+            accuracy=float(np.mean(fold_acc)),
+            accuracy_std=float(np.std(fold_acc)),
+            fold_accuracy=fold_acc,
+            n_splits=splits,
+            n_labelled=len(y),
+            confusion=pd.DataFrame(
+                matrix,
+                index=pd.Index(labels, name="known"),
+                columns=pd.Index(labels, name="predicted"),
+            ),
+            per_class=pd.DataFrame(
+                {"precision": precision, "recall": recall, "f1": f1, "support": support},
+                index=pd.Index(labels, name="class"),
+            ),
             notes=list(notes),
         )
 
@@ -214,19 +276,25 @@ def _labelled(table: pd.DataFrame, known: pd.Series) -> tuple[pd.DataFrame, np.n
     notes = []
     if (~present).any():
         sample = ", ".join(map(str, known.index[~present][:5]))
-        notes.append(f"{int((~present).sum())} customer(s) with a known class are not in the "
-                     f"feature table and were ignored (e.g. {sample})")
+        notes.append(
+            f"{int((~present).sum())} customer(s) with a known class are not in the "
+            f"feature table and were ignored (e.g. {sample})"
+        )
     mask = ids.isin(known.index)
     labelled = table.loc[np.asarray(mask)]
     y = np.array([str(v) for v in known.reindex(pd.Index(labelled["customer_id"]))], dtype=object)
     counts = pd.Series(y).value_counts()
     if len(counts) < 2:
-        raise ModelError(f"need known customers of at least 2 classes to learn from; got "
-                         f"{dict(counts)}. Label more customers")
+        raise ModelError(
+            f"need known customers of at least 2 classes to learn from; got "
+            f"{dict(counts)}. Label more customers"
+        )
     if counts.min() < 2:
         lonely = sorted(counts[counts < 2].index)
-        raise ModelError(f"classes {lonely} have a single known customer; give at least 2 "
-                         "examples of each class (or drop the class)")
+        raise ModelError(
+            f"classes {lonely} have a single known customer; give at least 2 "
+            "examples of each class (or drop the class)"
+        )
     return labelled, y, notes
 
 

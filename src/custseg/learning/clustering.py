@@ -75,11 +75,20 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
     n_threads : OpenMP/BLAS threads; None = one (see ``_threads.limited_threads``).
     """
 
-    def __init__(self, method: str = "kmeans", *, n_clusters: int | None = None,
-                 k_min: int = 2, k_max: int = 8, features: Sequence[str] | None = None,
-                 random_state: int = 0, sample_size: int = 10_000,
-                 selection_size: int = 100_000, minibatch_threshold: int = 50_000,
-                 n_threads: int | None = None) -> None:
+    def __init__(
+        self,
+        method: str = "kmeans",
+        *,
+        n_clusters: int | None = None,
+        k_min: int = 2,
+        k_max: int = 8,
+        features: Sequence[str] | None = None,
+        random_state: int = 0,
+        sample_size: int = 10_000,
+        selection_size: int = 100_000,
+        minibatch_threshold: int = 50_000,
+        n_threads: int | None = None,
+    ) -> None:
         self.method = method
         self.n_clusters = n_clusters
         self.k_min = k_min
@@ -115,9 +124,17 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
             model = self._final_fit(x if self.method == "kmeans" else x[selection], k, notes)
         raw = model.predict(x)
         self.model_ = model
-        self.result_ = _build_result(table, prepared.customer_ids, x, raw, prepared.scaling,
-                                     method=self.method, criterion=criterion, scores=scores,
-                                     notes=notes)
+        self.result_ = _build_result(
+            table,
+            prepared.customer_ids,
+            x,
+            raw,
+            prepared.scaling,
+            method=self.method,
+            criterion=criterion,
+            scores=scores,
+            notes=notes,
+        )
         self.relabel_ = self._relabel_map(table, x, raw)
         done = time.perf_counter()
         self.result_.timings.update(choose_k_s=chose - started, final_fit_s=done - chose)
@@ -134,32 +151,48 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
         for old, new in self.relabel_.items():
             lookup[old] = new
         labels = lookup[raw]
-        return pd.Series(labels, index=pd.Index(table["customer_id"], name="customer_id"),
-                         name="group")
+        return pd.Series(
+            labels, index=pd.Index(table["customer_id"], name="customer_id"), name="group"
+        )
 
     # -- steps -----------------------------------------------------------------------------
     def _check_params(self) -> None:
         if self.method not in METHODS:
             raise ConfigError(f"method must be one of {list(METHODS)}; got {self.method!r}")
         if self.n_clusters is not None and self.n_clusters < 2:
-            raise ConfigError(f"n_clusters must be at least 2 (or None to choose); got {self.n_clusters}")
+            raise ConfigError(
+                f"n_clusters must be at least 2 (or None to choose); got {self.n_clusters}"
+            )
         if not 2 <= self.k_min <= self.k_max:
-            raise ConfigError(f"need 2 <= k_min <= k_max; got k_min={self.k_min}, k_max={self.k_max}")
+            raise ConfigError(
+                f"need 2 <= k_min <= k_max; got k_min={self.k_min}, k_max={self.k_max}"
+            )
 
     def _candidate_ks(self, x: FloatArray) -> list[int]:
-        ks = [self.n_clusters] if self.n_clusters is not None else list(
-            range(self.k_min, self.k_max + 1))
+        ks = (
+            [self.n_clusters]
+            if self.n_clusters is not None
+            else list(range(self.k_min, self.k_max + 1))
+        )
         distinct = len(np.unique(x[:10_000], axis=0))
         if distinct <= max(ks) and len(x) > 10_000:
             distinct = len(np.unique(x, axis=0))
         usable = [k for k in ks if k < distinct]
         if not usable:
-            raise ModelError(f"cannot make {ks[0]} groups from {distinct} distinct customer "
-                             "profiles; lower the number of groups or add customers")
+            raise ModelError(
+                f"cannot make {ks[0]} groups from {distinct} distinct customer "
+                "profiles; lower the number of groups or add customers"
+            )
         return usable
 
-    def _choose_k(self, x: FloatArray, selection: NDArray[np.intp], ks: list[int],
-                  rng: np.random.Generator, notes: list[str]) -> tuple[int, dict[int, float], str, Any]:
+    def _choose_k(
+        self,
+        x: FloatArray,
+        selection: NDArray[np.intp],
+        ks: list[int],
+        rng: np.random.Generator,
+        notes: list[str],
+    ) -> tuple[int, dict[int, float], str, Any]:
         x_sel = x[selection]
         scores: dict[int, float] = {}
         models: dict[int, Any] = {}
@@ -171,14 +204,19 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
             return best, scores, "bic", models[best]
         sample = x_sel[_sample_rows(len(x_sel), self.sample_size, rng)]
         for k in ks:
-            models[k] = _quietly(lambda k=k: self._kmeans(k, len(x_sel)).fit(x_sel), notes, f"k={k}")
+            models[k] = _quietly(
+                lambda k=k: self._kmeans(k, len(x_sel)).fit(x_sel), notes, f"k={k}"
+            )
         scores = silhouettes(sample, {k: models[k].predict(sample) for k in ks})
         best = max(ks, key=lambda k: (scores[k], -k))
         return best, scores, "silhouette", models[best]
 
     def _final_fit(self, x: FloatArray, k: int, notes: list[str]) -> Any:
-        factory = (lambda: self._gmm(k).fit(x)) if self.method == "gmm" else (
-            lambda: self._kmeans(k, len(x)).fit(x))
+        factory = (
+            (lambda: self._gmm(k).fit(x))
+            if self.method == "gmm"
+            else (lambda: self._kmeans(k, len(x)).fit(x))
+        )
         before = len(notes)
         model = _quietly(factory, notes, f"final k={k}")
         if len(notes) > before:
@@ -187,13 +225,23 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
 
     def _kmeans(self, k: int, n: int) -> KMeans | MiniBatchKMeans:
         if n > self.minibatch_threshold:
-            return MiniBatchKMeans(n_clusters=k, n_init=3, batch_size=4096, max_iter=100,
-                                   random_state=self.random_state)
+            return MiniBatchKMeans(
+                n_clusters=k,
+                n_init=3,
+                batch_size=4096,
+                max_iter=100,
+                random_state=self.random_state,
+            )
         return KMeans(n_clusters=k, n_init=4, random_state=self.random_state)
 
     def _gmm(self, k: int) -> GaussianMixture:
-        return GaussianMixture(n_components=k, covariance_type="full", n_init=2,
-                               reg_covar=1e-4, random_state=self.random_state)
+        return GaussianMixture(
+            n_components=k,
+            covariance_type="full",
+            n_init=2,
+            reg_covar=1e-4,
+            random_state=self.random_state,
+        )
 
     def _relabel_map(self, table: pd.DataFrame, x: FloatArray, raw: NDArray[Any]) -> dict[int, int]:
         order = _canonical_order(table, x, raw)
@@ -206,8 +254,9 @@ def cluster_customers(table: pd.DataFrame, **params: Any) -> ClusterResult:
     return result
 
 
-def silhouettes(x: FloatArray, labelings: dict[int, NDArray[Any]], *,
-                chunk: int = 2048) -> dict[int, float]:
+def silhouettes(
+    x: FloatArray, labelings: dict[int, NDArray[Any]], *, chunk: int = 2048
+) -> dict[int, float]:
     """Mean silhouette (Euclidean) of each labeling of the rows of ``x``.
 
     Same definition as ``sklearn.metrics.silhouette_score`` (0 for members of singleton groups;
@@ -223,11 +272,11 @@ def silhouettes(x: FloatArray, labelings: dict[int, NDArray[Any]], *,
     xf = x.astype(np.float32)
     totals = dict.fromkeys(usable, 0.0)
     for start in range(0, len(x), chunk):
-        sums_all = euclidean_distances(xf[start:start + chunk], xf) @ stacked
+        sums_all = euclidean_distances(xf[start : start + chunk], xf) @ stacked
         for i, k in enumerate(usable):
             codes, counts, _ = parts[k]
-            sums = sums_all[:, offsets[i]:offsets[i + 1]].astype(np.float64)
-            totals[k] += _silhouette_sum(sums, codes[start:start + chunk], counts)
+            sums = sums_all[:, offsets[i] : offsets[i + 1]].astype(np.float64)
+            totals[k] += _silhouette_sum(sums, codes[start : start + chunk], counts)
     return {k: totals[k] / len(x) if k in totals else -1.0 for k in labelings}
 
 
@@ -284,29 +333,46 @@ def _canonical_order(table: pd.DataFrame, x: FloatArray, raw: NDArray[Any]) -> l
     present = np.unique(raw)
     sums = np.bincount(raw, weights=values, minlength=present.max() + 1)
     counts = np.bincount(raw, minlength=present.max() + 1)
-    return sorted((int(r) for r in present),
-                  key=lambda r: (-sums[r] / counts[r], -counts[r], r))
+    return sorted((int(r) for r in present), key=lambda r: (-sums[r] / counts[r], -counts[r], r))
 
 
-def _build_result(table: pd.DataFrame, ids: pd.Index, x: FloatArray, raw: NDArray[Any],
-                  scaling: ScalingParams, *, method: str, criterion: str,
-                  scores: dict[int, float], notes: list[str]) -> ClusterResult:
+def _build_result(
+    table: pd.DataFrame,
+    ids: pd.Index,
+    x: FloatArray,
+    raw: NDArray[Any],
+    scaling: ScalingParams,
+    *,
+    method: str,
+    criterion: str,
+    scores: dict[int, float],
+    notes: list[str],
+) -> ClusterResult:
     order = _canonical_order(table, x, raw)
     lookup = np.full(int(raw.max()) + 1, -1)
     lookup[order] = np.arange(len(order))
     labels = lookup[raw]
     k = len(order)
     counts = np.bincount(labels, minlength=k)
-    scaled = np.column_stack([np.bincount(labels, weights=x[:, j], minlength=k)
-                              for j in range(x.shape[1])]) / counts[:, None]
+    scaled = (
+        np.column_stack(
+            [np.bincount(labels, weights=x[:, j], minlength=k) for j in range(x.shape[1])]
+        )
+        / counts[:, None]
+    )
     features = list(scaling.features)
     index = pd.RangeIndex(k, name="group")
     return ClusterResult(
         labels=pd.Series(labels, index=pd.Index(ids, name="customer_id"), name="group"),
-        k=k, method=method, criterion=criterion, scores=scores,
+        k=k,
+        method=method,
+        criterion=criterion,
+        scores=scores,
         centroids=pd.DataFrame(scaling.inverse_transform(scaled), index=index, columns=features),
         centroids_scaled=pd.DataFrame(scaled, index=index, columns=features),
-        features=scaling.features, scaling=scaling, sizes=tuple(int(c) for c in counts),
+        features=scaling.features,
+        scaling=scaling,
+        sizes=tuple(int(c) for c in counts),
         notes=notes,
     )
 

@@ -47,15 +47,24 @@ class GroupSet:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form (see :meth:`from_dict`)."""
-        return {"keys": self.keys, "centroids_scaled": self.centroids_scaled.to_numpy().tolist(),
-                "scaling": self.scaling.to_dict(), "names": self.names, "sizes": self.sizes}
+        return {
+            "keys": self.keys,
+            "centroids_scaled": self.centroids_scaled.to_numpy().tolist(),
+            "scaling": self.scaling.to_dict(),
+            "names": self.names,
+            "sizes": self.sizes,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GroupSet:
         """Rebuild from :meth:`to_dict` output."""
         scaling = ScalingParams.from_dict(data["scaling"])
-        frame = pd.DataFrame(data["centroids_scaled"], index=pd.Index(data["keys"], name="key"),
-                             columns=list(scaling.features), dtype="float64")
+        frame = pd.DataFrame(
+            data["centroids_scaled"],
+            index=pd.Index(data["keys"], name="key"),
+            columns=list(scaling.features),
+            dtype="float64",
+        )
         return cls(frame, scaling, dict(data.get("names", {})), dict(data.get("sizes", {})))
 
 
@@ -87,20 +96,32 @@ class GroupMatching:
     notes: list[str] = field(default_factory=list)
 
 
-def group_set(result: ClusterResult, keys: Mapping[int, str] | None = None, *,
-              names: Mapping[str, Text] | None = None) -> GroupSet:
+def group_set(
+    result: ClusterResult,
+    keys: Mapping[int, str] | None = None,
+    *,
+    names: Mapping[str, Text] | None = None,
+) -> GroupSet:
     """The :class:`GroupSet` to store for ``result`` (keys default to ``g1..gk``)."""
     keyed = [(keys or {}).get(g, f"g{g + 1}") for g in range(result.k)]
-    frame = pd.DataFrame(result.centroids_scaled.to_numpy(), columns=list(result.features),
-                         index=pd.Index(keyed, name="key"))
+    frame = pd.DataFrame(
+        result.centroids_scaled.to_numpy(),
+        columns=list(result.features),
+        index=pd.Index(keyed, name="key"),
+    )
     sizes = dict(zip(keyed, result.sizes, strict=True))
     return GroupSet(frame, result.scaling, dict(names or {}), sizes)
 
 
-def match_groups(previous: GroupSet | None, new_centroids: pd.DataFrame, *,
-                 max_distance: float = DEFAULT_MAX_DISTANCE, used_keys: Iterable[str] = (),
-                 previous_assignment: pd.Series | None = None,
-                 new_labels: pd.Series | None = None) -> GroupMatching:
+def match_groups(
+    previous: GroupSet | None,
+    new_centroids: pd.DataFrame,
+    *,
+    max_distance: float = DEFAULT_MAX_DISTANCE,
+    used_keys: Iterable[str] = (),
+    previous_assignment: pd.Series | None = None,
+    new_labels: pd.Series | None = None,
+) -> GroupMatching:
     """Key the new groups (rows of ``new_centroids``, original units) against ``previous``.
 
     ``used_keys`` are keys used by older runs that must not be reused. ``previous_assignment``
@@ -116,8 +137,11 @@ def match_groups(previous: GroupSet | None, new_centroids: pd.DataFrame, *,
     cost = np.where(distances <= max_distance, distances, max_distance * 1e3 + distances)
     rows, cols = linear_sum_assignment(cost)
     prev_keys = previous.keys
-    paired = {groups[r]: prev_keys[c] for r, c in zip(rows, cols, strict=True)
-              if distances[r, c] <= max_distance}
+    paired = {
+        groups[r]: prev_keys[c]
+        for r, c in zip(rows, cols, strict=True)
+        if distances[r, c] <= max_distance
+    }
     unmatched = [g for g in groups if g not in paired]
     fresh = _fresh_keys(unmatched, [*used_keys, *prev_keys])
     keys = {g: paired.get(g) or fresh[g] for g in groups}
@@ -134,9 +158,11 @@ def _distances(previous: GroupSet, new_centroids: pd.DataFrame) -> tuple[np.ndar
     """RMS distance matrix (new x previous) in the previous run's scaled space."""
     features = [f for f in previous.scaling.features if f in new_centroids.columns]
     if not features:
-        raise ModelError("cannot match groups: the new run shares no feature with the previous "
-                         f"one (previous: {list(previous.scaling.features)}, new: "
-                         f"{list(new_centroids.columns)}); match only runs on the same features")
+        raise ModelError(
+            "cannot match groups: the new run shares no feature with the previous "
+            f"one (previous: {list(previous.scaling.features)}, new: "
+            f"{list(new_centroids.columns)}); match only runs on the same features"
+        )
     notes = []
     if len(features) < len(previous.scaling.features):
         dropped = sorted(set(previous.scaling.features) - set(features))
@@ -154,9 +180,15 @@ def _fresh_keys(groups: list[int], used: Iterable[str]) -> dict[int, str]:
     return {g: f"g{start + i}" for i, g in enumerate(groups)}
 
 
-def _finish(keys: dict[int, str], matches: tuple[GroupMatch, ...], retired: tuple[str, ...],
-            names: dict[str, Text], previous_assignment: pd.Series | None,
-            new_labels: pd.Series | None, notes: list[str]) -> GroupMatching:
+def _finish(
+    keys: dict[int, str],
+    matches: tuple[GroupMatch, ...],
+    retired: tuple[str, ...],
+    names: dict[str, Text],
+    previous_assignment: pd.Series | None,
+    new_labels: pd.Series | None,
+    notes: list[str],
+) -> GroupMatching:
     kept, common = None, None
     if previous_assignment is not None and new_labels is not None:
         both = previous_assignment.index.intersection(new_labels.index)
@@ -167,5 +199,11 @@ def _finish(keys: dict[int, str], matches: tuple[GroupMatch, ...], retired: tupl
     return GroupMatching(keys, matches, retired, names, kept, common, notes)
 
 
-__all__ = ["DEFAULT_MAX_DISTANCE", "GroupMatch", "GroupMatching", "GroupSet", "group_set",
-           "match_groups"]
+__all__ = [
+    "DEFAULT_MAX_DISTANCE",
+    "GroupMatch",
+    "GroupMatching",
+    "GroupSet",
+    "group_set",
+    "match_groups",
+]

@@ -23,15 +23,32 @@ from custseg.errors import ConfigError, ModelError, UnknownNameError
 FloatArray = NDArray[np.float64]
 
 CLUSTER_FEATURES: tuple[str, ...] = (
-    "recency_days", "orders_count", "monetary_total", "tenure_days", "margin", "gap_cv",
+    "recency_days",
+    "orders_count",
+    "monetary_total",
+    "tenure_days",
+    "margin",
+    "gap_cv",
 )
 """Default clustering features, in this order, when present in the feature table."""
 
-LOG_FEATURES: frozenset[str] = frozenset({
-    "recency_days", "orders_count", "frequency", "monetary_total", "tenure_days",
-    "revenue_12m", "orders_12m", "avg_order_value", "max_order_value", "profit_total",
-    "relationship_days", "purchase_days", "gap_mean_days",
-})
+LOG_FEATURES: frozenset[str] = frozenset(
+    {
+        "recency_days",
+        "orders_count",
+        "frequency",
+        "monetary_total",
+        "tenure_days",
+        "revenue_12m",
+        "orders_12m",
+        "avg_order_value",
+        "max_order_value",
+        "profit_total",
+        "relationship_days",
+        "purchase_days",
+        "gap_mean_days",
+    }
+)
 """Skewed counts, durations and amounts that are log1p-transformed before scaling."""
 
 _ALIASES: dict[str, tuple[str, ...]] = {"orders_count": ("frequency",)}
@@ -51,15 +68,18 @@ class ScalingParams:
         """Impute, log-transform and scale the columns ``features`` of ``values``."""
         missing = [f for f in self.features if f not in values.columns]
         if missing:
-            raise UnknownNameError(missing[0], values.columns.astype(str), what="feature",
-                                   where="the feature table")
+            raise UnknownNameError(
+                missing[0], values.columns.astype(str), what="feature", where="the feature table"
+            )
         raw = values.loc[:, list(self.features)].to_numpy(dtype=np.float64, na_value=np.nan)
         raw = np.where(np.isnan(raw), np.asarray(self.medians), raw)
         return (self._log(raw) - np.asarray(self.center)) / np.asarray(self.scale)
 
     def inverse_transform(self, scaled: FloatArray) -> FloatArray:
         """Map points of the scaled space back to original units."""
-        logged = np.asarray(scaled, dtype=np.float64) * np.asarray(self.scale) + np.asarray(self.center)
+        logged = np.asarray(scaled, dtype=np.float64) * np.asarray(self.scale) + np.asarray(
+            self.center
+        )
         mask = self._log_mask()
         out = logged.copy()
         out[:, mask] = np.sign(logged[:, mask]) * np.expm1(np.abs(logged[:, mask]))
@@ -67,15 +87,23 @@ class ScalingParams:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form (see :meth:`from_dict`)."""
-        return {"features": list(self.features), "log_features": list(self.log_features),
-                "medians": list(self.medians), "center": list(self.center),
-                "scale": list(self.scale)}
+        return {
+            "features": list(self.features),
+            "log_features": list(self.log_features),
+            "medians": list(self.medians),
+            "center": list(self.center),
+            "scale": list(self.scale),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScalingParams:
         """Rebuild from :meth:`to_dict` output."""
-        return cls(**{k: tuple(data[k]) for k in
-                      ("features", "log_features", "medians", "center", "scale")})
+        return cls(
+            **{
+                k: tuple(data[k])
+                for k in ("features", "log_features", "medians", "center", "scale")
+            }
+        )
 
     def _log_mask(self) -> NDArray[np.bool_]:
         return np.array([f in self.log_features for f in self.features], dtype=bool)
@@ -97,8 +125,9 @@ class PreparedFeatures:
     notes: list[str] = field(default_factory=list)
 
 
-def resolve_features(table: pd.DataFrame, requested: Sequence[str] | None,
-                     defaults: Sequence[str] = CLUSTER_FEATURES) -> tuple[list[str], list[str]]:
+def resolve_features(
+    table: pd.DataFrame, requested: Sequence[str] | None, defaults: Sequence[str] = CLUSTER_FEATURES
+) -> tuple[list[str], list[str]]:
     """Return the usable numeric features and notes on what was dropped or substituted.
 
     ``requested`` names must exist (else :class:`UnknownNameError`); default features that are
@@ -109,8 +138,9 @@ def resolve_features(table: pd.DataFrame, requested: Sequence[str] | None,
     if requested is not None:
         for name in requested:
             if name not in table.columns:
-                raise UnknownNameError(name, table.columns.astype(str), what="feature",
-                                       where="the learning features")
+                raise UnknownNameError(
+                    name, table.columns.astype(str), what="feature", where="the learning features"
+                )
         chosen = list(dict.fromkeys(requested))
     else:
         chosen = []
@@ -124,15 +154,19 @@ def resolve_features(table: pd.DataFrame, requested: Sequence[str] | None,
     for name in chosen:
         column = table[name]
         if not (pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)):
-            raise ConfigError(f"feature {name!r} is not numeric (dtype {column.dtype}); "
-                              "choose numeric features only")
+            raise ConfigError(
+                f"feature {name!r} is not numeric (dtype {column.dtype}); "
+                "choose numeric features only"
+            )
         if column.isna().all():
             notes.append(f"feature {name!r} is null for every customer and was dropped")
         else:
             usable.append(name)
     if not usable:
-        raise ModelError("no usable numeric feature: every candidate is absent or entirely "
-                         f"null (tried {chosen or list(defaults)}); pass features=[...]")
+        raise ModelError(
+            "no usable numeric feature: every candidate is absent or entirely "
+            f"null (tried {chosen or list(defaults)}); pass features=[...]"
+        )
     return usable, notes
 
 
@@ -145,37 +179,51 @@ def impute_medians(table: pd.DataFrame, features: Sequence[str]) -> tuple[FloatA
         medians[i] = float(column.median())
         n_null = int(column.isna().sum())
         if n_null:
-            notes.append(f"feature {name!r}: {n_null} null value(s) of {len(column)} "
-                         f"imputed with the median {medians[i]:.4g}")
+            notes.append(
+                f"feature {name!r}: {n_null} null value(s) of {len(column)} "
+                f"imputed with the median {medians[i]:.4g}"
+            )
     return medians, notes
 
 
-def prepare_features(table: pd.DataFrame, *, features: Sequence[str] | None = None,
-                     log_features: Sequence[str] | None = None) -> PreparedFeatures:
+def prepare_features(
+    table: pd.DataFrame,
+    *,
+    features: Sequence[str] | None = None,
+    log_features: Sequence[str] | None = None,
+) -> PreparedFeatures:
     """Select, impute (median), log1p-transform and robust-scale the clustering features.
 
     ``table`` is the feature table with a ``customer_id`` column. ``log_features`` defaults to the
     skewed features of :data:`LOG_FEATURES` among those chosen.
     """
     if "customer_id" not in table.columns:
-        raise ConfigError("the feature table needs a 'customer_id' column; got columns "
-                          f"{list(table.columns)}")
+        raise ConfigError(
+            f"the feature table needs a 'customer_id' column; got columns {list(table.columns)}"
+        )
     if len(table) == 0:
         raise ModelError("the feature table is empty; there are no customers to learn from")
     chosen, notes = resolve_features(table, features)
-    logged = tuple(f for f in chosen if f in (LOG_FEATURES if log_features is None
-                                              else set(log_features)))
+    logged = tuple(
+        f for f in chosen if f in (LOG_FEATURES if log_features is None else set(log_features))
+    )
     medians, impute_notes = impute_medians(table, chosen)
-    partial = ScalingParams(tuple(chosen), logged, tuple(medians.tolist()),
-                            (0.0,) * len(chosen), (1.0,) * len(chosen))
+    partial = ScalingParams(
+        tuple(chosen), logged, tuple(medians.tolist()), (0.0,) * len(chosen), (1.0,) * len(chosen)
+    )
     logged_values = partial.transform(table)
     scaler = RobustScaler().fit(logged_values)
-    scaling = ScalingParams(tuple(chosen), logged, tuple(medians.tolist()),
-                            tuple(float(c) for c in scaler.center_),
-                            tuple(float(s) for s in scaler.scale_))
+    scaling = ScalingParams(
+        tuple(chosen),
+        logged,
+        tuple(medians.tolist()),
+        tuple(float(c) for c in scaler.center_),
+        tuple(float(s) for s in scaler.scale_),
+    )
     scaled = (logged_values - scaler.center_) / scaler.scale_
-    return PreparedFeatures(pd.Index(table["customer_id"]), scaled, scaling,
-                            [*notes, *impute_notes])
+    return PreparedFeatures(
+        pd.Index(table["customer_id"]), scaled, scaling, [*notes, *impute_notes]
+    )
 
 
 __all__ = [

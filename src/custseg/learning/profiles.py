@@ -48,9 +48,16 @@ NAME_THRESHOLD = 0.5
 """A trait names a group when its strength is at least this: half a doubling (ratio 1.41× or
 0.71×) of the median for amounts, counts and durations, half an IQR for the others."""
 
-CORE_FEATURES: frozenset[str] = frozenset({
-    "recency_days", "orders_count", "frequency", "monetary_total", "revenue_12m", "tenure_days",
-})
+CORE_FEATURES: frozenset[str] = frozenset(
+    {
+        "recency_days",
+        "orders_count",
+        "frequency",
+        "monetary_total",
+        "revenue_12m",
+        "tenure_days",
+    }
+)
 """Features preferred for names (recency, frequency, spend, tenure) over secondary ones."""
 
 
@@ -88,8 +95,13 @@ class GroupProfile:
     name: Text  # {"zh_CN": ..., "en": ...}
 
 
-def profile_groups(table: pd.DataFrame, result: ClusterResult, *,
-                   keys: Mapping[int, str] | None = None, top: int = 3) -> list[GroupProfile]:
+def profile_groups(
+    table: pd.DataFrame,
+    result: ClusterResult,
+    *,
+    keys: Mapping[int, str] | None = None,
+    top: int = 3,
+) -> list[GroupProfile]:
     """Profile every group of ``result`` on ``table`` (the feature table it was fitted on).
 
     ``keys`` maps group number -> stable key (from :func:`~custseg.learning.match_groups`);
@@ -112,19 +124,30 @@ def profile_groups(table: pd.DataFrame, result: ClusterResult, *,
     profiles, naming = [], []
     for g in range(result.k):
         traits = tuple(
-            _trait(f, float(med_scaled.at[g, f] - base_scaled[f]), float(med_orig.at[g, f]),
-                   float(base_orig[f]))
+            _trait(
+                f,
+                float(med_scaled.at[g, f] - base_scaled[f]),
+                float(med_orig.at[g, f]),
+                float(base_orig[f]),
+            )
             for f in features
         )
         ranked = tuple(sorted(traits, key=lambda t: (-abs(t.score), t.feature)))
-        share = (float(revenue[groups == g].sum()) / total
-                 if revenue is not None and total > 0 else None)
-        profiles.append(GroupProfile(
-            key=(keys or {}).get(g, f"g{g + 1}"), group=g, size=int(sizes[g]),
-            customer_share=float(sizes[g] / max(len(groups), 1)), revenue_share=share,
-            revenue_feature=revenue_feature if share is not None else None,
-            traits=ranked[:top], name={"zh_CN": "", "en": ""},
-        ))
+        share = (
+            float(revenue[groups == g].sum()) / total if revenue is not None and total > 0 else None
+        )
+        profiles.append(
+            GroupProfile(
+                key=(keys or {}).get(g, f"g{g + 1}"),
+                group=g,
+                size=int(sizes[g]),
+                customer_share=float(sizes[g] / max(len(groups), 1)),
+                revenue_share=share,
+                revenue_feature=revenue_feature if share is not None else None,
+                traits=ranked[:top],
+                name={"zh_CN": "", "en": ""},
+            )
+        )
         naming.append(ranked)
     return _with_unique_names(profiles, naming)
 
@@ -141,13 +164,24 @@ def _trait(feature: str, score: float, group: float, base: float) -> Trait:
     ratio = group / base if feature in LOG_FEATURES and base > 0 and group >= 0 else None
     if ratio is not None:
         shown = _format_ratio(ratio)
-        text = {"en": f"{en_word} {shown}× the median",
-                "zh_CN": f"{zh_word}为整体中位数的{shown}倍"}
+        text = {
+            "en": f"{en_word} {shown}× the median",
+            "zh_CN": f"{zh_word}为整体中位数的{shown}倍",
+        }
     else:
-        text = {"en": f"{en_word} {group:.3g} vs {base:.3g} overall",
-                "zh_CN": f"{zh_word}{group:.3g}(整体{base:.3g})"}
-    return Trait(feature=feature, direction="high" if score >= 0 else "low", score=score,
-                 group_median=group, base_median=base, ratio=ratio, text=text)
+        text = {
+            "en": f"{en_word} {group:.3g} vs {base:.3g} overall",
+            "zh_CN": f"{zh_word}{group:.3g}(整体{base:.3g})",
+        }
+    return Trait(
+        feature=feature,
+        direction="high" if score >= 0 else "low",
+        score=score,
+        group_median=group,
+        base_median=base,
+        ratio=ratio,
+        text=text,
+    )
 
 
 def _format_ratio(ratio: float) -> str:
@@ -158,14 +192,17 @@ def _format_ratio(ratio: float) -> str:
     return f"{ratio:.2g}"
 
 
-def generate_name(traits: tuple[Trait, ...], *, max_traits: int = 2,
-                  threshold: float = NAME_THRESHOLD) -> Text:
+def generate_name(
+    traits: tuple[Trait, ...], *, max_traits: int = 2, threshold: float = NAME_THRESHOLD
+) -> Text:
     """A readable zh-CN / en name from the strongest traits (at least :data:`NAME_THRESHOLD`).
 
     Traits of :data:`CORE_FEATURES` come first, then the others, each by strength.
     """
-    strong = sorted((t for t in traits if t.strength >= threshold),
-                    key=lambda t: (t.feature not in CORE_FEATURES, -t.strength))[:max_traits]
+    strong = sorted(
+        (t for t in traits if t.strength >= threshold),
+        key=lambda t: (t.feature not in CORE_FEATURES, -t.strength),
+    )[:max_traits]
     is_new = any(t.feature == "tenure_days" and t.direction == "low" for t in strong)
     words = [_adjective(t) for t in strong if not (t.feature == "tenure_days" and is_new)]
     if not strong:
@@ -178,15 +215,19 @@ def generate_name(traits: tuple[Trait, ...], *, max_traits: int = 2,
 
 
 def _adjective(trait: Trait) -> tuple[str, str]:
-    high, low = TRAIT_WORDS.get(trait.feature, (
-        (f"high {trait.feature}", f"高{trait.feature}"),
-        (f"low {trait.feature}", f"低{trait.feature}"),
-    ))
+    high, low = TRAIT_WORDS.get(
+        trait.feature,
+        (
+            (f"high {trait.feature}", f"高{trait.feature}"),
+            (f"low {trait.feature}", f"低{trait.feature}"),
+        ),
+    )
     return high if trait.direction == "high" else low
 
 
-def _with_unique_names(profiles: list[GroupProfile],
-                       naming: list[tuple[Trait, ...]]) -> list[GroupProfile]:
+def _with_unique_names(
+    profiles: list[GroupProfile], naming: list[tuple[Trait, ...]]
+) -> list[GroupProfile]:
     """Name each profile; a clash first gets one more trait, then the group key appended."""
     taken: set[str] = set()
     named = []
@@ -197,10 +238,28 @@ def _with_unique_names(profiles: list[GroupProfile],
         if name["en"] in taken or name["zh_CN"] in taken:
             name = {"en": f"{name['en']} ({p.key})", "zh_CN": f"{name['zh_CN']}({p.key})"}
         taken.update(name.values())
-        named.append(GroupProfile(p.key, p.group, p.size, p.customer_share, p.revenue_share,
-                                  p.revenue_feature, p.traits, name))
+        named.append(
+            GroupProfile(
+                p.key,
+                p.group,
+                p.size,
+                p.customer_share,
+                p.revenue_share,
+                p.revenue_feature,
+                p.traits,
+                name,
+            )
+        )
     return named
 
 
-__all__ = ["CORE_FEATURES", "FEATURE_WORDS", "NAME_THRESHOLD", "TRAIT_WORDS", "GroupProfile", "Trait",
-           "generate_name", "profile_groups"]
+__all__ = [
+    "CORE_FEATURES",
+    "FEATURE_WORDS",
+    "NAME_THRESHOLD",
+    "TRAIT_WORDS",
+    "GroupProfile",
+    "Trait",
+    "generate_name",
+    "profile_groups",
+]

@@ -39,7 +39,11 @@ class Condition:
 
     def render(self) -> str:
         """The condition in custseg's condition language."""
-        left = self.feature if self.fill is None else f"coalesce({self.feature}, {format_number(self.fill)})"
+        left = (
+            self.feature
+            if self.fill is None
+            else f"coalesce({self.feature}, {format_number(self.fill)})"
+        )
         return f"{left} {self.op} {format_number(self.threshold)}"
 
     def mask(self, table: pd.DataFrame) -> NDArray[np.bool_]:
@@ -83,16 +87,23 @@ def format_number(value: float) -> str:
 def round_threshold(threshold: float, lo: float, hi: float) -> float:
     """``threshold`` rounded to 4 significant digits, or more, staying within ``[lo, hi)``."""
     for digits in range(_SIGNIFICANT, 18):
-        text = np.format_float_positional(threshold, precision=digits, unique=False,
-                                          fractional=False, trim="-")
+        text = np.format_float_positional(
+            threshold, precision=digits, unique=False, fractional=False, trim="-"
+        )
         candidate = float(text)
         if lo <= candidate < hi:
             return candidate
     return threshold if lo <= threshold < hi else lo
 
 
-def tree_rules(tree: DecisionTreeClassifier, x: NDArray[np.float64], y: NDArray[Any],
-               features: Sequence[str], *, fills: Mapping[str, float] | None = None) -> list[Rule]:
+def tree_rules(
+    tree: DecisionTreeClassifier,
+    x: NDArray[np.float64],
+    y: NDArray[Any],
+    features: Sequence[str],
+    *,
+    fills: Mapping[str, float] | None = None,
+) -> list[Rule]:
     """One :class:`Rule` per leaf of ``tree``, fitted on ``x`` (float64, imputed) and ``y``."""
     fills = dict(fills or {})
     t = tree.tree_
@@ -123,8 +134,13 @@ def _exact_threshold(values: NDArray[np.float64], threshold: float) -> float:
     return round_threshold(threshold, lo, hi)
 
 
-def _leaf_rule(tree: DecisionTreeClassifier, node: int, path: list[Condition],
-               leaves: NDArray[np.intp], y: NDArray[Any]) -> Rule:
+def _leaf_rule(
+    tree: DecisionTreeClassifier,
+    node: int,
+    path: list[Condition],
+    leaves: NDArray[np.intp],
+    y: NDArray[Any],
+) -> Rule:
     klass = tree.classes_[int(np.argmax(tree.tree_.value[node][0]))]
     members = y[leaves == node]
     purity = float((members == klass).mean()) if len(members) else 0.0
@@ -137,7 +153,9 @@ def _simplify(path: list[Condition]) -> tuple[Condition, ...]:
     for c in path:
         key = (c.feature, c.op)
         old = best.get(key)
-        if old is None or (c.threshold < old.threshold if c.op == "<=" else c.threshold > old.threshold):
+        if old is None or (
+            c.threshold < old.threshold if c.op == "<=" else c.threshold > old.threshold
+        ):
             best[key] = c
     order = list(dict.fromkeys((c.feature, c.op) for c in path))
     return tuple(best[k] for k in order)
@@ -160,24 +178,36 @@ def class_keys(classes: Sequence[str]) -> dict[str, str]:
     for i, value in enumerate(classes, start=1):
         text = str(value)
         slug = re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")
-        key = text if _SLUG.match(text) else (slug if _SLUG.match(slug) and slug.isascii() else f"class_{i}")
+        key = (
+            text
+            if _SLUG.match(text)
+            else (slug if _SLUG.match(slug) and slug.isascii() else f"class_{i}")
+        )
         while key in keys.values() or len(key) > 64:
             key = f"class_{i}" if len(key) > 64 else f"{key}_{i}"
         keys[text] = key
     return keys
 
 
-def rules_scheme(rules: Sequence[Rule], *, classes: Sequence[str], default: str,
-                 name: str = "learned", labels: Text | None = None,
-                 class_labels: Mapping[str, Text] | None = None) -> dict[str, Any]:
+def rules_scheme(
+    rules: Sequence[Rule],
+    *,
+    classes: Sequence[str],
+    default: str,
+    name: str = "learned",
+    labels: Text | None = None,
+    class_labels: Mapping[str, Text] | None = None,
+) -> dict[str, Any]:
     """A ``kind: rules`` scheme dict for the classification YAML (see ``docs/contracts.md``)."""
     keys = class_keys(classes)
     return {
         "name": name,
         "kind": "rules",
         "labels": dict(labels or {"zh_CN": "学习所得分类", "en": "Learned classes"}),
-        "classes": [{"key": keys[c], "labels": dict((class_labels or {}).get(c)
-                                                     or {"zh_CN": c, "en": c})} for c in classes],
+        "classes": [
+            {"key": keys[c], "labels": dict((class_labels or {}).get(c) or {"zh_CN": c, "en": c})}
+            for c in classes
+        ],
         "rules": [{"when": r.when, "class": keys[r.class_]} for r in rules],
         "default": keys[default],
     }
@@ -188,5 +218,14 @@ def scheme_yaml(scheme: Mapping[str, Any]) -> str:
     return str(yaml.safe_dump(dict(scheme), allow_unicode=True, sort_keys=False, width=10_000))
 
 
-__all__ = ["Condition", "Rule", "apply_rules", "class_keys", "format_number",
-           "round_threshold", "rules_scheme", "scheme_yaml", "tree_rules"]
+__all__ = [
+    "Condition",
+    "Rule",
+    "apply_rules",
+    "class_keys",
+    "format_number",
+    "round_threshold",
+    "rules_scheme",
+    "scheme_yaml",
+    "tree_rules",
+]

@@ -13,23 +13,53 @@ import numpy as np
 import pandas as pd
 
 PLANTED_GROUPS: dict[str, dict[str, float]] = {
-    "champions": {"recency_days": 20, "orders_count": 30, "monetary_total": 60_000,
-                  "tenure_days": 1_500, "margin": 0.32, "gap_cv": 0.4},
-    "lapsed_large": {"recency_days": 500, "orders_count": 12, "monetary_total": 25_000,
-                     "tenure_days": 2_000, "margin": 0.25, "gap_cv": 0.9},
-    "frequent_small": {"recency_days": 12, "orders_count": 45, "monetary_total": 2_500,
-                       "tenure_days": 900, "margin": 0.18, "gap_cv": 0.3},
-    "new": {"recency_days": 25, "orders_count": 1.5, "monetary_total": 300,
-            "tenure_days": 45, "margin": 0.2, "gap_cv": 0.6},
+    "champions": {
+        "recency_days": 20,
+        "orders_count": 30,
+        "monetary_total": 60_000,
+        "tenure_days": 1_500,
+        "margin": 0.32,
+        "gap_cv": 0.4,
+    },
+    "lapsed_large": {
+        "recency_days": 500,
+        "orders_count": 12,
+        "monetary_total": 25_000,
+        "tenure_days": 2_000,
+        "margin": 0.25,
+        "gap_cv": 0.9,
+    },
+    "frequent_small": {
+        "recency_days": 12,
+        "orders_count": 45,
+        "monetary_total": 2_500,
+        "tenure_days": 900,
+        "margin": 0.18,
+        "gap_cv": 0.3,
+    },
+    "new": {
+        "recency_days": 25,
+        "orders_count": 1.5,
+        "monetary_total": 300,
+        "tenure_days": 45,
+        "margin": 0.2,
+        "gap_cv": 0.6,
+    },
 }
 """Default planted groups: name -> typical values."""
 
 _LINEAR = ("margin", "gap_cv")
 
 
-def make_planted_features(n: int, *, groups: Mapping[str, Mapping[str, float]] | None = None,
-                          weights: Sequence[float] | None = None, spread: float = 0.25,
-                          seed: int = 0, id_offset: int = 0) -> pd.DataFrame:
+def make_planted_features(
+    n: int,
+    *,
+    groups: Mapping[str, Mapping[str, float]] | None = None,
+    weights: Sequence[float] | None = None,
+    spread: float = 0.25,
+    seed: int = 0,
+    id_offset: int = 0,
+) -> pd.DataFrame:
     """A feature table of ``n`` customers drawn from planted groups.
 
     Columns: ``customer_id`` (``C0000001``...), the features of the groups, ``revenue_12m``
@@ -38,12 +68,17 @@ def make_planted_features(n: int, *, groups: Mapping[str, Mapping[str, float]] |
     groups = dict(PLANTED_GROUPS if groups is None else groups)
     names = list(groups)
     rng = np.random.default_rng(seed)
-    p = np.full(len(names), 1 / len(names)) if weights is None else np.asarray(weights) / sum(weights)
+    p = (
+        np.full(len(names), 1 / len(names))
+        if weights is None
+        else np.asarray(weights) / sum(weights)
+    )
     truth = rng.choice(len(names), size=n, p=p)
     features = list(next(iter(groups.values())))
     out: dict[str, object] = {
-        "customer_id": np.char.add("C", np.char.zfill(
-            np.arange(id_offset + 1, id_offset + n + 1).astype(str), 7)),
+        "customer_id": np.char.add(
+            "C", np.char.zfill(np.arange(id_offset + 1, id_offset + n + 1).astype(str), 7)
+        ),
     }
     for feature in features:
         centre = np.array([groups[g][feature] for g in names], dtype=np.float64)[truth]

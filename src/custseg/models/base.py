@@ -82,9 +82,7 @@ class MaximumLikelihoodModel(BaseEstimator):  # type: ignore[misc]
     def _log_likelihood(self, theta: FloatArray, *data: FloatArray) -> FloatArray:
         raise NotImplementedError
 
-    def _log_likelihood_grad(
-        self, theta: FloatArray, *data: FloatArray
-    ) -> tuple[FloatArray, ...]:
+    def _log_likelihood_grad(self, theta: FloatArray, *data: FloatArray) -> tuple[FloatArray, ...]:
         """Per-row derivatives of the log-likelihood, one array per parameter."""
         raise NotImplementedError
 
@@ -93,9 +91,7 @@ class MaximumLikelihoodModel(BaseEstimator):  # type: ignore[misc]
     ) -> FloatArray:
         return np.array([np.dot(w, g) for g in self._log_likelihood_grad(theta, *data)])
 
-    def _factorised(
-        self, *columns: FloatArray
-    ) -> tuple[tuple[FloatArray, NDArray[np.intp]], ...]:
+    def _factorised(self, *columns: FloatArray) -> tuple[tuple[FloatArray, NDArray[np.intp]], ...]:
         """Factorise columns (distinct values + index); cached while fitting on the same arrays.
 
         Lets likelihoods compute terms that depend on one variable once per distinct value.
@@ -356,7 +352,9 @@ class TransactionModel(MaximumLikelihoodModel):
         with np.errstate(all="ignore"):
             return self._log_likelihood(theta, x, t_x, age)
 
-    def probability_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
+    def probability_alive(
+        self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
         """Return P(alive at T | x, t_x, T) for each customer."""
         theta = self._theta()
         x, t_x, age = check_rfm(frequency, recency, T)

@@ -114,9 +114,7 @@ class _BetaGeoFamily(TransactionModel):
         p = self._parts(theta, *data)
         return np.asarray(p["log_a12"] + logaddexp(p["log_a3"], p["log_a4"]))  # eq. (6)
 
-    def _log_likelihood_grad(
-        self, theta: FloatArray, *data: FloatArray
-    ) -> tuple[FloatArray, ...]:
+    def _log_likelihood_grad(self, theta: FloatArray, *data: FloatArray) -> tuple[FloatArray, ...]:
         r, alpha, a, b = theta
         p = self._parts(theta, *data)
         ix, bx = p["ix"], p["bx"]
@@ -136,8 +134,8 @@ class _BetaGeoFamily(TransactionModel):
         r, alpha, a, b = theta
         dead = self._has_death_term(x)
         safe_d = np.where(dead, b + x + self._shift - 1.0, 1.0)
-        log_odds_dead = np.log(a) - np.log(safe_d) + (r + x) * (
-            np.log(alpha + T) - np.log(alpha + t_x)
+        log_odds_dead = (
+            np.log(a) - np.log(safe_d) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
         )
         return np.asarray(-np.logaddexp(0.0, np.where(dead, log_odds_dead, -np.inf)), dtype=float)
 

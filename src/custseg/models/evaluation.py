@@ -107,7 +107,9 @@ def holdout_evaluation(
     cal_end = pd.Timestamp(calibration_end).normalize()
     hold_end = pd.Timestamp(holdout_end).normalize()
     if hold_end <= cal_end:
-        raise ModelError(f"holdout_end {hold_end.date()} must be after calibration_end {cal_end.date()}")
+        raise ModelError(
+            f"holdout_end {hold_end.date()} must be after calibration_end {cal_end.date()}"
+        )
     daily = daily_transactions(transactions, customer_col, date_col, amount_col)
     daily = daily[daily["day"] <= hold_end]
     summary = _summarise(daily[daily["day"] <= cal_end], cal_end, freq_days)

@@ -36,9 +36,7 @@ from custseg.models._special import FloatArray
 from custseg.models.base import MaximumLikelihoodModel, as_float_array, check_weights
 
 
-def _check_spend(
-    frequency: ArrayLike, monetary_value: ArrayLike
-) -> tuple[FloatArray, FloatArray]:
+def _check_spend(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[FloatArray, FloatArray]:
     x = as_float_array(frequency, "frequency")
     m = as_float_array(monetary_value, "monetary_value")
     if x.size != m.size:
@@ -138,9 +136,7 @@ class GammaGamma(MaximumLikelihoodModel):
             per_x[ix] + (px - 1.0) * np.log(m) - (px + q) * np.log(v + x * m), dtype=float
         )  # note eq. (3)
 
-    def _log_likelihood_grad(
-        self, theta: FloatArray, *data: FloatArray
-    ) -> tuple[FloatArray, ...]:
+    def _log_likelihood_grad(self, theta: FloatArray, *data: FloatArray) -> tuple[FloatArray, ...]:
         p, q, v = theta
         x, m = data
         ((ux, ix),) = self._factorised(x)

@@ -114,9 +114,9 @@ def _summarise(daily: pd.DataFrame, end: pd.Timestamp, freq_days: float) -> pd.D
     last = grouped["day"].max()
     n_days = grouped["day"].size()
     total = grouped["amount"].sum()
-    first_amount = daily.loc[grouped["day"].idxmin(), ["customer", "amount"]].set_index(
-        "customer"
-    )["amount"]
+    first_amount = daily.loc[grouped["day"].idxmin(), ["customer", "amount"]].set_index("customer")[
+        "amount"
+    ]
     frequency = (n_days - 1).astype(int)
     repeat_total = total - first_amount.reindex(total.index)
     monetary = np.where(frequency > 0, repeat_total / frequency.where(frequency > 0, 1), 0.0)

@@ -12,6 +12,7 @@ Public API::
 
 from __future__ import annotations
 
+from custseg.schemes._model_base import ClassDef, Strategy, Text
 from custseg.schemes.catalogue import default_catalogue_text, load_default_system
 from custseg.schemes.config import SCHEME_MODELS, ClassificationSystem, Scheme
 from custseg.schemes.config_kinds import (
@@ -26,7 +27,6 @@ from custseg.schemes.kinds import ASSIGNERS, Assignment
 from custseg.schemes.lint import lint_system
 from custseg.schemes.loader import dump_system, load_system, parse_system, system_hash
 from custseg.schemes.requirements import missing_requirements
-from custseg.schemes._model_base import ClassDef, Strategy, Text
 from custseg.schemes.scheme_base import SchemeBase
 
 __all__ = [

@@ -21,8 +21,18 @@ ClassKey = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)
 SchemeName = Annotated[str, StringConstraints(pattern=NAME_PATTERN, max_length=64)]
 
 PALETTE: tuple[str, ...] = (
-    "#2E7D32", "#1565C0", "#F9A825", "#EF6C00", "#C62828", "#6A1B9A",
-    "#00838F", "#5D4037", "#AD1457", "#9E9D24", "#455A64", "#78909C",
+    "#2E7D32",
+    "#1565C0",
+    "#F9A825",
+    "#EF6C00",
+    "#C62828",
+    "#6A1B9A",
+    "#00838F",
+    "#5D4037",
+    "#AD1457",
+    "#9E9D24",
+    "#455A64",
+    "#78909C",
 )
 """Default class colours, given in class order (best class first) when none is set."""
 

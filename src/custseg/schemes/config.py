@@ -50,8 +50,14 @@ SCHEME_MODELS: dict[str, type[SchemeBase]] = {
 """Registry of scheme kinds: ``kind`` value -> model (learning kinds in ``config_learning.py``)."""
 
 Scheme = Annotated[
-    AttributeScheme | ClusterScheme | LearnedScheme | MatrixScheme | ParetoScheme | RulesScheme
-    | ScoreScheme | TiersScheme,
+    AttributeScheme
+    | ClusterScheme
+    | LearnedScheme
+    | MatrixScheme
+    | ParetoScheme
+    | RulesScheme
+    | ScoreScheme
+    | TiersScheme,
     Field(discriminator="kind"),
 ]
 """Any scheme; Pydantic picks the model from ``kind`` (must match :data:`SCHEME_MODELS`)."""

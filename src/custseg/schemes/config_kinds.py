@@ -38,8 +38,11 @@ def _check_feature_name(value: str) -> str:
 def _unused_classes(scheme: SchemeBase, used: set[str]) -> None:
     for i, cls in enumerate(scheme.classes):
         if cls.key not in used:
-            raise located(["classes", i], f"class {cls.key!r} can never be assigned: it is not a "
-                          "bin and not named by missing_class / outside_class / zero_class")
+            raise located(
+                ["classes", i],
+                f"class {cls.key!r} can never be assigned: it is not a "
+                "bin and not named by missing_class / outside_class / zero_class",
+            )
 
 
 class _Population(StrictModel):
@@ -51,8 +54,10 @@ class _Population(StrictModel):
     @model_validator(mode="after")
     def _check_outside(self) -> _Population:
         if self.where is not None and self.outside_class is None:
-            raise located(["outside_class"], "is required when `where` is given: the class of "
-                          "customers outside the population")
+            raise located(
+                ["outside_class"],
+                "is required when `where` is given: the class of customers outside the population",
+            )
         return self
 
 
@@ -72,7 +77,9 @@ class RulesScheme(SchemeBase):
 
     def class_references(self) -> list[tuple[Path, str]]:
         """Rule targets and the default."""
-        refs: list[tuple[Path, str]] = [(("rules", i, "class"), r.class_) for i, r in enumerate(self.rules)]
+        refs: list[tuple[Path, str]] = [
+            (("rules", i, "class"), r.class_) for i, r in enumerate(self.rules)
+        ]
         return [*refs, (("default",), self.default)]
 
     def condition_texts(self) -> list[tuple[Path, str]]:
@@ -100,12 +107,19 @@ class TiersScheme(_Population, SchemeBase):
     @model_validator(mode="after")
     def _check_tiers(self) -> TiersScheme:
         if self.method == "quantile" and any(not 0 < c < 1 for c in self.cuts):
-            raise located(["cuts"], f"quantile cuts must lie strictly between 0 and 1, got {self.cuts}")
+            raise located(
+                ["cuts"], f"quantile cuts must lie strictly between 0 and 1, got {self.cuts}"
+            )
         bins = len(self.cuts) + 1
         if len(self.classes) < bins:
-            raise located(["classes"], f"{len(self.cuts)} cuts make {bins} tiers, so at least "
-                          f"{bins} classes are needed (best first); got {len(self.classes)}")
-        _unused_classes(self, {*self.class_keys[:bins], self.missing_class or "", self.outside_class or ""})
+            raise located(
+                ["classes"],
+                f"{len(self.cuts)} cuts make {bins} tiers, so at least "
+                f"{bins} classes are needed (best first); got {len(self.classes)}",
+            )
+        _unused_classes(
+            self, {*self.class_keys[:bins], self.missing_class or "", self.outside_class or ""}
+        )
         return self
 
     def added_classes(self) -> list[tuple[str, ClassDef]]:
@@ -113,7 +127,7 @@ class TiersScheme(_Population, SchemeBase):
         return [("missing_class", NO_DATA)]
 
     def class_references(self) -> list[tuple[Path, str]]:
-        """missing / outside classes."""
+        """Missing / outside classes."""
         return _optional_refs(self, "missing_class", "outside_class")
 
     def condition_texts(self) -> list[tuple[Path, str]]:
@@ -147,15 +161,17 @@ class ParetoScheme(_Population, SchemeBase):
     def _check_pareto(self) -> ParetoScheme:
         bins = len(self.cuts) + 1
         if len(self.classes) < bins:
-            raise located(["classes"], f"{len(self.cuts)} cuts make {bins} classes (A first); "
-                          f"got {len(self.classes)}")
+            raise located(
+                ["classes"],
+                f"{len(self.cuts)} cuts make {bins} classes (A first); got {len(self.classes)}",
+            )
         if self.zero_class is None:
             self.zero_class = self.class_keys[bins - 1]
         _unused_classes(self, {*self.class_keys[:bins], self.zero_class, self.outside_class or ""})
         return self
 
     def class_references(self) -> list[tuple[Path, str]]:
-        """zero / outside classes."""
+        """Zero / outside classes."""
         return _optional_refs(self, "zero_class", "outside_class")
 
     def condition_texts(self) -> list[tuple[Path, str]]:
@@ -179,7 +195,9 @@ class Axis(StrictModel):
     @model_validator(mode="after")
     def _check_split(self) -> Axis:
         if self.method == "quantile" and not 0 < self.split < 1:
-            raise located(["split"], f"a quantile split must lie strictly between 0 and 1, got {self.split}")
+            raise located(
+                ["split"], f"a quantile split must lie strictly between 0 and 1, got {self.split}"
+            )
         return self
 
 
@@ -272,7 +290,9 @@ class ScoreScheme(SchemeBase):
     def _check_grades(cls, value: list[Grade]) -> list[Grade]:
         mins = [g.min for g in value]
         if any(b >= a for a, b in zip(mins, mins[1:], strict=False)):
-            raise ValueError(f"grade minimums must be strictly descending (best grade first), got {mins}")
+            raise ValueError(
+                f"grade minimums must be strictly descending (best grade first), got {mins}"
+            )
         return value
 
     @property
@@ -291,8 +311,9 @@ class ScoreScheme(SchemeBase):
 
     def feature_fields(self) -> list[tuple[Path, str]]:
         """Indicator features and the fallback score feature."""
-        out: list[tuple[Path, str]] = [(("indicators", i, "feature"), ind.feature)
-                                       for i, ind in enumerate(self.indicators)]
+        out: list[tuple[Path, str]] = [
+            (("indicators", i, "feature"), ind.feature) for i, ind in enumerate(self.indicators)
+        ]
         if self.fallback:
             out.append((("fallback", "score_feature"), self.fallback.score_feature))
         return out
@@ -325,7 +346,9 @@ class AttributeScheme(SchemeBase):
             for value in values:
                 norm = normalise_value(value)
                 if seen.get(norm, key) != key:
-                    raise located(["mapping", key], f"value {value!r} is also mapped to {seen[norm]!r}")
+                    raise located(
+                        ["mapping", key], f"value {value!r} is also mapped to {seen[norm]!r}"
+                    )
                 seen[norm] = key
         if self.auto and self.mapping:
             raise located(["mapping"], "give either `classes: auto` or a mapping, not both")

@@ -22,8 +22,9 @@ from custseg.schemes._model_base import ClassDef, ClassKey, Text, located
 from custseg.schemes.config_kinds import _check_feature_name
 from custseg.schemes.scheme_base import Path, SchemeBase
 
-PROSPECT = ClassDef(key="prospect", labels=Text(zh_CN="未购买", en="No purchase yet"),
-                    colour="#9E9E9E")
+PROSPECT = ClassDef(
+    key="prospect", labels=Text(zh_CN="未购买", en="No purchase yet"), colour="#9E9E9E"
+)
 """Class added to a cluster scheme for customers with no purchase (they are not clustered)."""
 
 DEFAULT_MAX_DISTANCE = 0.5
@@ -108,9 +109,12 @@ class LearnedScheme(SchemeBase):
     @model_validator(mode="after")
     def _check_labels(self) -> LearnedScheme:
         if (self.labels_column is None) == (self.labels_file is None):
-            raise located(["labels_column"], "give exactly one of `labels_column` (a customer "
-                          "attribute holding the known classes) or `labels_file` (CSV "
-                          "customer_id,class)")
+            raise located(
+                ["labels_column"],
+                "give exactly one of `labels_column` (a customer "
+                "attribute holding the known classes) or `labels_file` (CSV "
+                "customer_id,class)",
+            )
         if self.labels_column and self.labels_column not in self.requires:
             self.requires = [*self.requires, self.labels_column]
         return self
@@ -123,8 +127,9 @@ class LearnedScheme(SchemeBase):
 
     def feature_fields(self) -> list[tuple[Path, str]]:
         """The labels column and the features, when given."""
-        out: list[tuple[Path, str]] = [(("features", i), f)
-                                       for i, f in enumerate(self.features or [])]
+        out: list[tuple[Path, str]] = [
+            (("features", i), f) for i, f in enumerate(self.features or [])
+        ]
         if self.labels_column:
             out.append((("labels_column",), self.labels_column))
         return out

@@ -32,8 +32,14 @@ def check_names(scheme: SchemeBase, known: set[str]) -> None:
     """Raise UnknownNameError for the first feature or required name ``scheme`` uses that is unknown."""
     for path, used in scheme.features_used().items():
         for name in sorted(used - known):
-            raise UnknownNameError(name, known, what="feature", where=f"schemes.{scheme.name}.{path}")
+            raise UnknownNameError(
+                name, known, what="feature", where=f"schemes.{scheme.name}.{path}"
+            )
     for i, name in enumerate(scheme.requires):
         if name not in known and name not in TABLE_NAMES:
-            raise UnknownNameError(name, [*known, *TABLE_NAMES], what="table or feature",
-                                   where=f"schemes.{scheme.name}.requires[{i}]")
+            raise UnknownNameError(
+                name,
+                [*known, *TABLE_NAMES],
+                what="table or feature",
+                where=f"schemes.{scheme.name}.requires[{i}]",
+            )

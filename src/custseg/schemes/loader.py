@@ -43,14 +43,23 @@ def parse_system(text: str, *, source_name: str = "<system>") -> ClassificationS
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         where = f"{source_name}:{line}" if line else source_name
-        raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}",
-                          path=source_name, line=line) from exc
+        raise ConfigError(
+            f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}", path=source_name, line=line
+        ) from exc
     except _DuplicateKeyError as exc:
-        raise ConfigError(f"{source_name}:{exc.line} {exc.key_path}: duplicate key {exc.key!r}",
-                          path=source_name, line=exc.line, key_path=exc.key_path) from None
+        raise ConfigError(
+            f"{source_name}:{exc.line} {exc.key_path}: duplicate key {exc.key!r}",
+            path=source_name,
+            line=exc.line,
+            key_path=exc.key_path,
+        ) from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{source_name}:1: a classification system is a mapping with `name` "
-                          f"and `schemes`; got {type(data).__name__}", path=source_name, line=1)
+        raise ConfigError(
+            f"{source_name}:1: a classification system is a mapping with `name` "
+            f"and `schemes`; got {type(data).__name__}",
+            path=source_name,
+            line=1,
+        )
     try:
         return ClassificationSystem.model_validate(data)
     except ValidationError as exc:
@@ -79,8 +88,10 @@ def _read(source: str | Path) -> tuple[str, str]:
         try:
             return path.read_text(encoding="utf-8-sig"), path.name
         except OSError as exc:
-            raise ConfigError(f"cannot read classification system {str(path)!r}: "
-                              f"{exc.strerror or exc}", path=str(path)) from exc
+            raise ConfigError(
+                f"cannot read classification system {str(path)!r}: {exc.strerror or exc}",
+                path=str(path),
+            ) from exc
     return source, "<system>"
 
 
@@ -109,8 +120,9 @@ def key_lines(node: yaml.Node | None, path: KeyPath = ()) -> dict[KeyPath, int]:
 
 
 # -- rewriting validation errors -------------------------------------------------------------
-def _config_error(exc: ValidationError, data: dict[str, Any], lines: dict[KeyPath, int],
-                  source: str) -> ConfigError:
+def _config_error(
+    exc: ValidationError, data: dict[str, Any], lines: dict[KeyPath, int], source: str
+) -> ConfigError:
     problems: list[tuple[int | None, str, str]] = []
     for error in exc.errors(include_url=False):
         loc = _data_path(tuple(error["loc"]), data)
@@ -141,16 +153,24 @@ def _message(error: Any) -> tuple[KeyPath, str]:
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         allowed = sorted(SCHEME_MODELS)
         got = ctx.get("tag", "nothing")
-        return ("kind",), f"kind must be one of {allowed}; got {got!r}" if kind == "union_tag_invalid" \
-            else f"kind is required; one of {allowed}"
+        return (
+            ("kind",),
+            f"kind must be one of {allowed}; got {got!r}"
+            if kind == "union_tag_invalid"
+            else f"kind is required; one of {allowed}",
+        )
     if kind == "missing":
         return (), "is required"
     if kind == "literal_error":
         return (), f"must be one of [{ctx.get('expected')}]; got {value!r}"
     if kind == "string_pattern_mismatch":
-        return (), (f"{value!r} is not a valid key: use ASCII letters, digits and _ , starting with "
-                    f"a letter (scheme names in lower case), e.g. 'key_account'")
-    return (), f"{error['msg']}; got {value!r}" if not isinstance(value, dict | list) else error["msg"]
+        return (), (
+            f"{value!r} is not a valid key: use ASCII letters, digits and _ , starting with "
+            f"a letter (scheme names in lower case), e.g. 'key_account'"
+        )
+    return (), f"{error['msg']}; got {value!r}" if not isinstance(value, dict | list) else error[
+        "msg"
+    ]
 
 
 def _line_of(loc: KeyPath, lines: dict[KeyPath, int]) -> int | None:

@@ -86,8 +86,11 @@ class SchemeBase(StrictModel):
         seen: dict[str, int] = {}
         for i, cls in enumerate(self.classes):
             if cls.key in seen:
-                raise located(["classes", i, "key"], f"duplicate class key {cls.key!r} "
-                              f"(also classes[{seen[cls.key]}]); class keys must be unique")
+                raise located(
+                    ["classes", i, "key"],
+                    f"duplicate class key {cls.key!r} "
+                    f"(also classes[{seen[cls.key]}]); class keys must be unique",
+                )
             seen[cls.key] = i
         for path, key in self.class_references():
             if key not in seen:

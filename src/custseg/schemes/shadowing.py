@@ -51,8 +51,12 @@ class Interval:
 
     def within(self, other: Interval) -> bool:
         """Every number of ``self`` is in ``other``."""
-        low_ok = self.lo > other.lo or (self.lo == other.lo and (other.lo_closed or not self.lo_closed))
-        high_ok = self.hi < other.hi or (self.hi == other.hi and (other.hi_closed or not self.hi_closed))
+        low_ok = self.lo > other.lo or (
+            self.lo == other.lo and (other.lo_closed or not self.lo_closed)
+        )
+        high_ok = self.hi < other.hi or (
+            self.hi == other.hi and (other.hi_closed or not self.hi_closed)
+        )
         return self.is_empty() or (low_ok and high_ok)
 
     def meet(self, other: Interval) -> Interval:
@@ -128,13 +132,16 @@ def rule_warnings(scheme: RulesScheme) -> list[str]:
         if conj.never:
             notes.append(f"{label} can never match: its constraints contradict each other")
             continue
-        earlier = next((i for i in range(j) if conj.implies(read_rules[i])
-                        and not read_rules[i].never), None)
+        earlier = next(
+            (i for i in range(j) if conj.implies(read_rules[i]) and not read_rules[i].never), None
+        )
         if earlier is not None:
             first = scheme.rules[earlier]
-            notes.append(f'{label} is shadowed by rules[{earlier}] ("{first.when}" -> '
-                         f"{first.class_}): every customer it matches is matched earlier; "
-                         "move it above or narrow the earlier rule")
+            notes.append(
+                f'{label} is shadowed by rules[{earlier}] ("{first.when}" -> '
+                f"{first.class_}): every customer it matches is matched earlier; "
+                "move it above or narrow the earlier rule"
+            )
             continue
         live.add(rule.class_)
         if not conj.constraints and not conj.opaque:
@@ -143,8 +150,10 @@ def rule_warnings(scheme: RulesScheme) -> list[str]:
         live.add(scheme.default)
     for key in scheme.class_keys:
         if key not in live:
-            notes.append(f"class {key!r} can never be assigned: no rule that can match gives it"
-                         + ("" if default_reachable else " (an earlier rule matches everyone)"))
+            notes.append(
+                f"class {key!r} can never be assigned: no rule that can match gives it"
+                + ("" if default_reachable else " (an earlier rule matches everyone)")
+            )
     return notes
 
 
@@ -200,8 +209,10 @@ def _compare(name: str, op: str, other: Node) -> tuple[str, Constraint] | None:
         literal = _literal(other)
         return (name, frozenset({literal})) if op == "=" and literal is not None else None
     bounds = {
-        "<": Interval(hi=value), "<=": Interval(hi=value, hi_closed=True),
-        ">": Interval(lo=value), ">=": Interval(lo=value, lo_closed=True),
+        "<": Interval(hi=value),
+        "<=": Interval(hi=value, hi_closed=True),
+        ">": Interval(lo=value),
+        ">=": Interval(lo=value, lo_closed=True),
         "=": Interval(value, value, True, True),
     }
     return name, bounds[op]

@@ -83,7 +83,9 @@ class Snapshot:
 
     def to_frame(self, *, lang: Lang | None = None) -> pd.DataFrame:
         """One row per customer, one column per computed scheme (class keys, or labels in ``lang``)."""
-        long = self._store.assignments(self.snapshot_id).select("customer_id", "scheme", "class_key")
+        long = self._store.assignments(self.snapshot_id).select(
+            "customer_id", "scheme", "class_key"
+        )
         wide = long.pivot_wider(names_from="scheme", values_from="class_key").to_pandas()
         order = [s for s in self.info.computed_schemes if s in wide.columns]
         wide = wide[["customer_id", *order]].sort_values("customer_id", ignore_index=True)
@@ -102,9 +104,11 @@ class Snapshot:
         revenue = f[REVENUE_FEATURE] if REVENUE_FEATURE in f.columns else ibis.literal(0.0)
         f = f.select("customer_id", revenue=revenue.fill_null(0.0))
         joined = a.join(f, "customer_id", how="left")
-        counts = joined.group_by("class_key").aggregate(
-            customers=joined.count(), revenue=joined.revenue.sum()
-        ).to_pandas()
+        counts = (
+            joined.group_by("class_key")
+            .aggregate(customers=joined.count(), revenue=joined.revenue.sum())
+            .to_pandas()
+        )
         by_key = counts.set_index("class_key")
         keys = [c.key for c in definition.classes]
         by_size = by_key.sort_values(["customers"], ascending=False).index
@@ -114,8 +118,9 @@ class Snapshot:
         for key in keys:
             n = int(by_key.loc[key, "customers"]) if key in by_key.index else 0
             rev = float(by_key.loc[key, "revenue"] or 0.0) if key in by_key.index else 0.0
-            rows.append({"class_key": key, "label": labels.get(key, key), "customers": n,
-                         "revenue": rev})
+            rows.append(
+                {"class_key": key, "label": labels.get(key, key), "customers": n, "revenue": rev}
+            )
         out = pd.DataFrame(rows)
         total_n, total_rev = out.customers.sum(), out.revenue.clip(lower=0).sum()
         out["share"] = out.customers / total_n if total_n else 0.0

@@ -27,8 +27,10 @@ def assign(features: ir.Table, scheme: AttributeScheme) -> Assignment:
     if scheme.auto:
         labels, groups = _auto_classes(features, scheme, norm, blank)
     else:
-        groups = {key: sorted({normalise_value(v) for v in values})
-                  for key, values in scheme.mapping.items()}
+        groups = {
+            key: sorted({normalise_value(v) for v in values})
+            for key, values in scheme.mapping.items()
+        }
     other, missing = scheme.other_class or "", scheme.missing_class or ""
     cases = [(norm.isin(values), key) for key, values in groups.items() if values]
     class_key = ibis.cases((blank, missing), *cases, else_=other)
@@ -36,8 +38,12 @@ def assign(features: ir.Table, scheme: AttributeScheme) -> Assignment:
     reason = ibis.cases(
         (blank, concat(f"{scheme.feature} is empty")),
         *[(c, concat(shown, f" -> {key}")) for c, key in cases],
-        else_=concat(shown, " is not mapped" if not scheme.auto else " is not among the "
-                     f"{scheme.max_classes} most frequent values"),
+        else_=concat(
+            shown,
+            " is not mapped"
+            if not scheme.auto
+            else f" is not among the {scheme.max_classes} most frequent values",
+        ),
     )
     table = finish(features, class_key, None, reason)
     counts = class_counts(table)
@@ -48,13 +54,21 @@ def assign(features: ir.Table, scheme: AttributeScheme) -> Assignment:
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
 
 
-def _auto_classes(features: ir.Table, scheme: AttributeScheme, norm: ir.StringValue,
-                  blank: ir.BooleanValue) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _auto_classes(
+    features: ir.Table, scheme: AttributeScheme, norm: ir.StringValue, blank: ir.BooleanValue
+) -> tuple[dict[str, str], dict[str, list[str]]]:
     """One class per frequent value: (key -> label, key -> [normalised value]). One query."""
-    t = features.filter(~blank).mutate(_v=norm, _raw=features[scheme.feature].cast("string").strip())
-    rows = (t.group_by("_v").aggregate(n=t.count(), label=t._raw.min())
-            .order_by([ibis.desc("n"), "_v"]).limit(scheme.max_classes)
-            .to_pyarrow().to_pylist())
+    t = features.filter(~blank).mutate(
+        _v=norm, _raw=features[scheme.feature].cast("string").strip()
+    )
+    rows = (
+        t.group_by("_v")
+        .aggregate(n=t.count(), label=t._raw.min())
+        .order_by([ibis.desc("n"), "_v"])
+        .limit(scheme.max_classes)
+        .to_pyarrow()
+        .to_pylist()
+    )
     labels: dict[str, str] = {}
     groups: dict[str, list[str]] = {}
     taken = set(scheme.class_keys)

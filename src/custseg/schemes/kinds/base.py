@@ -30,8 +30,9 @@ class Assignment:
     thresholds: dict[str, Any] = field(default_factory=dict)
 
 
-def finish(features: ir.Table, class_key: ir.Value, score: ir.Value | None,
-           reason: ir.Value) -> ir.Table:
+def finish(
+    features: ir.Table, class_key: ir.Value, score: ir.Value | None, reason: ir.Value
+) -> ir.Table:
     """Select the four output columns, with their contract types."""
     return features.select(
         customer_id=features.customer_id.cast("string"),
@@ -79,8 +80,9 @@ def class_counts(table: ir.Table) -> dict[str, int]:
     return {row["class_key"]: int(row["n"]) for row in counts}
 
 
-def empty_class_notes(counts: dict[str, int], scheme: SchemeBase,
-                      keys: Sequence[str] | None = None) -> list[str]:
+def empty_class_notes(
+    counts: dict[str, int], scheme: SchemeBase, keys: Sequence[str] | None = None
+) -> list[str]:
     """A note for each class (of ``keys``, default all) that received no customer."""
     wanted = scheme.class_keys if keys is None else list(keys)
     empty = [k for k in wanted if counts.get(k, 0) == 0]
@@ -89,8 +91,9 @@ def empty_class_notes(counts: dict[str, int], scheme: SchemeBase,
     return [f"{len(empty)} class(es) received no customer: {empty}"]
 
 
-def quantiles(features: ir.Table, population: ir.BooleanValue,
-              columns: dict[str, tuple[str, float]]) -> dict[str, float | None]:
+def quantiles(
+    features: ir.Table, population: ir.BooleanValue, columns: dict[str, tuple[str, float]]
+) -> dict[str, float | None]:
     """Exact quantiles in one query: ``{name: (feature, q)}`` over the population's non-null values."""
     if not columns:
         return {}
@@ -100,16 +103,25 @@ def quantiles(features: ir.Table, population: ir.BooleanValue,
     return {k: (None if v is None else float(v)) for k, v in row.items()}
 
 
-def tie_notes(features: ir.Table, population: ir.BooleanValue, feature: str,
-              *, limit: float = 0.2) -> list[str]:
+def tie_notes(
+    features: ir.Table, population: ir.BooleanValue, feature: str, *, limit: float = 0.2
+) -> list[str]:
     """Warn when more than ``limit`` of the population shares a single value of ``feature``."""
     t = features.filter(population & features[feature].notnull())
     value = t[feature]
-    top = (t.group_by(v=value).aggregate(n=t.count()).order_by([ibis.desc("n"), "v"]).limit(1)
-           .to_pyarrow().to_pylist())
+    top = (
+        t.group_by(v=value)
+        .aggregate(n=t.count())
+        .order_by([ibis.desc("n"), "v"])
+        .limit(1)
+        .to_pyarrow()
+        .to_pylist()
+    )
     total = int(t.count().to_pyarrow().as_py())
     if not top or total == 0 or top[0]["n"] / total <= limit:
         return []
     share = top[0]["n"] / total
-    return [f"{feature}: {share:.0%} of the population share the value {top[0]['v']!r}; "
-            "quantile cuts cannot split them (ties go to the higher tier)"]
+    return [
+        f"{feature}: {share:.0%} of the population share the value {top[0]['v']!r}; "
+        "quantile cuts cannot split them (ties go to the higher tier)"
+    ]

@@ -28,8 +28,9 @@ from custseg.schemes.kinds.base import Assignment
 from custseg.schemes.kinds.context import RunContext
 
 
-def assign(features: ir.Table, scheme: ClusterScheme, *,
-           context: RunContext | None = None) -> Assignment:
+def assign(
+    features: ir.Table, scheme: ClusterScheme, *, context: RunContext | None = None
+) -> Assignment:
     """Cluster the buyers of ``features``; prospects get ``scheme.prospect_class``."""
     from custseg.learning import (
         GroupSet,
@@ -45,8 +46,12 @@ def assign(features: ir.Table, scheme: ClusterScheme, *,
     prospect = scheme.prospect_class or "prospect"
     notes: list[str] = []
     params: dict[str, Any] = {
-        "method": scheme.method, "n_clusters": scheme.k, "k_min": scheme.k_min,
-        "k_max": scheme.k_max, "features": scheme.features, "random_state": scheme.seed,
+        "method": scheme.method,
+        "n_clusters": scheme.k,
+        "k_min": scheme.k_min,
+        "k_max": scheme.k_max,
+        "features": scheme.features,
+        "random_state": scheme.seed,
     }
     result = cluster_customers(buyers, **params)
     notes += result.notes
@@ -57,14 +62,20 @@ def assign(features: ir.Table, scheme: ClusterScheme, *,
         prev_set = GroupSet.from_dict(previous.thresholds["group_set"])
     used = _used_keys(context, scheme.name)
     prev_assignment = _previous_assignment(context, scheme.name, prospect)
-    matching = match_groups(prev_set, result.centroids, max_distance=scheme.max_distance,
-                            used_keys=used, previous_assignment=prev_assignment,
-                            new_labels=result.labels if prev_assignment is not None else None)
+    matching = match_groups(
+        prev_set,
+        result.centroids,
+        max_distance=scheme.max_distance,
+        used_keys=used,
+        previous_assignment=prev_assignment,
+        new_labels=result.labels if prev_assignment is not None else None,
+    )
     notes += matching.notes
     profiles = profile_groups(buyers, result, keys=matching.keys)
     auto_names = _auto_names(profiles, matching.names)
-    names = {k: scheme.names[k].model_dump() if k in scheme.names else v
-             for k, v in auto_names.items()}
+    names = {
+        k: scheme.names[k].model_dump() if k in scheme.names else v for k, v in auto_names.items()
+    }
     unknown = sorted(set(scheme.names) - set(names))
     if unknown:
         notes.append(f"names given for groups that do not exist in this run: {unknown}")
@@ -75,11 +86,14 @@ def assign(features: ir.Table, scheme: ClusterScheme, *,
     centres = result.centroids_scaled.to_numpy()[labels.to_numpy()]
     distance = np.sqrt(((x - centres) ** 2).mean(axis=1))
     reasons = {p.key: _reason(p.key, names[p.key]["en"], p.traits) for p in profiles}
-    out = pd.DataFrame({
-        "customer_id": df["customer_id"],
-        "class_key": prospect, "score": np.nan,
-        "reason": "no purchase as of the date: not clustered",
-    })
+    out = pd.DataFrame(
+        {
+            "customer_id": df["customer_id"],
+            "class_key": prospect,
+            "score": np.nan,
+            "reason": "no purchase as of the date: not clustered",
+        }
+    )
     rows = out.set_index("customer_id")
     rows.loc[buyers["customer_id"], "class_key"] = keys.to_numpy()
     rows.loc[buyers["customer_id"], "score"] = np.round(distance, 6)
@@ -91,21 +105,29 @@ def assign(features: ir.Table, scheme: ClusterScheme, *,
     classes = {k: names[k] for k in sorted(names, key=_key_order)}
     if prospect_labels is not None:
         classes[prospect] = prospect_labels.model_dump()
-    thresholds = _jsonable({
-        "classes": classes,
-        "group_set": stored.to_dict(),
-        "profiles": [_profile_dict(p, names[p.key]) for p in profiles],
-        "matching": {
-            "previous_snapshot": previous.snapshot_id if previous else None,
-            "previous_as_of": str(previous.as_of) if previous else None,
-            "kept_share": matching.kept_share, "n_common": matching.n_common,
-            "new_groups": [m.key for m in matching.matches if m.is_new and prev_set is not None],
-            "retired": list(matching.retired),
-        },
-        "k": result.k, "method": result.method, "criterion": result.criterion,
-        "scores": {str(k): v for k, v in result.scores.items()},
-        "features": list(result.features), "prospects": int(len(df) - len(buyers)),
-    })
+    thresholds = _jsonable(
+        {
+            "classes": classes,
+            "group_set": stored.to_dict(),
+            "profiles": [_profile_dict(p, names[p.key]) for p in profiles],
+            "matching": {
+                "previous_snapshot": previous.snapshot_id if previous else None,
+                "previous_as_of": str(previous.as_of) if previous else None,
+                "kept_share": matching.kept_share,
+                "n_common": matching.n_common,
+                "new_groups": [
+                    m.key for m in matching.matches if m.is_new and prev_set is not None
+                ],
+                "retired": list(matching.retired),
+            },
+            "k": result.k,
+            "method": result.method,
+            "criterion": result.criterion,
+            "scores": {str(k): v for k, v in result.scores.items()},
+            "features": list(result.features),
+            "prospects": int(len(df) - len(buyers)),
+        }
+    )
     table = _to_table(features, out)
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
 
@@ -131,8 +153,9 @@ def _used_keys(context: RunContext | None, scheme: str) -> list[str]:
     return used
 
 
-def _previous_assignment(context: RunContext | None, scheme: str,
-                         prospect: str) -> pd.Series | None:
+def _previous_assignment(
+    context: RunContext | None, scheme: str, prospect: str
+) -> pd.Series | None:
     if context is None:
         return None
     t = context.previous_assignment(scheme)
@@ -142,8 +165,9 @@ def _previous_assignment(context: RunContext | None, scheme: str,
     return pd.Series(frame["class_key"].to_numpy(), index=frame["customer_id"].astype(str))
 
 
-def _auto_names(profiles: list[Any],
-                carried: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+def _auto_names(
+    profiles: list[Any], carried: dict[str, dict[str, str]]
+) -> dict[str, dict[str, str]]:
     """Generated names, a matched group keeping its previous name (unless that clashes)."""
     names: dict[str, dict[str, str]] = {}
     taken: set[str] = set()
@@ -165,10 +189,22 @@ def _reason(key: str, name: str, traits: tuple[Any, ...]) -> str:
 
 def _profile_dict(p: Any, name: dict[str, str]) -> dict[str, Any]:
     return {
-        "key": p.key, "name": name, "size": p.size, "customer_share": p.customer_share,
-        "revenue_share": p.revenue_share, "revenue_feature": p.revenue_feature,
-        "traits": [{"feature": t.feature, "direction": t.direction, "score": t.score,
-                    "ratio": t.ratio, "text": t.text} for t in p.traits],
+        "key": p.key,
+        "name": name,
+        "size": p.size,
+        "customer_share": p.customer_share,
+        "revenue_share": p.revenue_share,
+        "revenue_feature": p.revenue_feature,
+        "traits": [
+            {
+                "feature": t.feature,
+                "direction": t.direction,
+                "score": t.score,
+                "ratio": t.ratio,
+                "text": t.text,
+            }
+            for t in p.traits
+        ],
     }
 
 
@@ -179,6 +215,7 @@ def _key_order(key: str) -> tuple[int, str]:
 
 def _jsonable(value: Any) -> Any:
     """Plain JSON types (numpy scalars -> float/int, NaN -> None), rounded for stable storage."""
+
     def fix(v: Any) -> Any:
         if isinstance(v, dict):
             return {str(k): fix(x) for k, x in v.items()}
@@ -191,13 +228,15 @@ def _jsonable(value: Any) -> Any:
         if isinstance(v, (float, np.floating)):
             return None if np.isnan(v) else round(float(v), 10)
         return v
+
     return json.loads(json.dumps(fix(value)))
 
 
 def _to_table(features: ir.Table, frame: pd.DataFrame) -> ir.Table:
     """The result as a table of the features' backend (a temporary table)."""
-    frame = frame.astype({"customer_id": "string", "class_key": "string", "score": "float64",
-                          "reason": "string"})
+    frame = frame.astype(
+        {"customer_id": "string", "class_key": "string", "score": "float64", "reason": "string"}
+    )
     con = features._find_backend()
     name = f"_cluster_{uuid.uuid4().hex[:12]}"
     return con.create_table(name, frame, temp=True, overwrite=True)

@@ -57,7 +57,8 @@ def run_context(con: BaseBackend, as_of: date, infos: list[Any]) -> RunContext:
         for outcome in info.outcomes:
             if outcome.status == "computed":
                 history.setdefault(outcome.name, []).append(
-                    PreviousOutcome(info.snapshot_id, info.as_of, dict(outcome.thresholds)))
+                    PreviousOutcome(info.snapshot_id, info.as_of, dict(outcome.thresholds))
+                )
     return RunContext(con, as_of, {k: tuple(v) for k, v in history.items()})
 
 

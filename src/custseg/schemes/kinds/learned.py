@@ -43,21 +43,30 @@ def known_labels(df: pd.DataFrame, scheme: LearnedScheme) -> pd.Series:
         return read_labels_file(scheme.labels_file)
     values = df[scheme.labels_column].astype("string").str.strip()
     present = values.notna() & (values != "")
-    return pd.Series(values[present].astype(str).to_numpy(),
-                     index=df.loc[present, "customer_id"].to_numpy(), name="class")
+    return pd.Series(
+        values[present].astype(str).to_numpy(),
+        index=df.loc[present, "customer_id"].to_numpy(),
+        name="class",
+    )
 
 
 def cv_summary(report: Any) -> dict[str, Any]:
     """The cross-validation report as plain JSON data."""
     per_class = report.per_class.reset_index().rename(columns={"index": "class"})
     return {
-        "accuracy": float(report.accuracy), "accuracy_std": float(report.accuracy_std),
+        "accuracy": float(report.accuracy),
+        "accuracy_std": float(report.accuracy_std),
         "fold_accuracy": [float(a) for a in report.fold_accuracy],
-        "n_splits": int(report.n_splits), "n_labelled": int(report.n_labelled),
-        "confusion": {"classes": [str(c) for c in report.confusion.columns],
-                      "matrix": report.confusion.to_numpy().astype(int).tolist()},
-        "per_class": [{str(k): (v if isinstance(v, str) else float(v)) for k, v in row.items()}
-                      for row in per_class.to_dict("records")],
+        "n_splits": int(report.n_splits),
+        "n_labelled": int(report.n_labelled),
+        "confusion": {
+            "classes": [str(c) for c in report.confusion.columns],
+            "matrix": report.confusion.to_numpy().astype(int).tolist(),
+        },
+        "per_class": [
+            {str(k): (v if isinstance(v, str) else float(v)) for k, v in row.items()}
+            for row in per_class.to_dict("records")
+        ],
     }
 
 
@@ -68,30 +77,43 @@ def assign(features: ir.Table, scheme: LearnedScheme) -> Assignment:
     df = features.to_pandas()
     df["customer_id"] = df["customer_id"].astype(str)
     known = known_labels(df, scheme)
-    clf = LearnedClassifier(scheme.model, features=scheme.features, max_depth=scheme.max_depth,
-                            random_state=scheme.seed, low_confidence=scheme.low_confidence)
+    clf = LearnedClassifier(
+        scheme.model,
+        features=scheme.features,
+        max_depth=scheme.max_depth,
+        random_state=scheme.seed,
+        low_confidence=scheme.low_confidence,
+    )
     clf.fit(df, known)
     pred = clf.predict(df)
     keys = class_keys(clf.classes_)
     pred["class_key"] = pred["class"].map(lambda c: keys[str(c)])
     flag = pred["low_confidence"].map(lambda low: ", low confidence" if low else "")
     pct = (pred["confidence"] * 100).round(0).astype(int).astype(str)
-    pred["reason"] = ("predicted '" + pred["class"].astype(str) + "' (confidence " + pct + "%"
-                      + flag + ")")
-    frame = pd.DataFrame({
-        "customer_id": pred["customer_id"].astype("string"),
-        "class_key": pred["class_key"].astype("string"),
-        "score": pred["confidence"].round(6).astype("float64"),
-        "reason": pred["reason"].astype("string"),
-    })
+    pred["reason"] = (
+        "predicted '" + pred["class"].astype(str) + "' (confidence " + pct + "%" + flag + ")"
+    )
+    frame = pd.DataFrame(
+        {
+            "customer_id": pred["customer_id"].astype("string"),
+            "class_key": pred["class_key"].astype("string"),
+            "score": pred["confidence"].round(6).astype("float64"),
+            "reason": pred["reason"].astype("string"),
+        }
+    )
     defined = {c.key: c.labels.model_dump() for c in scheme.classes}
     classes = {keys[c]: defined.get(keys[c], c) for c in clf.classes_}
     low = int(pred["low_confidence"].sum())
     notes = list(clf.notes_)
     if low:
         notes.append(f"{low} customer(s) predicted with confidence below {scheme.low_confidence}")
-    thresholds = {"classes": classes, "model": scheme.model, "features": list(clf.features_),
-                  "cv": cv_summary(clf.report_), "low_confidence": low}
+    thresholds = {
+        "classes": classes,
+        "model": scheme.model,
+        "features": list(clf.features_),
+        "cv": cv_summary(clf.report_),
+        "low_confidence": low,
+    }
     from custseg.schemes.kinds.cluster import _to_table
 
     return Assignment(table=_to_table(features, frame), diagnostics=notes, thresholds=thresholds)

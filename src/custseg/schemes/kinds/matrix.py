@@ -44,34 +44,61 @@ def assign(features: ir.Table, scheme: MatrixScheme) -> Assignment:
     reason = ibis.cases(
         (~population, concat(f"outside the population: not ({scheme.where})")),
         (x.isnull() | y.isnull(), concat(f"{scheme.x.feature} or {scheme.y.feature} is null")),
-        else_=concat(_axis_reason(scheme.x, x, x_high, splits["x"]), "; ",
-                     _axis_reason(scheme.y, y, y_high, splits["y"])),
+        else_=concat(
+            _axis_reason(scheme.x, x, x_high, splits["x"]),
+            "; ",
+            _axis_reason(scheme.y, y, y_high, splits["y"]),
+        ),
     )
     table = finish(features, class_key, None, reason)
     notes = empty_class_notes(class_counts(table), scheme, list(cells.model_dump().values()))
-    thresholds = {"x": {"feature": scheme.x.feature, "method": scheme.x.method,
-                        "split": scheme.x.split, "value": _json(splits["x"])},
-                  "y": {"feature": scheme.y.feature, "method": scheme.y.method,
-                        "split": scheme.y.split, "value": _json(splits["y"])}}
+    thresholds = {
+        "x": {
+            "feature": scheme.x.feature,
+            "method": scheme.x.method,
+            "split": scheme.x.split,
+            "value": _json(splits["x"]),
+        },
+        "y": {
+            "feature": scheme.y.feature,
+            "method": scheme.y.method,
+            "split": scheme.y.split,
+            "value": _json(splits["y"]),
+        },
+    }
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
 
 
-def _split_values(features: ir.Table, scheme: MatrixScheme,
-                  population: ir.BooleanValue) -> dict[str, float]:
-    wanted = {name: (axis.feature, axis.split) for name, axis in (("x", scheme.x), ("y", scheme.y))
-              if axis.method == "quantile"}
+def _split_values(
+    features: ir.Table, scheme: MatrixScheme, population: ir.BooleanValue
+) -> dict[str, float]:
+    wanted = {
+        name: (axis.feature, axis.split)
+        for name, axis in (("x", scheme.x), ("y", scheme.y))
+        if axis.method == "quantile"
+    }
     found = quantiles(features, population, wanted)
-    fixed = {name: axis.split for name, axis in (("x", scheme.x), ("y", scheme.y))
-             if axis.method == "fixed"}
+    fixed = {
+        name: axis.split
+        for name, axis in (("x", scheme.x), ("y", scheme.y))
+        if axis.method == "fixed"
+    }
     return {k: (v if v is not None else float("inf")) for k, v in {**found, **fixed}.items()}
 
 
-def _axis_reason(axis: Axis, value: ir.NumericValue, high: ir.BooleanValue,
-                 split: float | None) -> ir.StringValue:
+def _axis_reason(
+    axis: Axis, value: ir.NumericValue, high: ir.BooleanValue, split: float | None
+) -> ir.StringValue:
     name = f"P{axis.split * 100:g} " if axis.method == "quantile" else ""
-    return concat(f"{axis.feature} ", number_text(value),
-                  ibis.ifelse(high, ibis.literal(f" ≥ {name}{fmt(split)} (high)"),
-                              ibis.literal(f" < {name}{fmt(split)} (low)")))
+    return concat(
+        f"{axis.feature} ",
+        number_text(value),
+        ibis.ifelse(
+            high,
+            ibis.literal(f" ≥ {name}{fmt(split)} (high)"),
+            ibis.literal(f" < {name}{fmt(split)} (low)"),
+        ),
+    )
 
 
 def _json(value: float) -> float | None:

@@ -44,9 +44,16 @@ def assign(features: ir.Table, scheme: ParetoScheme) -> Assignment:
     bins = scheme.class_keys[: n + 1]
     share = concat("cumulative share before ", number_text(before * 100), "%")
     cases: list[tuple[ir.BooleanValue, str, ir.StringValue]] = [
-        (~population, scheme.outside_class or "", concat(f"outside the population: not ({scheme.where})")),
-        (~staged._valid, scheme.zero_class or "",
-         concat(f"{scheme.measure} ", number_text(measure), " is not positive")),
+        (
+            ~population,
+            scheme.outside_class or "",
+            concat(f"outside the population: not ({scheme.where})"),
+        ),
+        (
+            ~staged._valid,
+            scheme.zero_class or "",
+            concat(f"{scheme.measure} ", number_text(measure), " is not positive"),
+        ),
     ]
     for cut, cls in zip(scheme.cuts, bins, strict=False):
         cases.append((before < cut, cls, concat(share, f" < {cut * 100:g}%")))
@@ -56,5 +63,6 @@ def assign(features: ir.Table, scheme: ParetoScheme) -> Assignment:
     table = finish(staged, class_key, at * 100, reason)
     counts = class_counts(table)
     thresholds = {"measure": scheme.measure, "cuts": list(scheme.cuts)}
-    return Assignment(table=table, diagnostics=empty_class_notes(counts, scheme, bins),
-                      thresholds=thresholds)
+    return Assignment(
+        table=table, diagnostics=empty_class_notes(counts, scheme, bins), thresholds=thresholds
+    )

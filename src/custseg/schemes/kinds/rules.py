@@ -23,11 +23,14 @@ def assign(features: ir.Table, scheme: RulesScheme) -> Assignment:
         compile_predicate(rule.when, features, where=f"{scheme.name}.rules[{i}].when")
         for i, rule in enumerate(scheme.rules)
     ]
-    class_key = ibis.cases(*[(m, r.class_) for m, r in zip(matches, scheme.rules, strict=True)],
-                           else_=scheme.default)
+    class_key = ibis.cases(
+        *[(m, r.class_) for m, r in zip(matches, scheme.rules, strict=True)], else_=scheme.default
+    )
     reason = ibis.cases(
-        *[(m, concat(f'rule {i + 1} "{render(parse(r.when))}" matched'))
-          for i, (m, r) in enumerate(zip(matches, scheme.rules, strict=True))],
+        *[
+            (m, concat(f'rule {i + 1} "{render(parse(r.when))}" matched'))
+            for i, (m, r) in enumerate(zip(matches, scheme.rules, strict=True))
+        ],
         else_=concat(f"no rule matched; default {scheme.default!r}"),
     )
     table = finish(features, class_key, None, reason)
@@ -36,6 +39,8 @@ def assign(features: ir.Table, scheme: RulesScheme) -> Assignment:
     empty = [k for k in scheme.class_keys if counts.get(k, 0) == 0]
     if empty:
         notes.append(f"{len(empty)} class(es) received no customer on this data: {empty}")
-    thresholds = {"rules": [{"when": r.when, "class": r.class_} for r in scheme.rules],
-                  "default": scheme.default}
+    thresholds = {
+        "rules": [{"when": r.when, "class": r.class_} for r in scheme.rules],
+        "default": scheme.default,
+    }
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds)

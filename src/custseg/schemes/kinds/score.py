@@ -36,49 +36,71 @@ from custseg.schemes.kinds.base import (
 def assign(features: ir.Table, scheme: ScoreScheme) -> Assignment:
     """Score and grade each customer of ``features``."""
     bounds = _data_bounds(features, scheme.indicators)
-    staged = features.mutate(**{
-        f"_n{i}": _normalised(features, ind, bounds.get(i)) for i, ind in enumerate(scheme.indicators)
-    })
+    staged = features.mutate(
+        **{
+            f"_n{i}": _normalised(features, ind, bounds.get(i))
+            for i, ind in enumerate(scheme.indicators)
+        }
+    )
     weights = scheme.weights
     parts = []
     for i, (ind, weight) in enumerate(zip(scheme.indicators, weights, strict=True)):
         norm = staged[f"_n{i}"]
-        fill = norm.mean().over(ibis.window()) if ind.missing == "mean" else ibis.literal(ind.missing)
+        fill = (
+            norm.mean().over(ibis.window()) if ind.missing == "mean" else ibis.literal(ind.missing)
+        )
         parts.append(norm.coalesce(fill, ibis.literal(50.0)) * weight)
     composite = sum(parts[1:], parts[0])
-    explained = concat(*_join([concat(f"{ind.feature} ", number_text(p))
-                               for ind, p in zip(scheme.indicators, parts, strict=True)], " + "))
+    explained = concat(
+        *_join(
+            [
+                concat(f"{ind.feature} ", number_text(p))
+                for ind, p in zip(scheme.indicators, parts, strict=True)
+            ],
+            " + ",
+        )
+    )
     score, why = composite, concat("weighted: ", explained)
     if scheme.fallback is not None:
         fb = scheme.fallback
-        use = compile_predicate(fb.when, staged, where=f"{scheme.name}.fallback.when") \
+        use = (
+            compile_predicate(fb.when, staged, where=f"{scheme.name}.fallback.when")
             & staged[fb.score_feature].notnull()
+        )
         own = staged[fb.score_feature].cast("float64").clip(0, 100)
         score = ibis.ifelse(use, own, composite)
-        why = ibis.ifelse(use, concat(f"fallback ({fb.when}): {fb.score_feature} ", number_text(own)), why)
+        why = ibis.ifelse(
+            use, concat(f"fallback ({fb.when}): {fb.score_feature} ", number_text(own)), why
+        )
     staged = staged.mutate(_score=score, _why=why)
     s = staged._score
     grades = scheme.grades
     class_key = ibis.cases(*[(s >= g.min, g.class_) for g in grades], else_=grades[-1].class_)
-    grade_text = ibis.cases(*[(s >= g.min, f" ≥ {fmt(g.min)}") for g in grades],
-                            else_=f" < {fmt(grades[-1].min)}")
+    grade_text = ibis.cases(
+        *[(s >= g.min, f" ≥ {fmt(g.min)}") for g in grades], else_=f" < {fmt(grades[-1].min)}"
+    )
     reason = concat("score ", number_text(s), grade_text, "; ", staged._why)
     table = finish(staged, class_key, s, reason)
     notes = empty_class_notes(class_counts(table), scheme, [g.class_ for g in grades])
     thresholds = {
-        "weights": {ind.feature: round(w, 6) for ind, w in zip(scheme.indicators, weights, strict=True)},
+        "weights": {
+            ind.feature: round(w, 6) for ind, w in zip(scheme.indicators, weights, strict=True)
+        },
         "grades": {g.class_: g.min for g in grades},
         "bounds": {scheme.indicators[i].feature: list(b) for i, b in bounds.items()},
     }
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
 
 
-def _normalised(features: ir.Table, ind: Indicator, bounds: tuple[float, float] | None) -> ir.FloatingValue:
+def _normalised(
+    features: ir.Table, ind: Indicator, bounds: tuple[float, float] | None
+) -> ir.FloatingValue:
     value = features[ind.feature].cast("float64")
     if ind.normalise == "rank":
         window = ibis.window(group_by=value.notnull(), order_by=value)
-        norm = ibis.ifelse(value.notnull(), value.percent_rank().over(window) * 100,
-                           ibis.null("float64"))
+        norm = ibis.ifelse(
+            value.notnull(), value.percent_rank().over(window) * 100, ibis.null("float64")
+        )
     else:
         low, high = bounds if bounds is not None else (0.0, 0.0)
         if high <= low:

@@ -39,13 +39,22 @@ def assign(features: ir.Table, scheme: TiersScheme) -> Assignment:
     names = [_cut_name(scheme, c) for c in scheme.cuts]
     text = number_text(value)
     cases: list[tuple[ir.BooleanValue, str, ir.StringValue]] = [
-        (~population, scheme.outside_class or "", concat(f"outside the population: not ({scheme.where})")),
+        (
+            ~population,
+            scheme.outside_class or "",
+            concat(f"outside the population: not ({scheme.where})"),
+        ),
         (value.isnull(), scheme.missing_class or "", concat(f"{scheme.feature} is null")),
     ]
     for i in range(n - 1, -1, -1):
         cls = tiers[n - 1 - i]
-        cases.append((value >= values[i], cls, concat(f"{scheme.feature} ", text,
-                                                       f" ≥ {names[i]} {fmt(values[i])}")))
+        cases.append(
+            (
+                value >= values[i],
+                cls,
+                concat(f"{scheme.feature} ", text, f" ≥ {names[i]} {fmt(values[i])}"),
+            )
+        )
     last = concat(f"{scheme.feature} ", text, f" < {names[0]} {fmt(values[0])}")
     class_key = ibis.cases(*[(c, k) for c, k, _ in cases], else_=tiers[n])
     reason = ibis.cases(*[(c, r) for c, _, r in cases], else_=last)
@@ -57,20 +66,28 @@ def assign(features: ir.Table, scheme: TiersScheme) -> Assignment:
     if scheme.method == "quantile":
         notes += tie_notes(features, population, scheme.feature)
     notes += empty_class_notes(class_counts(table), scheme, tiers)
-    thresholds = {"feature": scheme.feature, "method": scheme.method, "cuts": list(scheme.cuts),
-                  "values": [v if v != float("inf") else None for v in values]}
+    thresholds = {
+        "feature": scheme.feature,
+        "method": scheme.method,
+        "cuts": list(scheme.cuts),
+        "values": [v if v != float("inf") else None for v in values],
+    }
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
 
 
-def threshold_values(features: ir.Table, scheme: TiersScheme,
-                     population: ir.BooleanValue) -> list[float]:
+def threshold_values(
+    features: ir.Table, scheme: TiersScheme, population: ir.BooleanValue
+) -> list[float]:
     """The threshold of each cut: the cut itself, or the quantile of the population."""
     if scheme.method == "fixed":
         return [float(c) for c in scheme.cuts]
-    found = quantiles(features, population,
-                      {f"q{i}": (scheme.feature, c) for i, c in enumerate(scheme.cuts)})
-    return [found[f"q{i}"] if found[f"q{i}"] is not None else float("inf")
-            for i in range(len(scheme.cuts))]
+    found = quantiles(
+        features, population, {f"q{i}": (scheme.feature, c) for i, c in enumerate(scheme.cuts)}
+    )
+    return [
+        found[f"q{i}"] if found[f"q{i}"] is not None else float("inf")
+        for i in range(len(scheme.cuts))
+    ]
 
 
 def _cut_name(scheme: TiersScheme, cut: float) -> str:
@@ -82,9 +99,13 @@ def _degenerate_notes(scheme: TiersScheme, values: list[float], tiers: list[str]
     for i in range(1, len(values)):
         if values[i] == values[i - 1]:
             empty = tiers[len(values) - i]
-            notes.append(f"cuts {scheme.cuts[i - 1]:g} and {scheme.cuts[i]:g} give the same "
-                         f"{scheme.feature} value {fmt(values[i])}: class {empty!r} is empty")
+            notes.append(
+                f"cuts {scheme.cuts[i - 1]:g} and {scheme.cuts[i]:g} give the same "
+                f"{scheme.feature} value {fmt(values[i])}: class {empty!r} is empty"
+            )
     if values and values[0] == float("inf"):
-        notes.append(f"{scheme.feature} is null for the whole population: everyone is "
-                     f"{scheme.missing_class!r}")
+        notes.append(
+            f"{scheme.feature} is null for the whole population: everyone is "
+            f"{scheme.missing_class!r}"
+        )
     return notes
