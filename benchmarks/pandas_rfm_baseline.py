@@ -32,6 +32,17 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 COLUMNS = ["order_id", "customer_id", "order_date", "amount"]
+# The features the baseline computes (the same names as custseg's feature table).
+RFM_FEATURES = (
+    "recency_days",
+    "orders_count",
+    "purchase_days",
+    "monetary_total",
+    "avg_order_value",
+    "max_order_value",
+    "revenue_12m",
+    "revenue_prev_12m",
+)
 
 
 def load_orders(path: str | Path) -> pd.DataFrame:
@@ -77,18 +88,7 @@ def pandas_rfm(orders_df: pd.DataFrame, as_of: date) -> pd.DataFrame:
     out["recency_days"] = (as_of_ts - out["last_purchase"]).dt.days
     out["avg_order_value"] = out["monetary_total"] / out["orders_count"].replace(0, np.nan)
     out["max_order_value"] = out["max_order_value"].where(out["orders_count"] > 0)
-    return out[
-        [
-            "recency_days",
-            "orders_count",
-            "purchase_days",
-            "monetary_total",
-            "avg_order_value",
-            "max_order_value",
-            "revenue_12m",
-            "revenue_prev_12m",
-        ]
-    ].sort_index()
+    return out[list(RFM_FEATURES)].sort_index()
 
 
 def main() -> None:
