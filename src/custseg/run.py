@@ -23,7 +23,7 @@ from custseg.schemes.kinds import ASSIGNERS, wants_context
 from custseg.schemes.kinds.context import run_context
 from custseg.snapshots.fingerprint import data_fingerprint, snapshot_fingerprint
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo
-from custseg.snapshots.store import SnapshotStore
+from custseg.snapshots.store import SnapshotStore, features_table_name
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(step_description, steps_done, steps_total)``."""
@@ -58,50 +58,54 @@ def classify(
     report("building the feature table", 1, total)
     parameters, inferred = feature_parameters(con, system, tables)
     features, models = _materialise_features(con, parameters, as_of, snapshot_id)
-    non_null = _non_null_columns(features)
-    outcomes: list[SchemeOutcome] = []
-    parts: list[ibis.Table] = []
-    for i, scheme in enumerate(system.schemes):
-        report(f"scheme {scheme.name}", 2 + i, total)
-        missing = missing_requirements(scheme, tables, non_null)
-        if missing:
+    try:
+        non_null = _non_null_columns(features)
+        outcomes: list[SchemeOutcome] = []
+        parts: list[ibis.Table] = []
+        for i, scheme in enumerate(system.schemes):
+            report(f"scheme {scheme.name}", 2 + i, total)
+            missing = missing_requirements(scheme, tables, non_null)
+            if missing:
+                outcomes.append(
+                    SchemeOutcome(scheme.name, scheme.kind, "skipped", reason="; ".join(missing))
+                )
+                continue
+            assigner = ASSIGNERS[scheme.kind]
+            if wants_context(assigner):
+                context = run_context(con, as_of, store.list())
+                assignment = assigner(features, scheme, context=context)
+            else:
+                assignment = assigner(features, scheme)
             outcomes.append(
-                SchemeOutcome(scheme.name, scheme.kind, "skipped", reason="; ".join(missing))
+                SchemeOutcome(
+                    scheme.name,
+                    scheme.kind,
+                    "computed",
+                    diagnostics=tuple(assignment.diagnostics),
+                    thresholds=dict(assignment.thresholds),
+                )
             )
-            continue
-        assigner = ASSIGNERS[scheme.kind]
-        if wants_context(assigner):
-            context = run_context(con, as_of, store.list())
-            assignment = assigner(features, scheme, context=context)
-        else:
-            assignment = assigner(features, scheme)
-        outcomes.append(
-            SchemeOutcome(
-                scheme.name,
-                scheme.kind,
-                "computed",
-                diagnostics=tuple(assignment.diagnostics),
-                thresholds=dict(assignment.thresholds),
-            )
-        )
-        parts.append(_tagged(assignment.table, snapshot_id, scheme.name))
+            parts.append(_tagged(assignment.table, snapshot_id, scheme.name))
 
-    report("writing the snapshot", total - 1, total)
-    info = SnapshotInfo(
-        snapshot_id=snapshot_id,
-        as_of=as_of,
-        system_name=system.name,
-        system_hash=sys_hash,
-        data_hash=data_hash,
-        code_version=__version__,
-        created_at=created_at,
-        customers=int(features.count().execute()),
-        input_counts=counts,
-        outcomes=tuple(outcomes),
-        extra={**({"inferred_parameters": inferred} if inferred else {}), "models": models},
-    )
-    store.write(info, features=features, assignments=parts)
-    con.drop_table(features.get_name(), force=True)
+        report("writing the snapshot", total - 1, total)
+        info = SnapshotInfo(
+            snapshot_id=snapshot_id,
+            as_of=as_of,
+            system_name=system.name,
+            system_hash=sys_hash,
+            data_hash=data_hash,
+            code_version=__version__,
+            created_at=created_at,
+            customers=int(features.count().execute()),
+            input_counts=counts,
+            outcomes=tuple(outcomes),
+            extra={**({"inferred_parameters": inferred} if inferred else {}), "models": models},
+        )
+        store.write(info, features=features, assignments=parts)
+    except BaseException:
+        # No snapshot row was written; remove the feature table so nothing half-made remains.
+        con.drop_table(features_table_name(snapshot_id), force=True)
+        raise
     report("done", total, total)
     return info
 
@@ -149,10 +153,12 @@ def _materialise_features(
     expr = expr.mutate(
         **{c: expr[c].round(6) for c, dtype in expr.schema().items() if dtype.is_floating()}
     )
-    name = f"_run_features_{snapshot_id}"
+    name = features_table_name(snapshot_id)
     base = con.create_table(f"{name}_base", expr, temp=True, overwrite=True)
     with_models, models = add_model_features(con, base, as_of, settings=ModelSettings())
-    table = con.create_table(name, with_models.order_by("customer_id"), temp=True, overwrite=True)
+    # Written straight under the snapshot's feature-table name: the snapshot row, written last
+    # in one transaction, is what makes it part of a snapshot.
+    table = con.create_table(name, with_models.order_by("customer_id"), overwrite=True)
     con.drop_table(f"{name}_base", force=True)
     return table, models
 

@@ -132,3 +132,26 @@ def test_run_on_an_empty_workspace_says_what_to_do(make_workspace) -> None:  # t
         ws.run(as_of=AS_OF)
     with pytest.raises(SnapshotNotFoundError, match="custseg run"):
         ws.snapshot()
+
+
+def test_a_run_that_fails_halfway_leaves_no_snapshot_and_no_feature_table(
+    make_workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from custseg.schemes.kinds import ASSIGNERS
+
+    ws = make_workspace()
+    _load_sample(ws, ("customers", "orders"))
+    tables_before = set(ws.con.list_tables())
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setitem(ASSIGNERS, "pareto", broken)
+    with pytest.raises(RuntimeError, match="injected fault"):
+        ws.run(as_of=AS_OF)
+    assert ws.snapshots() == []
+    assert ws.con.table("assignments").count().execute() == 0
+    leftover = set(ws.con.list_tables()) - tables_before
+    assert not [t for t in leftover if t.startswith("snapshot_features_")]
+    monkeypatch.undo()
+    assert ws.run(as_of=AS_OF).info.customers > 0

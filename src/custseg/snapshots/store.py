@@ -83,8 +83,10 @@ class SnapshotStore:
         ``assignments`` holds one table per scheme; each is inserted on its own, which keeps
         the engine's queries small.
         """
+        target = features_table_name(info.snapshot_id)
         with transaction(self._con):
-            self._con.create_table(features_table_name(info.snapshot_id), features)
+            if target not in self._con.list_tables():  # the run may have built it in place
+                self._con.create_table(target, features)
             for part in assignments:
                 self._con.insert(ASSIGNMENTS, part)
             self._con.insert(SNAPSHOTS, pd.DataFrame([_info_row(info)]))

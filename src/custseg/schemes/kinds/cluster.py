@@ -40,7 +40,13 @@ def assign(
         profile_groups,
     )
 
-    df = features.to_pandas()
+    # Only numbers and flags take part in clustering and profiles: leave the text columns in the
+    # engine (pulling them costs more than the clustering itself on a million customers).
+    wanted = [
+        c for c, dtype in features.schema().items()
+        if c != "customer_id" and (dtype.is_numeric() or dtype.is_boolean())
+    ]
+    df = features.select("customer_id", *wanted).to_pandas()
     df["customer_id"] = df["customer_id"].astype(str)
     buyers = df.loc[~_prospects(df)].reset_index(drop=True)
     prospect = scheme.prospect_class or "prospect"
