@@ -120,3 +120,32 @@ def test_show_without_snapshot_says_run_first(tmp_path: Path) -> None:
     result = invoke(tmp_path / "empty.duckdb", "show")
     assert result.exit_code == 1
     assert "custseg run" in result.stderr
+
+
+def test_rejects_command_writes_every_rejected_row(tmp_path: Path) -> None:
+    src = tmp_path / "orders.csv"
+    src.write_text("订单号,客户编号,下单日期,金额\nA1,C1,2024-03-05,100\nA2,,2024/3/5,50\n",
+                   encoding="utf-8")
+    ws = tmp_path / "w.duckdb"
+    invoke(ws, "ingest", "orders", str(src))
+    out = tmp_path / "rejects.xlsx"
+    payload = json.loads(invoke(ws, "rejects", "orders", "--out", str(out), "--json").stdout)
+    assert [r["row"] for r in payload] == [3]
+    assert pd.read_excel(out).row.tolist() == [3]
+
+
+def test_rejects_out_with_a_wrong_extension_fails_before_ingesting(tmp_path: Path) -> None:
+    ws = tmp_path / "w.duckdb"
+    result = invoke(ws, "ingest", "orders", str(sample_data_dir() / "orders.csv"),
+                    "--rejects-out", str(tmp_path / "rejects.txt"))
+    assert result.exit_code == 1
+    assert ".csv or .xlsx" in result.stderr
+    from custseg import open_workspace
+
+    assert "orders" not in open_workspace(ws).tables()
+
+
+def test_explain_an_unknown_customer_says_how_to_find_ids(demo_ws: Path) -> None:
+    result = invoke(demo_ws, "explain", "NOPE-1")
+    assert result.exit_code == 1
+    assert "NOPE-1" in result.stderr and "custseg export" in result.stderr

@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from custseg.cli import _context as ctx
-from custseg.errors import ConfigError
-from custseg.ingest import IngestReport
+from custseg.errors import ConfigError, UnknownNameError
+from custseg.ingest import IngestReport, write_rejects_frame
 from custseg.tables import SCHEMAS, TABLE_NAMES, TableName
 
 
@@ -31,8 +31,6 @@ def parse_mappings(items: list[str], table: TableName) -> dict[str, str]:
                 f"--map {item!r}: expected HEADER=FIELD, e.g. --map 客户号=customer_id"
             )
         if field.strip() not in fields:
-            from custseg.errors import UnknownNameError
-
             raise UnknownNameError(
                 field.strip(), fields, what=f"{table} field", where=f"--map {item}"
             )
@@ -63,6 +61,8 @@ def ingest_command(
     """Validate and load a source into a workspace table; report rejected rows."""
     if table not in TABLE_NAMES:
         raise ConfigError(f"table must be one of {list(TABLE_NAMES)}; got {table!r}")
+    if rejects_out is not None and rejects_out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ConfigError(f"--rejects-out must end in .csv or .xlsx; got {rejects_out.name!r}")
     if mode not in ("replace", "upsert"):
         raise ConfigError(f"--mode must be one of ['replace', 'upsert']; got {mode!r}")
     name: TableName = table  # type: ignore[assignment]
@@ -114,10 +114,7 @@ def _write_rejects(report: IngestReport, path: Path) -> None:
         report_dict(report)["rejected"],
         columns=["file", "row", "column", "code", "value", "message"],
     )
-    if path.suffix.lower() == ".xlsx":
-        frame.to_excel(path, index=False)
-    else:
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    write_rejects_frame(frame, path)
 
 
 def _print_report(report: IngestReport, rejects_out: Path | None) -> None:
@@ -150,10 +147,7 @@ def rejects_command(
     """List the rows rejected by the latest ingest of each table."""
     frame = ctx.workspace().rejects(table)
     if out is not None:
-        if out.suffix.lower() == ".xlsx":
-            frame.to_excel(out, index=False)
-        else:
-            frame.to_csv(out, index=False, encoding="utf-8-sig")
+        write_rejects_frame(frame, out)
     if json_:
         ctx.emit_json(frame.to_dict("records"))
         return

@@ -8,6 +8,7 @@
 from custseg.ingest.aliases import recognise_columns
 from custseg.ingest.pipeline import ingest
 from custseg.ingest.report import IngestReport
-from custseg.ingest.store import read_rejects, write_rejects
+from custseg.ingest.store import read_rejects, write_rejects, write_rejects_frame
 
-__all__ = ["IngestReport", "ingest", "read_rejects", "recognise_columns", "write_rejects"]
+__all__ = ["IngestReport", "ingest", "read_rejects", "recognise_columns",
+           "write_rejects", "write_rejects_frame"]

@@ -219,8 +219,12 @@ def read_rejects(con: ibis.BaseBackend, table: TableName | None = None) -> pd.Da
 
 def write_rejects(con: ibis.BaseBackend, path: str | Path, table: TableName | None = None) -> Path:
     """Write the rejected rows to ``path``: CSV (UTF-8 with BOM, opens in Excel) or .xlsx."""
+    return write_rejects_frame(read_rejects(con, table), path)
+
+
+def write_rejects_frame(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a frame of rejected rows to ``path``: CSV (UTF-8 with BOM) or .xlsx."""
     target = Path(path)
-    frame = read_rejects(con, table)
     suffix = target.suffix.lower()
     if suffix == ".csv":
         frame.to_csv(target, index=False, encoding="utf-8-sig")

@@ -10,7 +10,7 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.errors import UnknownNameError
+from custseg.errors import CustsegError, UnknownNameError
 from custseg.i18n import Lang, label_of
 from custseg.schemes import ClassificationSystem
 from custseg.snapshots.model import SnapshotInfo
@@ -132,8 +132,6 @@ class Snapshot:
         t = self._store.assignments(self.snapshot_id)
         rows = t.filter(t.customer_id == str(customer_id)).to_pandas()
         if rows.empty:
-            from custseg.errors import CustsegError
-
             raise CustsegError(
                 f"customer {customer_id!r} is not in snapshot {self.snapshot_id} "
                 f"(as of {self.as_of}). Check the id with `custseg export` or ingest the customer."
