@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 from ibis.backends import BaseBackend
@@ -22,11 +22,15 @@ from custseg.features import available_tables
 from custseg.ingest import IngestReport, ingest, read_rejects
 from custseg.run import ProgressCallback, classify
 from custseg.schemes import ClassificationSystem, load_default_system, load_system
+from custseg.snapshots.cleanup import sweep_orphans
 from custseg.snapshots.model import SnapshotInfo
 from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.tables import TableName
+
+if TYPE_CHECKING:
+    from custseg.history.series import SeriesProgress, SeriesReport
 
 Clock = Callable[[], datetime]
 
@@ -96,8 +100,9 @@ class Workspace:
         progress: ProgressCallback | None = None,
     ) -> Snapshot:
         """Classify every customer as of ``as_of`` (default: latest order date) and store a snapshot."""
-        resolved = _resolve_system(system)
-        SystemStore(self.con).save(resolved)
+        resolved = resolve_system(system)
+        sweep_orphans(self.con)
+        SystemStore(self.con).save(resolved, at=self._clock())
         info = classify(
             self.con,
             system=resolved,
@@ -106,6 +111,27 @@ class Workspace:
             progress=progress,
         )
         return Snapshot(self.con, info, resolved)
+
+    def run_series(
+        self,
+        every: str,
+        start: date,
+        end: date | None = None,
+        *,
+        system: ClassificationSystem | str | Path | None = None,
+        refresh: bool = False,
+        progress: SeriesProgress | None = None,
+    ) -> SeriesReport:
+        """One snapshot per week, month or quarter end in [start, end]; existing ones are kept."""
+        from custseg.history.series import run_series
+
+        return run_series(
+            self, every, start, end, system=system, refresh=refresh, progress=progress
+        )
+
+    def clock(self) -> datetime:
+        """The workspace's current time (injectable for tests and replays)."""
+        return self._clock()
 
     def snapshots(self) -> list[SnapshotInfo]:
         """Every stored snapshot, oldest as-of date first."""
@@ -123,7 +149,8 @@ class Workspace:
             disconnect()
 
 
-def _resolve_system(system: ClassificationSystem | str | Path | None) -> ClassificationSystem:
+def resolve_system(system: ClassificationSystem | str | Path | None) -> ClassificationSystem:
+    """The system itself, the one in a YAML file, or the built-in one when ``system`` is None."""
     if system is None:
         return load_default_system()
     if isinstance(system, ClassificationSystem):

@@ -65,14 +65,87 @@ def run_command(
         Path | None,
         typer.Option("--system", help="Classification system YAML (default: built-in)."),
     ] = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            help="Run a series: one snapshot per week, month or quarter end (with --from).",
+        ),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day of the series (with --every).")
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="Last day of the series (default: latest order date)."),
+    ] = None,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh", help="Re-run period ends that already have a snapshot (new data)."
+        ),
+    ] = False,
     json_: ctx.JsonOption = False,
 ) -> None:
-    """Classify every customer under every scheme as of a date and store a snapshot."""
+    """Classify every customer as of a date (or a series of period ends) and store snapshots.
+
+    For a schedule, run the same series command from cron: it adds only the missing periods,
+    e.g. `custseg run --every month --from 2024-01-01`.
+    """
+    if every or start or end or refresh:
+        if as_of:
+            raise ConfigError("use either --as-of (one run) or --every/--from/--to (a series)")
+        if not (every and start):
+            raise ConfigError(
+                "a series needs --every (week, month or quarter) and --from YYYY-MM-DD, "
+                "e.g. `custseg run --every month --from 2024-07-01`"
+            )
+        run_series_command(
+            every,
+            parse_date(start, "--from"),
+            parse_date(end, "--to") if end else None,
+            system,
+            refresh=refresh,
+            quiet=json_,
+        )
+        return
     snapshot = run_snapshot(parse_date(as_of, "--as-of") if as_of else None, system, quiet=json_)
     if json_:
         ctx.emit_json(snapshot.info.to_dict())
         return
     print_run(snapshot)
+
+
+def run_series_command(
+    every: str, start: date, end: date | None, system: Path | None, *, refresh: bool, quiet: bool
+) -> None:
+    """Run (or complete) a series of snapshots and print what was computed and kept."""
+    ws = ctx.workspace()
+    lang = ctx.STATE.lang
+    if quiet:
+        report = ws.run_series(every, start, end, system=system, refresh=refresh)
+        ctx.emit_json(report.to_dict())
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=ctx.stderr, transient=True) as bar:
+        task = bar.add_task("series", total=1)
+
+        def progress(as_of: date, done: int, total: int, step: str) -> None:
+            bar.update(task, description=f"{as_of} {step}", completed=done, total=total)
+
+        report = ws.run_series(
+            every, start, end, system=system, refresh=refresh, progress=progress
+        )
+    grid = Table(t("as_of", lang), t("snapshot", lang), t("status", lang))
+    for item in report.items:
+        style = "green" if item.status == "computed" else "dim"
+        grid.add_row(str(item.as_of), item.snapshot_id, f"[{style}]{t(item.status, lang)}[/]")
+    ctx.stdout.print(grid)
+    ctx.stdout.print(
+        f"{len(report.items)} × {t(every, lang)} {report.start} → {report.end}: "
+        f"{len(report.computed)} {t('computed', lang)}, {len(report.kept)} {t('kept', lang)}",
+        highlight=False,
+    )
 
 
 def print_run(snapshot: Snapshot) -> None:

@@ -1,8 +1,15 @@
-"""The classification systems snapshots were computed under, kept by content hash."""
+"""The classification systems snapshots were computed under, kept by content hash and version.
+
+A system is stored once per content hash. Its *version* is a number per system name: the first
+system called ``custseg-default`` that a workspace ran is version 1, the next different one (any
+edit: a threshold, a class, a strategy) version 2, and so on. Snapshots record the hash; the
+version is looked up here, so comparisons across snapshots can say when the system changed.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import ibis
 import pandas as pd
@@ -12,7 +19,11 @@ from custseg.errors import SnapshotNotFoundError
 from custseg.schemes import ClassificationSystem, system_hash
 
 SYSTEMS = "systems"
+SYSTEM_VERSIONS = "system_versions"
 _SCHEMA = ibis.schema({"system_hash": "string", "name": "string", "document": "string"})
+_VERSION_SCHEMA = ibis.schema(
+    {"name": "string", "version": "int64", "system_hash": "string", "registered_at": "timestamp"}
+)
 
 
 class SystemStore:
@@ -20,18 +31,42 @@ class SystemStore:
 
     def __init__(self, con: BaseBackend) -> None:
         self._con = con
-        if SYSTEMS not in con.list_tables():
+        existing = set(con.list_tables())
+        if SYSTEMS not in existing:
             con.create_table(SYSTEMS, schema=_SCHEMA)
+        if SYSTEM_VERSIONS not in existing:
+            con.create_table(SYSTEM_VERSIONS, schema=_VERSION_SCHEMA)
 
-    def save(self, system: ClassificationSystem) -> str:
-        """Store ``system`` if it is not stored yet; return its hash."""
+    def save(self, system: ClassificationSystem, *, at: datetime | None = None) -> str:
+        """Store ``system`` (and give it the next version number of its name) if new; return its hash."""
         digest = system_hash(system)
         t = self._con.table(SYSTEMS)
         if t.filter(t.system_hash == digest).count().execute() == 0:
             document = json.dumps(system.model_dump(mode="json"), ensure_ascii=False)
             row = {"system_hash": digest, "name": system.name, "document": document}
             self._con.insert(SYSTEMS, pd.DataFrame([row]))
+        if self.version_of(digest) is None:
+            v = self._con.table(SYSTEM_VERSIONS)
+            latest = v.filter(v.name == system.name).version.max().execute()
+            number = 1 if latest is None or pd.isna(latest) else int(latest) + 1
+            row = {
+                "name": system.name,
+                "version": number,
+                "system_hash": digest,
+                "registered_at": pd.Timestamp(at or datetime.now()),
+            }
+            self._con.insert(SYSTEM_VERSIONS, pd.DataFrame([row]))
         return digest
+
+    def version_of(self, digest: str) -> int | None:
+        """The version number of the system with this hash, or None if it was never registered."""
+        v = self._con.table(SYSTEM_VERSIONS)
+        found = v.filter(v.system_hash == digest).version.min().execute()
+        return None if found is None or pd.isna(found) else int(found)
+
+    def versions(self) -> pd.DataFrame:
+        """Every registered system version: name, version, system_hash, registered_at."""
+        return self._con.table(SYSTEM_VERSIONS).order_by(["name", "version"]).to_pandas()
 
     def load(self, digest: str) -> ClassificationSystem:
         """The system with this hash."""

@@ -1,0 +1,128 @@
+"""Series of runs: backfill one snapshot per period end, keep what exists, version the system."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from custseg.cli.app import app
+from custseg.sample import sample_data_dir
+from custseg.schemes import load_default_system
+from custseg.snapshots.systems import SystemStore
+from custseg.tables import TABLE_NAMES
+
+
+def _sample_workspace(make_workspace: Callable[..., object]) -> object:
+    ws = make_workspace()
+    for table in TABLE_NAMES:
+        source = sample_data_dir() / f"{table}.csv"
+        if source.exists():
+            ws.ingest(table, source)  # type: ignore[attr-defined]
+    return ws
+
+
+def test_series_backfills_then_adds_only_what_is_missing(
+    make_workspace: Callable[..., object],
+) -> None:
+    ws = _sample_workspace(make_workspace)
+    first = ws.run_series("month", date(2026, 5, 1), date(2026, 5, 31))  # type: ignore[attr-defined]
+    assert [(i.as_of, i.status) for i in first.items] == [(date(2026, 5, 31), "computed")]
+
+    # No --to: up to the latest order date (2026-06-30); May is kept, June is added.
+    second = ws.run_series("month", date(2026, 5, 1))  # type: ignore[attr-defined]
+    assert [(i.as_of, i.status) for i in second.items] == [
+        (date(2026, 5, 31), "kept"),
+        (date(2026, 6, 30), "computed"),
+    ]
+    assert second.items[0].snapshot_id == first.items[0].snapshot_id
+    third = ws.run_series("month", date(2026, 5, 1))  # type: ignore[attr-defined]
+    assert [i.status for i in third.items] == ["kept", "kept"]
+    snapshots = ws.snapshots()  # type: ignore[attr-defined]
+    assert [s.as_of for s in snapshots] == [date(2026, 5, 31), date(2026, 6, 30)]
+
+
+def test_series_never_runs_past_the_clock(make_workspace: Callable[..., object]) -> None:
+    ws = _sample_workspace(make_workspace)  # the fixture's clock says 2026-07-01
+    report = ws.run_series("month", date(2026, 6, 1), date(2026, 12, 31))  # type: ignore[attr-defined]
+    assert report.end == date(2026, 7, 1)
+    assert [i.as_of for i in report.items] == [date(2026, 6, 30)]
+
+
+def test_changed_system_is_a_new_version_with_its_own_snapshots(
+    make_workspace: Callable[..., object],
+) -> None:
+    ws = _sample_workspace(make_workspace)
+    base = load_default_system()
+    ws.run_series("month", date(2026, 6, 1), system=base)  # type: ignore[attr-defined]
+    edited = base.model_copy(update={"description": None})
+    report = ws.run_series("month", date(2026, 6, 1), system=edited)  # type: ignore[attr-defined]
+    assert [i.status for i in report.items] == ["computed"]  # same period, new system version
+    store = SystemStore(ws.con)  # type: ignore[attr-defined]
+    hashes = [s.system_hash for s in ws.snapshots()]  # type: ignore[attr-defined]
+    assert len(set(hashes)) == 2
+    assert sorted(store.version_of(h) for h in hashes) == [1, 2]
+    versions = store.versions()
+    assert list(versions.version) == [1, 2]
+    assert set(versions.name) == {base.name}
+
+
+def test_refresh_recomputes_only_when_the_data_changed(
+    make_workspace: Callable[..., object], tmp_path: Path
+) -> None:
+    ws = _sample_workspace(make_workspace)
+    before = ws.run_series("month", date(2026, 6, 1))  # type: ignore[attr-defined]
+    same = ws.run_series("month", date(2026, 6, 1), refresh=True)  # type: ignore[attr-defined]
+    assert [i.status for i in same.items] == ["kept"]
+
+    late = tmp_path / "late.csv"
+    late.write_text(
+        "order_id,customer_id,order_date,amount\nLATE-1,C000072,2026-06-15,999.00\n",
+        encoding="utf-8",
+    )
+    ws.ingest("orders", late, mode="upsert")  # type: ignore[attr-defined]
+    after = ws.run_series("month", date(2026, 6, 1), refresh=True)  # type: ignore[attr-defined]
+    assert [i.status for i in after.items] == ["computed"]
+    assert after.items[0].snapshot_id != before.items[0].snapshot_id
+    assert len(ws.snapshots()) == 2  # type: ignore[attr-defined]  # the old one is kept as it was
+
+
+def test_cli_series_in_both_languages_and_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    workspace = str(tmp_path / "cli.duckdb")
+    assert runner.invoke(app, ["-w", workspace, "demo", "--json"]).exit_code == 0
+    result = runner.invoke(
+        app, ["-w", workspace, "--lang", "zh", "run", "--every", "month", "--from", "2026-05-01"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "已计算" in result.output and "已存在，保留" in result.output
+    again = runner.invoke(
+        app, ["-w", workspace, "run", "--every", "month", "--from", "2026-05-01", "--json"]
+    )
+    assert again.exit_code == 0, again.output
+    import json
+
+    payload = json.loads(again.output)
+    assert (payload["computed"], payload["kept"]) == (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--every", "month"], "needs --every"),
+        (["run", "--from", "2026-01-01"], "needs --every"),
+        (["run", "--every", "day", "--from", "2026-01-01"], "--every must be one of"),
+        (["run", "--as-of", "2026-06-30", "--every", "month", "--from", "2026-01-01"], "either"),
+        (["run", "--every", "month", "--from", "2026-13-01"], "--from '2026-13-01' is not a date"),
+    ],
+)
+def test_cli_series_errors_say_what_to_do(tmp_path: Path, args: list[str], message: str) -> None:
+    runner = CliRunner()
+    workspace = str(tmp_path / "err.duckdb")
+    assert runner.invoke(app, ["-w", workspace, "demo", "--json"]).exit_code == 0
+    result = runner.invoke(app, ["-w", workspace, *args])
+    assert result.exit_code == 1
+    assert message in result.output
