@@ -89,14 +89,19 @@ def test_fit_recovers_simulated_parameters(model_cls: type[BetaGeo]) -> None:
 
 
 def test_weights_equal_repeated_rows() -> None:
-    x, t_x, T = np.array([0.0, 2, 5]), np.array([0.0, 10, 30]), np.array([35.0, 36, 39])
-    counts = np.array([50, 20, 7])
+    # Whole weeks make many customers share a (frequency, recency, T) row, as in real summaries.
+    T_weeks = np.random.default_rng(2).integers(30, 40, 3_000).astype(float)
+    x, t_x, T = simulate_beta_geo(3_000, r=0.5, alpha=6.0, a=0.7, b=2.0, T=T_weeks, seed=3)
+    rows, counts = np.unique(np.column_stack([x, np.floor(t_x), T]), axis=0, return_counts=True)
+    x, t_x, T = rows[:, 0], rows[:, 1], rows[:, 2]
+    assert len(x) < 1_500  # the weights really compress the data (3,000 customers)
     weighted = BetaGeo().fit(x, t_x, T, weights=counts)
     repeated = BetaGeo().fit(np.repeat(x, counts), np.repeat(t_x, counts), np.repeat(T, counts))
     for name in weighted.params_:
         assert weighted.params_[name] == pytest.approx(repeated.params_[name], rel=1e-5)
     assert weighted.log_likelihood_ == pytest.approx(repeated.log_likelihood_)
-    assert weighted.n_customers_ == 3 and repeated.n_customers_ == 77
+    assert weighted.n_customers_ == len(x) and repeated.n_customers_ == 3_000
+    assert weighted.converged_ and repeated.converged_
 
 
 @pytest.mark.parametrize(
