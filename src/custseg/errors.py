@@ -8,6 +8,7 @@ Exception tree::
      ├── InputDataError              an input file cannot be used at all
      ├── WorkspaceError              the workspace cannot be opened or is inconsistent
      ├── SnapshotNotFoundError       no snapshot matches the request
+     ├── GovernanceError             an override, approval or setting change is not allowed
      ├── ModelError                  a statistical model cannot be fitted or used
      │    └── NotFittedError         a model was used before ``fit``
      └── (subclasses carry a stable ``code`` used by the API and translations)
@@ -34,6 +35,7 @@ class ErrorCode(StrEnum):
     SNAPSHOT_NOT_FOUND = "snapshot.not_found"
     MODEL = "model.error"
     MODEL_NOT_FITTED = "model.not_fitted"
+    GOVERNANCE = "governance.error"
     # reasons for rejected rows
     MISSING_VALUE = "row.missing_value"
     NOT_A_DATE = "row.not_a_date"
@@ -119,6 +121,12 @@ class SnapshotNotFoundError(CustsegError):
     """No snapshot matches the request."""
 
     code = ErrorCode.SNAPSHOT_NOT_FOUND
+
+
+class GovernanceError(CustsegError):
+    """An override, approval, removal or setting change is not allowed (or names nothing)."""
+
+    code = ErrorCode.GOVERNANCE
 
 
 class ModelError(CustsegError, ValueError):

@@ -1,8 +1,14 @@
 """One classification run: features as of a date, every scheme of the system, one snapshot.
 
-A run is a pure function of (input data, as-of date, classification system): the same inputs
-give the same snapshot id and the same assignments, and a second run with the same inputs
-returns the stored snapshot instead of writing another.
+A run is a pure function of (input data, as-of date, classification system, overrides in
+force): the same inputs give the same snapshot id and the same assignments, and a second run
+with the same inputs returns the stored snapshot instead of writing another.
+
+Overrides (``custseg.governance``) in force at the run's clock time for its as-of date are part
+of the snapshot id (only when there are any, so ids without overrides are unchanged), are stored
+with the snapshot, and the run's ``run`` audit entry is written in the snapshot's transaction. A
+re-run that finds its snapshot already stored writes nothing but a ``run_reused`` audit entry
+(in a transaction of its own), so the log shows every run someone asked for.
 """
 
 from __future__ import annotations
@@ -15,13 +21,22 @@ import ibis
 from ibis.backends import BaseBackend
 
 from custseg import __version__
+from custseg.engine import transaction
 from custseg.errors import WorkspaceError
 from custseg.features import FeatureParameters, available_tables, build_feature_table
 from custseg.features.model_features import ModelSettings, add_model_features
+from custseg.governance.apply import partition_overrides
+from custseg.governance.audit import AuditAction, AuditLog
+from custseg.governance.overrides import OverrideStore
+from custseg.governance.users import current_user
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
 from custseg.schemes.kinds import ASSIGNERS, wants_context
 from custseg.schemes.kinds.context import run_context
-from custseg.snapshots.fingerprint import data_fingerprint, snapshot_fingerprint
+from custseg.snapshots.fingerprint import (
+    data_fingerprint,
+    overrides_fingerprint,
+    snapshot_fingerprint,
+)
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo
 from custseg.snapshots.store import SnapshotStore, features_table_name
 
@@ -36,9 +51,14 @@ def classify(
     as_of: date,
     created_at: datetime,
     progress: ProgressCallback | None = None,
+    user: str | None = None,
 ) -> SnapshotInfo:
-    """Classify every customer under every scheme of ``system`` as of ``as_of``; store a snapshot."""
+    """Classify every customer under every scheme of ``system`` as of ``as_of``; store a snapshot.
+
+    ``user`` is recorded in the audit log (default: $CUSTSEG_USER or the login name).
+    """
     report = progress or (lambda _step, _done, _total: None)
+    actor = current_user(user)
     tables = available_tables(con)
     if not tables & {"orders", "customers"}:
         raise WorkspaceError(
@@ -46,14 +66,21 @@ def classify(
             "`custseg ingest orders orders.csv`, or try `custseg demo`."
         )
     store = SnapshotStore(con)
+    audit = AuditLog(con, lambda: created_at)
     total = len(system.schemes) + 3
     report("fingerprinting input data", 0, total)
     data_hash, counts = data_fingerprint(con, tables)
     sys_hash = system_hash(system)
-    snapshot_id = snapshot_fingerprint(as_of, sys_hash, data_hash, __version__)
+    in_force = OverrideStore(con, lambda: created_at).in_force(as_of, created_at)
+    overrides_hash = overrides_fingerprint(in_force.to_dict("records"))
+    snapshot_id = snapshot_fingerprint(as_of, sys_hash, data_hash, __version__, overrides_hash)
     if store.exists(snapshot_id):
         report("snapshot already computed", total, total)
-        return store.get(snapshot_id)
+        existing = store.get(snapshot_id)
+        detail = {"as_of": as_of.isoformat(), "system_hash": sys_hash}
+        with transaction(con):
+            audit.append(actor, AuditAction.RUN_REUSED, snapshot_id, detail)
+        return existing
 
     report("building the feature table", 1, total)
     parameters, inferred = feature_parameters(con, system, tables)
@@ -88,6 +115,12 @@ def classify(
             parts.append(_tagged(assignment.table, snapshot_id, scheme.name))
 
         report("writing the snapshot", total - 1, total)
+        applied, ignored = partition_overrides(
+            in_force, system=system, outcomes=outcomes, features=features
+        )
+        overrides_extra: dict[str, Any] = {}
+        if not in_force.empty:
+            overrides_extra = {"overrides_applied": len(applied), "overrides_ignored": ignored}
         info = SnapshotInfo(
             snapshot_id=snapshot_id,
             as_of=as_of,
@@ -99,15 +132,43 @@ def classify(
             customers=int(features.count().execute()),
             input_counts=counts,
             outcomes=tuple(outcomes),
-            extra={**({"inferred_parameters": inferred} if inferred else {}), "models": models},
+            extra={
+                **({"inferred_parameters": inferred} if inferred else {}),
+                "models": models,
+                **overrides_extra,
+            },
         )
-        store.write(info, features=features, assignments=parts)
+        detail = _run_detail(info, list(applied.override_id), ignored)
+        store.write(
+            info,
+            features=features,
+            assignments=parts,
+            overrides=applied,
+            within=lambda: audit.append(actor, AuditAction.RUN, snapshot_id, detail),
+        )
     except BaseException:
         # No snapshot row was written; remove the feature table so nothing half-made remains.
         con.drop_table(features_table_name(snapshot_id), force=True)
         raise
     report("done", total, total)
     return info
+
+
+def _run_detail(
+    info: SnapshotInfo, applied: list[str], ignored: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What the ``run`` audit entry records about a new snapshot."""
+    return {
+        "as_of": info.as_of.isoformat(),
+        "system_name": info.system_name,
+        "system_hash": info.system_hash,
+        "data_hash": info.data_hash,
+        "customers": info.customers,
+        "schemes_computed": len(info.computed_schemes),
+        "schemes_skipped": sorted(info.skipped_schemes),
+        "overrides_applied": applied,
+        "overrides_ignored": [i["override_id"] for i in ignored],
+    }
 
 
 def feature_parameters(

@@ -19,6 +19,7 @@ from ibis.backends import BaseBackend
 from custseg.engine import DEFAULT_WORKSPACE, connect
 from custseg.errors import WorkspaceError
 from custseg.features import available_tables
+from custseg.governance import AuditLog, OverrideStore, Settings
 from custseg.ingest import IngestReport, ingest, read_rejects
 from custseg.run import ProgressCallback, classify
 from custseg.schemes import ClassificationSystem, load_default_system, load_system
@@ -98,8 +99,12 @@ class Workspace:
         as_of: date | None = None,
         system: ClassificationSystem | str | Path | None = None,
         progress: ProgressCallback | None = None,
+        user: str | None = None,
     ) -> Snapshot:
-        """Classify every customer as of ``as_of`` (default: latest order date) and store a snapshot."""
+        """Classify every customer as of ``as_of`` (default: latest order date); store a snapshot.
+
+        ``user`` is who the audit log records (default: $CUSTSEG_USER or the login name).
+        """
         resolved = resolve_system(system)
         sweep_orphans(self.con)
         SystemStore(self.con).save(resolved, at=self._clock())
@@ -109,6 +114,7 @@ class Workspace:
             as_of=as_of or self.default_as_of(),
             created_at=self._clock(),
             progress=progress,
+            user=user,
         )
         return Snapshot(self.con, info, resolved)
 
@@ -121,12 +127,13 @@ class Workspace:
         system: ClassificationSystem | str | Path | None = None,
         refresh: bool = False,
         progress: SeriesProgress | None = None,
+        user: str | None = None,
     ) -> SeriesReport:
         """One snapshot per week, month or quarter end in [start, end]; existing ones are kept."""
         from custseg.history.series import run_series
 
         return run_series(
-            self, every, start, end, system=system, refresh=refresh, progress=progress
+            self, every, start, end, system=system, refresh=refresh, progress=progress, user=user
         )
 
     def clock(self) -> datetime:
@@ -141,6 +148,22 @@ class Workspace:
         """A stored snapshot by id (or unique prefix), or the latest one."""
         info = SnapshotStore(self.con).get(snapshot_id)
         return Snapshot(self.con, info, SystemStore(self.con).load(info.system_hash))
+
+    # -- governance: overrides, audit log, settings (custseg.governance) ----------------------
+    @property
+    def overrides(self) -> OverrideStore:
+        """Manual class overrides: add, approve, reject, remove, list, in_force."""
+        return OverrideStore(self.con, self._clock)
+
+    @property
+    def audit(self) -> AuditLog:
+        """The append-only audit log of runs, overrides and setting changes."""
+        return AuditLog(self.con, self._clock)
+
+    @property
+    def settings(self) -> Settings:
+        """Workspace settings (e.g. ``require_override_approval``)."""
+        return Settings(self.con, self._clock)
 
     def close(self) -> None:
         """Close the database connection."""

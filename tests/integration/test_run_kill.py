@@ -20,6 +20,7 @@ import ibis
 import pytest
 
 from custseg import open_workspace
+from custseg.governance.audit import AUDIT_LOG, AuditLog
 from custseg.snapshots.cleanup import orphan_feature_tables
 from custseg.snapshots.store import ASSIGNMENTS, SNAPSHOTS, features_table_name
 
@@ -62,6 +63,12 @@ def assert_record_is_whole(path: Path) -> set[str]:
             assert stored.get(row.snapshot_id, 0) == row.customers * len(computed)
             features = con.table(features_table_name(row.snapshot_id))
             assert features.count().execute() == row.customers
+        # One `run` audit entry per snapshot, written in the snapshot's own transaction, and
+        # the hash chain intact.
+        audit = con.table(AUDIT_LOG)
+        runs = audit.filter(audit.action == "run").subject.to_pyarrow().to_pylist()
+        assert sorted(runs) == sorted(ids)
+        assert AuditLog(con).verify() == []
         return ids
     finally:
         con.disconnect()

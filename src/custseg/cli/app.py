@@ -8,8 +8,11 @@ import typer
 
 from custseg.cli import _context as ctx
 from custseg.cli.commands_data import register as register_data
+from custseg.cli.commands_governance import register as register_governance
+from custseg.cli.commands_history import register as register_history
 from custseg.cli.commands_learning import register as register_learning
 from custseg.cli.commands_models import register as register_models
+from custseg.cli.commands_reports import register as register_reports
 from custseg.cli.commands_snapshot import register as register_snapshot
 from custseg.cli.commands_system import register as register_system
 
@@ -47,10 +50,13 @@ def _root(
 
 
 register_data(app)
+register_history(app)
 register_learning(app)
 register_snapshot(app)
 register_system(app)
 register_models(app)
+register_reports(app)
+register_governance(app)
 
 
 def main() -> None:

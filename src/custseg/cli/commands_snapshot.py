@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError
 from custseg.i18n import label_of, t
+from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 
 SnapshotOption = Annotated[
@@ -40,11 +42,13 @@ def parse_date(text: str, option: str) -> date:
         ) from exc
 
 
-def run_snapshot(as_of: date | None, system: Path | None, *, quiet: bool) -> Snapshot:
+def run_snapshot(
+    as_of: date | None, system: Path | None, *, quiet: bool, user: str | None = None
+) -> Snapshot:
     """Run the classification with a progress bar on stderr (unless quiet)."""
     ws = ctx.workspace()
     if quiet:
-        return ws.run(as_of=as_of, system=system)
+        return ws.run(as_of=as_of, system=system, user=user)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=ctx.stderr, transient=True) as bar:
         task = bar.add_task("classifying", total=1)
@@ -52,7 +56,7 @@ def run_snapshot(as_of: date | None, system: Path | None, *, quiet: bool) -> Sna
         def report(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
 
-        return ws.run(as_of=as_of, system=system, progress=report)
+        return ws.run(as_of=as_of, system=system, progress=report, user=user)
 
 
 @ctx.guarded
@@ -85,6 +89,10 @@ def run_command(
             "--refresh", help="Re-run period ends that already have a snapshot (new data)."
         ),
     ] = False,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Who runs it, for the audit log (default: $CUSTSEG_USER)."),
+    ] = None,
     json_: ctx.JsonOption = False,
 ) -> None:
     """Classify every customer as of a date (or a series of period ends) and store snapshots.
@@ -107,9 +115,12 @@ def run_command(
             system,
             refresh=refresh,
             quiet=json_,
+            user=user,
         )
         return
-    snapshot = run_snapshot(parse_date(as_of, "--as-of") if as_of else None, system, quiet=json_)
+    snapshot = run_snapshot(
+        parse_date(as_of, "--as-of") if as_of else None, system, quiet=json_, user=user
+    )
     if json_:
         ctx.emit_json(snapshot.info.to_dict())
         return
@@ -117,13 +128,20 @@ def run_command(
 
 
 def run_series_command(
-    every: str, start: date, end: date | None, system: Path | None, *, refresh: bool, quiet: bool
+    every: str,
+    start: date,
+    end: date | None,
+    system: Path | None,
+    *,
+    refresh: bool,
+    quiet: bool,
+    user: str | None = None,
 ) -> None:
     """Run (or complete) a series of snapshots and print what was computed and kept."""
     ws = ctx.workspace()
     lang = ctx.STATE.lang
     if quiet:
-        report = ws.run_series(every, start, end, system=system, refresh=refresh)
+        report = ws.run_series(every, start, end, system=system, refresh=refresh, user=user)
         ctx.emit_json(report.to_dict())
         return
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -134,7 +152,7 @@ def run_series_command(
             bar.update(task, description=f"{as_of} {step}", completed=done, total=total)
 
         report = ws.run_series(
-            every, start, end, system=system, refresh=refresh, progress=progress
+            every, start, end, system=system, refresh=refresh, progress=progress, user=user
         )
     grid = Table(t("as_of", lang), t("snapshot", lang), t("status", lang))
     for item in report.items:
@@ -177,19 +195,23 @@ def print_run(snapshot: Snapshot) -> None:
 @ctx.guarded
 def snapshots_command(json_: ctx.JsonOption = False) -> None:
     """List the stored snapshots."""
-    infos = ctx.workspace().snapshots()
+    ws = ctx.workspace()
+    infos = ws.snapshots()
+    systems = SystemStore(ws.con)
+    versions = {h: systems.version_of(h) for h in {i.system_hash for i in infos}}
     if json_:
-        ctx.emit_json([i.to_dict() for i in infos])
+        ctx.emit_json([{**i.to_dict(), "system_version": versions[i.system_hash]} for i in infos])
         return
     grid = Table("id", "as of", "customers", "schemes", "skipped", "system", "created")
     for i in infos:
+        version = versions[i.system_hash]
         grid.add_row(
             i.snapshot_id,
             str(i.as_of),
             f"{i.customers:,}",
             str(len(i.computed_schemes)),
             str(len(i.skipped_schemes)),
-            i.system_hash[:10],
+            f"{i.system_name} v{version or '?'} [dim]{i.system_hash[:8]}[/]",
             i.created_at.isoformat(" ", "seconds"),
         )
     ctx.stdout.print(grid)
@@ -210,19 +232,22 @@ def show_command(
         "as_of": str(snap.as_of),
         "schemes": {},
     }
+    overridden = snap.overrides().scheme.value_counts().to_dict() if snap.has_overrides else {}
     for name in names:
         frame = snap.summary(name, lang=lang)
         if json_:
             payload["schemes"][name] = frame.to_dict("records")
             continue
         definition = snap.scheme(name)
+        n_over = overridden.get(name, 0)
+        note = f" · {n_over} {t('gov_overridden_mark', lang)}" if n_over else ""
         grid = Table(
             t("class", lang),
             t("customers", lang),
             t("share", lang),
             t("revenue_12m", lang),
             t("revenue_share", lang),
-            title=f"{label_of(definition.labels, lang)} ({name}) · {snap.as_of}",
+            title=f"{label_of(definition.labels, lang)} ({name}) · {snap.as_of}{note}",
         )
         for row in frame.itertuples():
             grid.add_row(
@@ -235,10 +260,31 @@ def show_command(
         ctx.stdout.print(grid)
     if json_:
         payload["skipped"] = snap.info.skipped_schemes
+        payload["overrides_applied"] = {k: int(v) for k, v in overridden.items()}
+        payload["overrides_ignored"] = snap.overrides_ignored
         ctx.emit_json(payload)
-    elif not scheme:
+        return
+    if not scheme:
         for name, reason in snap.info.skipped_schemes.items():
             ctx.stdout.print(f"[yellow]{t('skipped', lang)}[/] {name}: {reason}", highlight=False)
+    print_overrides_note(snap, overridden if not scheme else {scheme: overridden.get(scheme, 0)})
+
+
+def print_overrides_note(snap: Snapshot, counts: dict[str, int]) -> None:
+    """Say how many overrides the counts include, and which could not be applied."""
+    lang = ctx.STATE.lang
+    applied = sum(counts.values())
+    if applied:
+        ctx.stdout.print(
+            f"[magenta]{t('gov_show_applied', lang).format(n=applied)}[/]", highlight=False
+        )
+    ignored = snap.overrides_ignored
+    if ignored:
+        ctx.stdout.print(
+            f"[yellow]{t('gov_show_ignored', lang).format(n=len(ignored))}[/]", highlight=False
+        )
+        for item in ignored:
+            ctx.stdout.print(f"  {item['override_id']}: {escape(item['why'])}", highlight=False)
 
 
 @ctx.guarded
@@ -269,11 +315,20 @@ def explain_command(
         t("strategy", lang),
         title=f"{customer_id} · {snap.as_of}",
     )
+    grid.columns[3].overflow = "fold"  # an override's note must not be cut off
     for r in rows:
         score = "" if r.score is None else f"{r.score:.1f}"
-        grid.add_row(
-            r.scheme_label, f"{r.class_label} [dim]{r.class_key}[/]", score, r.reason, r.strategy
-        )
+        cls, reason = f"{r.class_label} [dim]{r.class_key}[/]", escape(r.reason)
+        if r.overridden:
+            cls += f" [magenta]({t('gov_overridden_mark', lang)})[/]"
+            computed = f"{r.computed_class_label} ({r.computed_class_key})"
+            line = t("gov_override_line", lang).format(
+                id=r.override_id, by=r.override_by, reason=r.override_reason, computed=computed
+            )
+            if r.override_expires_on:
+                line += " · " + t("gov_until", lang).format(date=r.override_expires_on)
+            reason = f"[magenta]{escape(line)}[/]\n[dim]{reason}[/]"
+        grid.add_row(r.scheme_label, cls, score, reason, r.strategy)
     ctx.stdout.print(grid)
 
 

@@ -102,6 +102,7 @@ def run_series(
     system: ClassificationSystem | str | Path | None = None,
     refresh: bool = False,
     progress: SeriesProgress | None = None,
+    user: str | None = None,
 ) -> SeriesReport:
     """Make sure there is one snapshot per period end in [start, end] under ``system``.
 
@@ -131,7 +132,7 @@ def run_series(
             if progress:
                 progress(_d, _i, len(dates), step)
 
-        snapshot = ws.run(as_of=as_of, system=resolved, progress=report)
+        snapshot = ws.run(as_of=as_of, system=resolved, progress=report, user=user)
         status: Literal["computed", "kept"] = "kept" if snapshot.snapshot_id == known else "computed"
         items.append(SeriesItem(as_of, snapshot.snapshot_id, status))
         if progress:

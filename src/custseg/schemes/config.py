@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from custseg.schemes._model_base import (
     PALETTE,
@@ -26,6 +26,7 @@ from custseg.schemes._model_base import (
     located,
     with_colours,
 )
+from custseg.schemes.config_alerts import AlertRule, check_alerts
 from custseg.schemes.config_kinds import (
     AttributeScheme,
     MatrixScheme,
@@ -77,6 +78,8 @@ class ClassificationSystem(StrictModel):
     description: Text | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     schemes: list[Scheme] = Field(min_length=1)
+    alerts: list[AlertRule] | None = None
+    """Moves to alert on; None (key absent) = the built-in alerts that fit, ``[]`` = none."""
 
     @field_validator("parameters")
     @classmethod
@@ -101,6 +104,12 @@ class ClassificationSystem(StrictModel):
             seen[scheme.name] = i
         return value
 
+    @model_validator(mode="after")
+    def _check_alerts(self) -> ClassificationSystem:
+        if self.alerts:
+            check_alerts(self.alerts, self.schemes)
+        return self
+
     def scheme(self, name: str) -> SchemeBase:
         """The scheme called ``name``; UnknownNameError lists the schemes."""
         from custseg.errors import UnknownNameError
@@ -123,6 +132,7 @@ _check_registry()
 
 __all__ = [
     "PALETTE",
+    "AlertRule",
     "SCHEME_MODELS",
     "ClassDef",
     "ClassificationSystem",

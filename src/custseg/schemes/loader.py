@@ -68,7 +68,8 @@ def parse_system(text: str, *, source_name: str = "<system>") -> ClassificationS
 
 def system_hash(system: ClassificationSystem) -> str:
     """SHA-256 of the canonical JSON of the validated system (stable, key-order independent)."""
-    payload = system.model_dump(mode="json", by_alias=True)
+    # None means "not set": leaving it out keeps hashes stable when optional keys are added.
+    payload = system.model_dump(mode="json", by_alias=True, exclude_none=True)
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -12,6 +12,7 @@ from custseg.schemes._model_base import (
     NO_DATA,
     OTHER,
     ClassDef,
+    ClassKey,
     SchemeName,
     StrictModel,
     Text,
@@ -21,6 +22,26 @@ from custseg.schemes._model_base import (
 from custseg.schemes.expr import names, parse
 
 Path = tuple[str | int, ...]
+
+DEFAULT_RANKED_KINDS: frozenset[str] = frozenset({"tiers", "pareto", "score"})
+"""Kinds whose class order is a ranking (best first) unless ``ranking`` says otherwise."""
+
+CATCH_ALL_KEYS: frozenset[str] = frozenset(
+    {
+        "none",
+        "other",
+        "unknown",
+        "no_data",
+        "no_purchase",
+        "no_history",
+        "no_revenue",
+        "no_survey",
+        "no_business",
+        "prospect",
+    }
+)
+"""Class keys the catalogue uses for missing data or for customers outside a population; they
+are left out of a default ranking (a move to or from them is a change, neither up nor down)."""
 
 
 class SchemeBase(StrictModel):
@@ -40,6 +61,8 @@ class SchemeBase(StrictModel):
     description: Text | None = None
     requires: list[str] = Field(default_factory=list)
     classes: list[ClassDef] = Field(default_factory=list)
+    ranking: list[ClassKey] | None = None
+    """Classes best first, for up / down moves between snapshots; ``[]`` = unranked."""
 
     # -- hooks for subclasses -------------------------------------------------------------
     def class_references(self) -> list[tuple[Path, str]]:
@@ -68,6 +91,28 @@ class SchemeBase(StrictModel):
         """Class keys in order."""
         return [c.key for c in self.classes]
 
+    def ranked_keys(self) -> list[str]:
+        """Class keys best first, for up / down moves; ``[]`` when the classes have no order.
+
+        ``ranking`` if given, else the bins of tiers / pareto / score schemes (without
+        missing-data classes), else ``[]``.
+        """
+        if self.ranking is not None:
+            return list(self.ranking)
+        if self.kind not in DEFAULT_RANKED_KINDS:
+            return []
+        return [k for k in self._graded_keys() if k not in CATCH_ALL_KEYS]
+
+    def _graded_keys(self) -> list[str]:
+        """The classes that are grades, in order: tier / pareto bins, or the score grades."""
+        cuts = getattr(self, "cuts", None)
+        if cuts is not None:
+            return self.class_keys[: len(cuts) + 1]
+        grades = getattr(self, "grades", None)
+        if grades is not None:
+            return list(dict.fromkeys(g.class_ for g in grades))
+        return self.class_keys
+
     def features_used(self) -> dict[str, set[str]]:
         """Key path (``rules[0].when``) -> feature names it uses, for linting."""
         out: dict[str, set[str]] = {}
@@ -95,6 +140,7 @@ class SchemeBase(StrictModel):
         for path, key in self.class_references():
             if key not in seen:
                 raise located(path, unknown_class_message(key, self.class_keys))
+        self._check_ranking(seen)
         for path, text in self.condition_texts():
             try:
                 parse(text, where=f"{self.name}.{render_path(path)}")
@@ -102,6 +148,21 @@ class SchemeBase(StrictModel):
                 raise located(path, str(exc)) from None
         self.classes = with_colours(self.classes)
         return self
+
+    def _check_ranking(self, classes: dict[str, int]) -> None:
+        if self.ranking is None:
+            return
+        placed: dict[str, int] = {}
+        for i, key in enumerate(self.ranking):
+            if key in placed:
+                raise located(
+                    ["ranking", i],
+                    f"class {key!r} is ranked twice (also ranking[{placed[key]}]); "
+                    "list each class once, best first",
+                )
+            placed[key] = i
+            if key not in classes and not (self.generates_classes and not self.classes):
+                raise located(["ranking", i], unknown_class_message(key, self.class_keys))
 
     def _add_default_classes(self) -> None:
         for field, default in self.added_classes():
@@ -126,4 +187,13 @@ def render_path(path: Path) -> str:
     return text
 
 
-__all__ = ["NO_DATA", "OTHER", "Path", "SchemeBase", "render_path", "unknown_class_message"]
+__all__ = [
+    "CATCH_ALL_KEYS",
+    "DEFAULT_RANKED_KINDS",
+    "NO_DATA",
+    "OTHER",
+    "Path",
+    "SchemeBase",
+    "render_path",
+    "unknown_class_message",
+]

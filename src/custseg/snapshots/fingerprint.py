@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import ibis
 from ibis.backends import BaseBackend
 
+from custseg.snapshots.model import dumps
 from custseg.tables import TABLE_NAMES, column_names
 
 _LINEAGE_COLUMNS = ("source_file", "source_row")
@@ -36,7 +39,31 @@ def data_fingerprint(con: BaseBackend, tables: set[str]) -> tuple[str, dict[str,
     return digest.hexdigest(), counts
 
 
-def snapshot_fingerprint(as_of: date, system_hash: str, data_hash: str, code_version: str) -> str:
-    """The id of the snapshot of these inputs: 16 hex digits of a SHA-256."""
+def snapshot_fingerprint(
+    as_of: date,
+    system_hash: str,
+    data_hash: str,
+    code_version: str,
+    overrides_hash: str | None = None,
+) -> str:
+    """The id of the snapshot of these inputs: 16 hex digits of a SHA-256.
+
+    ``overrides_hash`` (see :func:`overrides_fingerprint`) is appended only when overrides are
+    in force, so the ids of runs without overrides do not depend on the overrides feature.
+    """
     text = f"{as_of.isoformat()}|{system_hash}|{data_hash}|{code_version}"
+    if overrides_hash:
+        text += f"|overrides:{overrides_hash}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def overrides_fingerprint(rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """Hash of the overrides in force for a run (None when there are none).
+
+    Covers what changes the outcome or its record: id, customer, scheme, class, reason, creator.
+    """
+    if not rows:
+        return None
+    fields = ("override_id", "customer_id", "scheme", "class_key", "reason", "created_by")
+    canonical = sorted(dumps({f: row.get(f) for f in fields}) for row in rows)
+    return hashlib.sha256("\n".join(canonical).encode()).hexdigest()

@@ -4,6 +4,9 @@
 - ``assignments``: per snapshot, customer and scheme the class key, score and reason.
 - ``snapshot_features_<id>``: the feature table the run classified, one per snapshot (its
   columns may differ between code versions, so it is not one shared table).
+- ``snapshot_overrides``: the manual overrides a run applied (``customer_id, scheme`` -> the
+  override's ``class_key`` beside the ``computed_class_key``). ``assignments`` keeps the computed
+  classes; :meth:`SnapshotStore.effective_assignments` lays the overrides over them.
 
 A snapshot is written inside one transaction and never updated; the ``snapshots`` row is
 written last, so a reader never sees a snapshot whose assignments are incomplete.
@@ -12,7 +15,7 @@ written last, so a reader never sees a snapshot whose assignments are incomplete
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +29,7 @@ from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
 
 SNAPSHOTS = "snapshots"
 ASSIGNMENTS = "assignments"
+SNAPSHOT_OVERRIDES = "snapshot_overrides"
 
 _SNAPSHOT_SCHEMA = ibis.schema(
     {
@@ -54,6 +58,21 @@ _ASSIGNMENT_SCHEMA = ibis.schema(
 )
 
 
+_OVERRIDE_SCHEMA = ibis.schema(
+    {
+        "snapshot_id": "string",
+        "customer_id": "string",
+        "scheme": "string",
+        "class_key": "string",
+        "computed_class_key": "string",
+        "override_id": "string",
+        "reason": "string",
+        "created_by": "string",
+        "expires_on": "date",
+    }
+)
+
+
 def features_table_name(snapshot_id: str) -> str:
     """Name of the table holding the feature table of ``snapshot_id``."""
     return f"snapshot_features_{snapshot_id}"
@@ -69,6 +88,8 @@ class SnapshotStore:
             con.create_table(SNAPSHOTS, schema=_SNAPSHOT_SCHEMA)
         if ASSIGNMENTS not in existing:
             con.create_table(ASSIGNMENTS, schema=_ASSIGNMENT_SCHEMA)
+        if SNAPSHOT_OVERRIDES not in existing:  # workspaces made before overrides existed
+            con.create_table(SNAPSHOT_OVERRIDES, schema=_OVERRIDE_SCHEMA)
 
     def exists(self, snapshot_id: str) -> bool:
         """Whether a snapshot with this id has been written."""
@@ -76,12 +97,21 @@ class SnapshotStore:
         return bool(t.filter(t.snapshot_id == snapshot_id).count().execute() > 0)
 
     def write(
-        self, info: SnapshotInfo, *, features: ibis.Table, assignments: Sequence[ibis.Table]
+        self,
+        info: SnapshotInfo,
+        *,
+        features: ibis.Table,
+        assignments: Sequence[ibis.Table],
+        overrides: pd.DataFrame | None = None,
+        within: Callable[[], object] | None = None,
     ) -> None:
         """Write a whole snapshot in one transaction (all of it or nothing).
 
         ``assignments`` holds one table per scheme; each is inserted on its own, which keeps
-        the engine's queries small.
+        the engine's queries small. ``overrides`` (customer_id, scheme, class_key, override_id,
+        reason, created_by, expires_on) are the overrides the run applies; their computed class
+        is looked up in the assignments just written. ``within`` is called inside the same
+        transaction after everything else (the run's audit entry).
         """
         target = features_table_name(info.snapshot_id)
         with transaction(self._con):
@@ -89,7 +119,57 @@ class SnapshotStore:
                 self._con.create_table(target, features)
             for part in assignments:
                 self._con.insert(ASSIGNMENTS, part)
+            if overrides is not None and len(overrides):
+                self._con.insert(SNAPSHOT_OVERRIDES, self._override_rows(info, overrides))
             self._con.insert(SNAPSHOTS, pd.DataFrame([_info_row(info)]))
+            if within is not None:
+                within()
+
+    def _override_rows(self, info: SnapshotInfo, overrides: pd.DataFrame) -> pd.DataFrame:
+        """The ``snapshot_overrides`` rows: each override beside the class the run computed."""
+        a = self._con.table(ASSIGNMENTS)
+        ids = sorted(set(overrides.customer_id.astype(str)))
+        computed = (
+            a.filter((a.snapshot_id == info.snapshot_id) & a.customer_id.isin(ids))
+            .select("customer_id", "scheme", computed_class_key=a.class_key)
+            .to_pandas()
+        )
+        rows = overrides.assign(customer_id=overrides.customer_id.astype(str)).merge(
+            computed, on=["customer_id", "scheme"], how="left"
+        )
+        rows = rows.assign(snapshot_id=info.snapshot_id)[list(_OVERRIDE_SCHEMA.names)]
+        rows["expires_on"] = [_as_date(v) for v in rows["expires_on"]]
+        return rows.astype({n: "object" for n in _OVERRIDE_SCHEMA.names})
+
+    def effective_assignments(self, snapshot_id: str, *, overridden: bool = True) -> ibis.Table:
+        """Assignments with the overrides applied, the computed class kept beside the effective one.
+
+        Columns: customer_id, scheme, class_key (effective), score, reason, computed_class_key,
+        override_id (null when not overridden). ``overridden=False`` skips the join, for a
+        snapshot known to have no overrides.
+        """
+        a = self.assignments(snapshot_id)
+        if not overridden:
+            return a.mutate(computed_class_key=a.class_key, override_id=ibis.null("string"))
+        o = self._con.table(SNAPSHOT_OVERRIDES)
+        o = o.filter(o.snapshot_id == snapshot_id).select(
+            "customer_id", "scheme", override_class=o.class_key, override_id=o.override_id
+        )
+        j = a.left_join(o, ["customer_id", "scheme"])
+        return j.select(
+            customer_id=j.customer_id,
+            scheme=j.scheme,
+            class_key=ibis.coalesce(j.override_class, j.class_key),
+            score=j.score,
+            reason=j.reason,
+            computed_class_key=j.class_key,
+            override_id=j.override_id,
+        )
+
+    def overrides(self, snapshot_id: str) -> ibis.Table:
+        """The overrides one snapshot applied."""
+        t = self._con.table(SNAPSHOT_OVERRIDES)
+        return t.filter(t.snapshot_id == snapshot_id).drop("snapshot_id")
 
     def list(self) -> list[SnapshotInfo]:
         """All snapshots, oldest as-of date first."""
@@ -127,6 +207,16 @@ class SnapshotStore:
     def features(self, snapshot_id: str) -> ibis.Table:
         """The feature table one snapshot classified."""
         return self._con.table(features_table_name(snapshot_id))
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or (not isinstance(value, str | date) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()  # type: ignore[no-any-return]
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _info_row(info: SnapshotInfo) -> dict[str, Any]:

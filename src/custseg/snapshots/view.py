@@ -1,4 +1,8 @@
-"""Reading one snapshot: assignments, the wide customer table, per-class summaries, explanations."""
+"""Reading one snapshot: assignments, the wide customer table, per-class summaries, explanations.
+
+Every reader sees *effective* classes: the computed class, or the manual override the run
+applied (``snapshot_overrides``). The computed class stays visible beside it.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,17 @@ class ClassExplanation:
     score: float | None
     reason: str
     strategy: str
+    computed_class_key: str = ""
+    computed_class_label: str = ""
+    override_id: str | None = None
+    override_by: str | None = None
+    override_reason: str | None = None
+    override_expires_on: str | None = None
+
+    @property
+    def overridden(self) -> bool:
+        """Whether a manual override set this class."""
+        return self.override_id is not None
 
 
 class Snapshot:
@@ -69,9 +84,47 @@ class Snapshot:
             labels.setdefault(key, value if isinstance(value, str) else label_of(value, lang))
         return labels
 
+    @property
+    def has_overrides(self) -> bool:
+        """Whether the run applied any manual override."""
+        return int(self.info.extra.get("overrides_applied") or 0) > 0
+
+    def _effective(self) -> ibis.Table:
+        """Assignments with the applied overrides laid over the computed classes."""
+        return self._store.effective_assignments(self.snapshot_id, overridden=self.has_overrides)
+
+    def overrides(self) -> pd.DataFrame:
+        """The overrides this run applied, beside the classes it computed.
+
+        Columns: customer_id, scheme, class_key, computed_class_key, override_id, reason,
+        created_by, expires_on.
+        """
+        stored = self._store.overrides(self.snapshot_id)
+        return stored.order_by(["scheme", "customer_id"]).to_pandas()
+
+    @property
+    def overrides_ignored(self) -> list[dict[str, Any]]:
+        """Overrides in force that the run could not apply, each with ``why``."""
+        return list(self.info.extra.get("overrides_ignored") or [])
+
+    def assignments_table(self, scheme: str | None = None) -> ibis.Table:
+        """The effective assignments as a lazy Ibis table (same columns as :meth:`assignments`).
+
+        For joins of large snapshots that should run in the database.
+        """
+        t = self._effective()
+        if scheme is not None:
+            self.scheme(scheme)
+            t = t.filter(t.scheme == scheme)
+        return t
+
     def assignments(self, scheme: str | None = None) -> pd.DataFrame:
-        """Long table: customer_id, scheme, class_key, score, reason."""
-        t = self._store.assignments(self.snapshot_id)
+        """Long table of effective classes, with the computed class beside each.
+
+        Columns: customer_id, scheme, class_key (effective), score, reason, computed_class_key,
+        override_id (null when not overridden).
+        """
+        t = self._effective()
         if scheme is not None:
             self.scheme(scheme)
             t = t.filter(t.scheme == scheme)
@@ -83,9 +136,7 @@ class Snapshot:
 
     def to_frame(self, *, lang: Lang | None = None) -> pd.DataFrame:
         """One row per customer, one column per computed scheme (class keys, or labels in ``lang``)."""
-        long = self._store.assignments(self.snapshot_id).select(
-            "customer_id", "scheme", "class_key"
-        )
+        long = self._effective().select("customer_id", "scheme", "class_key")
         wide = long.pivot_wider(names_from="scheme", values_from="class_key").to_pandas()
         order = [s for s in self.info.computed_schemes if s in wide.columns]
         wide = wide[["customer_id", *order]].sort_values("customer_id", ignore_index=True)
@@ -98,7 +149,7 @@ class Snapshot:
     def summary(self, scheme: str, *, lang: Lang = "en") -> pd.DataFrame:
         """Per class of ``scheme``: customers, share of customers, revenue (12m) and revenue share."""
         definition = self.scheme(scheme)
-        a = self._store.assignments(self.snapshot_id)
+        a = self._effective()
         a = a.filter(a.scheme == scheme)
         f = self._store.features(self.snapshot_id)
         revenue = f[REVENUE_FEATURE] if REVENUE_FEATURE in f.columns else ibis.literal(0.0)
@@ -129,7 +180,7 @@ class Snapshot:
 
     def explain(self, customer_id: str, *, lang: Lang = "en") -> list[ClassExplanation]:
         """Every class of one customer in this snapshot, with the reason and the strategy."""
-        t = self._store.assignments(self.snapshot_id)
+        t = self._effective()
         rows = t.filter(t.customer_id == str(customer_id)).to_pandas()
         if rows.empty:
             raise CustsegError(
@@ -137,6 +188,11 @@ class Snapshot:
                 f"(as of {self.as_of}). Check the id with `custseg export` or ingest the customer."
             )
         by_scheme = {r.scheme: r for r in rows.itertuples()}
+        applied: dict[str, dict[str, Any]] = {}
+        if self.has_overrides:
+            o = self._store.overrides(self.snapshot_id)
+            found = o.filter(o.customer_id == str(customer_id)).to_pandas()
+            applied = {r["scheme"]: r for r in found.to_dict("records")}
         out = []
         for scheme in self.system.schemes:
             row = by_scheme.get(scheme.name)
@@ -154,6 +210,23 @@ class Snapshot:
                     score=None if pd.isna(row.score) else float(row.score),
                     reason=row.reason or "",
                     strategy=label_of(strategy, lang) if strategy else "",
+                    computed_class_key=row.computed_class_key,
+                    computed_class_label=labels.get(row.computed_class_key, row.computed_class_key),
+                    **_override_fields(applied.get(scheme.name)),
                 )
             )
         return out
+
+
+def _override_fields(row: dict[str, Any] | None) -> dict[str, Any]:
+    """The override columns of a :class:`ClassExplanation` (empty when not overridden)."""
+    if row is None:
+        return {}
+    expires = row.get("expires_on")
+    missing = expires is None or (not isinstance(expires, date) and pd.isna(expires))
+    return {
+        "override_id": row["override_id"],
+        "override_by": row["created_by"],
+        "override_reason": row["reason"],
+        "override_expires_on": None if missing else pd.Timestamp(expires).date().isoformat(),
+    }

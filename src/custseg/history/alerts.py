@@ -1,0 +1,142 @@
+"""Alerts (预警): the customers whose move since the previous snapshot matches an alert rule.
+
+The rules are the new snapshot's system's (:func:`custseg.schemes.config_alerts.effective_alerts`:
+its own ``alerts``, or the built-in ones that fit its schemes). A rule is matched in the
+database: the scheme's moves (:func:`custseg.history._moves.moves`) filtered by direction,
+``from`` / ``to`` classes and the ``when`` condition over the new snapshot's features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis.expr.types as ir
+import pandas as pd
+
+from custseg.errors import ConfigError
+from custseg.history._moves import UNCHANGED, moves
+from custseg.history._source import raw_features
+from custseg.i18n import Lang, label_of
+from custseg.schemes.config_alerts import SEVERITY_ORDER, AlertRule, effective_alerts
+from custseg.schemes.expr import compile_predicate
+from custseg.snapshots.view import Snapshot
+
+COLUMNS: tuple[str, ...] = (
+    "customer_id",
+    "name",
+    "alert",
+    "label",
+    "severity",
+    "scheme",
+    "old_class",
+    "new_class",
+    "old_label",
+    "new_label",
+    "reason",
+    "direction",
+    "revenue_12m",
+)
+"""Columns of :func:`evaluate_alerts` (``direction`` and ``revenue_12m`` come last)."""
+
+
+def evaluate_alerts(
+    old: Snapshot | None,
+    new: Snapshot,
+    *,
+    lang: Lang = "en",
+    rules: Sequence[AlertRule] | None = None,
+) -> pd.DataFrame:
+    """One row per (customer, alert) that fired from ``old`` to ``new``.
+
+    Most severe first, then by 12-month revenue, largest first. Empty when there is no
+    previous snapshot.
+
+    ``rules`` defaults to the alerts in force for the new snapshot's system. A rule whose scheme
+    was not computed in both snapshots is left out. ConfigError names the alert whose ``when``
+    uses a feature the new snapshot does not have.
+    """
+    if old is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    chosen = list(effective_alerts(new.system) if rules is None else rules)
+    both = set(old.info.computed_schemes) & set(new.info.computed_schemes)
+    cache: dict[str, ir.Table] = {}
+    frames = []
+    for rule in chosen:
+        if rule.scheme not in both:
+            continue
+        if rule.scheme not in cache:
+            cache[rule.scheme] = moves(old, new, rule.scheme)
+        fired = _match(rule, cache[rule.scheme], new).to_pandas()
+        if not fired.empty:
+            frames.append(_describe(rule, fired, old, new, lang))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    out = pd.concat(frames, ignore_index=True)
+    for column in COLUMNS:
+        if column != "revenue_12m":
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+    out = out.assign(_s=out.severity.map(SEVERITY_ORDER))
+    out = out.sort_values(
+        ["_s", "revenue_12m", "customer_id", "alert"],
+        ascending=[True, False, True, True],
+        ignore_index=True,
+    )
+    return out[list(COLUMNS)]
+
+
+def _match(rule: AlertRule, moved: ir.Table, new: Snapshot) -> ir.Table:
+    """The moves of ``moved`` that ``rule`` fires on."""
+    m = moved.filter(moved.direction != UNCHANGED, moved.direction != "left")
+    if rule.direction != "any":
+        m = m.filter(m.direction == rule.direction)
+    if rule.from_ is not None:
+        m = m.filter(m.old_class.isin(rule.from_))
+    if rule.to is not None:
+        m = m.filter(m.new_class.isin(rule.to))
+    if rule.when is not None:
+        features = raw_features(new)
+        where = f"alerts[{rule.key}].when"
+        try:
+            predicate = compile_predicate(rule.when, features, where=where)
+        except ConfigError as exc:
+            raise ConfigError(
+                f"alert {rule.key!r}: its condition {rule.when!r} cannot be evaluated on snapshot "
+                f"{new.snapshot_id}: {exc.message}. Fix `when` of the alert in the system.",
+                key_path=where,
+            ) from None
+        hits = features.filter(predicate).select(hit_id=features.customer_id.cast("string"))
+        m = m.join(hits, m.customer_id == hits.hit_id, how="semi")
+    return m
+
+
+def _describe(
+    rule: AlertRule, fired: pd.DataFrame, old: Snapshot, new: Snapshot, lang: Lang
+) -> pd.DataFrame:
+    old_labels = old.class_labels(rule.scheme, lang)
+    new_labels = {**old_labels, **new.class_labels(rule.scheme, lang)}
+    scheme_label = label_of(new.scheme(rule.scheme).labels, lang)
+    out = pd.DataFrame(
+        {
+            "customer_id": fired.customer_id.astype(object),
+            "name": fired.name.astype(object).where(fired.name.notna(), None),
+            "alert": rule.key,
+            "label": label_of(rule.labels, lang),
+            "severity": rule.severity,
+            "scheme": rule.scheme,
+            "old_class": fired.old_class.astype(object).where(fired.old_class.notna(), None),
+            "new_class": fired.new_class.astype(object),
+            "direction": fired.direction.astype(object),
+            "revenue_12m": fired.revenue_12m.astype("float64"),
+        }
+    )
+    out["old_label"] = out.old_class.map(lambda k: old_labels.get(k, k) if k else None)
+    out["new_label"] = out.new_class.map(lambda k: new_labels.get(k, k))
+    if rule.description is not None:
+        out["reason"] = label_of(rule.description, lang)
+    else:
+        arrow = out.old_label.fillna("∅") + " → " + out.new_label
+        out["reason"] = scheme_label + ": " + arrow
+    return out
+
+
+__all__ = ["COLUMNS", "evaluate_alerts"]

@@ -1,0 +1,222 @@
+"""Migrations (客户迁移): how customers moved between the classes of two snapshots.
+
+>>> old, new = ws.snapshot(previous.snapshot_id), ws.snapshot()      # doctest: +SKIP
+>>> m = compare(old, new, "abc")                                     # doctest: +SKIP
+>>> m.counts_by_direction()                                          # doctest: +SKIP
+{'up': 12, 'down': 31, 'changed': 0, 'entered': 40, 'left': 0}
+>>> m.pivot("customers")                                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from custseg.history._moves import DIRECTIONS, UNCHANGED, matrix_of, moves
+from custseg.history._source import OVERRIDE_COLUMNS, connection
+from custseg.i18n import Lang, t
+from custseg.snapshots.model import SnapshotInfo
+from custseg.snapshots.view import Snapshot
+
+ABSENT = "-"
+"""Row / column key of :meth:`Migration.pivot` for customers absent from one snapshot."""
+
+Note = tuple[str, dict[str, str]]
+"""A note as an i18n key and its parameters."""
+
+
+@dataclass(frozen=True, eq=False)
+class Migration:
+    """The moves of one scheme's customers from an old snapshot to a new one.
+
+    ``movers``: customer_id, name, old_class, new_class, direction (up / down / changed /
+    entered / left), revenue_12m (the new snapshot's; the old one's for ``left``), plus
+    ``override_id`` / ``overridden`` when the new classes carry manual overrides. Customers
+    whose class did not change are not movers. ``matrix``: old_class, new_class, customers,
+    revenue_12m for every pair, unchanged ones included (a class is None for entered / left).
+    """
+
+    scheme: str
+    old_info: SnapshotInfo
+    new_info: SnapshotInfo
+    movers: pd.DataFrame
+    matrix: pd.DataFrame
+    notes: list[str]
+    ranking: list[str]
+    class_order: list[str]
+    note_items: list[Note] = field(default_factory=list)
+    label_sets: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def labels(self, lang: Lang) -> dict[str, str]:
+        """Class key -> label in ``lang`` (the new snapshot's labels win)."""
+        return dict(self.label_sets.get(lang, {}))
+
+    def notes_in(self, lang: Lang) -> list[str]:
+        """The notes in ``lang``."""
+        return [t(key, lang).format(**params) for key, params in self.note_items]
+
+    def counts_by_direction(self) -> dict[str, int]:
+        """Number of movers per direction (every direction, zeros included)."""
+        counts = self.movers["direction"].value_counts()
+        return {d: int(counts.get(d, 0)) for d in DIRECTIONS}
+
+    def pivot(self, values: Literal["customers", "revenue_12m"] = "customers") -> pd.DataFrame:
+        """Old classes as rows x new classes as columns, zeros where nobody made that move.
+
+        Classes in ranking / class order; ``ABSENT`` for customers not in that snapshot.
+        """
+        if values not in ("customers", "revenue_12m"):
+            raise ValueError(f"values must be 'customers' or 'revenue_12m', got {values!r}")
+        m = self.matrix.assign(
+            old_class=self.matrix.old_class.fillna(ABSENT).astype(object),
+            new_class=self.matrix.new_class.fillna(ABSENT).astype(object),
+        )
+        rows = [k for k in [*self.class_order, ABSENT] if k in set(m.old_class)]
+        cols = [k for k in [*self.class_order, ABSENT] if k in set(m.new_class)]
+        wide = m.pivot_table(
+            index="old_class", columns="new_class", values=values, aggfunc="sum", fill_value=0
+        )
+        wide = wide.reindex(index=rows, columns=cols, fill_value=0)
+        wide.index.name, wide.columns.name = "old_class", "new_class"
+        return wide.astype("int64") if values == "customers" else wide.astype("float64")
+
+
+def compare(old: Snapshot, new: Snapshot, scheme: str) -> Migration:
+    """How the customers of ``scheme`` moved from snapshot ``old`` to snapshot ``new``.
+
+    Up / down follow the ranking of the scheme in the new snapshot's system.
+    UnknownNameError when the scheme was not computed in either snapshot.
+    """
+    old.scheme(scheme)
+    definition = new.scheme(scheme)
+    moved = moves(old, new, scheme)
+    matrix = matrix_of(moved).to_pandas()
+    movers = moved.filter(moved.direction != UNCHANGED).to_pandas()
+    movers = _tidy_movers(movers)
+    matrix = _tidy_matrix(matrix)
+    ranking = definition.ranked_keys()
+    order = _class_order(old, new, scheme, ranking, matrix)
+    items = _notes(old, new, scheme, ranking, movers)
+    return Migration(
+        scheme=scheme,
+        old_info=old.info,
+        new_info=new.info,
+        movers=movers,
+        matrix=matrix,
+        notes=[t(key, "en").format(**params) for key, params in items],
+        ranking=ranking,
+        class_order=order,
+        note_items=items,
+        label_sets={lang: _labels(old, new, scheme, lang) for lang in ("zh", "en")},
+    )
+
+
+def compare_all(old: Snapshot, new: Snapshot) -> dict[str, Migration]:
+    """:func:`compare` for every scheme computed in both snapshots, in the new system's order."""
+    both = set(old.info.computed_schemes)
+    return {s: compare(old, new, s) for s in new.info.computed_schemes if s in both}
+
+
+def previous_snapshot(ws: Any, snapshot: Snapshot) -> Snapshot | None:
+    """The snapshot to compare ``snapshot`` with, or None.
+
+    It has the latest earlier as-of date; on that date, the one under the same classification
+    system if any, else the latest created.
+    """
+    earlier = [i for i in ws.snapshots() if i.as_of < snapshot.as_of]
+    if not earlier:
+        return None
+    day = max(i.as_of for i in earlier)
+    same_day = [i for i in earlier if i.as_of == day]
+    best = max(
+        same_day, key=lambda i: (i.system_hash == snapshot.info.system_hash, i.created_at)
+    )
+    return ws.snapshot(best.snapshot_id)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _tidy_movers(movers: pd.DataFrame) -> pd.DataFrame:
+    movers = movers.astype({"revenue_12m": "float64"})
+    text = ["customer_id", "name", "old_class", "new_class", "direction"]
+    for column in [*text, *[c for c in OVERRIDE_COLUMNS if c in movers.columns]]:
+        movers[column] = movers[column].astype(object).where(movers[column].notna(), None)
+    if "override_id" in movers.columns:
+        movers["overridden"] = movers["override_id"].notna()
+    order = {d: i for i, d in enumerate(DIRECTIONS)}
+    movers = movers.assign(_d=movers.direction.map(order))
+    movers = movers.sort_values(
+        ["_d", "revenue_12m", "customer_id"], ascending=[True, False, True], ignore_index=True
+    )
+    return movers.drop(columns="_d")
+
+
+def _tidy_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
+    matrix = matrix.astype({"customers": "int64", "revenue_12m": "float64"})
+    for column in ("old_class", "new_class"):
+        matrix[column] = matrix[column].astype(object).where(matrix[column].notna(), None)
+    key = matrix[["old_class", "new_class"]].fillna("~")
+    order = key.sort_values(["old_class", "new_class"]).index
+    return matrix.loc[order, ["old_class", "new_class", "customers", "revenue_12m"]].reset_index(
+        drop=True
+    )
+
+
+def _class_order(
+    old: Snapshot, new: Snapshot, scheme: str, ranking: list[str], matrix: pd.DataFrame
+) -> list[str]:
+    keys = [*ranking, *new.scheme(scheme).class_keys, *old.scheme(scheme).class_keys]
+    keys += sorted(set(new.class_labels(scheme, "en")) | set(old.class_labels(scheme, "en")))
+    seen = [*matrix.old_class.dropna(), *matrix.new_class.dropna()]
+    keys += sorted(set(seen))
+    return list(dict.fromkeys(keys))
+
+
+def _labels(old: Snapshot, new: Snapshot, scheme: str, lang: Lang) -> dict[str, str]:
+    return {**old.class_labels(scheme, lang), **new.class_labels(scheme, lang)}
+
+
+def system_text(snapshot: Snapshot) -> str:
+    """``name v2 (1a2b3c4d5e)``: the snapshot's system, with its version when known."""
+    info = snapshot.info
+    version = system_version(snapshot)
+    shown = f" v{version}" if version is not None else ""
+    return f"{info.system_name}{shown} ({info.system_hash[:10]})"
+
+
+def system_version(snapshot: Snapshot) -> int | None:
+    """The version number of the snapshot's system, when the workspace records versions."""
+    from custseg.snapshots.systems import SystemStore
+
+    lookup = getattr(SystemStore(connection(snapshot)), "version_of", None)
+    if lookup is None:
+        return None
+    found = lookup(snapshot.info.system_hash)
+    return int(found) if found is not None else None
+
+
+def _notes(
+    old: Snapshot, new: Snapshot, scheme: str, ranking: list[str], movers: pd.DataFrame
+) -> list[Note]:
+    notes: list[Note] = []
+    if old.as_of >= new.as_of:
+        notes.append(("hist_note_not_earlier", {"old": str(old.as_of), "new": str(new.as_of)}))
+    if old.info.system_hash != new.info.system_hash:
+        notes.append(("hist_note_system", {"old": system_text(old), "new": system_text(new)}))
+        before = old.scheme(scheme).model_dump(mode="json")
+        after = new.scheme(scheme).model_dump(mode="json")
+        if before != after:
+            notes.append(("hist_note_scheme_changed", {"scheme": scheme}))
+    old_keys = set(old.class_labels(scheme, "en"))
+    new_keys = set(new.class_labels(scheme, "en"))
+    if old_keys - new_keys:
+        notes.append(("hist_note_only_old", {"keys": ", ".join(sorted(old_keys - new_keys))}))
+    if new_keys - old_keys:
+        notes.append(("hist_note_only_new", {"keys": ", ".join(sorted(new_keys - old_keys))}))
+    if not ranking and (movers.direction == "changed").any():
+        notes.append(("hist_note_unranked", {"scheme": scheme}))
+    return notes
+
+
+__all__ = ["ABSENT", "Migration", "compare", "compare_all", "previous_snapshot", "system_text"]

@@ -1,0 +1,141 @@
+"""Alerts (预警): which moves between two snapshots a manager must hear about.
+
+An alert rule names one scheme and the moves it watches: from some classes (``from``), to some
+classes (``to``), in a direction (``up`` / ``down`` by the scheme's ranking, ``entered`` = a
+customer who was not in the previous snapshot, ``any`` = every change of class) and, optionally,
+only for customers whose features in the new snapshot satisfy ``when``. A system without an
+``alerts`` key gets the built-in alerts of the catalogue that fit its schemes
+(:func:`effective_alerts`); ``alerts: []`` turns alerts off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from custseg.errors import ConfigError
+from custseg.schemes._model_base import ClassKey, SchemeName, StrictModel, Text, located
+from custseg.schemes.expr import parse
+from custseg.schemes.scheme_base import SchemeBase, unknown_class_message
+
+Severity = Literal["high", "medium", "low"]
+Direction = Literal["up", "down", "any", "entered"]
+SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+"""Most severe first."""
+
+
+class AlertRule(StrictModel):
+    """One alert: a kind of move in one scheme, with a label, a severity and the reason shown."""
+
+    key: ClassKey
+    labels: Text
+    severity: Severity = "medium"
+    scheme: SchemeName
+    from_: list[ClassKey] | None = Field(default=None, alias="from", min_length=1)
+    to: list[ClassKey] | None = Field(default=None, min_length=1)
+    direction: Direction = "any"
+    when: str | None = Field(default=None, min_length=1)
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _check_rule(self) -> AlertRule:
+        if self.direction == "entered" and self.from_ is not None:
+            raise located(
+                ["from"],
+                "an `entered` alert watches customers who were not in the previous snapshot, "
+                "so they have no `from` class; remove `from` or use direction any / up / down",
+            )
+        if self.when is not None:
+            try:
+                parse(self.when, where=f"alert {self.key}.when")
+            except ConfigError as exc:
+                raise located(["when"], str(exc)) from None
+        return self
+
+    def class_references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every (key path, class key) the rule names."""
+        refs: list[tuple[tuple[str | int, ...], str]] = []
+        for field, keys in (("from", self.from_), ("to", self.to)):
+            refs += [((field, i), key) for i, key in enumerate(keys or [])]
+        return refs
+
+
+def check_alerts(alerts: Sequence[AlertRule], schemes: Sequence[SchemeBase]) -> None:
+    """Raise a located error for the first invalid alert.
+
+    Invalid: an unknown scheme or class, a duplicate key, or up / down moves watched in a
+    scheme without a ranking.
+    """
+    by_name = {s.name: s for s in schemes}
+    seen: dict[str, int] = {}
+    for i, alert in enumerate(alerts):
+        if alert.key in seen:
+            raise located(
+                ["alerts", i, "key"],
+                f"duplicate alert key {alert.key!r} (also alerts[{seen[alert.key]}]); "
+                "alert keys must be unique",
+            )
+        seen[alert.key] = i
+        scheme = by_name.get(alert.scheme)
+        if scheme is None:
+            raise located(
+                ["alerts", i, "scheme"],
+                f"alert {alert.key!r} watches unknown scheme {alert.scheme!r}. "
+                f"Schemes of this system: {sorted(by_name)}",
+            )
+        generated = scheme.generates_classes and not scheme.classes
+        for path, key in alert.class_references():
+            if key not in scheme.class_keys and not generated:
+                raise located(
+                    ["alerts", i, *path],
+                    f"alert {alert.key!r}: {unknown_class_message(key, scheme.class_keys)}",
+                )
+        if alert.direction in ("up", "down") and not scheme.ranked_keys():
+            raise located(
+                ["alerts", i, "direction"],
+                f"alert {alert.key!r} watches {alert.direction!r} moves, but scheme "
+                f"{scheme.name!r} has no ranking of its classes; add `ranking: [best, ..., worst]` "
+                "to the scheme, or use `from` / `to` with direction any",
+            )
+
+
+def fits(alert: AlertRule, schemes: Sequence[SchemeBase]) -> bool:
+    """Whether ``alert`` can be used with these schemes (its scheme and classes exist)."""
+    try:
+        check_alerts([alert], schemes)
+    except ValueError:
+        return False
+    return True
+
+
+def effective_alerts(system: object) -> list[AlertRule]:
+    """The alerts in force for ``system``.
+
+    Its own list, or (without an ``alerts`` key) the catalogue's built-in alerts whose scheme
+    and classes exist in it.
+    """
+    own = getattr(system, "alerts", None)
+    if own is not None:
+        return list(own)
+    return [a for a in builtin_alerts() if fits(a, getattr(system, "schemes", []))]
+
+
+def builtin_alerts() -> list[AlertRule]:
+    """The alerts defined in the built-in catalogue."""
+    from custseg.schemes.catalogue import load_default_system
+
+    return list(load_default_system().alerts or [])
+
+
+__all__ = [
+    "SEVERITY_ORDER",
+    "AlertRule",
+    "Direction",
+    "Severity",
+    "builtin_alerts",
+    "check_alerts",
+    "effective_alerts",
+    "fits",
+]

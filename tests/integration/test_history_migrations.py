@@ -1,0 +1,230 @@
+"""Migrations between snapshots: matrix, movers, directions, notes, previous snapshot."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from _history_cases import GRADE_SYSTEM, grade_system, write_snapshot
+
+from custseg.errors import UnknownNameError
+from custseg.history import ABSENT, compare, compare_all, previous_snapshot
+from custseg.schemes import parse_system
+
+MAY, JUNE = date(2026, 5, 31), date(2026, 6, 30)
+
+
+def _by_date(ws: object, day: date) -> object:
+    info = next(i for i in ws.snapshots() if i.as_of == day)  # type: ignore[attr-defined]
+    return ws.snapshot(info.snapshot_id)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def may_june(history_workspace: object) -> tuple[object, object]:
+    return _by_date(history_workspace, MAY), _by_date(history_workspace, JUNE)
+
+
+# -- on the sample history ------------------------------------------------------------------
+def test_matrix_adds_up_to_both_snapshots_class_counts(may_june) -> None:  # type: ignore[no-untyped-def]
+    old, new = may_june
+    m = compare(old, new, "abc")
+    before = m.matrix.groupby("old_class").customers.sum()
+    after = m.matrix.groupby("new_class").customers.sum()
+    old_summary = old.summary("abc").set_index("class_key").customers
+    new_summary = new.summary("abc").set_index("class_key").customers
+    assert before.to_dict() == {k: v for k, v in old_summary.items() if v}
+    assert after.to_dict() == {k: v for k, v in new_summary.items() if v}
+    assert m.matrix.customers.sum() == old.info.customers == new.info.customers
+    revenue = m.matrix.groupby("new_class").revenue_12m.sum()
+    for key, value in new.summary("abc").set_index("class_key").revenue.items():
+        assert revenue.get(key, 0.0) == pytest.approx(value)
+
+
+def test_movers_agree_with_a_pandas_recomputation(may_june) -> None:  # type: ignore[no-untyped-def]
+    old, new = may_june
+    for scheme in ("abc", "lifecycle", "nature", "rfm_segments"):
+        m = compare(old, new, scheme)
+        a = old.assignments(scheme)[["customer_id", "class_key"]]
+        b = new.assignments(scheme)[["customer_id", "class_key"]]
+        both = a.merge(b, on="customer_id", how="outer", suffixes=("_old", "_new"))
+        changed = both[both.class_key_old != both.class_key_new]
+        rank = {k: i for i, k in enumerate(new.scheme(scheme).ranked_keys())}
+
+        def direction(old_key: str, new_key: str) -> str:
+            o, n = rank.get(old_key), rank.get(new_key)
+            if o is None or n is None:
+                return "changed"
+            return "up" if n < o else "down"
+
+        expected = {
+            (r.customer_id, r.class_key_old, r.class_key_new,
+             direction(r.class_key_old, r.class_key_new))
+            for r in changed.itertuples(index=False)
+        }
+        got = set(m.movers[["customer_id", "old_class", "new_class", "direction"]].itertuples(
+            index=False, name=None))
+        assert got == expected, scheme
+        unchanged = int((both.class_key_old == both.class_key_new).sum())
+        assert len(m.movers) + unchanged == len(both)
+    features = new.features().set_index("customer_id")
+    m = compare(old, new, "abc")
+    for row in m.movers.head(20).itertuples():
+        assert row.revenue_12m == pytest.approx(features.loc[row.customer_id, "revenue_12m"])
+        assert row.name == features.loc[row.customer_id, "name"]
+
+
+def test_abc_moves_have_directions_and_pivot_in_rank_order(may_june) -> None:  # type: ignore[no-untyped-def]
+    old, new = may_june
+    m = compare(old, new, "abc")
+    counts = m.counts_by_direction()
+    assert counts["up"] > 0 and counts["down"] > 0 and counts["changed"] == 0
+    assert set(m.movers.direction) <= {"up", "down"}
+    pivot = m.pivot()
+    assert list(pivot.index) == ["A", "B", "C"] and list(pivot.columns) == ["A", "B", "C"]
+    assert int(pivot.values.sum()) == new.info.customers
+    assert pivot.loc["A", "B"] == len(m.movers.query("old_class == 'A' and new_class == 'B'"))
+    assert m.labels("zh")["A"] == "关键客户" and m.labels("en")["A"] == "A - key customers"
+    assert m.notes == []  # same system, same classes
+
+
+def test_compare_all_covers_the_schemes_computed_in_both(may_june) -> None:  # type: ignore[no-untyped-def]
+    old, new = may_june
+    every = compare_all(old, new)
+    assert list(every) == [s for s in new.info.computed_schemes if s in old.info.computed_schemes]
+    assert every["nature"].movers.empty  # attributes do not move
+
+
+def test_unknown_scheme_lists_the_computed_ones(may_june) -> None:  # type: ignore[no-untyped-def]
+    old, new = may_june
+    with pytest.raises(UnknownNameError, match="did you mean 'abc'"):
+        compare(old, new, "abd")
+
+
+def test_previous_snapshot_is_the_latest_earlier_one(history_workspace) -> None:  # type: ignore[no-untyped-def]
+    ws = history_workspace
+    june, may = _by_date(ws, JUNE), _by_date(ws, MAY)
+    assert previous_snapshot(ws, june).as_of == MAY
+    assert previous_snapshot(ws, may).as_of == date(2026, 4, 30)
+    assert previous_snapshot(ws, _by_date(ws, date(2026, 4, 30))).as_of == date(2025, 6, 30)
+    assert previous_snapshot(ws, _by_date(ws, date(2025, 6, 30))) is None
+
+
+# -- hand-made snapshots ---------------------------------------------------------------------
+def test_directions_on_a_hand_made_case(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    ws = make_workspace()
+    system = grade_system()
+    old = write_snapshot(
+        ws, system, MAY,
+        {"grade": {"c1": "gold", "c2": "bronze", "c3": "bronze", "c5": "silver", "c6": "silver"}},
+        pd.DataFrame({"customer_id": ["c5"], "revenue_12m": [55.0]}),
+    )
+    new = write_snapshot(
+        ws, system, JUNE,
+        {"grade": {"c1": "silver", "c2": "gold", "c3": "none", "c4": "gold", "c6": "silver"}},
+        pd.DataFrame({"customer_id": ["c1", "c2", "c4"], "name": ["一", "二", "四"],
+                      "revenue_12m": [500.0, 5000.0, 2000.0]}),
+    )
+    m = compare(old, new, "grade")
+    moves = m.movers.set_index("customer_id")
+    assert moves.direction.to_dict() == {
+        "c1": "down", "c2": "up", "c3": "changed", "c4": "entered", "c5": "left"}
+    assert moves.loc["c4", "old_class"] is None and moves.loc["c5", "new_class"] is None
+    assert moves.loc["c5", "revenue_12m"] == 55.0  # who left keeps the old snapshot's revenue
+    assert moves.loc["c2", "name"] == "二" and moves.loc["c2", "revenue_12m"] == 5000.0
+    assert "c6" not in moves.index
+    assert m.counts_by_direction() == {"up": 1, "down": 1, "changed": 1, "entered": 1, "left": 1}
+    pivot = m.pivot()
+    assert list(pivot.index) == ["gold", "silver", "bronze", ABSENT]
+    assert list(pivot.columns) == ["gold", "silver", "none", ABSENT]
+    assert pivot.loc[ABSENT, "gold"] == 1 and pivot.loc["silver", ABSENT] == 1
+    assert pivot.loc["silver", "silver"] == 1
+    assert m.pivot("revenue_12m").loc["bronze", "gold"] == 5000.0
+    entered = m.matrix[m.matrix.old_class.isna()]
+    assert entered.to_dict("records") == [
+        {"old_class": None, "new_class": "gold", "customers": 1, "revenue_12m": 2000.0}]
+
+
+def test_overridden_classes_are_the_ones_compared_and_flagged(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    import inspect
+
+    from custseg.snapshots.store import SnapshotStore
+
+    if "overrides" not in inspect.signature(SnapshotStore.write).parameters:
+        pytest.skip("this version of the snapshot store keeps no overrides")
+    ws = make_workspace()
+    system = grade_system()
+    old = write_snapshot(ws, system, MAY, {"grade": {"c1": "gold", "c2": "silver", "c3": "gold"}})
+    new = write_snapshot(
+        ws, system, JUNE, {"grade": {"c1": "bronze", "c2": "silver", "c3": "silver"}},
+        overrides={("grade", "c1"): "gold", ("grade", "c2"): "gold"},
+    )
+    m = compare(old, new, "grade")
+    moves = m.movers.set_index("customer_id")
+    assert "c1" not in moves.index  # overridden back to gold: no move
+    assert moves.loc["c2", "direction"] == "up" and bool(moves.loc["c2", "overridden"])
+    assert moves.loc["c2", "override_id"] == "ov-grade-c2"
+    assert moves.loc["c3", "direction"] == "down" and not bool(moves.loc["c3", "overridden"])
+
+
+def test_different_systems_and_classes_are_noted(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    ws = make_workspace()
+    first = grade_system()
+    changed = parse_system(
+        GRADE_SYSTEM.replace("cuts: [100, 1000]", "cuts: [100, 1000, 5000]").replace(
+            "      - {key: gold,",
+            "      - {key: platinum, labels: {zh_CN: 白金, en: Platinum}}\n      - {key: gold,",
+        )
+    )
+    old = write_snapshot(ws, first, MAY, {"grade": {"c1": "gold", "c2": "silver"}})
+    new = write_snapshot(ws, changed, JUNE, {"grade": {"c1": "platinum", "c2": "silver"}})
+    m = compare(old, new, "grade")
+    assert m.movers.direction.tolist() == ["up"]  # the new system ranks platinum first
+    text = " ".join(m.notes)
+    assert "different classification systems" in text
+    assert "scheme grade is defined differently" in text
+    assert "classes only in the new snapshot: platinum" in text
+    assert any("不同版本的分类体系" in n for n in m.notes_in("zh"))
+
+
+def test_unranked_scheme_moves_are_changes_with_a_note(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    ws = make_workspace()
+    system = grade_system()
+    old = write_snapshot(ws, system, MAY, {"status": {"c1": "active", "c2": "lapsed"}})
+    new = write_snapshot(ws, system, JUNE, {"status": {"c1": "lapsed", "c2": "lapsed"}})
+    m = compare(old, new, "status")
+    assert m.movers.direction.tolist() == ["changed"]
+    assert any("no ranking" in n for n in m.notes)
+    with pytest.raises(UnknownNameError):
+        compare(old, new, "grade")  # not computed in these snapshots
+
+
+def test_a_real_run_on_small_data_moves_customers_up_and_down(  # type: ignore[no-untyped-def]
+    make_workspace, tmp_path: Path
+) -> None:
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "o3", "o4", "o5"],
+            "customer_id": ["P", "Q", "Q", "S", "R"],
+            "order_date": ["2025-01-10", "2025-06-01", "2026-03-01", "2025-06-10", "2026-02-01"],
+            "amount": [2000.0, 50.0, 5000.0, 500.0, 3000.0],
+        }
+    )
+    source = tmp_path / "orders.csv"
+    orders.to_csv(source, index=False)
+    ws = make_workspace()
+    ws.ingest("orders", source)
+    system = grade_system()
+    old = ws.run(as_of=date(2025, 6, 30), system=system)
+    new = ws.run(as_of=date(2026, 3, 31), system=system)
+    assert old.assignments("grade").set_index("customer_id").class_key.to_dict() == {
+        "P": "gold", "Q": "bronze", "S": "silver"}
+    m = compare(old, new, "grade")
+    moves = m.movers.set_index("customer_id")
+    assert moves.loc["P", "direction"] == "down"  # its order is over 12 months old
+    assert moves.loc["Q", "direction"] == "up"
+    assert moves.loc["R", "direction"] == "entered"
+    assert moves.loc["Q", "revenue_12m"] == pytest.approx(5050.0)
+    assert "S" not in moves.index  # 500 in both 12-month windows
+    assert previous_snapshot(ws, new).snapshot_id == old.snapshot_id
