@@ -126,3 +126,17 @@ def test_cli_series_errors_say_what_to_do(tmp_path: Path, args: list[str], messa
     result = runner.invoke(app, ["-w", workspace, *args])
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_demo_with_months_builds_a_monthly_history(tmp_path: Path) -> None:
+    import json
+
+    runner = CliRunner()
+    workspace = str(tmp_path / "demo.duckdb")
+    result = runner.invoke(app, ["-w", workspace, "demo", "--months", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert [s["as_of"] for s in payload["series"]["snapshots"]] == ["2026-05-31", "2026-06-30"]
+    assert payload["snapshot"]["as_of"] == "2026-06-30"
+    listed = json.loads(runner.invoke(app, ["-w", workspace, "snapshots", "--json"]).output)
+    assert [s["as_of"] for s in listed] == ["2026-05-31", "2026-06-30"]

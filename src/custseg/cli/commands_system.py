@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.cli.commands_data import report_dict
-from custseg.cli.commands_snapshot import print_run, run_snapshot, show_command
+from custseg.cli.commands_snapshot import (
+    print_run,
+    run_series_command,
+    run_snapshot,
+    show_command,
+)
 from custseg.features import FEATURES
 from custseg.schemes.catalogue import default_catalogue_text
 from custseg.tables import TABLE_NAMES
@@ -68,8 +74,23 @@ def features_command(json_: ctx.JsonOption = False) -> None:
 
 
 @ctx.guarded
-def demo_command(json_: ctx.JsonOption = False) -> None:
-    """Load the bundled sample data into the workspace, classify it, and show the main schemes."""
+def demo_command(
+    months: Annotated[
+        int,
+        typer.Option(
+            "--months",
+            min=1,
+            max=36,
+            help="Also classify the month ends before the latest date (a monthly history).",
+        ),
+    ] = 1,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """Load the bundled sample data into the workspace, classify it, and show the main schemes.
+
+    With ``--months 24`` the last 24 month ends are classified too, so `custseg diff`,
+    `alerts`, `trend` and `report` have a history to work on.
+    """
     from custseg.sample import sample_data_dir
 
     ws = ctx.workspace()
@@ -86,12 +107,21 @@ def demo_command(json_: ctx.JsonOption = False) -> None:
                     f"{report.rows_rejected:,} rejected",
                     highlight=False,
                 )
+    series: dict[str, Any] | None = None
+    if months > 1:
+        latest = pd.Timestamp(ws.default_as_of())
+        start = (latest - pd.DateOffset(months=months - 1)).replace(day=1).date()
+        if json_:
+            series = ws.run_series("month", start).to_dict()
+        else:
+            run_series_command("month", start, None, None, refresh=False, quiet=False)
     snapshot = run_snapshot(None, None, quiet=json_)
     if json_:
         ctx.emit_json(
             {
                 "ingest": [{k: v for k, v in r.items() if k != "rejected"} for r in reports],
                 "snapshot": snapshot.info.to_dict(),
+                **({"series": series} if series else {}),
             }
         )
         return
@@ -104,3 +134,9 @@ def demo_command(json_: ctx.JsonOption = False) -> None:
         f"<customer id>`, `custseg export --out customers.xlsx`.",
         highlight=False,
     )
+    if months > 1:
+        ctx.stdout.print(
+            f"{len(ws.snapshots())} snapshots. History: `custseg diff`, `custseg alerts`, "
+            "`custseg trend`, `custseg actions`, `custseg report --format pdf`.",
+            highlight=False,
+        )
