@@ -2,6 +2,7 @@
 # Create (or update) the project's virtualenv in .venv from the lock file. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh
 PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv

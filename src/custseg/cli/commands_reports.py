@@ -1,0 +1,249 @@
+"""Commands that write reports and action lists: `report`, `actions`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from custseg.cli import _context as ctx
+from custseg.errors import ConfigError
+from custseg.i18n import Lang
+from custseg.reports import FORMATS, build_actions, previous_snapshot, write_actions, write_report
+from custseg.reports.labels import text
+from custseg.snapshots.view import Snapshot
+from custseg.workspace import Workspace
+
+SnapshotOption = Annotated[
+    str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
+]
+AgainstOption = Annotated[
+    str | None,
+    typer.Option(
+        "--against",
+        help="Snapshot to compare with for migrations (default: the previous one by as-of date).",
+    ),
+]
+SchemeOption = Annotated[
+    list[str] | None,
+    typer.Option("--scheme", help="Only this scheme (repeat for several; default: all)."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the report commands to ``app``."""
+    app.command("report")(report_command)
+    app.command("actions")(actions_command)
+
+
+def _snapshots(
+    ws: Workspace, snapshot_id: str | None, against: str | None
+) -> tuple[Snapshot, Snapshot | None]:
+    snap = ws.snapshot(snapshot_id)
+    previous = ws.snapshot(against) if against else previous_snapshot(ws, snap)
+    return snap, previous
+
+
+def _check_out(out: Path, suffixes: tuple[str, ...], option: str = "--out") -> None:
+    if out.suffix.lower() not in suffixes:
+        raise ConfigError(
+            f"{option} {out} must end in {' or '.join(suffixes)} "
+            f"(got {out.suffix or 'no extension'!r}). "
+            f"Change the file name, e.g. {out.with_suffix(suffixes[0]).name}."
+        )
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{option} {out}: folder {folder} does not exist. Create it or choose another path."
+        )
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ConfigError(
+            f"{option} {out} is not writable (permission denied). Choose a folder you can "
+            "write to, or close the file if another program holds it."
+        )
+
+
+def _written(write: Any, out: Path) -> None:
+    try:
+        write()
+    except PermissionError as exc:
+        raise ConfigError(
+            f"cannot write {out}: permission denied. Close the file if Excel or a viewer has it "
+            "open, or choose another --out."
+        ) from exc
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise ConfigError(f"cannot write {out}: {reason}. Choose another --out.") from exc
+
+
+@ctx.guarded
+def report_command(
+    format_: Annotated[
+        str, typer.Option("--format", help="xlsx, html or pdf.", show_default=False)
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="File to write (default: custseg-report-<as-of>-<lang>.<format>)."
+        ),
+    ] = None,
+    snapshot_id: SnapshotOption = None,
+    against: AgainstOption = None,
+    scheme: SchemeOption = None,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """Write a report of one snapshot: summary per scheme, charts, migrations (in --lang)."""
+    fmt = format_.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format must be one of {list(FORMATS)}; got {format_!r}")
+    lang: Lang = ctx.STATE.lang
+    ws = ctx.workspace()
+    snap, previous = _snapshots(ws, snapshot_id, against)
+    target = out or Path(f"custseg-report-{snap.as_of}-{lang}.{fmt}")
+    _check_out(target, (f".{fmt}",))
+    for name in scheme or []:
+        snap.scheme(name)
+
+    def write() -> None:
+        write_report(
+            snap, target, format=fmt, lang=lang, previous=previous,  # type: ignore[arg-type]
+            schemes=scheme or None,
+        )
+
+    if json_:
+        _written(write, target)
+    else:
+        with ctx.stderr.status(f"writing the {fmt} report…"):
+            _written(write, target)
+    payload = {
+        "out": str(target),
+        "format": fmt,
+        "lang": lang,
+        "snapshot_id": snap.snapshot_id,
+        "as_of": str(snap.as_of),
+        "previous_snapshot_id": previous.snapshot_id if previous else None,
+        "previous_as_of": str(previous.as_of) if previous else None,
+        "schemes": list(scheme or snap.info.computed_schemes),
+        "bytes": target.stat().st_size,
+    }
+    if json_:
+        ctx.emit_json(payload)
+        return
+    compared = f", migrations since {previous.as_of}" if previous else ", no earlier snapshot"
+    ctx.stdout.print(
+        f"Wrote the {fmt} report ({lang}) of snapshot {snap.snapshot_id} as of {snap.as_of}: "
+        f"{len(payload['schemes'])} schemes{compared} → {target} "
+        f"({payload['bytes'] / 1024:,.0f} KB)",
+        highlight=False,
+    )
+
+
+@ctx.guarded
+def actions_command(
+    snapshot_id: SnapshotOption = None,
+    against: AgainstOption = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="Only this owner role (key or label) or salesperson."),
+    ] = None,
+    scheme: SchemeOption = None,
+    by: Annotated[
+        str, typer.Option("--by", help="Sheets per owner role ('owner') or per class ('class').")
+    ] = "owner",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the whole list to .xlsx or .csv.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Rows shown per owner role on screen.", min=1)
+    ] = 15,
+    json_: ctx.JsonOption = False,
+) -> None:
+    """The action list: per owner role, the customers to act on and what to do; moves first."""
+    if by not in ("owner", "class"):
+        raise ConfigError(f"--by must be 'owner' or 'class'; got {by!r}")
+    if out is not None:
+        _check_out(out, (".xlsx", ".csv"))
+    lang: Lang = ctx.STATE.lang
+    ws = ctx.workspace()
+    snap, previous = _snapshots(ws, snapshot_id, against)
+    frame = build_actions(snap, previous, lang=lang, schemes=scheme or None, owner=owner)
+    if out is not None:
+        _written(lambda: write_actions(frame, out, by=by, lang=lang), out)  # type: ignore[arg-type]
+    summary = {
+        "snapshot_id": snap.snapshot_id,
+        "as_of": str(snap.as_of),
+        "previous_as_of": str(previous.as_of) if previous else None,
+        "rows": len(frame),
+        "new_moves": int(frame.new_move.sum()) if len(frame) else 0,
+        "owner_roles": frame.owner_role_key.value_counts(sort=False).to_dict(),
+        "out": str(out) if out else None,
+    }
+    if json_:
+        if out is None:
+            summary["actions"] = _records(frame)
+        ctx.emit_json(summary)
+        return
+    if out is not None:
+        ctx.stdout.print(
+            f"Wrote {len(frame):,} actions ({summary['new_moves']:,} new moves, "
+            f"{len(summary['owner_roles'])} owner roles) to {out}",
+            highlight=False,
+        )
+        return
+    _print_actions(frame, snap, previous, lang, limit)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")  # type: ignore[return-value]
+
+
+def _print_actions(
+    frame: pd.DataFrame, snap: Snapshot, previous: Snapshot | None, lang: Lang, limit: int
+) -> None:
+    since = f" · {text('compared_with', lang)} {previous.as_of}" if previous else ""
+    ctx.stdout.print(
+        f"{text('as_of', lang)} {snap.as_of}{since} · {len(frame):,} "
+        f"({int(frame.new_move.sum()) if len(frame) else 0:,} {text('new_moves', lang)})",
+        highlight=False,
+    )
+    if frame.empty:
+        ctx.stdout.print("No customer has a class with an owner role in the chosen schemes.")
+        return
+    for key in dict.fromkeys(frame.owner_role_key):
+        part = frame[frame.owner_role_key == key]
+        grid = Table(
+            text("name", lang),
+            text("owner", lang),
+            text("class", lang),
+            text("moved_from", lang),
+            text("measures", lang),
+            text("revenue_12m", lang),
+            title=f"{part.owner_role.iloc[0]} ({key}) · {len(part):,}",
+            title_justify="left",
+        )
+        for row in part.head(limit).itertuples():
+            moved = f"[yellow]{row.moved_from}[/]" if row.new_move else ""
+            grid.add_row(
+                f"{row.name or ''}\n[dim]{row.customer_id}[/]",
+                str(row.owner or ""),
+                f"{row.class_label}\n[dim]{row.scheme_label}[/]",
+                moved,
+                _measures(row, lang),
+                f"{row.revenue_12m:,.0f}",
+            )
+        ctx.stdout.print(grid)
+        if len(part) > limit:
+            ctx.stdout.print(f"  [dim]{text('more_rows', lang, n=f'{len(part) - limit:,}')}[/]")
+
+
+def _measures(row: Any, lang: Lang) -> str:
+    parts = []
+    if not pd.isna(row.contact_every_days):
+        parts.append(text("every_days", lang, n=row.contact_every_days))
+    parts += [str(v) for v in (row.service_level, row.credit_terms) if v]
+    return "\n".join(parts)

@@ -1,0 +1,70 @@
+"""Reports of a snapshot (xlsx, html, pdf) and action lists per owner role (管理措施).
+
+>>> write_report(ws.snapshot(), "report.pdf", format="pdf", lang="zh")   # doctest: +SKIP
+>>> frame = build_actions(ws.snapshot(), previous, lang="zh")            # doctest: +SKIP
+>>> write_actions(frame, "actions.xlsx", by="owner")                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from custseg.errors import ConfigError
+from custseg.i18n import Lang
+from custseg.reports._migrations import previous_snapshot
+from custseg.reports.actions import build_actions, write_actions
+from custseg.reports.content import ReportContent, build_content
+from custseg.snapshots.view import Snapshot
+
+ReportFormat = Literal["xlsx", "html", "pdf"]
+FORMATS: tuple[ReportFormat, ...] = ("xlsx", "html", "pdf")
+
+
+def write_report(
+    snapshot: Snapshot,
+    path: str | Path,
+    *,
+    format: ReportFormat,  # noqa: A002 - the public name of the option
+    lang: Lang,
+    previous: Snapshot | None = None,
+    schemes: Sequence[str] | None = None,
+) -> Path:
+    """Write the report of ``snapshot`` (migrations since ``previous``) as xlsx, html or pdf."""
+    if format not in FORMATS:
+        raise ConfigError(f"report format must be one of {list(FORMATS)}; got {format!r}")
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise ConfigError(
+            f"cannot write the report to {target}: folder {target.parent} does not exist. "
+            "Create it or choose another --out."
+        )
+    content = build_content(snapshot, previous, lang=lang, schemes=schemes,
+                            images=format != "xlsx")
+    return _writer(format)(content, target)
+
+
+def _writer(fmt: ReportFormat) -> Callable[[ReportContent, Path], Path]:
+    if fmt == "xlsx":
+        from custseg.reports.xlsx import write_xlsx
+
+        return write_xlsx
+    if fmt == "html":
+        from custseg.reports.html import write_html
+
+        return write_html
+    from custseg.reports.pdf import write_pdf
+
+    return write_pdf
+
+
+__all__ = [
+    "FORMATS",
+    "ReportContent",
+    "build_actions",
+    "build_content",
+    "previous_snapshot",
+    "write_actions",
+    "write_report",
+]
