@@ -19,9 +19,15 @@ def main() -> None:
             ["bench_pipeline.py", "--customers", "20000", "--lines", "200000"],
             ["bench_models.py", "--customers", "20000"],
             ["bench_clustering.py", "--customers", "20000"],
+            ["bench_history.py", "--customers", "20000", "--lines", "200000"],
         ]
     else:
-        runs = [["bench_pipeline.py"], ["bench_models.py"], ["bench_clustering.py"]]
+        runs = [
+            ["bench_pipeline.py"],
+            ["bench_models.py"],
+            ["bench_clustering.py"],
+            ["bench_history.py", "--customers", "1000000", "--lines", "10000000"],
+        ]
     for run in runs:
         script = HERE / run[0]
         if not script.exists():
