@@ -1,0 +1,1 @@
+"""The `custseg` command-line interface (Typer)."""

@@ -33,7 +33,7 @@ def transitions(old: ir.Table, new: ir.Table) -> ir.Table:
     """
     o = old.select(o_id=old.customer_id, old_class=old.class_key)
     extra = [c for c in new.columns if c not in ("customer_id", "class_key")]
-    n = new.select(n_id=new.customer_id, new_class=new.class_key, *extra)
+    n = new.select(*extra, n_id=new.customer_id, new_class=new.class_key)
     j = o.join(n, o.o_id == n.n_id, how="outer")
     columns = {
         "customer_id": ibis.coalesce(j.n_id, j.o_id),

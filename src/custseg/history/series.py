@@ -133,7 +133,8 @@ def run_series(
                 progress(_d, _i, len(dates), step)
 
         snapshot = ws.run(as_of=as_of, system=resolved, progress=report, user=user)
-        status: Literal["computed", "kept"] = "kept" if snapshot.snapshot_id == known else "computed"
+        reused = snapshot.snapshot_id == known
+        status: Literal["computed", "kept"] = "kept" if reused else "computed"
         items.append(SeriesItem(as_of, snapshot.snapshot_id, status))
         if progress:
             progress(as_of, i + 1, len(dates), status)

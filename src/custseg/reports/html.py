@@ -9,8 +9,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from custseg.reports.charts import DPI
 from custseg.reports._template import STYLE, TEMPLATE
+from custseg.reports.charts import DPI
 from custseg.reports.content import ReportContent, SchemeSection
 from custseg.reports.fonts import CSS_FONT_STACK
 from custseg.reports.labels import _TEXTS, text

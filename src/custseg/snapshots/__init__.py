@@ -1,0 +1,1 @@
+"""Snapshots: one classification run as of a date, stored once and never changed."""

@@ -27,7 +27,7 @@ _VERSION_SCHEMA = ibis.schema(
 
 
 class SystemStore:
-    """Stores each classification system once, so any snapshot can show its labels and strategies."""
+    """Each classification system, stored once: any snapshot can show its labels and strategies."""
 
     def __init__(self, con: BaseBackend) -> None:
         self._con = con
@@ -38,7 +38,7 @@ class SystemStore:
             con.create_table(SYSTEM_VERSIONS, schema=_VERSION_SCHEMA)
 
     def save(self, system: ClassificationSystem, *, at: datetime | None = None) -> str:
-        """Store ``system`` (and give it the next version number of its name) if new; return its hash."""
+        """Store ``system`` if new, giving it its name's next version number; return its hash."""
         digest = system_hash(system)
         t = self._con.table(SYSTEMS)
         if t.filter(t.system_hash == digest).count().execute() == 0:
