@@ -16,7 +16,18 @@ from typer.testing import CliRunner
 from custseg.cli.app import app
 from custseg.errors import UnknownNameError
 from custseg.reports import build_actions, previous_snapshot, write_actions
-from custseg.reports.labels import OWNER_ROLES, role_label
+from custseg.reports.actions import CONSOLIDATED_COLUMNS
+from custseg.reports.labels import (
+    CREDIT_TERMS,
+    CREDIT_TERMS_ORDER,
+    MERGE_SEPARATOR,
+    OWNER_ROLES,
+    SERVICE_LEVEL_ORDER,
+    SERVICE_LEVELS,
+    highest_service,
+    role_label,
+    strictest_credit,
+)
 
 SCHEMES = ["abc", "sales_loyalty", "credit"]
 
@@ -42,6 +53,14 @@ def pair(ws: object) -> tuple[object, object]:
 
 @pytest.fixture(scope="module")
 def zh_frame(pair: tuple[object, object]) -> pd.DataFrame:
+    """The detailed list: one row per (customer, scheme)."""
+    latest, previous = pair
+    return build_actions(latest, previous, lang="zh", detail=True)
+
+
+@pytest.fixture(scope="module")
+def zh_merged(pair: tuple[object, object]) -> pd.DataFrame:
+    """The consolidated list (the default): one row per (owner role, customer)."""
     latest, previous = pair
     return build_actions(latest, previous, lang="zh")
 
@@ -59,7 +78,7 @@ def _expected(snapshot: object) -> set[tuple[str, str]]:
     return set(zip(a.customer_id[keep], a.scheme[keep], strict=True))
 
 
-def test_rows_are_the_customers_with_an_owner_role(
+def test_detail_rows_are_the_customers_with_an_owner_role(
     pair: tuple[object, object], zh_frame: pd.DataFrame
 ) -> None:
     latest, _ = pair
@@ -68,7 +87,7 @@ def test_rows_are_the_customers_with_an_owner_role(
     assert set(got) == _expected(latest)
 
 
-def test_new_moves_come_first_then_revenue(
+def test_detail_new_moves_come_first_then_revenue(
     pair: tuple[object, object], zh_frame: pd.DataFrame
 ) -> None:
     latest, previous = pair
@@ -100,7 +119,7 @@ def test_labels_are_in_the_chosen_language(zh_frame: pd.DataFrame, pair: tuple[o
     abc = zh_frame[zh_frame.scheme == "abc"]
     assert set(abc.class_label) == {"关键客户", "主要客户", "普通客户"}
     assert set(abc.scheme_label) == {"客户分级（ABC）"}
-    en = build_actions(latest, None, lang="en", schemes=["abc"])
+    en = build_actions(latest, None, lang="en", schemes=["abc"], detail=True)
     assert set(en.owner_role) == {"Key account manager", "Account manager", "Inside sales"}
     assert not en.new_move.any() and en.moved_from.isna().all()
     assert en.owner.notna().all()  # the salesperson from the customer table
@@ -115,6 +134,11 @@ def test_owner_filter_by_key_label_or_salesperson(pair: tuple[object, object]) -
     person = str(by_key.owner.iloc[0])
     mine = build_actions(latest, previous, lang="en", schemes=SCHEMES, owner=person)
     assert set(mine.owner) == {person}
+    detail = build_actions(latest, previous, lang="en", schemes=SCHEMES, owner=person, detail=True)
+    assert set(detail.owner) == {person}
+    assert set(zip(detail.owner_role_key, detail.customer_id, strict=True)) == set(
+        zip(mine.owner_role_key, mine.customer_id, strict=True)
+    )
     with pytest.raises(UnknownNameError, match="nobody"):
         build_actions(latest, previous, lang="en", schemes=SCHEMES, owner="nobody")
 
@@ -125,28 +149,52 @@ def test_xlsx_one_sheet_per_owner_with_row_counts(
     latest, previous = pair
     frame = build_actions(latest, previous, lang="zh", schemes=SCHEMES)
     path = write_actions(frame, tmp_path / "actions.xlsx", by="owner")
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     counts = frame.groupby("owner_role", sort=False).size()
-    assert book.sheetnames == list(counts.index)
+    assert book.sheetnames == list(counts.index) == [role_label(r, "zh") for r in
+                                                     dict.fromkeys(frame.owner_role_key)]
     for role, n in counts.items():
-        rows = list(book[role].iter_rows(values_only=True))
-        assert rows[0][:4] == ("负责岗位", "岗位代码", "负责销售", "客户编号")
+        sheet = book[role]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][:5] == ("负责岗位", "岗位代码", "负责销售", "客户编号", "客户名称")
+        assert {"所属类别", "本期变动", "管理措施", "联系周期（天）"} <= set(rows[0])
         assert len(rows) == n + 1
-        first = frame[frame.owner_role == role].iloc[0]
-        assert rows[1][3] == first.customer_id
+        part = frame[frame.owner_role == role]
+        assert [r[3] for r in rows[1:]] == list(part.customer_id)
+        assert sheet.freeze_panes == "F2"
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(rows[0])).column_letter}{n + 1}"
+        classes = rows[0].index("所属类别") + 1
+        assert sheet.cell(2, classes).alignment.wrap_text
+        assert sheet.column_dimensions[sheet.cell(1, classes).column_letter].width >= 40
+        moved = rows[0].index("新变动")
+        for i, row in enumerate(rows[1:], start=2):
+            fill = sheet.cell(i, 1).fill.fgColor.rgb
+            assert (row[moved] == "是") == (fill == "FFFFF3E0")
 
 
 def test_xlsx_by_class_has_short_unique_sheet_names(
     pair: tuple[object, object], tmp_path: Path
 ) -> None:
     latest, previous = pair
-    frame = build_actions(latest, previous, lang="en", schemes=SCHEMES)
+    frame = build_actions(latest, previous, lang="en", schemes=SCHEMES, detail=True)
     book = openpyxl.load_workbook(write_actions(frame, tmp_path / "c.xlsx", by="class"))
     pairs = frame.groupby(["scheme", "class_key"]).size()
     assert len(book.sheetnames) == len(pairs)
     assert all(len(n) <= 31 for n in book.sheetnames)
     assert len({n.lower() for n in book.sheetnames}) == len(book.sheetnames)
     assert sum(book[n].max_row - 1 for n in book.sheetnames) == len(frame)
+
+
+def test_sheets_per_class_need_the_detail_rows(
+    pair: tuple[object, object], tmp_path: Path
+) -> None:
+    from custseg.errors import ConfigError
+
+    latest, previous = pair
+    frame = build_actions(latest, previous, lang="en", schemes=SCHEMES)
+    with pytest.raises(ConfigError, match=r"consolidated.*detail=True"):
+        write_actions(frame, tmp_path / "c.xlsx", by="class")
+    assert not (tmp_path / "c.xlsx").exists()
 
 
 def test_csv_has_bom_and_round_trips(pair: tuple[object, object], tmp_path: Path) -> None:
@@ -159,6 +207,11 @@ def test_csv_has_bom_and_round_trips(pair: tuple[object, object], tmp_path: Path
     assert list(back["客户编号"]) == list(frame.customer_id)
     assert list(back["负责岗位"]) == list(frame.owner_role)
     assert pd.to_numeric(back["近12个月收入"]).round(2).tolist() == frame.revenue_12m.round(2).tolist()
+    assert list(back["所属类别"]) == list(frame.classes)
+    detail = build_actions(latest, previous, lang="en", schemes=SCHEMES, detail=True)
+    path = write_actions(detail, tmp_path / "detail.csv")
+    assert path.read_bytes()[:3] == b"\xef\xbb\xbf"
+    assert len(pd.read_csv(path, encoding="utf-8-sig")) == len(detail)
 
 
 def test_write_actions_rejects_unknown_extension(pair: tuple[object, object], tmp_path: Path) -> None:
@@ -170,6 +223,138 @@ def test_write_actions_rejects_unknown_extension(pair: tuple[object, object], tm
         write_actions(frame, tmp_path / "actions.txt")
 
 
+def test_consolidated_rows_are_the_role_customer_pairs(
+    zh_frame: pd.DataFrame, zh_merged: pd.DataFrame
+) -> None:
+    pairs = set(zip(zh_frame.owner_role_key, zh_frame.customer_id, strict=True))
+    got = list(zip(zh_merged.owner_role_key, zh_merged.customer_id, strict=True))
+    assert len(got) == len(set(got)) == len(pairs)
+    assert set(got) == pairs
+    assert len(zh_merged) < len(zh_frame)
+    assert zh_merged.attrs == {"lang": "zh", "detail": False}
+    assert list(zh_merged.columns) == list(CONSOLIDATED_COLUMNS)  # no overrides in the sample
+
+
+def test_consolidated_values_merge_the_detail_rows(
+    zh_frame: pd.DataFrame, zh_merged: pd.DataFrame
+) -> None:
+    detail = zh_frame.groupby(["owner_role_key", "customer_id"], sort=False)
+    merged = zh_merged.set_index(["owner_role_key", "customer_id"])
+    expected = detail.agg(
+        contact=("contact_every_days", "min"),
+        count=("scheme", "size"),
+        moves=("new_move", "sum"),
+        revenue=("revenue_12m", "first"),
+    )
+    got = merged.loc[expected.index]
+    assert got.contact_every_days.astype(float).tolist() == expected.contact.astype(float).tolist()
+    assert got.schemes_count.tolist() == expected["count"].tolist()
+    assert got.new_move.tolist() == (expected.moves > 0).tolist()
+    assert got.revenue_12m.tolist() == expected.revenue.tolist()
+    assert got.moves.isna().tolist() == (expected.moves == 0).tolist()
+    moved = got[got.new_move]
+    assert (moved.moves.str.count("→") >= expected.moves[moved.index]).all()
+    assert zh_merged.service_level.isin(["", *(v["zh"] for v in SERVICE_LEVELS.values())]).all()
+
+
+def test_consolidated_classes_follow_scheme_order_and_actions_are_unique(
+    pair: tuple[object, object], zh_frame: pd.DataFrame, zh_merged: pd.DataFrame
+) -> None:
+    latest, _ = pair
+    names = latest.info.computed_schemes  # type: ignore[attr-defined]
+    order = {name: i for i, name in enumerate(names)}
+    row = zh_merged.sort_values("schemes_count", ascending=False).iloc[0]
+    part = zh_frame[(zh_frame.owner_role_key == row.owner_role_key)
+                    & (zh_frame.customer_id == row.customer_id)]
+    part = part.assign(rank=part.scheme.map(order)).sort_values("rank")
+    assert row.classes == MERGE_SEPARATOR.join(
+        f"{s}: {c}" for s, c in zip(part.scheme_label, part.class_label, strict=True)
+    )
+    texts = row.actions.split("\n")
+    assert texts == list(dict.fromkeys(part.strategy))
+    assert len(texts) == len(set(texts))
+
+
+def test_consolidated_service_and_credit_follow_the_documented_order(
+    zh_frame: pd.DataFrame, zh_merged: pd.DataFrame
+) -> None:
+    service_key = {v["zh"]: k for k, v in SERVICE_LEVELS.items()}
+    credit_key = {v["zh"]: k for k, v in CREDIT_TERMS.items()}
+    detail = zh_frame.groupby(["owner_role_key", "customer_id"], sort=False)
+    mixed = 0
+    for (role, customer), part in detail:
+        got = zh_merged[(zh_merged.owner_role_key == role) & (zh_merged.customer_id == customer)]
+        levels = {service_key[v] for v in part.service_level if v}
+        terms = {credit_key[v] for v in part.credit_terms if v}
+        best = next((k for k in SERVICE_LEVEL_ORDER if k in levels), None)
+        strictest = next((k for k in CREDIT_TERMS_ORDER if k in terms), None)
+        assert got.service_level.iloc[0] == (SERVICE_LEVELS[best]["zh"] if best else "")
+        assert got.credit_terms.iloc[0] == (CREDIT_TERMS[strictest]["zh"] if strictest else "")
+        mixed += len(levels) > 1 or len(terms) > 1
+    assert mixed > 0, "the sample has customers whose merged classes disagree"
+
+
+def test_service_level_and_credit_order_on_a_small_case() -> None:
+    assert set(SERVICE_LEVEL_ORDER) == set(SERVICE_LEVELS)
+    assert set(CREDIT_TERMS_ORDER) == set(CREDIT_TERMS)
+    assert highest_service(["basic", None, "premium", "standard"], "en") == "Premium"
+    assert highest_service(["basic", "standard"], "zh") == "标准服务"
+    assert highest_service([None, ""], "en") == ""
+    assert strictest_credit(["net 60", "net 15", "net 30"], "en") == "Net 15"
+    assert strictest_credit(["net 60", "prepayment"], "zh") == "预付款"
+    assert strictest_credit(["per contract", "net 90"], "en") == "Net 90"
+    assert strictest_credit(["per contract"], "en") == "Per contract"
+    assert strictest_credit(["net 30", "net 7", "net 7"], "en") == "Net 30; net 7 (unknown level)"
+    assert highest_service(["gold"], "zh") == "gold（未知等级）"
+
+
+def test_catalogue_levels_are_all_ordered() -> None:
+    """Every service level and credit term in the built-in catalogue has a rank."""
+    from custseg.workspace import resolve_system
+
+    system = resolve_system(None)
+    actions = [
+        c.strategy.actions for scheme in system.schemes for c in scheme.classes
+        if c.strategy is not None
+    ]
+    assert {a.service_level for a in actions} - {None} <= set(SERVICE_LEVEL_ORDER)
+    assert {a.credit_terms for a in actions} - {None} <= set(CREDIT_TERMS_ORDER)
+
+
+def test_consolidated_new_moves_first_then_revenue(zh_merged: pd.DataFrame) -> None:
+    assert zh_merged.new_move.any() and not zh_merged.new_move.all()
+    roles = list(dict.fromkeys(zh_merged.owner_role_key))
+    assert len(roles) == zh_merged.owner_role_key.nunique()
+    for role in roles:
+        block = zh_merged[zh_merged.owner_role_key == role]
+        flags = block.new_move.astype(int).tolist()
+        assert flags == sorted(flags, reverse=True)
+        for _, part in block.groupby("new_move"):
+            assert part.revenue_12m.is_monotonic_decreasing
+
+
+def test_overridden_column_only_with_overrides(history_workspace: object) -> None:
+    ws = history_workspace
+    latest = ws.snapshot()  # type: ignore[attr-defined]
+    customer = str(latest.assignments("abc").customer_id.iloc[0])
+    current = latest.assignments("abc").set_index("customer_id").class_key[customer]
+    target = "C" if current != "C" else "A"
+    ws.overrides.add(  # type: ignore[attr-defined]
+        customer, scheme="abc", class_key=target, reason="test", user="alice"
+    )
+    snap = ws.run(as_of=latest.as_of, user="alice")  # type: ignore[attr-defined]
+    assert snap.has_overrides
+    frame = build_actions(snap, latest, lang="en", schemes=SCHEMES)
+    assert list(frame.columns) == [*CONSOLIDATED_COLUMNS, "overridden"]
+    flagged = frame[frame.overridden]
+    assert set(flagged.customer_id) == {customer}
+    role = next(
+        c.strategy.actions.owner_role for c in snap.scheme("abc").classes if c.key == target
+    )
+    assert flagged.owner_role_key.tolist() == [role]
+    assert "ABC" in flagged.moves.iloc[0]
+
+
 def test_cli_actions(history_workspace_file: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     location = tmp_path / "cli.duckdb"
@@ -179,12 +364,52 @@ def test_cli_actions(history_workspace_file: Path, tmp_path: Path) -> None:
     assert unknown.exit_code == 1 and "nobody" in unknown.stderr
     payload = json.loads(runner.invoke(app, [*args, "--json"], catch_exceptions=False).stdout)
     assert payload["rows"] == len(payload["actions"]) > 0
+    assert payload["detail"] is False and payload["customers"] == payload["rows"]
     assert payload["actions"][0]["new_move"] is True
+    assert "classes" in payload["actions"][0] and "scheme" not in payload["actions"][0]
     assert payload["previous_as_of"] == "2026-05-31"
+    detail = json.loads(
+        runner.invoke(app, [*args, "--detail", "--json"], catch_exceptions=False).stdout
+    )
+    assert detail["detail"] is True and detail["actions"][0]["scheme"] == "abc"
     screen = runner.invoke(app, [*args, "--limit", "2"], catch_exceptions=False)
     assert screen.exit_code == 0 and "大客户经理" in screen.stdout
+    assert "所属类别" in screen.stdout and "个负责岗位" in screen.stdout
     out = tmp_path / "a.xlsx"
     written = runner.invoke(app, [*args, "--out", str(out)], catch_exceptions=False)
     assert written.exit_code == 0 and out.exists()
     bad = runner.invoke(app, [*args, "--out", str(tmp_path / "a.txt")])
     assert bad.exit_code == 1 and ".xlsx or .csv" in bad.stderr
+
+
+def test_cli_actions_en_default_detail_and_by_class(
+    history_workspace_file: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    location = tmp_path / "cli.duckdb"
+    shutil.copyfile(history_workspace_file, location)
+    args = ["--workspace", str(location), "--lang", "en", "actions", *sum(
+        (["--scheme", s] for s in SCHEMES), [])]
+    merged = json.loads(runner.invoke(app, [*args, "--json"], catch_exceptions=False).stdout)
+    detail = json.loads(
+        runner.invoke(app, [*args, "--detail", "--json"], catch_exceptions=False).stdout
+    )
+    pairs = {(r["owner_role_key"], r["customer_id"]) for r in detail["actions"]}
+    assert merged["rows"] == len(pairs) < detail["rows"]
+    assert merged["customers"] == detail["customers"]
+    assert sum(merged["owner_roles"].values()) == merged["rows"]
+    screen = runner.invoke(app, [*args, "--limit", "1"], catch_exceptions=False)
+    assert "Classes" in screen.stdout and "owner roles" in screen.stdout
+    assert "Key account manager" in screen.stdout
+    screen = runner.invoke(app, [*args, "--detail", "--limit", "1"], catch_exceptions=False)
+    assert "Moved from" in screen.stdout and "Classes" not in screen.stdout
+    out = tmp_path / "by-class.xlsx"
+    written = runner.invoke(app, [*args, "--by", "class", "--out", str(out)],
+                            catch_exceptions=False)
+    assert written.exit_code == 0 and "detailed" in written.stdout
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert sum(book[n].max_row - 1 for n in book.sheetnames) == detail["rows"]
+    csv = tmp_path / "a.csv"
+    runner.invoke(app, [*args, "--out", str(csv)], catch_exceptions=False)
+    assert csv.read_bytes()[:3] == b"\xef\xbb\xbf"
+    assert len(pd.read_csv(csv, encoding="utf-8-sig")) == merged["rows"]

@@ -8,13 +8,15 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.cells import cell_len
+from rich.markup import escape
 from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError
 from custseg.i18n import Lang
 from custseg.reports import FORMATS, build_actions, previous_snapshot, write_actions, write_report
-from custseg.reports.labels import text
+from custseg.reports.labels import MERGE_SEPARATOR, text
 from custseg.snapshots.view import Snapshot
 from custseg.workspace import Workspace
 
@@ -151,8 +153,19 @@ def actions_command(
         typer.Option("--owner", help="Only this owner role (key or label) or salesperson."),
     ] = None,
     scheme: SchemeOption = None,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail",
+            help="One row per customer and scheme instead of one per owner role and customer.",
+        ),
+    ] = False,
     by: Annotated[
-        str, typer.Option("--by", help="Sheets per owner role ('owner') or per class ('class').")
+        str,
+        typer.Option(
+            "--by",
+            help="Sheets per owner role ('owner') or per class ('class'; implies --detail).",
+        ),
     ] = "owner",
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the whole list to .xlsx or .csv.")
@@ -162,39 +175,66 @@ def actions_command(
     ] = 15,
     json_: ctx.JsonOption = False,
 ) -> None:
-    """The action list: per owner role, the customers to act on and what to do; moves first."""
+    """The action list: per owner role, the customers to act on and what to do; moves first.
+
+    One row per owner role and customer, merging the classes that route the customer to that
+    role; --detail (or --by class) lists one row per customer and scheme.
+    """
     if by not in ("owner", "class"):
         raise ConfigError(f"--by must be 'owner' or 'class'; got {by!r}")
     if out is not None:
         _check_out(out, (".xlsx", ".csv"))
+    detail = detail or by == "class"
     lang: Lang = ctx.STATE.lang
     ws = ctx.workspace()
     snap, previous = _snapshots(ws, snapshot_id, against)
-    frame = build_actions(snap, previous, lang=lang, schemes=scheme or None, owner=owner)
+    frame = build_actions(
+        snap, previous, lang=lang, schemes=scheme or None, owner=owner, detail=detail
+    )
     if out is not None:
         _written(lambda: write_actions(frame, out, by=by, lang=lang), out)  # type: ignore[arg-type]
-    summary = {
-        "snapshot_id": snap.snapshot_id,
-        "as_of": str(snap.as_of),
-        "previous_as_of": str(previous.as_of) if previous else None,
-        "rows": len(frame),
-        "new_moves": int(frame.new_move.sum()) if len(frame) else 0,
-        "owner_roles": frame.owner_role_key.value_counts(sort=False).to_dict(),
-        "out": str(out) if out else None,
-    }
+    summary = _actions_summary(frame, snap, previous, detail, out)
     if json_:
         if out is None:
             summary["actions"] = _records(frame)
         ctx.emit_json(summary)
         return
     if out is not None:
+        kind = "detailed " if detail else ""
         ctx.stdout.print(
-            f"Wrote {len(frame):,} actions ({summary['new_moves']:,} new moves, "
-            f"{len(summary['owner_roles'])} owner roles) to {out}",
+            f"Wrote the {kind}action list ({_summary_line(summary, lang)}) to {out}",
             highlight=False,
         )
         return
-    _print_actions(frame, snap, previous, lang, limit)
+    _print_actions(frame, summary, snap, previous, lang, limit)
+
+
+def _actions_summary(
+    frame: pd.DataFrame, snap: Snapshot, previous: Snapshot | None, detail: bool, out: Path | None
+) -> dict[str, Any]:
+    """Counts of an action list, as printed and as emitted by --json."""
+    return {
+        "snapshot_id": snap.snapshot_id,
+        "as_of": str(snap.as_of),
+        "previous_as_of": str(previous.as_of) if previous else None,
+        "detail": detail,
+        "rows": len(frame),
+        "customers": int(frame.customer_id.nunique()),
+        "new_moves": int(frame.new_move.sum()) if len(frame) else 0,
+        "owner_roles": frame.owner_role_key.value_counts(sort=False).to_dict(),
+        "out": str(out) if out else None,
+    }
+
+
+def _summary_line(summary: dict[str, Any], lang: Lang) -> str:
+    return text(
+        "actions_summary",
+        lang,
+        rows=f"{summary['rows']:,}",
+        customers=f"{summary['customers']:,}",
+        moves=f"{summary['new_moves']:,}",
+        roles=len(summary["owner_roles"]),
+    )
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -203,42 +243,94 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _print_actions(
-    frame: pd.DataFrame, snap: Snapshot, previous: Snapshot | None, lang: Lang, limit: int
+    frame: pd.DataFrame,
+    summary: dict[str, Any],
+    snap: Snapshot,
+    previous: Snapshot | None,
+    lang: Lang,
+    limit: int,
 ) -> None:
     since = f" · {text('compared_with', lang)} {previous.as_of}" if previous else ""
     ctx.stdout.print(
-        f"{text('as_of', lang)} {snap.as_of}{since} · {len(frame):,} "
-        f"({int(frame.new_move.sum()) if len(frame) else 0:,} {text('new_moves', lang)})",
+        f"{text('as_of', lang)} {snap.as_of}{since} · {_summary_line(summary, lang)}",
         highlight=False,
     )
     if frame.empty:
         ctx.stdout.print("No customer has a class with an owner role in the chosen schemes.")
         return
+    table = _detail_table if summary["detail"] else _consolidated_table
     for key in dict.fromkeys(frame.owner_role_key):
         part = frame[frame.owner_role_key == key]
-        grid = Table(
-            text("name", lang),
-            text("owner", lang),
-            text("class", lang),
-            text("moved_from", lang),
-            text("measures", lang),
-            text("revenue_12m", lang),
-            title=f"{part.owner_role.iloc[0]} ({key}) · {len(part):,}",
-            title_justify="left",
-        )
-        for row in part.head(limit).itertuples():
-            moved = f"[yellow]{row.moved_from}[/]" if row.new_move else ""
-            grid.add_row(
-                f"{row.name or ''}\n[dim]{row.customer_id}[/]",
-                str(row.owner or ""),
-                f"{row.class_label}\n[dim]{row.scheme_label}[/]",
-                moved,
-                _measures(row, lang),
-                f"{row.revenue_12m:,.0f}",
-            )
-        ctx.stdout.print(grid)
+        title = f"{part.owner_role.iloc[0]} ({key}) · {len(part):,}"
+        ctx.stdout.print(table(part.head(limit), title, lang))
         if len(part) > limit:
             ctx.stdout.print(f"  [dim]{text('more_rows', lang, n=f'{len(part) - limit:,}')}[/]")
+
+
+def _consolidated_table(part: pd.DataFrame, title: str, lang: Lang) -> Table:
+    """Rows of the consolidated list: customer and salesperson, classes (cut), measures, moves."""
+    grid = Table(title=title, title_justify="left")
+    cut: dict[str, Any] = {"no_wrap": True, "overflow": "ellipsis"}
+    measures = [_merged_measures(row, lang) for row in part.itertuples()]
+    fixed = {
+        "measures": _cells_wide([text("measures", lang), *measures]),
+        "revenue": _cells_wide([text("revenue_12m", lang), f"{part.revenue_12m.max():,.0f}"]),
+    }
+    free = max(ctx.stdout.width - 16 - sum(fixed.values()), 36)  # 5 columns: 16 for rules
+    grid.add_column(f"{text('name', lang)} · {text('owner', lang)}", **cut, width=free * 3 // 10)
+    grid.add_column(text("classes", lang), **cut, width=free * 3 // 10)
+    grid.add_column(text("measures", lang), **cut, width=fixed["measures"])
+    grid.add_column(text("moves", lang), **cut, width=free - 2 * (free * 3 // 10))
+    grid.add_column(text("revenue_12m", lang), justify="right", **cut, width=fixed["revenue"])
+    for row in part.itertuples():
+        moves = str(row.moves).replace(MERGE_SEPARATOR, "\n") if row.new_move else ""
+        grid.add_row(
+            f"{row.name or ''}\n[dim]{row.owner or ''} · {row.customer_id}[/]",
+            f"[dim]({row.schemes_count})[/] {row.classes}",
+            measures.pop(0),
+            f"[yellow]{escape(moves)}[/]",
+            f"{row.revenue_12m:,.0f}",
+        )
+    return grid
+
+
+def _cells_wide(values: list[str]) -> int:
+    """Terminal cells taken by the longest line of ``values``."""
+    return max(cell_len(line) for value in values for line in value.split("\n"))
+
+
+def _merged_measures(row: Any, lang: Lang) -> str:
+    parts = []
+    if not pd.isna(row.contact_every_days):
+        parts.append(text("every_n_days", lang, n=row.contact_every_days))
+    if row.service_level:
+        parts.append(str(row.service_level))
+    return "\n".join(parts)
+
+
+def _detail_table(part: pd.DataFrame, title: str, lang: Lang) -> Table:
+    """Rows of the detailed list: one class per row with its measures."""
+    grid = Table(
+        text("name", lang),
+        text("owner", lang),
+        text("class", lang),
+        text("moved_from", lang),
+        text("measures", lang),
+        text("revenue_12m", lang),
+        title=title,
+        title_justify="left",
+    )
+    for row in part.itertuples():
+        moved = f"[yellow]{row.moved_from}[/]" if row.new_move else ""
+        grid.add_row(
+            f"{row.name or ''}\n[dim]{row.customer_id}[/]",
+            str(row.owner or ""),
+            f"{row.class_label}\n[dim]{row.scheme_label}[/]",
+            moved,
+            _measures(row, lang),
+            f"{row.revenue_12m:,.0f}",
+        )
+    return grid
 
 
 def _measures(row: Any, lang: Lang) -> str:

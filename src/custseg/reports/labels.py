@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from custseg.i18n import Lang
 
 _TEXTS: dict[str, dict[Lang, str]] = {
@@ -87,6 +89,16 @@ _TEXTS: dict[str, dict[Lang, str]] = {
     "computed_class": {"zh": "计算类别", "en": "Computed class"},
     "yes": {"zh": "是", "en": "yes"},
     "no": {"zh": "否", "en": "no"},
+    "classes": {"zh": "所属类别", "en": "Classes"},
+    "every_n_days": {"zh": "每 {n} 天联系", "en": "every {n} days"},
+    "moves": {"zh": "本期变动", "en": "Moves"},
+    "schemes_count": {"zh": "方案数", "en": "Schemes"},
+    "actions": {"zh": "管理措施", "en": "What to do"},
+    "unknown_level": {"zh": "{value}（未知等级）", "en": "{value} (unknown level)"},
+    "actions_summary": {
+        "zh": "{rows} 行 · {customers} 位客户 · {moves} 条新变动 · {roles} 个负责岗位",
+        "en": "{rows} rows · {customers} customers · {moves} new moves · {roles} owner roles",
+    },
     "more_rows": {
         "zh": "另有 {n} 行（用 --out 导出全部）",
         "en": "{n} more rows (use --out to export all)",
@@ -122,6 +134,31 @@ CREDIT_TERMS: dict[str, dict[Lang, str]] = {
     "net 90": {"zh": "90 天账期", "en": "Net 90"},
 }
 
+SERVICE_LEVEL_ORDER: tuple[str, ...] = ("premium", "standard", "basic")
+"""Service levels from highest to lowest (all the levels of the built-in catalogue).
+
+When several classes route a customer to one owner role, the highest level among them applies.
+"""
+
+CREDIT_TERMS_ORDER: tuple[str, ...] = (
+    "prepayment",
+    "net 15",
+    "net 30",
+    "net 45",
+    "net 60",
+    "net 90",
+    "per contract",
+)
+"""Credit terms from most to least restrictive: shorter payment terms are stricter.
+
+When several classes route a customer to one owner role, the most restrictive terms apply.
+"per contract" (terms negotiated in the customer's contract) sets no standard limit of its own,
+so it ranks last: any explicit term from another class is stricter.
+"""
+
+MERGE_SEPARATOR = "; "
+"""Separator of the values merged into one cell of the consolidated action list."""
+
 
 def text(key: str, lang: Lang, **values: object) -> str:
     """The report word ``key`` in ``lang`` (the key itself when unknown), formatted with values."""
@@ -150,3 +187,37 @@ def service_label(level: str | None, lang: Lang) -> str:
 def credit_label(terms: str | None, lang: Lang) -> str:
     """Label of credit terms (the text itself when unknown)."""
     return _lookup(CREDIT_TERMS, terms, lang)
+
+
+def highest_service(levels: Iterable[str | None], lang: Lang) -> str:
+    """Label of the highest service level among ``levels`` (see SERVICE_LEVEL_ORDER).
+
+    Levels outside that order cannot be ranked: they are listed after it, marked as unknown.
+    """
+    return _pick(levels, SERVICE_LEVEL_ORDER, SERVICE_LEVELS, lang)
+
+
+def strictest_credit(terms: Iterable[str | None], lang: Lang) -> str:
+    """Label of the most restrictive credit terms among ``terms`` (see CREDIT_TERMS_ORDER).
+
+    Terms outside that order cannot be ranked: they are listed after it, marked as unknown.
+    """
+    return _pick(terms, CREDIT_TERMS_ORDER, CREDIT_TERMS, lang)
+
+
+def _pick(
+    values: Iterable[str | None],
+    order: tuple[str, ...],
+    table: dict[str, dict[Lang, str]],
+    lang: Lang,
+) -> str:
+    present = list(dict.fromkeys(v for v in values if isinstance(v, str) and v.strip()))
+    rank = {key.casefold(): i for i, key in enumerate(order)}
+    known = [v for v in present if v.strip().casefold() in rank]
+    unknown = [v for v in present if v.strip().casefold() not in rank]
+    parts = []
+    if known:
+        best = min(known, key=lambda v: rank[v.strip().casefold()])
+        parts.append(_lookup(table, best, lang))
+    parts += [text("unknown_level", lang, value=_lookup(table, v, lang)) for v in unknown]
+    return MERGE_SEPARATOR.join(parts)
