@@ -336,6 +336,9 @@ def test_consolidated_new_moves_first_then_revenue(zh_merged: pd.DataFrame) -> N
 def test_overridden_column_only_with_overrides(history_workspace: object) -> None:
     ws = history_workspace
     latest = ws.snapshot()  # type: ignore[attr-defined]
+    for detail in (False, True):
+        plain = build_actions(latest, None, lang="en", schemes=SCHEMES, detail=detail)
+        assert "overridden" not in plain.columns and "computed_class" not in plain.columns
     customer = str(latest.assignments("abc").customer_id.iloc[0])
     current = latest.assignments("abc").set_index("customer_id").class_key[customer]
     target = "C" if current != "C" else "A"
@@ -353,6 +356,10 @@ def test_overridden_column_only_with_overrides(history_workspace: object) -> Non
     )
     assert flagged.owner_role_key.tolist() == [role]
     assert "ABC" in flagged.moves.iloc[0]
+    detailed = build_actions(snap, latest, lang="en", schemes=SCHEMES, detail=True)
+    overridden = detailed[detailed.overridden]
+    assert overridden[["customer_id", "scheme"]].values.tolist() == [[customer, "abc"]]
+    assert overridden.computed_class.iloc[0] != overridden.class_label.iloc[0]
 
 
 def test_cli_actions(history_workspace_file: Path, tmp_path: Path) -> None:
