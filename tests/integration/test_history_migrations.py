@@ -96,6 +96,27 @@ def test_compare_all_covers_the_schemes_computed_in_both(may_june) -> None:  # t
     assert every["nature"].movers.empty  # attributes do not move
 
 
+def test_compare_all_gives_what_compare_gives_for_each_scheme(may_june) -> None:  # type: ignore[no-untyped-def]
+    old, new = may_june
+    every = compare_all(old, new)
+    assert every
+    for scheme, batched in every.items():
+        single = compare(old, new, scheme)
+        for frame in ("movers", "matrix"):
+            got, want = getattr(batched, frame), getattr(single, frame)
+            assert list(got.columns) == list(want.columns), (scheme, frame)
+            keys = [c for c in ("customer_id", "old_class", "new_class") if c in want.columns]
+            pd.testing.assert_frame_equal(
+                got.sort_values(keys, ignore_index=True),
+                want.sort_values(keys, ignore_index=True),
+                obj=f"{scheme}.{frame}",
+            )
+        pd.testing.assert_frame_equal(batched.movers, single.movers, obj=f"{scheme} order")
+        assert batched.notes == single.notes and batched.note_items == single.note_items
+        assert batched.ranking == single.ranking and batched.class_order == single.class_order
+        assert batched.labels("zh") == single.labels("zh"), scheme
+
+
 def test_unknown_scheme_lists_the_computed_ones(may_june) -> None:  # type: ignore[no-untyped-def]
     old, new = may_june
     with pytest.raises(UnknownNameError, match="did you mean 'abc'"):

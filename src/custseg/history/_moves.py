@@ -1,9 +1,10 @@
-"""The moves of customers between two snapshots of one scheme, as Ibis expressions.
+"""The moves of customers between two snapshots, for one or many schemes, as Ibis expressions.
 
-Everything here stays in the database: the two snapshots' classes are joined (full outer join
-on ``customer_id``), each pair gets a direction from the scheme's ranking, and the customer's
-name and 12-month revenue are joined from the snapshots' feature tables. Callers aggregate or
-filter before pulling rows to pandas.
+Everything here stays in the database: the two snapshots' long assignment tables are joined
+(full outer join on ``scheme, customer_id``), each pair gets a direction from the ranking of
+its scheme in the new snapshot's system (a small ``scheme, class_key, rank`` table), and the
+customer's name and 12-month revenue are joined from the snapshots' feature tables. Callers
+aggregate or filter before pulling rows to pandas.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from custseg.history._source import assignment_table, feature_table
+from custseg.history._source import assignments_long, feature_table
 from custseg.snapshots.view import Snapshot
 
 Direction = str
@@ -24,19 +25,22 @@ UNCHANGED = "same"
 """Direction given to customers whose class did not change (they are not movers)."""
 
 _FEATURES = {"name": "string", "revenue_12m": "float64"}
+_RANKS = ibis.schema({"scheme": "string", "class_key": "string", "rank": "int64"})
 
 
-def transitions(old: ir.Table, new: ir.Table) -> ir.Table:
-    """Every customer of either table with ``old_class`` and ``new_class`` (null = absent).
+def transitions(old: ir.Table, new: ir.Table, by: Sequence[str] = ("customer_id",)) -> ir.Table:
+    """Every key ``by`` of either table with ``old_class`` and ``new_class`` (null = absent).
 
-    Override columns of ``new`` are kept.
+    Columns: the ``by`` keys, old_class, new_class, then the other columns of ``new``
+    (override columns).
     """
-    o = old.select(o_id=old.customer_id, old_class=old.class_key)
-    extra = [c for c in new.columns if c not in ("customer_id", "class_key")]
-    n = new.select(*extra, n_id=new.customer_id, new_class=new.class_key)
-    j = o.join(n, o.o_id == n.n_id, how="outer")
+    keys = list(by)
+    o = old.select(old_class=old.class_key, **{f"o_{k}": old[k] for k in keys})
+    extra = [c for c in new.columns if c not in (*keys, "class_key")]
+    n = new.select(*extra, new_class=new.class_key, **{f"n_{k}": new[k] for k in keys})
+    j = o.join(n, [o[f"o_{k}"] == n[f"n_{k}"] for k in keys], how="outer")
     columns = {
-        "customer_id": ibis.coalesce(j.n_id, j.o_id),
+        **{k: ibis.coalesce(j[f"n_{k}"], j[f"o_{k}"]) for k in keys},
         "old_class": j.old_class,
         "new_class": j.new_class,
         **{c: j[c] for c in extra},
@@ -44,59 +48,120 @@ def transitions(old: ir.Table, new: ir.Table) -> ir.Table:
     return j.select(**columns)
 
 
-def rank_of(value: ir.StringValue, ranking: Sequence[str]) -> ir.IntegerValue:
-    """Position of the class in ``ranking`` (0 = best), null when unranked."""
-    if not ranking:
-        return ibis.null().cast("int64")
-    mapping = {key: i for i, key in enumerate(ranking)}
-    return value.substitute(mapping, else_=ibis.null()).cast("int64")
+def rank_table(snapshot: Snapshot, schemes: Sequence[str]) -> ir.Table:
+    """``scheme, class_key, rank`` (0 = best) of the ranked classes of ``schemes``."""
+    rows = [
+        {"scheme": scheme, "class_key": key, "rank": i}
+        for scheme in schemes
+        for i, key in enumerate(snapshot.scheme(scheme).ranked_keys())
+    ]
+    columns = {name: [row[name] for row in rows] for name in _RANKS.names}
+    return ibis.memtable(columns, schema=_RANKS)
 
 
-def direction_of(pairs: ir.Table, ranking: Sequence[str]) -> ir.StringValue:
-    """The direction of each pair of ``pairs`` (``same`` when the class did not change)."""
-    old_rank, new_rank = rank_of(pairs.old_class, ranking), rank_of(pairs.new_class, ranking)
+def with_direction(pairs: ir.Table, ranks: ir.Table) -> ir.Table:
+    """``pairs`` (scheme, old_class, new_class, ...) plus the ``direction`` of each pair.
+
+    ``same`` when the class did not change; ranks come from ``ranks`` (:func:`rank_table`).
+    """
+    ranked = _with_rank(pairs, ranks, "old_class", "old_rank")
+    ranked = _with_rank(ranked, ranks, "new_class", "new_rank")
+    old_rank, new_rank = ranked["old_rank"], ranked["new_rank"]
     both = old_rank.notnull() & new_rank.notnull()
-    return ibis.cases(
-        (pairs.old_class.isnull(), "entered"),
-        (pairs.new_class.isnull(), "left"),
-        (pairs.old_class == pairs.new_class, UNCHANGED),
+    direction = ibis.cases(
+        (ranked.old_class.isnull(), "entered"),
+        (ranked.new_class.isnull(), "left"),
+        (ranked.old_class == ranked.new_class, UNCHANGED),
         (both & (new_rank < old_rank), "up"),
         (both & (new_rank > old_rank), "down"),
         else_="changed",
     )
+    return ranked.mutate(direction=direction).drop("old_rank", "new_rank")
 
 
-def moves(old: Snapshot, new: Snapshot, scheme: str) -> ir.Table:
-    """Every customer of either snapshot with classes, direction, name and 12-month revenue.
+def pairs_of(old: Snapshot, new: Snapshot, schemes: Sequence[str]) -> ir.Table:
+    """Every (scheme, customer) of either snapshot with ``old_class`` and ``new_class``.
 
-    Columns: customer_id, name, old_class, new_class, direction, revenue_12m (the new
-    snapshot's; the old one's for customers who left), plus override columns when known.
+    ``schemes`` must be computed in both snapshots (UnknownNameError otherwise). Columns:
+    scheme, customer_id, old_class, new_class (null = absent), plus override columns of the
+    new snapshot when known.
     """
-    ranking = new.scheme(scheme).ranked_keys()
-    pairs = transitions(assignment_table(old, scheme), assignment_table(new, scheme))
-    pairs = pairs.mutate(direction=direction_of(pairs, ranking))
-    nf = feature_table(new, _FEATURES)
-    nf = nf.rename(n_id="customer_id", n_name="name", n_rev="revenue_12m")
-    of = feature_table(old, _FEATURES)
-    of = of.rename(o_id="customer_id", o_name="name", o_rev="revenue_12m")
-    j = pairs.join(nf, pairs.customer_id == nf.n_id, how="left")
-    j = j.join(of, j.customer_id == of.o_id, how="left")
-    revenue = ibis.cases((j.direction == "left", j.o_rev), else_=j.n_rev).fill_null(0.0)
-    base = ("customer_id", "old_class", "new_class", "direction")
+    old_t, new_t = assignments_long(old, schemes), assignments_long(new, schemes)
+    return transitions(old_t, new_t, ("scheme", "customer_id"))
+
+
+def class_changed(pairs: ir.Table) -> ir.Table:
+    """The pairs of :func:`pairs_of` whose class changed (the movers, direction not ``same``)."""
+    old_class, new_class = pairs.old_class, pairs.new_class
+    return pairs.filter(old_class.isnull() | new_class.isnull() | (old_class != new_class))
+
+
+def moves(
+    old: Snapshot, new: Snapshot, schemes: Sequence[str], *, movers_only: bool = False
+) -> ir.Table:
+    """Every (scheme, customer) of either snapshot with classes, direction, name and revenue.
+
+    Only the customers whose class changed with ``movers_only``. Columns: scheme,
+    customer_id, name, old_class, new_class, direction, revenue_12m (the new snapshot's; the
+    old one's for customers who left), plus override columns when known.
+    """
+    pairs = pairs_of(old, new, schemes)
+    if movers_only:
+        pairs = class_changed(pairs)
+    return described(with_direction(pairs, rank_table(new, schemes)), old, new)
+
+
+def matrix(old: Snapshot, new: Snapshot, schemes: Sequence[str]) -> ir.Table:
+    """Customers and 12-month revenue per (scheme, old_class, new_class), unchanged included."""
+    moved = described(pairs_of(old, new, schemes), old, new)
+    return moved.group_by(["scheme", "old_class", "new_class"]).aggregate(
+        customers=moved.count(), revenue_12m=moved.revenue_12m.sum()
+    )
+
+
+def described(pairs: ir.Table, old: Snapshot, new: Snapshot) -> ir.Table:
+    """``pairs`` with the customer's ``name`` and ``revenue_12m`` after ``new_class``.
+
+    Revenue is the new snapshot's, the old one's for customers who left (0 when unknown).
+    """
+    people = _people(old, new)
+    pairs = pairs.view()  # see _with_rank
+    j = pairs.join(people, pairs.customer_id == people.p_id, how="left")
+    left = j.old_class.notnull() & j.new_class.isnull()
+    revenue = ibis.cases((left, j.o_rev), else_=j.n_rev).fill_null(0.0)
     columns = {
+        "scheme": j.scheme,
         "customer_id": j.customer_id,
         "name": ibis.coalesce(j.n_name, j.o_name),
         "old_class": j.old_class,
         "new_class": j.new_class,
-        "direction": j.direction,
-        "revenue_12m": revenue,
-        **{c: j[c] for c in pairs.columns if c not in base},
     }
+    if "direction" in pairs.columns:
+        columns["direction"] = j.direction
+    columns["revenue_12m"] = revenue
+    columns.update({c: j[c] for c in pairs.columns if c not in columns})
     return j.select(**columns)
 
 
-def matrix_of(moved: ir.Table) -> ir.Table:
-    """Customers and 12-month revenue per (old_class, new_class) pair of :func:`moves`."""
-    return moved.group_by(["old_class", "new_class"]).aggregate(
-        customers=moved.count(), revenue_12m=moved.revenue_12m.sum()
+def _with_rank(pairs: ir.Table, ranks: ir.Table, column: str, name: str) -> ir.Table:
+    """``pairs`` plus ``name``: the rank of ``column`` in its scheme (null when unranked)."""
+    r = ranks.select(r_scheme=ranks.scheme, r_class=ranks.class_key, **{name: ranks["rank"]})
+    pairs = pairs.view()  # a join keyed on a coalesced column of a join needs its own relation
+    j = pairs.join(r, [pairs.scheme == r.r_scheme, pairs[column] == r.r_class], how="left")
+    return j.drop("r_scheme", "r_class")
+
+
+def _people(old: Snapshot, new: Snapshot) -> ir.Table:
+    """``p_id`` with the name and revenue of each snapshot (``n_*`` new, ``o_*`` old)."""
+    nf = feature_table(new, _FEATURES)
+    nf = nf.rename(n_id="customer_id", n_name="name", n_rev="revenue_12m")
+    of = feature_table(old, _FEATURES)
+    of = of.rename(o_id="customer_id", o_name="name", o_rev="revenue_12m")
+    j = nf.join(of, nf.n_id == of.o_id, how="outer")
+    return j.select(
+        p_id=ibis.coalesce(j.n_id, j.o_id),
+        n_name=j.n_name,
+        n_rev=j.n_rev,
+        o_name=j.o_name,
+        o_rev=j.o_rev,
     )

@@ -8,6 +8,7 @@ the snapshot's own reader is used (and its frame joined in the database as a mem
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import ibis
@@ -49,6 +50,31 @@ def assignment_table(snapshot: Snapshot, scheme: str) -> ir.Table:
     return ibis.memtable(frame)
 
 
+def assignments_long(snapshot: Snapshot, schemes: Sequence[str]) -> ir.Table:
+    """``customer_id, scheme, class_key`` (plus ``override_id`` when known) of computed ``schemes``.
+
+    UnknownNameError when one of ``schemes`` was not computed in the snapshot.
+    """
+    for scheme in schemes:
+        snapshot.scheme(scheme)
+    wanted = list(schemes)
+    reader = getattr(snapshot, "assignments_table", None)
+    if callable(reader):
+        table = reader(None)
+        if isinstance(table, ir.Table):
+            return _trim(table.filter(table.scheme.isin(wanted)), "scheme")
+    con = connection(snapshot)
+    if not _has_overrides(con):
+        t = SnapshotStore(con).assignments(snapshot.snapshot_id)
+        return t.filter(t.scheme.isin(wanted)).select("customer_id", "scheme", "class_key")
+    frame = snapshot.assignments()
+    frame = frame[frame.scheme.isin(wanted)]
+    keep = ["customer_id", "scheme", "class_key"]
+    keep += [c for c in OVERRIDE_COLUMNS if c in frame.columns]
+    frame = frame[keep].astype({c: "string" for c in keep})
+    return ibis.memtable(frame.reset_index(drop=True))
+
+
 def feature_table(snapshot: Snapshot, wanted: dict[str, str]) -> ir.Table:
     """``customer_id`` and the ``wanted`` features (name -> dtype); null where one is absent."""
     f = SnapshotStore(connection(snapshot)).features(snapshot.snapshot_id)
@@ -64,8 +90,9 @@ def raw_features(snapshot: Snapshot) -> ir.Table:
     return SnapshotStore(connection(snapshot)).features(snapshot.snapshot_id)
 
 
-def _trim(t: ir.Table) -> ir.Table:
-    keep = ["customer_id", "class_key", *[c for c in OVERRIDE_COLUMNS if c in t.columns]]
+def _trim(t: ir.Table, *extra: str) -> ir.Table:
+    keep = ["customer_id", *extra, "class_key"]
+    keep += [c for c in OVERRIDE_COLUMNS if c in t.columns]
     return t.select(*keep)
 
 

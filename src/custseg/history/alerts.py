@@ -2,19 +2,21 @@
 
 The rules are the new snapshot's system's (:func:`custseg.schemes.config_alerts.effective_alerts`:
 its own ``alerts``, or the built-in ones that fit its schemes). A rule is matched in the
-database: the scheme's moves (:func:`custseg.history._moves.moves`) filtered by direction,
-``from`` / ``to`` classes and the ``when`` condition over the new snapshot's features.
+database, all rules in one query: the moves of their schemes (:func:`custseg.history._moves.moves`)
+matched by scheme, direction, ``from`` / ``to`` classes and the ``when`` condition over the new
+snapshot's features.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from custseg.errors import ConfigError
-from custseg.history._moves import UNCHANGED, moves
+from custseg.history._moves import moves
 from custseg.history._source import raw_features
 from custseg.i18n import Lang, label_of
 from custseg.schemes.config_alerts import SEVERITY_ORDER, AlertRule, effective_alerts
@@ -56,21 +58,20 @@ def evaluate_alerts(
     uses a feature the new snapshot does not have.
     """
     if old is None:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+        return _empty()
     chosen = list(effective_alerts(new.system) if rules is None else rules)
     both = set(old.info.computed_schemes) & set(new.info.computed_schemes)
-    cache: dict[str, ir.Table] = {}
+    active = [rule for rule in chosen if rule.scheme in both]
+    if not active:
+        return _empty()
+    fired = _fired(active, old, new).to_pandas()
     frames = []
-    for rule in chosen:
-        if rule.scheme not in both:
-            continue
-        if rule.scheme not in cache:
-            cache[rule.scheme] = moves(old, new, rule.scheme)
-        fired = _match(rule, cache[rule.scheme], new).to_pandas()
-        if not fired.empty:
-            frames.append(_describe(rule, fired, old, new, lang))
+    for i, rule in enumerate(active):
+        hits = fired[fired[_flag(i)].astype(bool)].reset_index(drop=True)
+        if not hits.empty:
+            frames.append(_describe(rule, hits, old, new, lang))
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+        return _empty()
     out = pd.concat(frames, ignore_index=True)
     for column in COLUMNS:
         if column != "revenue_12m":
@@ -84,17 +85,60 @@ def evaluate_alerts(
     return out[list(COLUMNS)]
 
 
-def _match(rule: AlertRule, moved: ir.Table, new: Snapshot) -> ir.Table:
-    """The moves of ``moved`` that ``rule`` fires on."""
-    m = moved.filter(moved.direction != UNCHANGED, moved.direction != "left")
+def _empty() -> pd.DataFrame:
+    """No alert: the columns of :func:`evaluate_alerts` and no row."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+
+
+def _flag(i: int) -> str:
+    """The column telling whether rule number ``i`` fired on a move."""
+    return f"fired_{i}"
+
+
+def _fired(rules: Sequence[AlertRule], old: Snapshot, new: Snapshot) -> ir.Table:
+    """The moves on which at least one of ``rules`` fires, one ``fired_<i>`` flag per rule."""
+    schemes = list(dict.fromkeys(rule.scheme for rule in rules))
+    moved = moves(old, new, schemes, movers_only=True)
+    moved = moved.filter(moved.direction != "left")
+    conditions = _conditions(rules, new)
+    if conditions is not None:
+        moved = moved.left_join(conditions, moved.customer_id == conditions.hit_id)
+    flags = {_flag(i): _matches(rule, i, moved, conditions) for i, rule in enumerate(rules)}
+    marked = moved.mutate(**flags)
+    return marked.filter(ibis.or_(*[marked[name] for name in flags]))
+
+
+def _matches(
+    rule: AlertRule, i: int, moved: ir.Table, conditions: ir.Table | None
+) -> ir.BooleanValue:
+    """Whether ``rule`` (number ``i``) fires on each move of ``moved`` (never null)."""
+    hit = moved.scheme == rule.scheme
     if rule.direction != "any":
-        m = m.filter(m.direction == rule.direction)
+        hit &= moved.direction == rule.direction
     if rule.from_ is not None:
-        m = m.filter(m.old_class.isin(rule.from_))
+        hit &= moved.old_class.isin(rule.from_)
     if rule.to is not None:
-        m = m.filter(m.new_class.isin(rule.to))
-    if rule.when is not None:
-        features = raw_features(new)
+        hit &= moved.new_class.isin(rule.to)
+    if conditions is not None and _when(i) in conditions.columns:
+        hit &= moved[_when(i)]
+    return hit.fill_null(False)
+
+
+def _when(i: int) -> str:
+    """The column holding whether rule number ``i``'s ``when`` holds for a customer."""
+    return f"when_{i}"
+
+
+def _conditions(rules: Sequence[AlertRule], new: Snapshot) -> ir.Table | None:
+    """``hit_id`` and one ``when_<i>`` flag per rule with a ``when`` (None when no rule has one).
+
+    ConfigError names the first alert whose condition cannot be evaluated on ``new``.
+    """
+    features = raw_features(new)
+    flags: dict[str, ir.BooleanValue] = {}
+    for i, rule in enumerate(rules):
+        if rule.when is None:
+            continue
         where = f"alerts[{rule.key}].when"
         try:
             predicate = compile_predicate(rule.when, features, where=where)
@@ -104,9 +148,10 @@ def _match(rule: AlertRule, moved: ir.Table, new: Snapshot) -> ir.Table:
                 f"{new.snapshot_id}: {exc.message}. Fix `when` of the alert in the system.",
                 key_path=where,
             ) from None
-        hits = features.filter(predicate).select(hit_id=features.customer_id.cast("string"))
-        m = m.join(hits, m.customer_id == hits.hit_id, how="semi")
-    return m
+        flags[_when(i)] = predicate.fill_null(False)
+    if not flags:
+        return None
+    return features.select(hit_id=features.customer_id.cast("string"), **flags)
 
 
 def _describe(

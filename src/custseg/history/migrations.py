@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
-from custseg.history._moves import DIRECTIONS, UNCHANGED, matrix_of, moves
+from custseg.history._moves import DIRECTIONS, matrix, moves
 from custseg.history._source import OVERRIDE_COLUMNS, connection
 from custseg.i18n import Lang, t
 from custseg.snapshots.model import SnapshotInfo
@@ -90,33 +92,14 @@ def compare(old: Snapshot, new: Snapshot, scheme: str) -> Migration:
     UnknownNameError when the scheme was not computed in either snapshot.
     """
     old.scheme(scheme)
-    definition = new.scheme(scheme)
-    moved = moves(old, new, scheme)
-    matrix = matrix_of(moved).to_pandas()
-    movers = moved.filter(moved.direction != UNCHANGED).to_pandas()
-    movers = _tidy_movers(movers)
-    matrix = _tidy_matrix(matrix)
-    ranking = definition.ranked_keys()
-    order = _class_order(old, new, scheme, ranking, matrix)
-    items = _notes(old, new, scheme, ranking, movers)
-    return Migration(
-        scheme=scheme,
-        old_info=old.info,
-        new_info=new.info,
-        movers=movers,
-        matrix=matrix,
-        notes=[t(key, "en").format(**params) for key, params in items],
-        ranking=ranking,
-        class_order=order,
-        note_items=items,
-        label_sets={lang: _labels(old, new, scheme, lang) for lang in ("zh", "en")},
-    )
+    new.scheme(scheme)
+    return _compare_many(old, new, [scheme])[scheme]
 
 
 def compare_all(old: Snapshot, new: Snapshot) -> dict[str, Migration]:
     """:func:`compare` for every scheme computed in both snapshots, in the new system's order."""
     both = set(old.info.computed_schemes)
-    return {s: compare(old, new, s) for s in new.info.computed_schemes if s in both}
+    return _compare_many(old, new, [s for s in new.info.computed_schemes if s in both])
 
 
 def previous_snapshot(ws: Any, snapshot: Snapshot) -> Snapshot | None:
@@ -137,30 +120,81 @@ def previous_snapshot(ws: Any, snapshot: Snapshot) -> Snapshot | None:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _compare_many(old: Snapshot, new: Snapshot, schemes: list[str]) -> dict[str, Migration]:
+    """:func:`compare` for each of ``schemes`` (computed in both), from two queries in all."""
+    if not schemes:
+        return {}
+    pairs = _tidy_matrix(matrix(old, new, schemes).to_pandas())
+    moved = _tidy_movers(_in_order(moves(old, new, schemes, movers_only=True)).to_pandas())
+    matrices, movers = _by_scheme(pairs, schemes), _by_scheme(moved, schemes)
+    return {s: _migration(old, new, s, movers[s], matrices[s]) for s in schemes}
+
+
+def _by_scheme(frame: pd.DataFrame, schemes: list[str]) -> dict[str, pd.DataFrame]:
+    """The rows of each scheme in their order, without ``scheme`` (none for a scheme without)."""
+    rest = frame.drop(columns="scheme")
+    rows = frame.groupby("scheme", sort=False).indices
+    return {s: rest.take(rows.get(s, [])).reset_index(drop=True) for s in schemes}
+
+
+def _migration(
+    old: Snapshot, new: Snapshot, scheme: str, movers: pd.DataFrame, pairs: pd.DataFrame
+) -> Migration:
+    """The :class:`Migration` of one scheme from its (tidy) movers and matrix."""
+    ranking = new.scheme(scheme).ranked_keys()
+    order = _class_order(old, new, scheme, ranking, pairs)
+    items = _notes(old, new, scheme, ranking, movers)
+    return Migration(
+        scheme=scheme,
+        old_info=old.info,
+        new_info=new.info,
+        movers=movers,
+        matrix=pairs,
+        notes=[t(key, "en").format(**params) for key, params in items],
+        ranking=ranking,
+        class_order=order,
+        note_items=items,
+        label_sets={lang: _labels(old, new, scheme, lang) for lang in ("zh", "en")},
+    )
+
+
+def _in_order(moved: ir.Table) -> ir.Table:
+    """Movers by scheme, then direction (in ``DIRECTIONS`` order), revenue (largest first, NaN
+    last) and customer id."""
+    rank = moved.direction.substitute(
+        {d: i for i, d in enumerate(DIRECTIONS)}, else_=len(DIRECTIONS)
+    )
+    return moved.order_by(
+        [
+            moved.scheme,
+            rank,
+            moved.revenue_12m.isnan(),
+            ibis.desc(moved.revenue_12m),
+            moved.customer_id,
+        ]
+    )
+
+
 def _tidy_movers(movers: pd.DataFrame) -> pd.DataFrame:
+    """Movers (already in order) with Python values (None for null) and ``overridden``."""
     movers = movers.astype({"revenue_12m": "float64"})
     text = ["customer_id", "name", "old_class", "new_class", "direction"]
     for column in [*text, *[c for c in OVERRIDE_COLUMNS if c in movers.columns]]:
         movers[column] = movers[column].astype(object).where(movers[column].notna(), None)
     if "override_id" in movers.columns:
         movers["overridden"] = movers["override_id"].notna()
-    order = {d: i for i, d in enumerate(DIRECTIONS)}
-    movers = movers.assign(_d=movers.direction.map(order))
-    movers = movers.sort_values(
-        ["_d", "revenue_12m", "customer_id"], ascending=[True, False, True], ignore_index=True
-    )
-    return movers.drop(columns="_d")
+    return movers
 
 
 def _tidy_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Matrix rows with Python values (None for null), by old class then new class."""
     matrix = matrix.astype({"customers": "int64", "revenue_12m": "float64"})
     for column in ("old_class", "new_class"):
         matrix[column] = matrix[column].astype(object).where(matrix[column].notna(), None)
     key = matrix[["old_class", "new_class"]].fillna("~")
     order = key.sort_values(["old_class", "new_class"]).index
-    return matrix.loc[order, ["old_class", "new_class", "customers", "revenue_12m"]].reset_index(
-        drop=True
-    )
+    columns = ["scheme", "old_class", "new_class", "customers", "revenue_12m"]
+    return matrix.loc[order, columns].reset_index(drop=True)
 
 
 def _class_order(
