@@ -52,7 +52,7 @@ def test_movers_agree_with_a_pandas_recomputation(may_june) -> None:  # type: ig
         changed = both[both.class_key_old != both.class_key_new]
         rank = {k: i for i, k in enumerate(new.scheme(scheme).ranked_keys())}
 
-        def direction(old_key: str, new_key: str) -> str:
+        def direction(old_key: str, new_key: str, rank: dict[str, int] = rank) -> str:
             o, n = rank.get(old_key), rank.get(new_key)
             if o is None or n is None:
                 return "changed"

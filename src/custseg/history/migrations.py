@@ -159,8 +159,10 @@ def _migration(
 
 
 def _in_order(moved: ir.Table) -> ir.Table:
-    """Movers by scheme, then direction (in ``DIRECTIONS`` order), revenue (largest first, NaN
-    last) and customer id."""
+    """Movers by scheme, direction, revenue (largest first, NaN last) and customer id.
+
+    Directions come in ``DIRECTIONS`` order.
+    """
     rank = moved.direction.substitute(
         {d: i for i, d in enumerate(DIRECTIONS)}, else_=len(DIRECTIONS)
     )
