@@ -49,7 +49,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from custseg import open_workspace
-    from custseg.history import compare, compare_all, evaluate_alerts, trend
+    from custseg.history import compare, compare_all, direction_counts, evaluate_alerts, trend
 
     folder = _data_dir(args.customers, args.lines, args.seed)
     workspace = folder / "history.duckdb"
@@ -73,6 +73,11 @@ def main() -> None:
     started = time.perf_counter()
     every = compare_all(old, new)
     timings[f"custseg: migrations of all {len(every)} schemes"] = time.perf_counter() - started
+    started = time.perf_counter()
+    direction_counts(old, new)
+    timings["custseg: moves per direction of all schemes (diff overview)"] = (
+        time.perf_counter() - started
+    )
     started = time.perf_counter()
     alerts = evaluate_alerts(old, new)
     timings["custseg: alerts (built-in rules)"] = time.perf_counter() - started

@@ -249,3 +249,21 @@ def test_a_real_run_on_small_data_moves_customers_up_and_down(  # type: ignore[n
     assert moves.loc["Q", "revenue_12m"] == pytest.approx(5050.0)
     assert "S" not in moves.index  # 500 in both 12-month windows
     assert previous_snapshot(ws, new).snapshot_id == old.snapshot_id
+
+
+def test_direction_counts_agree_with_the_full_migrations(history_workspace: object) -> None:
+    from custseg.history import direction_counts
+
+    ws = history_workspace
+    infos = ws.snapshots()  # type: ignore[attr-defined]
+    old = ws.snapshot(infos[-2].snapshot_id)  # type: ignore[attr-defined]
+    new = ws.snapshot(infos[-1].snapshot_id)  # type: ignore[attr-defined]
+    counted = direction_counts(old, new).set_index("scheme")
+    full = compare_all(old, new)
+    assert list(counted.index) == list(full)
+    for name, migration in full.items():
+        expected = migration.counts_by_direction()
+        same = migration.matrix[migration.matrix.old_class == migration.matrix.new_class]
+        expected["unchanged"] = int(same.customers.sum())
+        assert counted.loc[name].to_dict() == expected, name
+        assert sum(expected.values()) == int(migration.matrix.customers.sum())

@@ -11,8 +11,14 @@ from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError, SnapshotNotFoundError
-from custseg.history import compare, compare_all, evaluate_alerts, previous_snapshot, trend
-from custseg.history.migrations import ABSENT, Migration, system_text
+from custseg.history import compare, evaluate_alerts, previous_snapshot, trend
+from custseg.history.migrations import (
+    ABSENT,
+    Migration,
+    direction_counts,
+    snapshot_notes,
+    system_text,
+)
 from custseg.i18n import Lang, label_of, t
 from custseg.schemes.config_alerts import SEVERITY_ORDER
 from custseg.snapshots.view import Snapshot
@@ -95,12 +101,12 @@ def _ref(snap: Snapshot) -> dict[str, Any]:
 
 
 def _diff_overview(old: Snapshot, new: Snapshot, lang: Lang, json_: bool) -> None:
-    migrations = compare_all(old, new)
-    notes = _system_notes(migrations, lang)
+    counted = direction_counts(old, new).set_index("scheme")
+    notes = [t(key, lang).format(**params) for key, params in snapshot_notes(old, new)]
     if json_:
         payload = {"old": _ref(old), "new": _ref(new), "notes": notes, "schemes": {}}
-        for name, m in migrations.items():
-            payload["schemes"][name] = {**m.counts_by_direction(), "unchanged": _unchanged(m)}
+        for name, row in counted.iterrows():
+            payload["schemes"][name] = {k: int(v) for k, v in row.items()}
         ctx.emit_json(payload)
         return
     _print_header(old, new, lang)
@@ -109,13 +115,12 @@ def _diff_overview(old: Snapshot, new: Snapshot, lang: Lang, json_: bool) -> Non
     for d in ARROWS:
         grid.add_column(f"{ARROWS[d][0]}\n{t('hist_' + d, lang)}", justify="right", no_wrap=True)
     grid.add_column(f"=\n{t('hist_unchanged', lang)}", justify="right", no_wrap=True)
-    for name, m in migrations.items():
-        counts = m.counts_by_direction()
+    for name, counts in counted.iterrows():
         cells = [
             f"[{ARROWS[d][1]}]{counts[d]:,}[/]" if counts[d] else "[dim]0[/]" for d in ARROWS
         ]
-        label = label_of(new.scheme(name).labels, lang)
-        grid.add_row(f"{escape(label)}\n[dim]{name}[/]", *cells, f"{_unchanged(m):,}")
+        label = label_of(new.scheme(str(name)).labels, lang)
+        grid.add_row(f"{escape(label)}\n[dim]{name}[/]", *cells, f"{counts['unchanged']:,}")
     ctx.stdout.print(grid)
     _print_notes(notes, lang)
 
@@ -123,16 +128,6 @@ def _diff_overview(old: Snapshot, new: Snapshot, lang: Lang, json_: bool) -> Non
 def _unchanged(m: Migration) -> int:
     same = m.matrix[m.matrix.old_class == m.matrix.new_class]
     return int(same.customers.sum())
-
-
-def _system_notes(migrations: dict[str, Migration], lang: Lang) -> list[str]:
-    """Notes of every scheme once each (a system change is reported once, not per scheme)."""
-    seen: dict[str, None] = {}
-    for m in migrations.values():
-        for key, params in m.note_items:
-            if key in ("hist_note_system", "hist_note_not_earlier"):
-                seen.setdefault(t(key, lang).format(**params))
-    return list(seen)
 
 
 def _migration_payload(m: Migration, limit: int, lang: Lang) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from custseg.history.migrations import (
     Migration,
     compare,
     compare_all,
+    direction_counts,
     previous_snapshot,
 )
 from custseg.history.trend import trend
@@ -31,6 +32,7 @@ __all__ = [
     "Migration",
     "compare",
     "compare_all",
+    "direction_counts",
     "effective_alerts",
     "evaluate_alerts",
     "previous_snapshot",

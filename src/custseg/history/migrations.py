@@ -16,7 +16,15 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from custseg.history._moves import DIRECTIONS, matrix, moves
+from custseg.history._moves import (
+    DIRECTIONS,
+    UNCHANGED,
+    matrix,
+    moves,
+    pairs_of,
+    rank_table,
+    with_direction,
+)
 from custseg.history._source import OVERRIDE_COLUMNS, connection
 from custseg.i18n import Lang, t
 from custseg.snapshots.model import SnapshotInfo
@@ -100,6 +108,37 @@ def compare_all(old: Snapshot, new: Snapshot) -> dict[str, Migration]:
     """:func:`compare` for every scheme computed in both snapshots, in the new system's order."""
     both = set(old.info.computed_schemes)
     return _compare_many(old, new, [s for s in new.info.computed_schemes if s in both])
+
+
+def direction_counts(old: Snapshot, new: Snapshot) -> pd.DataFrame:
+    """Per scheme computed in both: movers per direction and unchanged customers, in one query.
+
+    Columns: scheme, up, down, changed, entered, left, unchanged (rows in the new system's
+    order). The same counts as :meth:`Migration.counts_by_direction` without pulling movers.
+    """
+    both = set(old.info.computed_schemes)
+    schemes = [s for s in new.info.computed_schemes if s in both]
+    columns = ["scheme", *DIRECTIONS, "unchanged"]
+    if not schemes:
+        return pd.DataFrame(columns=columns)
+    pairs = with_direction(pairs_of(old, new, schemes), rank_table(new, schemes))
+    counted = pairs.group_by(["scheme", "direction"]).aggregate(n=pairs.count()).to_pandas()
+    wide = counted.pivot_table(index="scheme", columns="direction", values="n", aggfunc="sum")
+    wide = wide.rename(columns={UNCHANGED: "unchanged"}).reindex(schemes).fillna(0)
+    wide.columns.name = None
+    for column in columns[1:]:
+        wide[column] = wide[column].astype("int64") if column in wide else 0
+    return wide.reset_index()[columns]
+
+
+def snapshot_notes(old: Snapshot, new: Snapshot) -> list[Note]:
+    """Notes about the two snapshots themselves: dates out of order, different systems."""
+    notes: list[Note] = []
+    if old.as_of >= new.as_of:
+        notes.append(("hist_note_not_earlier", {"old": str(old.as_of), "new": str(new.as_of)}))
+    if old.info.system_hash != new.info.system_hash:
+        notes.append(("hist_note_system", {"old": system_text(old), "new": system_text(new)}))
+    return notes
 
 
 def previous_snapshot(ws: Any, snapshot: Snapshot) -> Snapshot | None:
@@ -235,11 +274,8 @@ def system_version(snapshot: Snapshot) -> int | None:
 def _notes(
     old: Snapshot, new: Snapshot, scheme: str, ranking: list[str], movers: pd.DataFrame
 ) -> list[Note]:
-    notes: list[Note] = []
-    if old.as_of >= new.as_of:
-        notes.append(("hist_note_not_earlier", {"old": str(old.as_of), "new": str(new.as_of)}))
+    notes = snapshot_notes(old, new)
     if old.info.system_hash != new.info.system_hash:
-        notes.append(("hist_note_system", {"old": system_text(old), "new": system_text(new)}))
         before = old.scheme(scheme).model_dump(mode="json")
         after = new.scheme(scheme).model_dump(mode="json")
         if before != after:
@@ -255,4 +291,13 @@ def _notes(
     return notes
 
 
-__all__ = ["ABSENT", "Migration", "compare", "compare_all", "previous_snapshot", "system_text"]
+__all__ = [
+    "ABSENT",
+    "Migration",
+    "compare",
+    "compare_all",
+    "direction_counts",
+    "previous_snapshot",
+    "snapshot_notes",
+    "system_text",
+]
