@@ -22,7 +22,7 @@ from ibis.backends import BaseBackend
 
 from custseg import __version__
 from custseg.engine import transaction
-from custseg.errors import WorkspaceError
+from custseg.errors import ModelError, WorkspaceError
 from custseg.features import FeatureParameters, available_tables, build_feature_table
 from custseg.features.model_features import ModelSettings, add_model_features
 from custseg.governance.apply import partition_overrides
@@ -98,11 +98,17 @@ def classify(
                 )
                 continue
             assigner = ASSIGNERS[scheme.kind]
-            if wants_context(assigner):
-                context = run_context(con, as_of, store.list())
-                assignment = assigner(features, scheme, context=context)
-            else:
-                assignment = assigner(features, scheme)
+            try:
+                if wants_context(assigner):
+                    context = run_context(con, as_of, store.list())
+                    assignment = assigner(features, scheme, context=context)
+                else:
+                    assignment = assigner(features, scheme)
+            except ModelError as exc:
+                # The data cannot support this scheme (e.g. a learned scheme whose known
+                # customers are all of one class): the other schemes still run.
+                outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "failed", reason=str(exc)))
+                continue
             outcomes.append(
                 SchemeOutcome(
                     scheme.name,

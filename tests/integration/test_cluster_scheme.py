@@ -82,9 +82,17 @@ def test_renames_and_learned_schemes_in_a_custom_system(  # type: ignore[no-unty
          "labels_file": str(tmp_path / "labels.csv")},
         {"name": "no_labels", "kind": "learned", "labels": LABELS,
          "labels_file": str(tmp_path / "missing.csv")},
+        {"name": "one_class", "kind": "learned", "labels": LABELS,
+         "labels_file": str(tmp_path / "one_class.csv")},
     ]})
+    labels.assign(**{"class": "big"}).to_csv(tmp_path / "one_class.csv", index=False)
     snap = ws.run(as_of=JUNE, system=system)
     assert "labels file" in snap.info.skipped_schemes["no_labels"]
+    # Known customers of a single class cannot be learned from: that scheme fails with the
+    # reason, the others are computed.
+    assert "at least 2 classes" in snap.info.skipped_schemes["one_class"]
+    assert _outcome(snap, "one_class").status == "failed"
+    assert set(snap.info.computed_schemes) == {"natural_groups", "spend_learned"}
     renamed = {"zh_CN": "主力客户", "en": "Core buyers"}
     assert _outcome(snap).thresholds["classes"]["g1"] == renamed
     learned = _outcome(snap, "spend_learned").thresholds
