@@ -96,6 +96,12 @@ def test_xlsx_sheets_and_numbers_equal_the_summary(
     assert len(book.sheetnames) == 1 + len(computed)
     assert all(len(n) <= 31 for n in book.sheetnames)
     assert book["概览"].freeze_panes is not None
+    for sheet in book.worksheets:  # prints on A4 landscape, one page wide
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.paperSize == 9
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToWidth in (None, 1)  # 1 is the default, left out
+        assert sheet.page_setup.fitToHeight == 0
     by_title = {book[n]["A1"].value: book[n] for n in book.sheetnames[1:]}
     for name in computed:
         scheme = latest.scheme(name)  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from custseg.reports.labels import (
     strictest_credit,
     text,
 )
-from custseg.reports.xlsx import sheet_names
+from custseg.reports.xlsx import printable, sheet_names
 from custseg.snapshots.view import REVENUE_FEATURE, Snapshot
 
 GroupBy = Literal["owner", "class"]
@@ -371,7 +371,7 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, by: GroupBy, lang: Lang) -> Non
     try:
         styles = _styles(book, lang)
         for (_, part), name in zip(groups, names, strict=True):
-            _write_sheet(book.add_worksheet(name), part, lang, styles)
+            _write_sheet(printable(book.add_worksheet(name)), part, lang, styles)
     finally:
         book.close()
 

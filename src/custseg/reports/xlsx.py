@@ -95,7 +95,7 @@ def write_xlsx(content: ReportContent, path: Path) -> Path:
 
 def _overview(book: Workbook, fmt: _Formats, c: ReportContent, names: list[str]) -> None:
     lang = c.lang
-    sheet = book.add_worksheet(text("overview", lang))
+    sheet = printable(book.add_worksheet(text("overview", lang)))
     sheet.write(0, 0, c.title, fmt.title)
     version = f" ({text('version', lang)} {c.system_version})" if c.system_version else ""
     facts: list[tuple[str, Any, Any]] = [
@@ -141,7 +141,7 @@ def _scheme_sheet(
     book: Workbook, fmt: _Formats, c: ReportContent, section: SchemeSection, name: str
 ) -> None:
     lang = c.lang
-    sheet = book.add_worksheet(name)
+    sheet = printable(book.add_worksheet(name))
     sheet.write(0, 0, f"{section.label} ({section.name})", fmt.title)
     sheet.merge_range(1, 0, 1, 5, section.description, fmt.note)
     sheet.set_row(1, 15 * max(1, min(6, int(_text_width(section.description) / 95) + 1)))
@@ -250,7 +250,7 @@ def _migration_block(
 
 def _skipped_sheet(book: Workbook, fmt: _Formats, c: ReportContent) -> None:
     lang = c.lang
-    sheet = book.add_worksheet(text("skipped_schemes", lang))
+    sheet = printable(book.add_worksheet(text("skipped_schemes", lang)))
     sheet.write_row(0, 0, [text("scheme", lang), text("scheme_key", lang), text("reason", lang)],
                     fmt.header)
     for i, (name, label, reason) in enumerate(c.skipped, start=1):
@@ -260,3 +260,11 @@ def _skipped_sheet(book: Workbook, fmt: _Formats, c: ReportContent) -> None:
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 1, 24)
     sheet.set_column(2, 2, 90)
+
+
+def printable(sheet: Worksheet) -> Worksheet:
+    """Set ``sheet`` to print on A4 landscape, one page wide (as many pages tall as needed)."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    return sheet
