@@ -64,7 +64,9 @@ def xlsx_zh(contents: dict[str, ReportContent], tmp_path_factory: pytest.TempPat
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
-def html_text(request: pytest.FixtureRequest, contents: dict[str, ReportContent]) -> tuple[str, str]:
+def html_text(
+    request: pytest.FixtureRequest, contents: dict[str, ReportContent]
+) -> tuple[str, str]:
     return request.param, render_html(contents[request.param])
 
 

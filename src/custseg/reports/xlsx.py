@@ -28,7 +28,7 @@ HEADER_ROW = 3
 
 
 def sheet_names(wanted: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
-    """Valid, unique Excel sheet names for ``wanted`` (≤ 31 characters, no []:*?/\\)."""
+    """Valid, unique Excel sheet names for ``wanted`` (at most 31 characters, none of []:*?/)."""
     used = {name.lower() for name in taken}
     out: list[str] = []
     for raw in wanted:
