@@ -183,8 +183,13 @@ def print_run(snapshot: Snapshot) -> None:
             "(set parameters.home_region / home_city in the system to change)",
             highlight=False,
         )
-    for name, reason in info.skipped_schemes.items():
-        ctx.stdout.print(f"  [yellow]{t('skipped', lang)}[/] {name}: {reason}", highlight=False)
+    for outcome in info.outcomes:
+        if outcome.status != "computed":
+            style = "red" if outcome.status == "failed" else "yellow"
+            ctx.stdout.print(
+                f"  [{style}]{t(outcome.status, lang)}[/] {outcome.name}: {outcome.reason}",
+                highlight=False,
+            )
     notes = [(o.name, d) for o in info.outcomes for d in o.diagnostics]
     for name, note in notes[:15]:
         ctx.stdout.print(f"  [dim]note[/] {name}: {note}", highlight=False)

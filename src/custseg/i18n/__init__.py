@@ -18,6 +18,7 @@ _UI: dict[str, dict[Lang, str]] = {
     "score": {"zh": "得分", "en": "Score"},
     "strategy": {"zh": "策略", "en": "Strategy"},
     "skipped": {"zh": "已跳过", "en": "skipped"},
+    "failed": {"zh": "无法计算", "en": "failed"},
     "as_of": {"zh": "截至日期", "en": "As of"},
     "snapshot": {"zh": "快照", "en": "Snapshot"},
     "rows_read": {"zh": "读取行数", "en": "Rows read"},
