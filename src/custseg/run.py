@@ -84,7 +84,8 @@ def classify(
 
     report("building the feature table", 1, total)
     parameters, inferred = feature_parameters(con, system, tables)
-    features, models = _materialise_features(con, parameters, as_of, snapshot_id)
+    settings = ModelSettings(**system.model_parameters().model_dump())
+    features, models = _materialise_features(con, parameters, as_of, snapshot_id, settings)
     try:
         non_null = _non_null_columns(features)
         outcomes: list[SchemeOutcome] = []
@@ -211,7 +212,11 @@ def _most_common(table: ibis.Table, column: str) -> str | None:
 
 
 def _materialise_features(
-    con: BaseBackend, parameters: FeatureParameters, as_of: date, snapshot_id: str
+    con: BaseBackend,
+    parameters: FeatureParameters,
+    as_of: date,
+    snapshot_id: str,
+    settings: ModelSettings,
 ) -> tuple[ibis.Table, dict[str, Any]]:
     """The feature table as a temp table, with the model features; and the fitted models."""
     expr = build_feature_table(con, as_of, parameters=parameters)
@@ -222,7 +227,7 @@ def _materialise_features(
     )
     name = features_table_name(snapshot_id)
     base = con.create_table(f"{name}_base", expr, temp=True, overwrite=True)
-    with_models, models = add_model_features(con, base, as_of, settings=ModelSettings())
+    with_models, models = add_model_features(con, base, as_of, settings=settings)
     # Written straight under the snapshot's feature-table name: the snapshot row, written last
     # in one transaction, is what makes it part of a snapshot.
     table = con.create_table(name, with_models.order_by("customer_id"), overwrite=True)

@@ -75,3 +75,25 @@ def test_a_tiny_workspace_gets_null_model_features_and_a_reason(tmp_path: Path) 
     lifecycle = snap.assignments().query("scheme == 'lifecycle'")
     assert lifecycle.class_key.notna().all() and len(lifecycle) == len(features)
     assert snap.info.skipped_schemes.keys().isdisjoint({"lifecycle", "value", "growth_potential"})
+
+
+def test_model_parameters_in_the_system_change_clv(tmp_path: Path) -> None:
+    from custseg.schemes import load_default_system
+
+    ws = _workspace(tmp_path / "params.duckdb")
+    base = load_default_system()
+
+    def run_with(models: dict[str, float]) -> pd.DataFrame:
+        system = base.model_copy(update={"parameters": {**base.parameters, "models": models}})
+        snap = ws.run(as_of=AS_OF, system=system)  # type: ignore[attr-defined]
+        assert snap.info.extra["models"]["settings"]["margin"] == models["margin"]
+        return snap.features().set_index("customer_id").clv_12m.dropna()
+
+    half, quarter = run_with({"margin": 0.5}), run_with({"margin": 0.25})
+    positive = quarter[quarter > 1.0].index
+    assert len(positive) > 100
+    # clv_12m = margin x expected spend x discounted expected purchases: a fixed margin scales it.
+    ratio = half[positive] / quarter[positive]
+    assert ratio.to_numpy() == pytest.approx(2.0, rel=1e-4)
+    undiscounted = run_with({"margin": 0.5, "annual_discount_rate": 0.0})
+    assert (undiscounted[positive] > half[positive]).all()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from custseg.errors import ConfigError
@@ -187,3 +186,37 @@ def test_unreferenced_extra_class_in_tiers_is_an_error() -> None:
                          "      - {key: extra, labels: {zh_CN: 多, en: Extra}}\n")
     with pytest.raises(ConfigError, match="class 'extra' can never be assigned"):
         parse_system(text)
+
+
+def _with_model_parameters(models: str) -> str:
+    return (
+        "version: 1\nname: t\nparameters:\n  models: " + models + "\nschemes:\n"
+        "  - name: s\n    kind: attribute\n    labels: {zh_CN: 测, en: T}\n"
+        "    feature: industry\n    auto: true\n"
+    )
+
+
+def test_model_parameters_are_validated_with_their_path() -> None:
+    from custseg.schemes import parse_system
+
+    system = parse_system(_with_model_parameters("{margin: 0.3, annual_discount_rate: 0.08}"))
+    settings = system.model_parameters()
+    assert (settings.margin, settings.annual_discount_rate, settings.min_purchasers) == (
+        0.3,
+        0.08,
+        50,
+    )
+    with pytest.raises(ConfigError, match=r":4 parameters\.models\.margin: .*less than or equal"):
+        parse_system(_with_model_parameters("{margin: 1.5}"))
+    with pytest.raises(ConfigError, match=r"parameters\.models\.marjin: unknown key.*'margin'"):
+        parse_system(_with_model_parameters("{marjin: 0.3}"))
+
+
+def test_default_model_parameters_leave_the_system_hash_alone() -> None:
+    from custseg.schemes import load_default_system, system_hash
+
+    system = load_default_system()
+    assert "models" not in system.parameters
+    assert system.model_parameters().annual_discount_rate == 0.10
+    same = system.model_copy(update={"parameters": {**system.parameters}})
+    assert system_hash(same) == system_hash(system)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from custseg.schemes._model_base import (
     PALETTE,
@@ -24,6 +24,7 @@ from custseg.schemes._model_base import (
     StrictModel,
     Text,
     located,
+    split_located,
     with_colours,
 )
 from custseg.schemes.config_alerts import AlertRule, check_alerts
@@ -63,6 +64,19 @@ Scheme = Annotated[
 ]
 """Any scheme; Pydantic picks the model from ``kind`` (must match :data:`SCHEME_MODELS`)."""
 
+class ModelParameters(StrictModel):
+    """``parameters.models``: settings of the customer-base models behind p_alive and clv_12m.
+
+    The horizon of ``clv_12m`` stays 52 weeks (its name says so).
+    """
+
+    annual_discount_rate: float = Field(default=0.10, ge=0.0, lt=1.0)
+    margin: float | None = Field(default=None, gt=0.0, le=1.0)
+    """Margin applied to expected revenue in clv_12m; null: each customer's own margin."""
+    min_purchasers: int = Field(default=50, ge=10)
+    """Fewer purchasers than this: the model features are left null (too little data)."""
+
+
 _PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
     "home_region": (str, type(None)),
     "home_city": (str, type(None)),
@@ -88,7 +102,20 @@ class ClassificationSystem(StrictModel):
             if key in value and not isinstance(value[key], types):
                 names = [t.__name__.replace("NoneType", "null") for t in types]
                 raise located([key], f"must be {' or '.join(names)}, got {value[key]!r}")
+        if "models" in value:
+            try:
+                models = ModelParameters.model_validate(value["models"] or {})
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                inner, message = split_located(str(error["msg"]).removeprefix("Value error, "))
+                path = ["models", *(str(p) for p in error["loc"]), *(str(p) for p in inner)]
+                raise located(path, message) from exc
+            value = {**value, "models": models.model_dump(exclude_defaults=True)}
         return value
+
+    def model_parameters(self) -> ModelParameters:
+        """The validated ``parameters.models`` (defaults where not given)."""
+        return ModelParameters.model_validate(self.parameters.get("models") or {})
 
     @field_validator("schemes")
     @classmethod
