@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -104,10 +105,17 @@ def compare(old: Snapshot, new: Snapshot, scheme: str) -> Migration:
     return _compare_many(old, new, [scheme])[scheme]
 
 
-def compare_all(old: Snapshot, new: Snapshot) -> dict[str, Migration]:
-    """:func:`compare` for every scheme computed in both snapshots, in the new system's order."""
+def compare_all(
+    old: Snapshot, new: Snapshot, schemes: Sequence[str] | None = None
+) -> dict[str, Migration]:
+    """:func:`compare` for every scheme computed in both snapshots (or those of ``schemes``).
+
+    In the new system's order; all schemes in two queries.
+    """
     both = set(old.info.computed_schemes)
-    return _compare_many(old, new, [s for s in new.info.computed_schemes if s in both])
+    wanted = set(schemes) if schemes is not None else None
+    names = [s for s in new.info.computed_schemes if s in both and (wanted is None or s in wanted)]
+    return _compare_many(old, new, names)
 
 
 def direction_counts(old: Snapshot, new: Snapshot) -> pd.DataFrame:
@@ -264,11 +272,7 @@ def system_version(snapshot: Snapshot) -> int | None:
     """The version number of the snapshot's system, when the workspace records versions."""
     from custseg.snapshots.systems import SystemStore
 
-    lookup = getattr(SystemStore(connection(snapshot)), "version_of", None)
-    if lookup is None:
-        return None
-    found = lookup(snapshot.info.system_hash)
-    return int(found) if found is not None else None
+    return SystemStore(connection(snapshot)).version_of(snapshot.info.system_hash)
 
 
 def _notes(

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Literal
 
 from custseg.errors import ConfigError
+from custseg.history.migrations import previous_snapshot
 from custseg.i18n import Lang
-from custseg.reports._migrations import previous_snapshot
 from custseg.reports.actions import build_actions, write_actions
 from custseg.reports.content import ReportContent, build_content
 from custseg.snapshots.view import Snapshot

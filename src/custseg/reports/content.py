@@ -9,8 +9,9 @@ from typing import Any
 
 import pandas as pd
 
+from custseg.history.migrations import Migration, compare_all, system_version
 from custseg.i18n import Lang, label_of
-from custseg.reports import _migrations, charts
+from custseg.reports import charts
 from custseg.reports.labels import text
 from custseg.schemes._model_base import PALETTE
 from custseg.snapshots.view import REVENUE_FEATURE, Snapshot
@@ -95,8 +96,10 @@ def build_content(
     for name in names:
         snapshot.scheme(name)  # UnknownNameError lists the computed schemes
     features = snapshot.features()
+    migrations = compare_all(previous, snapshot, names) if previous is not None else {}
     sections = [
-        _section(snapshot, previous, name, features, lang=lang, images=images) for name in names
+        _section(snapshot, previous, name, migrations.get(name), features, lang=lang, images=images)
+        for name in names
     ]
     revenue = features[REVENUE_FEATURE] if REVENUE_FEATURE in features else pd.Series(dtype=float)
     skipped = [
@@ -121,10 +124,7 @@ def build_content(
 
 
 def _system_version(snapshot: Snapshot) -> int | None:
-    version = getattr(snapshot, "system_version", None)
-    if isinstance(version, int):
-        return version
-    recorded = _migrations.system_version(snapshot)
+    recorded = system_version(snapshot)
     if recorded is not None:
         return recorded
     declared = getattr(snapshot.system, "version", None)
@@ -155,6 +155,7 @@ def _section(
     snapshot: Snapshot,
     previous: Snapshot | None,
     name: str,
+    found: Migration | None,
     features: pd.DataFrame,
     *,
     lang: Lang,
@@ -164,7 +165,7 @@ def _section(
     summary = _summary(snapshot, name, lang)
     by_key = class_colours(snapshot, name, list(summary.class_key))
     colours = [by_key[k] for k in summary.class_key]
-    migration = _migration(snapshot, previous, name, lang)
+    migration = _migration(snapshot, previous, name, found, lang)
     shown: list[Chart] = []
     if images:
         shown.append(Chart("classes", text("chart_sizes", lang),
@@ -249,12 +250,10 @@ def _matrix_chart(
 
 
 def _migration(
-    snapshot: Snapshot, previous: Snapshot | None, name: str, lang: Lang
+    snapshot: Snapshot, previous: Snapshot | None, name: str, found: Migration | None, lang: Lang
 ) -> MigrationSection | None:
-    if previous is None:
-        return None
-    found = _migrations.compare(previous, snapshot, name, lang)
-    if found is None:
+    """The migration part of a scheme's section; None without a previous snapshot or scheme."""
+    if previous is None or found is None:
         return None
     labels = dict(snapshot.class_labels(name, lang))
     if name in previous.info.computed_schemes:
@@ -288,7 +287,7 @@ def _migration(
         movers=len(movers),
         pivot=pivot.astype(int),
         top_movers=top_movers.reset_index(drop=True),
-        notes=list(found.notes),
+        notes=found.notes_in(lang),
     )
 
 

@@ -124,11 +124,7 @@ class Snapshot:
         Columns: customer_id, scheme, class_key (effective), score, reason, computed_class_key,
         override_id (null when not overridden).
         """
-        t = self._effective()
-        if scheme is not None:
-            self.scheme(scheme)
-            t = t.filter(t.scheme == scheme)
-        return t.order_by(["scheme", "customer_id"]).to_pandas()
+        return self.assignments_table(scheme).order_by(["scheme", "customer_id"]).to_pandas()
 
     def features(self) -> pd.DataFrame:
         """The feature table the snapshot classified (one row per customer)."""
