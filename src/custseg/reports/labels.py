@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from custseg.i18n import Lang
+from custseg.i18n import Lang, t
 
 _TEXTS: dict[str, dict[Lang, str]] = {
     # report
     "report_title": {"zh": "客户分类分级报告", "en": "Customer classification report"},
-    "as_of": {"zh": "截至日期", "en": "As of"},
-    "snapshot": {"zh": "快照", "en": "Snapshot"},
     "system": {"zh": "分类体系", "en": "Classification system"},
     "version": {"zh": "版本", "en": "version"},
-    "customers": {"zh": "客户数", "en": "Customers"},
     "total_revenue": {"zh": "近12个月总收入", "en": "Total revenue (12m)"},
     "compared_with": {"zh": "对比快照", "en": "Compared with"},
     "no_previous": {
@@ -23,11 +20,8 @@ _TEXTS: dict[str, dict[Lang, str]] = {
     "schemes_computed": {"zh": "已计算方案", "en": "Schemes computed"},
     "contents": {"zh": "目录", "en": "Contents"},
     "overview": {"zh": "概览", "en": "Overview"},
-    "class": {"zh": "类别", "en": "Class"},
     "class_key": {"zh": "类别代码", "en": "Class key"},
     "share": {"zh": "客户占比", "en": "Share of customers"},
-    "revenue_12m": {"zh": "近12个月收入", "en": "Revenue (12m)"},
-    "revenue_share": {"zh": "收入占比", "en": "Revenue share"},
     "total": {"zh": "合计", "en": "Total"},
     "largest_class": {"zh": "最大类别", "en": "Largest class"},
     "chart_sizes": {"zh": "各类客户数", "en": "Customers per class"},
@@ -52,7 +46,6 @@ _TEXTS: dict[str, dict[Lang, str]] = {
     },
     "skipped_schemes": {"zh": "未计算的方案", "en": "Schemes not computed"},
     "reason": {"zh": "原因", "en": "Reason"},
-    "scheme": {"zh": "分类方案", "en": "Scheme"},
     "scheme_key": {"zh": "方案代码", "en": "Scheme key"},
     "description": {"zh": "说明", "en": "Description"},
     "migration_matrix": {"zh": "迁移矩阵（客户数）", "en": "Migration matrix (customers)"},
@@ -84,7 +77,6 @@ _TEXTS: dict[str, dict[Lang, str]] = {
     "every_days": {"zh": "每 {n} 天联系", "en": "contact every {n} days"},
     "service_level": {"zh": "服务等级", "en": "Service level"},
     "credit_terms": {"zh": "信用条款", "en": "Credit terms"},
-    "strategy": {"zh": "策略", "en": "Strategy"},
     "overridden": {"zh": "人工调整", "en": "Overridden"},
     "computed_class": {"zh": "计算类别", "en": "Computed class"},
     "yes": {"zh": "是", "en": "yes"},
@@ -163,7 +155,7 @@ MERGE_SEPARATOR = "; "
 def text(key: str, lang: Lang, **values: object) -> str:
     """The report word ``key`` in ``lang`` (the key itself when unknown), formatted with values."""
     entry = _TEXTS.get(key)
-    word = entry[lang] if entry else key
+    word = entry[lang] if entry else t(key, lang)  # words shared with the CLI live in i18n
     return word.format(**values) if values else word
 
 
