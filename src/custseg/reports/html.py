@@ -13,7 +13,7 @@ from custseg.reports._template import STYLE, TEMPLATE
 from custseg.reports.charts import DPI
 from custseg.reports.content import ReportContent, SchemeSection
 from custseg.reports.fonts import CSS_FONT_STACK
-from custseg.reports.labels import _TEXTS, text
+from custseg.reports.labels import text, words
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
@@ -44,7 +44,7 @@ def _largest(section: SchemeSection) -> Any:
 def render_html(content: ReportContent) -> str:
     """The HTML text of ``content``."""
     lang = content.lang
-    words = {key: text(key, lang) for key in _TEXTS}
+    vocabulary = words(lang)
     style = jinja2.Template(STYLE).render(
         font_stack=CSS_FONT_STACK,
         title=content.title.replace('"', "'"),
@@ -54,7 +54,7 @@ def render_html(content: ReportContent) -> str:
     template = env.from_string(TEMPLATE)
     return template.render(
         c=content,
-        t=words,
+        t=vocabulary,
         html_lang=HTML_LANG[lang],
         style=Markup(style),  # noqa: S704 - our own stylesheet, no user input but the title
         money=_money,

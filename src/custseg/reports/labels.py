@@ -152,6 +152,24 @@ MERGE_SEPARATOR = "; "
 """Separator of the values merged into one cell of the consolidated action list."""
 
 
+SHARED_WORDS: tuple[str, ...] = (
+    "as_of",
+    "snapshot",
+    "customers",
+    "class",
+    "revenue_12m",
+    "revenue_share",
+    "scheme",
+    "strategy",
+)
+"""Words reports take from :mod:`custseg.i18n` (the same as the CLI's)."""
+
+
+def words(lang: Lang) -> dict[str, str]:
+    """Every report word in ``lang``, by key (for templates)."""
+    return {key: text(key, lang) for key in (*_TEXTS, *SHARED_WORDS)}
+
+
 def text(key: str, lang: Lang, **values: object) -> str:
     """The report word ``key`` in ``lang`` (the key itself when unknown), formatted with values."""
     entry = _TEXTS.get(key)
