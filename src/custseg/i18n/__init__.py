@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Lang = Literal["zh", "en"]
@@ -197,10 +199,90 @@ _UI: dict[str, dict[Lang, str]] = {
 }
 
 
+def _merge_word_modules() -> None:
+    """Add the words of each area's module (``words_*.py``) to the one catalogue.
+
+    Each area keeps its words in a module of its own so that areas never edit one shared dict;
+    a key defined twice is a programming error.
+    """
+    from custseg.i18n import (
+        words_clusters,
+        words_config,
+        words_health,
+        words_ingest,
+        words_safety,
+        words_schemes,
+    )
+
+    for module in (
+        words_clusters,
+        words_config,
+        words_health,
+        words_ingest,
+        words_safety,
+        words_schemes,
+    ):
+        for key, entry in module.WORDS.items():
+            if key in _UI:
+                raise RuntimeError(f"i18n key {key!r} is defined twice ({module.__name__})")
+            _UI[key] = entry
+
+
 def t(key: str, lang: Lang) -> str:
     """The UI string ``key`` in ``lang`` (the key itself if it is not translated)."""
     entry = _UI.get(key)
     return entry[lang] if entry else key
+
+
+def has_word(key: str) -> bool:
+    """Whether ``key`` is in the catalogue (in both languages)."""
+    entry = _UI.get(key)
+    return bool(entry and entry.get("zh") and entry.get("en"))
+
+
+def all_words() -> dict[str, dict[Lang, str]]:
+    """A copy of the whole catalogue: key -> {"zh": ..., "en": ...}."""
+    return {key: dict(entry) for key, entry in _UI.items()}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A user-facing sentence kept as a catalogue key plus parameters, rendered per language.
+
+    Stored forms (snapshot metadata, findings, skip reasons) keep the key and parameters so the
+    same record reads in zh-CN or en: ``Message("health_class_holds_all", {"n": 5}).render("zh")``.
+    Parameter values that are themselves ``Message`` objects are rendered in the same language.
+    """
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: Lang) -> str:
+        """The sentence in ``lang``."""
+        values = {
+            name: value.render(lang) if isinstance(value, Message) else value
+            for name, value in self.params.items()
+        }
+        return t(self.key, lang).format(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {
+            "key": self.key,
+            "params": {
+                name: value.to_dict() if isinstance(value, Message) else value
+                for name, value in self.params.items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Message:
+        """Inverse of :meth:`to_dict`."""
+        params = {
+            name: cls.from_dict(value) if isinstance(value, dict) and "key" in value else value
+            for name, value in dict(data.get("params") or {}).items()
+        }
+        return cls(str(data["key"]), params)
 
 
 def label_of(labels: Any, lang: Lang) -> str:
@@ -211,3 +293,6 @@ def label_of(labels: Any, lang: Lang) -> str:
     if isinstance(labels, dict):
         return str(labels.get(field) or labels.get("en") or "")
     return str(getattr(labels, field, None) or getattr(labels, "en", "") or "")
+
+
+_merge_word_modules()
