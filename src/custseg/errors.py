@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     MODEL = "model.error"
     MODEL_NOT_FITTED = "model.not_fitted"
     GOVERNANCE = "governance.error"
+    OUTPUT_REFUSED = "output.refused"
     # reasons for rejected rows
     MISSING_VALUE = "row.missing_value"
     NOT_A_DATE = "row.not_a_date"
@@ -127,6 +128,12 @@ class GovernanceError(CustsegError):
     """An override, approval, removal or setting change is not allowed (or names nothing)."""
 
     code = ErrorCode.GOVERNANCE
+
+
+class OutputError(CustsegError):
+    """An output file cannot or must not be written (exists, is the workspace, bad folder)."""
+
+    code = ErrorCode.OUTPUT_REFUSED
 
 
 class ModelError(CustsegError, ValueError):
