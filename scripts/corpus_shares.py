@@ -1,6 +1,6 @@
 """Print the class shares of lifecycle, ABC, composite grade and sales x loyalty on the corpus.
 
-Usage: PYTHONPATH=src python scripts/corpus_shares.py [DATASET ...] [--markdown]
+Usage: PYTHONPATH=src python scripts/corpus_shares.py [DATASET ...] [--findings]
 Datasets: sample, cdnow_master and the generated businesses of tests/corpus/generators.py.
 Each run builds a fresh workspace in a temporary folder with the built-in catalogue.
 """
@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from custseg import open_workspace  # noqa: E402
+from custseg.i18n import Message  # noqa: E402
 from custseg.sample import sample_data_dir  # noqa: E402
 from custseg.tables import TABLE_NAMES  # noqa: E402
 from tests.corpus.generators import GENERATED, cdnow_master, load_business  # noqa: E402
@@ -38,7 +39,7 @@ def _workspace(name: str, folder: Path):  # noqa: ANN202
     return ws, business.as_of
 
 
-def shares(name: str) -> tuple[dict[str, str], float]:
+def shares(name: str, findings: bool = False) -> tuple[dict[str, str], float]:
     """Scheme -> "class share, ..." on one dataset, and the run's seconds."""
     with tempfile.TemporaryDirectory() as tmp:
         ws, as_of = _workspace(name, Path(tmp))
@@ -57,6 +58,9 @@ def shares(name: str) -> tuple[dict[str, str], float]:
                 if row["customers"] > 0
             ]
             out[scheme] = ", ".join(parts)
+        if findings:
+            for item in snap.info.extra.get("health", []):
+                print(f"  {name} {item['level']}: {Message.from_dict(item['message']).render('en')}")
         ws.close()
     return out, seconds
 
@@ -70,7 +74,7 @@ def main(argv: list[str]) -> None:
     print("| dataset | run s | " + " | ".join(SCHEMES) + " |")
     print("|---|---|" + "---|" * len(SCHEMES))
     for name in names:
-        result, seconds = shares(name)
+        result, seconds = shares(name, findings="--findings" in argv)
         cells = " | ".join(result[s] for s in SCHEMES)
         print(f"| {name} | {seconds:.1f} | {cells} |", flush=True)
 

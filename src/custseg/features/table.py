@@ -110,8 +110,10 @@ def build_feature_table(
 def _customer_tables(
     con: ibis.BaseBackend, ctx: BuildContext, tables: set[str]
 ) -> tuple[list[ir.Table], list[ir.Table], ir.Table | None]:
-    """Per-customer tables to join, the tables whose ids make up the customer set, and the
-    one-row table of base-wide constants (the purchase rhythm; None without orders)."""
+    """Per-customer tables, the tables of customer ids, and the base-wide constants.
+
+    The constants are one row (the purchase rhythm; None without orders).
+    """
     keyed: list[ir.Table] = []
     id_sources: list[ir.Table] = []
     constants: ir.Table | None = None
