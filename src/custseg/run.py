@@ -247,8 +247,10 @@ def _materialise_features(
 
 
 def _staged_assignments(con: BaseBackend, parts: list[ibis.Table], name: str) -> ibis.Table:
-    """Every scheme's assignments in one temp table (inserted scheme by scheme), for the health
-    check and the snapshot write, so that no scheme is computed twice."""
+    """Every scheme's assignments in one table, inserted scheme by scheme.
+
+    The health check and the snapshot write both read it, so no scheme is computed twice.
+    """
     schema = ibis.schema(
         {
             "snapshot_id": "string",

@@ -175,6 +175,9 @@ def print_run(snapshot: Snapshot) -> None:
         f"{len(info.computed_schemes)} schemes computed",
         highlight=False,
     )
+    from custseg.cli.commands_health import print_health_line
+
+    print_health_line(info, lang)
     inferred = info.extra.get("inferred_parameters") or {}
     if inferred:
         shown = ", ".join(f"{k}={v}" for k, v in inferred.items())

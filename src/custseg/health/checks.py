@@ -94,7 +94,25 @@ def _scheme_findings(
     found += _ties(scheme, outcome, joined, designed, settings)
     if scheme.kind == "score":
         found += _indicators(scheme, outcome, joined)
+    if scheme.kind == "attribute":
+        found += _missing_attribute(scheme, counts, settings)
     return found
+
+
+def _missing_attribute(
+    scheme: SchemeBase, counts: dict[str, int], settings: HealthSettings
+) -> list[Finding]:
+    """An attribute scheme whose input is missing for nearly everyone says nothing."""
+    missing = getattr(scheme, "missing_class", None)
+    total = sum(counts.values())
+    n = counts.get(missing or "", 0)
+    if total < MIN_CUSTOMERS or n / total < settings.dominant_share:
+        return []
+    feature = getattr(scheme, "feature", "")
+    params = {"scheme": scheme.name, "feature": feature, "n": n, "share": _pct(n / total)}
+    advice = Message("health_attribute_missing_advice", {"feature": feature})
+    message = Message("health_attribute_missing", params)
+    return [Finding("dominant_class", "warning", scheme.name, n, message, advice)]
 
 
 def _class_counts(assignments: ir.Table) -> dict[str, dict[str, int]]:
@@ -130,7 +148,7 @@ def _dominance(
     if n / total < settings.dominant_share:
         return []
     params = {"scheme": scheme.name, "cls": top, "n": n, "total": total, "share": _pct(n / total)}
-    if scheme.kind in SPLIT_KINDS:
+    if scheme.kind in SPLIT_KINDS and getattr(scheme, "method", "quantile") != "fixed":
         advice = Message("health_dominant_split_advice")
         return [
             Finding(
@@ -181,10 +199,12 @@ def _empty(scheme: SchemeBase, scope: dict[str, int], joined: ir.Table) -> list[
     if not empty or total < MIN_CUSTOMERS:
         return []
     if scheme.kind in SPLIT_KINDS:
+        # Fixed cuts the data never reaches: what the data says (a note), as for rules.
+        level = "note" if getattr(scheme, "method", "") == "fixed" else "warning"
         return [
             Finding(
                 "empty_class",
-                "warning",
+                level,
                 scheme.name,
                 0,
                 Message("health_empty", {"scheme": scheme.name, "cls": k, "total": total}),
@@ -194,7 +214,22 @@ def _empty(scheme: SchemeBase, scope: dict[str, int], joined: ir.Table) -> list[
         ]
     if scheme.kind != "rules":
         return []
-    return _shadowed(scheme, empty, joined)
+    found = _shadowed(scheme, empty, joined)
+    best = (scheme.ranking or [None])[0]
+    if best in empty and not any(f.message.params.get("cls") == best for f in found):
+        params = {"scheme": scheme.name, "cls": best, "total": total}
+        advice = Message("health_empty_best_advice", {"cls": best})
+        found.append(
+            Finding(
+                "empty_class",
+                "warning",
+                scheme.name,
+                0,
+                Message("health_empty_best", params),
+                advice,
+            )
+        )
+    return found
 
 
 def _shadowed(scheme: SchemeBase, empty: list[str], joined: ir.Table) -> list[Finding]:
@@ -266,6 +301,8 @@ def _ties(
         split.aggregate(
             total=split.count(),
             **{f"n{i}": split.count(where=split[f] == v) for i, (f, v) in enumerate(points)},
+            **{f"lo{i}": split.count(where=split[f] < v) for i, (f, v) in enumerate(points)},
+            **{f"hi{i}": split.count(where=split[f] > v) for i, (f, v) in enumerate(points)},
         )
         .to_pyarrow()
         .to_pylist()[0]
@@ -274,7 +311,8 @@ def _ties(
     out = []
     for i, (feature, value) in enumerate(points):
         n = int(row[f"n{i}"] or 0)
-        if total and n / total >= settings.tie_share:
+        one_sided = not row[f"lo{i}"] or not row[f"hi{i}"]
+        if total and one_sided and n / total >= settings.tie_share:
             params = {
                 "scheme": scheme.name,
                 "feature": feature,

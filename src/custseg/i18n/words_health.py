@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 WORDS: dict[str, dict[Lang, str]] = {
     # -- health check findings (custseg.health) --
     "health_dominant": {
-        "zh": "{scheme}：类别 {cls} 占了参与划分的 {total} 位客户中的 {share}（{n} 位），划分没有区分度。",
+        "zh": "{scheme}：类别 {cls} 占了参与划分的 {total} 位客户中的 {share}（{n} 位），划分没有"
+        "区分度。",
         "en": "{scheme}: class {cls} holds {share} of the {total} customers the scheme splits "
         "({n}); the split tells them apart from nobody.",
     },
@@ -20,7 +21,8 @@ WORDS: dict[str, dict[Lang, str]] = {
         "(`where`, e.g. buyers in the last 12 months).",
     },
     "health_dominant_overlap": {
-        "zh": "{scheme}：类别 {cls} 占了 {total} 位客户中的 {share}（{n} 位），其中 {moved} 位也满足其他类别的条件，"
+        "zh": "{scheme}：类别 {cls} 占了 {total} 位客户中的 {share}（{n} 位），其中 {moved} 位也满"
+        "足其他类别的条件，"
         "但被 {cls} 的规则先取走了。",
         "en": "{scheme}: class {cls} holds {share} of {total} customers ({n}); {moved} of them "
         "also meet the condition of another class but the rule for {cls} takes them first.",
@@ -30,7 +32,8 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "Narrow the rule for {cls}, or put the narrower rules before it.",
     },
     "health_dominant_forced": {
-        "zh": "{scheme}：类别 {cls} 占了 {total} 位客户中的 {share}（{n} 位）；他们都不满足其他任何类别的条件，"
+        "zh": "{scheme}：类别 {cls} 占了 {total} 位客户中的 {share}（{n} 位）；他们都不满足其他任"
+        "何类别的条件，"
         "数据本身没有给他们留下别的类别。",
         "en": "{scheme}: class {cls} holds {share} of {total} customers ({n}); none of them "
         "meets the condition of any other class, so the data leaves no other class for them.",
@@ -66,8 +69,28 @@ WORDS: dict[str, dict[Lang, str]] = {
         "zh": "请把 {cls} 的规则移到更宽的规则之前，或收窄那些规则。",
         "en": "Move the rule for {cls} before the broader rules, or narrow those.",
     },
+    "health_empty_best": {
+        "zh": "{scheme}：最好的类别 {cls} 为空，{total} 位客户中没有一位满足它的条件。",
+        "en": "{scheme}: the best class, {cls}, is empty; none of the {total} customers meets "
+        "its condition.",
+    },
+    "health_empty_best_advice": {
+        "zh": "请对照数据检查 {cls} 的条件（custseg profile 显示购买节奏与历史跨度）。",
+        "en": "Check the condition of {cls} against the data (custseg profile shows the purchase "
+        "rhythm and the span of history).",
+    },
+    "health_attribute_missing": {
+        "zh": "{scheme}：{share} 的客户（{n} 位）没有 {feature} 的取值，该方案对他们没有任何区分。",
+        "en": "{scheme}: {share} of the customers ({n}) have no {feature}; the scheme says "
+        "nothing about them.",
+    },
+    "health_attribute_missing_advice": {
+        "zh": "请导入包含 {feature} 的数据，或从体系中删除该方案。",
+        "en": "Ingest data that holds {feature}, or remove the scheme from the system.",
+    },
     "health_tied": {
-        "zh": "{scheme}：{feature} 的分位切分点 {value} 恰好是 {n} 位客户（{share}）共有的取值，他们全部被分到同一侧。",
+        "zh": "{scheme}：{feature} 的分位切分点 {value} 恰好是 {n} 位客户（{share}）共有的取值，他"
+        "们全部被分到同一侧。",
         "en": "{scheme}: the quantile split of {feature} at {value} falls on a value shared by "
         "{n} customers ({share}); they all land on one side.",
     },
@@ -77,17 +100,20 @@ WORDS: dict[str, dict[Lang, str]] = {
         "means something (`where`).",
     },
     "health_exclusion": {
-        "zh": "{n} 位客户在 {if_scheme} 中为 {if_classes}，同时在 {then_scheme} 中为 {then_classes}，违反互斥规则 {key}。",
+        "zh": "{n} 位客户在 {if_scheme} 中为 {if_classes}，同时在 {then_scheme} 中为 {then_classes"
+        "}，违反互斥规则 {key}。",
         "en": "{n} customers are {if_classes} in {if_scheme} and {then_classes} in "
         "{then_scheme} at the same time, which exclusion {key} forbids.",
     },
     "health_exclusion_advice": {
-        "zh": "请让两个方案的规则一致，例如在 {then_scheme} 的规则中加入与 {if_scheme} 相同的时间条件。",
+        "zh": "请让两个方案的规则一致，例如在 {then_scheme} 的规则中加入与 {if_scheme} 相同的时间"
+        "条件。",
         "en": "Make the two schemes agree, e.g. give the rules of {then_scheme} the same time "
         "condition as {if_scheme}.",
     },
     "health_missing_indicator": {
-        "zh": "{scheme}：指标 {feature} 对所有客户都没有数据，却仍占权重 {weight}；它的分数来自缺失值的填充。",
+        "zh": "{scheme}：指标 {feature} 对所有客户都没有数据，却仍占权重 {weight}；它的分数来自缺"
+        "失值的填充。",
         "en": "{scheme}: indicator {feature} has no data for any customer but still carries "
         "weight {weight}; its points come from the `missing` fill value.",
     },
@@ -106,7 +132,8 @@ WORDS: dict[str, dict[Lang, str]] = {
     },
     "health_scheme_note": {"zh": "{scheme}：{text}", "en": "{scheme}: {text}"},
     "health_inactive": {
-        "zh": "截至日期前 12 个月内没有任何客户购买（最后一次购买在 {last}）；需要近期活动的类别几乎包含所有客户，这符合数据。",
+        "zh": "截至日期前 12 个月内没有任何客户购买（最后一次购买在 {last}）；需要近期活动的类别几"
+        "乎包含所有客户，这符合数据。",
         "en": "No customer bought in the 12 months before the as-of date (the last purchase "
         "was on {last}); classes that need recent activity hold nearly everyone, as the data says.",
     },
@@ -135,7 +162,8 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "Health check: no warning in {schemes} schemes ({notes} notes; see custseg check)",
     },
     "health_summary_bad": {
-        "zh": "健康检查：{schemes} 个方案中有 {warnings} 条警告（另有 {notes} 条提示）——运行 custseg check 查看需要修改之处",
+        "zh": "健康检查：{schemes} 个方案中有 {warnings} 条警告（另有 {notes} 条提示）——运行 custs"
+        "eg check 查看需要修改之处",
         "en": "Health check: {warnings} warning(s) in {schemes} schemes ({notes} notes) - run "
         "custseg check to see what to change",
     },
@@ -159,10 +187,16 @@ WORDS: dict[str, dict[Lang, str]] = {
     "profile_rhythm": {"zh": "购买节奏", "en": "Purchase rhythm"},
     "profile_measure": {"zh": "指标", "en": "Measure"},
     "profile_value": {"zh": "数值", "en": "Value"},
-    "profile_gap_median": {"zh": "复购间隔中位数（天）", "en": "Median gap between purchases (days)"},
+    "profile_gap_median": {
+        "zh": "复购间隔中位数（天）",
+        "en": "Median gap between purchases (days)",
+    },
     "profile_gap_p75": {"zh": "复购间隔 75 分位（天）", "en": "75th percentile gap (days)"},
     "profile_gap_p90": {"zh": "复购间隔 90 分位（天）", "en": "90th percentile gap (days)"},
-    "profile_repeat_buyers": {"zh": "复购客户（至少两天购买）", "en": "Repeat buyers (2+ purchase days)"},
+    "profile_repeat_buyers": {
+        "zh": "复购客户（至少两天购买）",
+        "en": "Repeat buyers (2+ purchase days)",
+    },
     "profile_one_time_share": {"zh": "只购买过一次的客户占比", "en": "Share of one-time buyers"},
     "profile_measured": {"zh": "由数据测得", "en": "measured from the data"},
     "profile_fallback": {
@@ -186,6 +220,7 @@ WORDS: dict[str, dict[Lang, str]] = {
     },
     "profile_no_data": {
         "zh": "工作区中没有数据；请先导入，例如 custseg ingest orders orders.csv。",
-        "en": "The workspace holds no data; ingest some first, e.g. custseg ingest orders orders.csv.",
+        "en": "The workspace holds no data; ingest some first, e.g. custseg ingest orders orders.c"
+        "sv.",
     },
 }
