@@ -60,7 +60,8 @@ def shares(name: str, findings: bool = False) -> tuple[dict[str, str], float]:
             out[scheme] = ", ".join(parts)
         if findings:
             for item in snap.info.extra.get("health", []):
-                print(f"  {name} {item['level']}: {Message.from_dict(item['message']).render('en')}")
+                text = Message.from_dict(item["message"]).render("en")
+                print(f"  {name} {item['level']}: {text}")
         ws.close()
     return out, seconds
 

@@ -127,7 +127,8 @@ def test_workspace_profile_uses_the_systems_parameters(tmp_path: Path) -> None:
         "version: 1\nname: tiny\nparameters: {rhythm_min_repeat_buyers: 5}\nschemes:\n"
         "  - {name: s, kind: rules, labels: {zh_CN: 方案, en: S},\n"
         "     rules: [{when: has_purchase, class: a}], default: b,\n"
-        "     classes: [{key: a, labels: {zh_CN: 甲, en: A}}, {key: b, labels: {zh_CN: 乙, en: B}}]}\n",
+        "     classes: [{key: a, labels: {zh_CN: 甲, en: A}},\n"
+        "               {key: b, labels: {zh_CN: 乙, en: B}}]}\n",
         encoding="utf-8",
     )
     assert ws.profile(as_of=AS_OF).rhythm["measured"] is False

@@ -13,6 +13,7 @@ Level = Literal["warning", "note"]
 that holds nearly everyone because the data leaves no other class for them)."""
 
 CHECKS: tuple[str, ...] = (
+    "inactive_data",
     "dominant_class",
     "empty_class",
     "tied_split",
@@ -21,7 +22,6 @@ CHECKS: tuple[str, ...] = (
     "dropped_indicator",
     "skipped_scheme",
     "scheme_note",
-    "inactive_data",
 )
 """Every kind of finding, in report order."""
 
