@@ -118,6 +118,8 @@ def test_rhythm_thresholds_are_usable_in_rule_conditions(tmp_path: Path) -> None
     assert classes["R00"] == "churned" and classes["S00"] == "churned"
     assert classes["P00"] == "potential"
     assert snap.info.extra["profile"]["rhythm"]["gap_p90_days"] == 20.0
+    assert snap.profile == profile_data(ws.con, AS_OF)
+    assert snap.findings is not None and all(f.level in ("warning", "note") for f in snap.findings)
 
 
 def test_workspace_profile_uses_the_systems_parameters(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Profile the data as of a date, in one query built from one-row Ibis aggregates.
+"""Profile the data as of a date: two intermediate tables (orders, purchase days), one query.
 
 What it measures (every share is 0-1):
 
@@ -26,7 +26,7 @@ from ibis.backends import BaseBackend
 
 from custseg.features import FeatureParameters, available_tables
 from custseg.features._context import BuildContext
-from custseg.features._orders import order_lines, order_totals, purchase_days
+from custseg.features._orders import order_lines, purchase_days
 from custseg.features.rhythm import QUANTILES, base_rhythm
 from custseg.tables import SCHEMAS, TableName
 
@@ -89,11 +89,20 @@ def profile_data(
     parts: dict[str, ir.Table] = {}
     for name in (t for t in DATE_COLUMNS if t in tables):
         parts[name] = _fill_part(con, name, ctx)  # type: ignore[arg-type]
-    if "orders" in tables:
-        parts["orders_activity"] = _order_part(con, ctx, tables)
     if not parts:
         return DataProfile(as_of=as_of)
-    row = _one_row(list(parts.values()))
+    cached: list[ir.Table] = []
+    if "orders" in tables:
+        # Two small tables computed once (orders, purchase days), then one query reads them.
+        totals = _order_nets(order_lines(con, ctx)).cache()
+        days = purchase_days(totals, ctx).cache()
+        cached = [days, totals]
+        parts["orders_activity"] = _order_part(con, ctx, tables, totals, days)
+    try:
+        row = _one_row(list(parts.values()))
+    finally:
+        for table in cached:
+            table.release()
     return DataProfile(
         as_of=as_of,
         inputs={name: _inputs_of(row, name) for name in DATE_COLUMNS if name in parts},
@@ -124,11 +133,18 @@ def _filled(value: ir.Value) -> ir.IntegerScalar:
     return value.count()
 
 
-def _order_part(con: BaseBackend, ctx: BuildContext, tables: set[str]) -> ir.Table:
+def _order_nets(lines: ir.Table) -> ir.Table:
+    """One row per (customer, order): its date and net total (as in ``order_totals``)."""
+    return lines.group_by(["customer_id", "order_id"]).aggregate(
+        order_date=lines.order_date.min(), net=lines.amount.sum()
+    )
+
+
+def _order_part(
+    con: BaseBackend, ctx: BuildContext, tables: set[str], totals: ir.Table, days: ir.Table
+) -> ir.Table:
     """Rhythm, history and activity of the orders as one row."""
     lines = order_lines(con, ctx)
-    totals = order_totals(lines)
-    days = purchase_days(totals, ctx)
     per_customer = days.group_by("customer_id").aggregate(n_days=days.count())
     buyers = per_customer.aggregate(
         purchasers=per_customer.count(), one_time=per_customer.count(where=per_customer.n_days == 1)
@@ -136,7 +152,7 @@ def _order_part(con: BaseBackend, ctx: BuildContext, tables: set[str]) -> ir.Tab
     window = totals.filter(ctx.in_window(totals.order_date))
     revenue = window.group_by("customer_id").aggregate(net=window.net.sum())
     recent = revenue.aggregate(with_revenue_12m=revenue.count(where=revenue.net > 0))
-    ids = lines.select("customer_id")
+    ids = totals.select("customer_id")
     if "customers" in tables:
         from custseg.features.attributes import known_customer_ids
 
