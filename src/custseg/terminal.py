@@ -1,0 +1,34 @@
+"""Terminal safety: data reaches the console as plain, visible text.
+
+Customer names, ids, owners, industries, labels, notes and file names come from users' files;
+printed through Rich they must never be read as markup (``[/]`` would crash the command) and
+must never carry control characters or escape sequences (ANSI colours, OSC-8 links, cursor
+moves) to the terminal. :func:`shown` is the one door for data into console output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+
+_VISIBLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
+"""C0 control characters shown as their Unicode control pictures (ESC as ␛, NUL as ␀)."""
+_VISIBLE[0x7F] = "\u2421"  # DEL as ␡
+for _code in range(0x80, 0xA0):  # C1 controls (CSI, OSC, ...) as their escaped form
+    _VISIBLE[_code] = f"\\x{_code:02x}"
+for _code in (*range(0x200E, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A)):
+    _VISIBLE[_code] = f"\\u{_code:04x}"  # bidirectional overrides: shown, not obeyed
+
+
+def visible(value: Any) -> str:
+    """``value`` as text with every control character and bidi override shown, not obeyed."""
+    return ("" if value is None else str(value)).translate(_VISIBLE)
+
+
+def shown(value: Any) -> str:
+    """``value`` as text to put in Rich markup (f-strings, table cells): escaped and visible.
+
+    ``None`` is shown as an empty string.
+    """
+    return escape(visible(value))
