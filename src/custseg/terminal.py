@@ -8,8 +8,10 @@ moves) to the terminal. :func:`shown` is the one door for data into console outp
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import pandas as pd
 from rich.markup import escape
 
 _VISIBLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
@@ -22,13 +24,15 @@ for _code in (*range(0x200E, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x2
 
 
 def visible(value: Any) -> str:
-    """``value`` as text with every control character and bidi override shown, not obeyed."""
-    return ("" if value is None else str(value)).translate(_VISIBLE)
+    """``value`` as text, every control character and bidi override shown; missing as ."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).translate(_VISIBLE)
 
 
 def shown(value: Any) -> str:
     """``value`` as text to put in Rich markup (f-strings, table cells): escaped and visible.
 
-    ``None`` is shown as an empty string.
+    Missing values (``None``, NaN, ``pd.NA``) are shown as an empty string.
     """
     return escape(visible(value))

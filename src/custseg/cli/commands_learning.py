@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from custseg.cli import _context as ctx
+from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import label_of
 
@@ -119,6 +120,7 @@ def learn_command(
         typer.Option("--out", help="Write the rules scheme YAML here (default: print it)."),
     ] = None,
     snapshot_id: SnapshotOption = None,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
     """Learn known classes from a snapshot's features; report quality and export rules."""
@@ -128,6 +130,8 @@ def learn_command(
 
     if model not in MODELS:
         raise ConfigError(f"--model must be one of {list(MODELS)}; got {model!r}")
+    if out is not None:
+        checked_out(out, force=force)
     snap = ctx.workspace().snapshot(snapshot_id)
     known = read_labels_file(labels)
     features = snap.features()
@@ -142,7 +146,8 @@ def learn_command(
         text = scheme_yaml(exported)
         ClassificationSystem.model_validate({"name": "check", "schemes": [exported]})  # must load
         if out is not None:
-            out.write_text(text, encoding="utf-8")
+            yaml_text = text
+            write_out(out, lambda temporary: temporary.write_text(yaml_text, encoding="utf-8"))
     payload: dict[str, Any] = {
         "snapshot_id": snap.snapshot_id,
         "as_of": str(snap.as_of),

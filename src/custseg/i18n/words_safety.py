@@ -55,6 +55,10 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "{option} {target} must end in {suffixes} (got {got}). "
         "Change the file name, e.g. {example}.",
     },
+    "safety_out_dir_failed": {
+        "zh": "{option} {target} 无法创建：{reason}。请换一个文件夹。",
+        "en": "{option} {target} cannot be created: {reason}. Choose another folder.",
+    },
     "safety_no_extension": {"zh": "无扩展名", "en": "no extension"},
     "safety_force_help": {
         "zh": "替换已存在的输出文件（工作区文件永远不会被替换）。",
