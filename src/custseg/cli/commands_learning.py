@@ -12,6 +12,7 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import label_of
+from custseg.terminal import shown
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -77,19 +78,19 @@ def clusters_command(
         )
         return
     ctx.stdout.print(
-        f"{label_of(definition.labels, lang)} ({scheme}) · snapshot "
+        f"{shown(label_of(definition.labels, lang))} ({shown(scheme)}) · snapshot "
         f"{snap.snapshot_id} · as of {snap.as_of} · {th.get('k')} groups",
         highlight=False,
     )
     grid = Table("key", "name", "customers", "share", "revenue share", "traits")
     for g in groups:
         grid.add_row(
-            g["key"],
-            g["name"],
+            shown(g["key"]),
+            shown(g["name"]),
             f"{g['size']:,}",
             _pct(g["share"]),
             _pct(g["revenue_share"]),
-            "; ".join(g["traits"]),
+            shown("; ".join(g["traits"])),
         )
     ctx.stdout.print(grid)
     matching = th.get("matching") or {}
@@ -98,7 +99,7 @@ def clusters_command(
             f"  matched to snapshot {matching['previous_snapshot']} "
             f"({matching.get('previous_as_of')}): {_pct(matching.get('kept_share'))} "
             f"of customers kept their group; new groups: "
-            f"{matching.get('new_groups') or 'none'}",
+            f"{shown(matching.get('new_groups') or 'none')}",
             highlight=False,
         )
     if th.get("prospects"):
@@ -171,7 +172,7 @@ def learn_command(
             "  [dim]gradient boosting cannot be exported as rules; use --model tree[/]"
         )
     elif out is not None:
-        ctx.stdout.print(f"rules scheme written to {out}", highlight=False)
+        ctx.stdout.print(f"rules scheme written to {shown(out)}", highlight=False)
     else:
         ctx.stdout.print(text, highlight=False, markup=False)
 
@@ -184,15 +185,15 @@ def _print_report(payload: dict[str, Any], clf: Any) -> None:
         f"({report['n_splits']} folds)",
         highlight=False,
     )
-    confusion = Table("known \\ predicted", *report["confusion"]["classes"])
+    confusion = Table("known \\ predicted", *(shown(c) for c in report["confusion"]["classes"]))
     matrix = report["confusion"]
     for name, row in zip(matrix["classes"], matrix["matrix"], strict=True):
-        confusion.add_row(name, *(str(v) for v in row))
+        confusion.add_row(shown(name), *(str(v) for v in row))
     ctx.stdout.print(confusion)
     per_class = Table("class", "precision", "recall", "f1", "support")
     for row in report["per_class"]:
         per_class.add_row(
-            str(row["class"]),
+            shown(row["class"]),
             _pct(row["precision"]),
             _pct(row["recall"]),
             f"{row['f1']:.2f}",
@@ -205,4 +206,4 @@ def _print_report(payload: dict[str, Any], clf: Any) -> None:
         highlight=False,
     )
     for note in payload["notes"]:
-        ctx.stdout.print(f"  [dim]note[/] {note}", highlight=False)
+        ctx.stdout.print(f"  [dim]note[/] {shown(note)}", highlight=False)
