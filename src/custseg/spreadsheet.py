@@ -7,7 +7,8 @@ The one rule, used by every writer (export, actions, reports, rejects):
   ``write`` call can turn data into a formula or a link). Text is kept exactly as it is.
 - **CSV** (OWASP, "CSV Injection"): a text value that starts with ``=``, ``+``, ``-``, ``@``,
   a tab or a carriage return gets a single quote (``'``) in front, so that spreadsheet programs
-  read it as text; embedded double quotes are doubled by the CSV writer. A text value that is
+  read it as text; a value holding a quote, comma or line break is quoted and its quotes
+  doubled (RFC 4180). A text value that is
   just a plain number (``-12.5``, ``+3``) is left alone: it cannot hold a formula.
 - Numbers stay numbers: numeric columns are never changed, in either format.
 """
@@ -67,8 +68,11 @@ def new_workbook(path: str | Path) -> xlsxwriter.Workbook:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` as CSV (UTF-8 with byte-order mark, so Excel shows Chinese) by the rule."""
-    csv_safe(frame).to_csv(path, index=False, encoding="utf-8-sig")
+    """Write ``frame`` as CSV (UTF-8 with byte-order mark, so Excel shows Chinese) by the rule.
+
+    Lines end in CRLF (RFC 4180), so that a value holding a carriage return is quoted too.
+    """
+    csv_safe(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def write_xlsx(frame: pd.DataFrame, path: str | Path, sheet_name: str) -> None:
