@@ -82,7 +82,7 @@ def _check_suffix(
     got = repr(target.suffix) if target.suffix else t("safety_no_extension", lang)
     raise OutputError(
         _say(
-            "safety_out_suffix", lang, suffixes=" / ".join(suffixes), got=got,
+            "safety_out_suffix", lang, suffixes=t("safety_or", lang).join(suffixes), got=got,
             example=target.with_suffix(suffixes[0]).name, **where,
         )
     )

@@ -60,7 +60,7 @@ def test_refusals_are_in_chinese_too(tmp_path: Path) -> None:
 
 
 def test_wrong_suffix_is_refused_with_an_example(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match=r"must end in \.xlsx / \.csv .* e\.g\. r\.xlsx"):
+    with pytest.raises(OutputError, match=r"must end in \.xlsx or \.csv .* e\.g\. r\.xlsx"):
         check_output_path(tmp_path / "r.pdf", suffixes=(".xlsx", ".csv"))
     assert check_output_path(tmp_path / "R.XLSX", suffixes=(".xlsx",)).name == "R.XLSX"
 

@@ -76,10 +76,10 @@ def report_command(
         checked_out(out, force=force, suffixes=(f".{fmt}",))
     ws = ctx.workspace()
     snap, previous = _snapshots(ws, snapshot_id, against)
-    target = out or Path(f"custseg-report-{snap.as_of}-{lang}.{fmt}")
-    checked_out(target, force=force, suffixes=(f".{fmt}",))
     for name in scheme or []:
         snap.scheme(name)
+    target = out or Path(f"custseg-report-{snap.as_of}-{lang}.{fmt}")
+    checked_out(target, force=force, suffixes=(f".{fmt}",))
 
     def write(temporary: Path) -> None:
         write_report(

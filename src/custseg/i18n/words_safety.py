@@ -59,6 +59,7 @@ WORDS: dict[str, dict[Lang, str]] = {
         "zh": "{option} {target} 无法创建：{reason}。请换一个文件夹。",
         "en": "{option} {target} cannot be created: {reason}. Choose another folder.",
     },
+    "safety_or": {"zh": " 或 ", "en": " or "},
     "safety_no_extension": {"zh": "无扩展名", "en": "no extension"},
     "safety_force_help": {
         "zh": "替换已存在的输出文件（工作区文件永远不会被替换）。",
