@@ -140,7 +140,8 @@ def test_an_existing_output_needs_force(ws: Path, tmp_path: Path, args: tuple[st
 
 @pytest.mark.parametrize(
     "args",
-    [("export",), ("actions",), ("report", "--format", "xlsx"), ("rejects",), ("catalogue",)],
+    [("export", "--format", "csv"), ("actions",), ("report", "--format", "xlsx"), ("rejects",),
+     ("catalogue",)],
 )
 def test_bad_output_paths_give_a_message(ws: Path, tmp_path: Path, args: tuple[str, ...]) -> None:
     suffix = ".yaml" if args[0] == "catalogue" else ".csv" if args[0] == "rejects" else ".xlsx"
@@ -149,7 +150,8 @@ def test_bad_output_paths_give_a_message(ws: Path, tmp_path: Path, args: tuple[s
     folder = tmp_path / f"folder{suffix}"
     folder.mkdir()
     refused(cli(ws, *args, "--out", str(folder), "--force"), "is a folder")
-    if args[0] in ("catalogue",):
+    refused(cli(ws, *args, "--out", "/dev/full", "--force"), "/dev/full")
+    if args[0] in ("catalogue", "export"):  # no suffix required: refused as a device
         refused(cli(ws, *args, "--out", "/dev/full", "--force"), "not a regular file")
 
 
