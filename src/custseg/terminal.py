@@ -23,16 +23,20 @@ for _code in (*range(0x200E, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x2
     _VISIBLE[_code] = f"\\u{_code:04x}"  # bidirectional overrides: shown, not obeyed
 
 
-def visible(value: Any) -> str:
-    """``value`` as text, every control character and bidi override shown; missing as ."""
+_KEEP_LINES = {**_VISIBLE, 0x0A: "\n"}
+
+
+def visible(value: Any, *, keep_newlines: bool = False) -> str:
+    """``value`` as text, every control character and bidi override shown; missing as empty."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return str(value).translate(_VISIBLE)
+    return str(value).translate(_KEEP_LINES if keep_newlines else _VISIBLE)
 
 
-def shown(value: Any) -> str:
+def shown(value: Any, *, keep_newlines: bool = False) -> str:
     """``value`` as text to put in Rich markup (f-strings, table cells): escaped and visible.
 
-    Missing values (``None``, NaN, ``pd.NA``) are shown as an empty string.
+    Missing values (``None``, NaN, ``pd.NA``) are shown as an empty string. ``keep_newlines``
+    keeps line breaks (for messages of several lines, e.g. an error that quotes data).
     """
-    return escape(visible(value))
+    return escape(visible(value, keep_newlines=keep_newlines))

@@ -47,6 +47,7 @@ def test_visible_forms() -> None:
     assert visible(12.5) == "12.5"
     assert shown("[/]") == "\\[/]"
     assert shown("客户") == "客户"
+    assert shown("a\n\x1b[/]", keep_newlines=True) == "a\n␛\\[/]"
 
 
 def test_markup_of_our_own_survives_next_to_data() -> None:
