@@ -33,13 +33,8 @@ def register(app: typer.Typer) -> None:
 
 
 def parse_date(text: str, option: str) -> date:
-    """Parse YYYY-MM-DD or fail with a message naming the option."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(
-            f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30"
-        ) from exc
+    """Parse YYYY-MM-DD in the accepted range (see ``_context.parse_date``)."""
+    return ctx.parse_date(text, option)
 
 
 def run_snapshot(
