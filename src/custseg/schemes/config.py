@@ -13,7 +13,7 @@ outside classes) exists, every condition parses, and classes without a colour ge
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -87,7 +87,8 @@ _PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
 class ClassificationSystem(StrictModel):
     """A whole classification system: the document users write in YAML."""
 
-    version: int = Field(default=1, ge=1)
+    version: Literal[1] = 1
+    """The format version; only 1 exists (``validate.SUPPORTED_VERSIONS``)."""
     name: str = Field(min_length=1)
     description: Text | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
