@@ -128,3 +128,28 @@ WORDS.update(
         },
     }
 )
+WORDS.update(
+    {
+        # -- identity (custseg.governance.users) -----------------------------------------------
+        "config_user_refused": {
+            "zh": "用户名 {name!r}（来自 {source}）不可用：{reason}",
+            "en": "the user name {name!r} (from {source}) cannot be used: {reason}",
+        },
+        "config_user_empty": {"zh": "用户名为空", "en": "it is empty"},
+        "config_user_too_long": {
+            "zh": "超过 {limit} 个字符",
+            "en": "it is longer than {limit} characters",
+        },
+        "config_user_control": {
+            "zh": "含有控制字符或不可见字符 {code}",
+            "en": "it contains the control or invisible character {code}",
+        },
+        "config_user_mixed": {
+            "zh": "混用了多种文字（{scripts}），可能是形近字冒充；请只用一种文字书写用户名",
+            "en": "it mixes scripts ({scripts}), which can imitate another user's name; write "
+            "it in one script",
+        },
+        # the audit log's label of the refusal action (looked up as gov_action_<action>)
+        "gov_action_override_refused": {"zh": "人工调整操作被拒绝", "en": "override refused"},
+    }
+)
