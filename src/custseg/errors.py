@@ -116,7 +116,8 @@ class UnknownNameError(ConfigError):
         self.close = difflib.get_close_matches(name, self.known, n=3)
         if message is None:
             location = f" in {where}" if where else ""
-            hint = f"; did you mean {', '.join(repr(c) for c in self.close)}?" if self.close else "."
+            close = ", ".join(repr(c) for c in self.close)
+            hint = f"; did you mean {close}?" if self.close else "."
             text = f"unknown {what} {name!r}{location}{hint} Known: {', '.join(self.known)}"
             super().__init__(text, path=path, line=line, key_path=where)
         else:

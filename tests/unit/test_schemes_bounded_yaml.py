@@ -49,8 +49,11 @@ def test_normal_anchors_and_aliases_still_work() -> None:
 
 def test_billion_laughs_is_refused_quickly_with_a_message() -> None:
     started = time.perf_counter()
-    with pytest.raises(ConfigError, match=r"bomb.yaml: with its aliases expanded .* more than "
-                       r"200,000 values") as info:
+    with pytest.raises(
+        ConfigError,
+        match=r"bomb.yaml: with its aliases expanded .* more than "
+        r"200,000 values",
+    ) as info:
         parse_system(billion_laughs(9), source_name="bomb.yaml")
     assert time.perf_counter() - started < 2.0
     assert "alias bomb" in info.value.render("en") and "别名炸弹" in info.value.render("zh")
@@ -92,8 +95,11 @@ def test_aliases_cannot_nest_deeper_than_the_limit() -> None:
 
 
 def test_5000_digit_integer_is_a_message() -> None:
-    with pytest.raises(ConfigError, match=r"v.yaml:1: the number 9999999999…999999 has 5000 "
-                       r"digits; at most 30"):
+    with pytest.raises(
+        ConfigError,
+        match=r"v.yaml:1: the number 9999999999…999999 has 5000 "
+        r"digits; at most 30",
+    ):
         parse_system("version: " + "9" * 5000 + "\nname: x\n", source_name="v.yaml")
 
 
@@ -107,7 +113,11 @@ def test_not_utf8_names_the_line(tmp_path: Path) -> None:
 def test_dev_zero_fifo_and_folder_are_refused_without_reading(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)  # opening it would block: the check must not open it
-    for path, kind in ((Path("/dev/zero"), "character device"), (fifo, "FIFO"), (tmp_path, "folder")):
+    for path, kind in (
+        (Path("/dev/zero"), "character device"),
+        (fifo, "FIFO"),
+        (tmp_path, "folder"),
+    ):
         started = time.perf_counter()
         with pytest.raises(ConfigError, match=rf"is not a regular file \(it is a {kind}\)"):
             load_system(path)
@@ -122,8 +132,11 @@ def test_size_limit_refuses_a_50_mb_file_fast_and_the_variable_lifts_it(
         handle.write("name: x\n")
         handle.write(("#" + "y" * 99 + "\n") * 500_000)
     started = time.perf_counter()
-    with pytest.raises(ConfigError, match=rf"big.yaml is 50,500,008 bytes, more than the limit "
-                       rf"of {DEFAULT_MAX_BYTES:,} bytes.*{MAX_BYTES_ENV}"):
+    with pytest.raises(
+        ConfigError,
+        match=rf"big.yaml is 50,500,008 bytes, more than the limit "
+        rf"of {DEFAULT_MAX_BYTES:,} bytes.*{MAX_BYTES_ENV}",
+    ):
         load_system(big)
     assert time.perf_counter() - started < 1.0
     padded = tmp_path / "padded.yaml"

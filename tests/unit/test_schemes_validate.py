@@ -17,29 +17,43 @@ TWO = """\
 """
 HEAD = "name: v\nschemes:\n"
 
-TIERS = HEAD + """\
+TIERS = (
+    HEAD
+    + """\
   - name: val
     kind: tiers
     labels: {zh_CN: 价值, en: Value}
     feature: FEATURE
     cuts: [0.5]
-""" + TWO
-PARETO = HEAD + """\
+"""
+    + TWO
+)
+PARETO = (
+    HEAD
+    + """\
   - name: abc
     kind: pareto
     labels: {zh_CN: 分级, en: ABC}
     measure: FEATURE
     cuts: [0.8]
-""" + TWO
-MATRIX = HEAD + """\
+"""
+    + TWO
+)
+MATRIX = (
+    HEAD
+    + """\
   - name: quad
     kind: matrix
     labels: {zh_CN: 矩阵, en: Matrix}
     x: {feature: revenue_12m, split: 0.5}
     y: {feature: FEATURE, split: 0.5}
     cells: {high_high: a, high_low: a, low_high: b, low_low: b}
-""" + TWO
-SCORE = HEAD + """\
+"""
+    + TWO
+)
+SCORE = (
+    HEAD
+    + """\
   - name: comp
     kind: score
     labels: {zh_CN: 综合, en: Composite}
@@ -49,28 +63,40 @@ SCORE = HEAD + """\
     grades:
       - {min: 50, class: a}
       - {min: 0, class: b}
-""" + TWO
-CLUSTER = HEAD + """\
+"""
+    + TWO
+)
+CLUSTER = (
+    HEAD
+    + """\
   - name: groups
     kind: cluster
     labels: {zh_CN: 分群, en: Groups}
     features: [recency_days, FEATURE]
 """
-RULES = HEAD + """\
+)
+RULES = (
+    HEAD
+    + """\
   - name: r
     kind: rules
     labels: {zh_CN: 规则, en: Rules}
     rules:
       - {when: "FEATURE > 3", class: a}
     default: b
-""" + TWO
-ALERT = RULES.replace("FEATURE", "orders_12m") + """\
+"""
+    + TWO
+)
+ALERT = (
+    RULES.replace("FEATURE", "orders_12m")
+    + """\
 alerts:
   - key: moved
     labels: {zh_CN: 变动, en: Moved}
     scheme: r
     when: "FEATURE > 1"
 """
+)
 
 KIND_LINES = [
     (TIERS, 6, "schemes[0].feature"),
@@ -100,8 +126,11 @@ def test_unknown_feature_in_every_kind_names_file_line_and_close_names(
 def test_a_text_feature_cannot_be_tiered_split_scored_or_clustered(
     template: str, line: int, key: str
 ) -> None:
-    with pytest.raises(ConfigError, match=rf"s.yaml:{line} {re.escape(key)}: feature 'industry' "
-                       r"is string, but a \w+ scheme needs a numeric feature"):
+    with pytest.raises(
+        ConfigError,
+        match=rf"s.yaml:{line} {re.escape(key)}: feature 'industry' "
+        r"is string, but a \w+ scheme needs a numeric feature",
+    ):
         parse_system(template.replace("FEATURE", "industry"), source_name="s.yaml")
 
 
@@ -111,8 +140,11 @@ def test_the_same_systems_with_known_numeric_features_load() -> None:
 
 
 def test_an_ill_typed_condition_is_found_before_any_data_with_its_line() -> None:
-    with pytest.raises(ConfigError, match=r"s.yaml:7 schemes\[0\].rules\[0\].when: .*cannot "
-                       r"compare feature 'region' \(string\) with 3"):
+    with pytest.raises(
+        ConfigError,
+        match=r"s.yaml:7 schemes\[0\].rules\[0\].when: .*cannot "
+        r"compare feature 'region' \(string\) with 3",
+    ):
         parse_system(RULES.replace("FEATURE", "region"), source_name="s.yaml")
 
 
@@ -120,20 +152,38 @@ def test_an_ill_typed_condition_is_found_before_any_data_with_its_line() -> None
     ("template", "old", "new", "line", "key"),
     [
         (SCORE, "weight: 2", "weight: .inf", 8, r"schemes\[0\].indicators\[1\].weight"),
-        (TIERS.replace("FEATURE", "revenue_12m"), "cuts: [0.5]", "cuts: [.nan, 100]", 7,
-         r"schemes\[0\].cuts\[0\]"),
-        (MATRIX, "y: {feature: FEATURE, split: 0.5}", "y: {feature: orders_12m, split: .nan}", 7,
-         r"schemes\[0\].y.split"),
-        (RULES.replace("FEATURE", "orders_12m"), "name: v", "name: v\nparameters: {x: -.inf}", 2,
-         r"parameters.x"),
+        (
+            TIERS.replace("FEATURE", "revenue_12m"),
+            "cuts: [0.5]",
+            "cuts: [.nan, 100]",
+            7,
+            r"schemes\[0\].cuts\[0\]",
+        ),
+        (
+            MATRIX,
+            "y: {feature: FEATURE, split: 0.5}",
+            "y: {feature: orders_12m, split: .nan}",
+            7,
+            r"schemes\[0\].y.split",
+        ),
+        (
+            RULES.replace("FEATURE", "orders_12m"),
+            "name: v",
+            "name: v\nparameters: {x: -.inf}",
+            2,
+            r"parameters.x",
+        ),
     ],
 )
 def test_non_finite_numbers_are_refused_with_line_and_key(
     template: str, old: str, new: str, line: int, key: str
 ) -> None:
     text = template.replace(old, new).replace("FEATURE", "orders_12m")
-    with pytest.raises(ConfigError, match=rf"s.yaml:{line} {key}: -?(inf|nan) is not a finite "
-                       r"number") as info:
+    with pytest.raises(
+        ConfigError,
+        match=rf"s.yaml:{line} {key}: -?(inf|nan) is not a finite "
+        r"number",
+    ) as info:
         parse_system(text, source_name="s.yaml")
     assert "不是有限数" in info.value.render("zh")
 

@@ -98,7 +98,6 @@ def scripts_of(text: str) -> set[str]:
 
 def _refused(name: str, source: str, reason: Message) -> GovernanceError:
     shown = name if len(name) <= 40 else name[:37] + "..."
-    shown = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in shown)
     return GovernanceError(
         Message("config_user_refused", {"source": source, "name": shown, "reason": reason})
     )

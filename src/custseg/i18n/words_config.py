@@ -1,4 +1,7 @@
-"""Words of classification-system files: loading, validation, the condition language, the CLI error boundary, in zh-CN and English."""
+"""Words of classification-system files and the CLI error boundary, in zh-CN and English.
+
+Loading and validating systems, the condition language, identity (user names).
+"""
 
 from __future__ import annotations
 
@@ -63,7 +66,8 @@ WORDS.update(
             "use fewer aliases",
         },
         "config_yaml_expands": {
-            "zh": "{file}：展开别名后文档超过 {limit} 个值（可能是别名炸弹），未处理；请减少嵌套的别名",
+            "zh": "{file}：展开别名后文档超过 {limit} 个值（可能是别名炸弹），未处理；"
+            "请减少嵌套的别名",
             "en": "{file}: with its aliases expanded the document has more than {limit} values "
             "(an alias bomb?) and was not processed; use fewer nested aliases",
         },
@@ -117,14 +121,16 @@ WORDS.update(
     {
         # -- the condition language (custseg.schemes.expr) -------------------------------------
         "config_condition_invalid": {
-            "zh": "条件无效（{where}，第 {line} 行第 {column} 列）：{problem}\n  {shown}\n  {caret}",
+            "zh": "条件无效（{where}，第 {line} 行第 {column} 列）：{problem}\n"
+            "  {shown}\n  {caret}",
             "en": "invalid condition in {where} at line {line}, column {column}: {problem}\n"
             "  {shown}\n  {caret}",
         },
         "config_number_too_large": {
-            "zh": "数字 {number}（{length} 个字符）太大：数字最多 {chars} 个字符，整数最大为 {largest}",
-            "en": "the number {number} ({length} characters) is too large: a number has at most {chars} characters "
-            "and an integer is at most {largest}",
+            "zh": "数字 {number}（{length} 个字符）太大：数字最多 {chars} 个字符，"
+            "整数最大为 {largest}",
+            "en": "the number {number} ({length} characters) is too large: a number has at "
+            "most {chars} characters and an integer is at most {largest}",
         },
     }
 )

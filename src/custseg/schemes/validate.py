@@ -162,9 +162,7 @@ def _check_condition(
         ) from None
 
 
-def _unknown(
-    name: str, path: KeyPath, lines: Lines, source: str, known: Any
-) -> None:
+def _unknown(name: str, path: KeyPath, lines: Lines, source: str, known: Any) -> None:
     line = _line_of(path, lines)
     err = UnknownNameError(name, known, what="feature", where=render_path(path))
     hint = Message("config_did_you_mean", {"names": ", ".join(repr(c) for c in err.close)})

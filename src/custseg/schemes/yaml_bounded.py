@@ -152,7 +152,9 @@ def key_lines(node: yaml.Node | None) -> dict[KeyPath, int]:
             for key_node, value_node in current.value:
                 child = (*path, str(key_node.value))
                 if child in out:
-                    raise DuplicateKeyError(str(key_node.value), child, key_node.start_mark.line + 1)
+                    raise DuplicateKeyError(
+                        str(key_node.value), child, key_node.start_mark.line + 1
+                    )
                 out[child] = key_node.start_mark.line + 1
                 stack.append((value_node, child))
         elif isinstance(current, yaml.SequenceNode):
@@ -185,7 +187,9 @@ class _BoundedLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise _LimitError(_limit("config_yaml_aliases", self._shown, line, MAX_ALIASES), line)
+                raise _LimitError(
+                    _limit("config_yaml_aliases", self._shown, line, MAX_ALIASES), line
+                )
             return super().compose_node(parent, index)  # type: ignore[no-any-return]
         self._depth += 1
         try:
