@@ -116,7 +116,7 @@ def report_error(exc: BaseException) -> int:
         text = Message("config_internal_error", {"kind": kind, "detail": detail}).render(lang)
         status = EXIT_INTERNAL
     label = t("config_error_label", lang)
-    stderr.print(f"[bold red]{escape(label)}[/] {escape(text)}", highlight=False, markup=True)
+    stderr.print(f"[bold red]{escape(label)}[/] {escape(text)}", highlight=False, soft_wrap=True)
     return status
 
 
