@@ -174,3 +174,16 @@ def test_overflowing_condition_runs_on_data(ws: Path, tmp_path: Path) -> None:
     result = invoke(ws, "run", "--system", str(system), "--json")
     assert result.exit_code == 0, result.output
     assert '"computed"' in result.stdout
+
+
+def test_a_refused_system_does_not_even_create_the_workspace(tmp_path: Path) -> None:
+    system = tmp_path / "bad.yaml"
+    system.write_text("version: 2\n" + TIERS_SYSTEM, encoding="utf-8")
+    fresh = tmp_path / "never.duckdb"
+    result = invoke(fresh, "run", "--system", str(system))
+    assert result.exit_code == 1 and "unsupported format version 2" in result.stderr
+    assert not fresh.exists()
+    result = invoke(
+        fresh, "run", "--every", "month", "--from", "2025-01-01", "--system", str(system)
+    )
+    assert result.exit_code == 1 and not fresh.exists()

@@ -15,8 +15,10 @@ from rich.table import Table
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError
 from custseg.i18n import label_of, t
+from custseg.schemes import ClassificationSystem
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
+from custseg.workspace import resolve_system
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -38,7 +40,11 @@ def parse_date(text: str, option: str) -> date:
 
 
 def run_snapshot(
-    as_of: date | None, system: Path | None, *, quiet: bool, user: str | None = None
+    as_of: date | None,
+    system: ClassificationSystem | Path | None,
+    *,
+    quiet: bool,
+    user: str | None = None,
 ) -> Snapshot:
     """Run the classification with a progress bar on stderr (unless quiet)."""
     ws = ctx.workspace()
@@ -95,6 +101,8 @@ def run_command(
     For a schedule, run the same series command from cron: it adds only the missing periods,
     e.g. `custseg run --every month --from 2024-01-01`.
     """
+    # the system is validated before the workspace is opened: a refused file changes nothing
+    resolved = resolve_system(system) if system is not None else None
     if every or start or end or refresh:
         if as_of:
             raise ConfigError("use either --as-of (one run) or --every/--from/--to (a series)")
@@ -107,14 +115,14 @@ def run_command(
             every,
             parse_date(start, "--from"),
             parse_date(end, "--to") if end else None,
-            system,
+            resolved,
             refresh=refresh,
             quiet=json_,
             user=user,
         )
         return
     snapshot = run_snapshot(
-        parse_date(as_of, "--as-of") if as_of else None, system, quiet=json_, user=user
+        parse_date(as_of, "--as-of") if as_of else None, resolved, quiet=json_, user=user
     )
     if json_:
         ctx.emit_json(snapshot.info.to_dict())
@@ -126,7 +134,7 @@ def run_series_command(
     every: str,
     start: date,
     end: date | None,
-    system: Path | None,
+    system: ClassificationSystem | Path | None,
     *,
     refresh: bool,
     quiet: bool,
