@@ -177,7 +177,7 @@ class _LimitError(yaml.YAMLError):
 
 
 def _base_loader() -> type:
-    """libyaml's parser (about 5x faster) under PyYAML's composer, else PyYAML's SafeLoader.
+    """The parser of libyaml (about 5x faster) under PyYAML's composer, else PyYAML's SafeLoader.
 
     Composing stays in Python either way, so nesting and aliases are counted as they are read.
     """
