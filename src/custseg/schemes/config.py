@@ -13,7 +13,7 @@ outside classes) exists, every condition parses, and classes without a colour ge
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -87,8 +87,9 @@ _PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
 class ClassificationSystem(StrictModel):
     """A whole classification system: the document users write in YAML."""
 
-    version: Literal[1] = 1
-    """The format version; only 1 exists (``validate.SUPPORTED_VERSIONS``)."""
+    version: int = Field(default=1, ge=1)
+    """The format version. Files are checked against ``validate.SUPPORTED_VERSIONS`` (only 1)
+    when loaded; the model stays lenient so systems stored with old snapshots still load."""
     name: str = Field(min_length=1)
     description: Text | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
