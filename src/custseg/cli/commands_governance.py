@@ -40,14 +40,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(
-            f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-31"
-        ) from exc
+    return None if text is None else ctx.parse_date(text, option)
 
 
 def _status(status: str, lang: Lang) -> str:

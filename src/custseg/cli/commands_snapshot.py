@@ -15,10 +15,12 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import label_of, t
+from custseg.schemes import ClassificationSystem
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.spreadsheet import write_csv, write_xlsx
 from custseg.terminal import shown
+from custseg.workspace import resolve_system
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -35,17 +37,16 @@ def register(app: typer.Typer) -> None:
 
 
 def parse_date(text: str, option: str) -> date:
-    """Parse YYYY-MM-DD or fail with a message naming the option."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(
-            f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30"
-        ) from exc
+    """Parse YYYY-MM-DD in the accepted range (see ``_context.parse_date``)."""
+    return ctx.parse_date(text, option)
 
 
 def run_snapshot(
-    as_of: date | None, system: Path | None, *, quiet: bool, user: str | None = None
+    as_of: date | None,
+    system: ClassificationSystem | Path | None,
+    *,
+    quiet: bool,
+    user: str | None = None,
 ) -> Snapshot:
     """Run the classification with a progress bar on stderr (unless quiet)."""
     ws = ctx.workspace()
@@ -102,6 +103,8 @@ def run_command(
     For a schedule, run the same series command from cron: it adds only the missing periods,
     e.g. `custseg run --every month --from 2024-01-01`.
     """
+    # the system is validated before the workspace is opened: a refused file changes nothing
+    resolved = resolve_system(system) if system is not None else None
     if every or start or end or refresh:
         if as_of:
             raise ConfigError("use either --as-of (one run) or --every/--from/--to (a series)")
@@ -114,14 +117,14 @@ def run_command(
             every,
             parse_date(start, "--from"),
             parse_date(end, "--to") if end else None,
-            system,
+            resolved,
             refresh=refresh,
             quiet=json_,
             user=user,
         )
         return
     snapshot = run_snapshot(
-        parse_date(as_of, "--as-of") if as_of else None, system, quiet=json_, user=user
+        parse_date(as_of, "--as-of") if as_of else None, resolved, quiet=json_, user=user
     )
     if json_:
         ctx.emit_json(snapshot.info.to_dict())
@@ -133,7 +136,7 @@ def run_series_command(
     every: str,
     start: date,
     end: date | None,
-    system: Path | None,
+    system: ClassificationSystem | Path | None,
     *,
     refresh: bool,
     quiet: bool,
