@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import ibis.expr.types as ir
 
@@ -56,8 +57,9 @@ def exclusions(
 
 
 def skipped(outcome: SchemeOutcome) -> Finding:
-    """A note: the scheme was skipped or failed, and why."""
-    params = {"scheme": outcome.name, "reason": outcome.reason or ""}
+    """A note: the scheme was skipped or failed, and why (the reason may be a Message)."""
+    reason: Any = outcome.reason if outcome.reason is not None else ""
+    params = {"scheme": outcome.name, "reason": reason}
     return Finding("skipped_scheme", "note", outcome.name, 0, Message("health_skipped", params))
 
 
@@ -65,10 +67,12 @@ def diagnostic_notes(outcome: SchemeOutcome) -> list[Finding]:
     """The assigner's own diagnostics as notes (structured ones keep their key)."""
     out = []
     for item in outcome.diagnostics:
+        text: Any = item
         if isinstance(item, dict) and "key" in item:
-            message = Message.from_dict(item)
-        else:
-            message = Message("health_scheme_note", {"scheme": outcome.name, "text": str(item)})
+            text = Message.from_dict(item)
+        elif not isinstance(item, Message):
+            text = str(item)
+        message = Message("health_scheme_note", {"scheme": outcome.name, "text": text})
         out.append(Finding("scheme_note", "note", outcome.name, 0, message))
     return out
 
