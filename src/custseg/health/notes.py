@@ -72,7 +72,10 @@ def diagnostic_notes(outcome: SchemeOutcome) -> list[Finding]:
             text = Message.from_dict(item)
         elif not isinstance(item, Message):
             text = str(item)
-        message = Message("health_scheme_note", {"scheme": outcome.name, "text": text})
+        named = isinstance(text, Message) and text.render("en").startswith(f"{outcome.name}:")
+        message = (
+            text if named else Message("health_scheme_note", {"scheme": outcome.name, "text": text})
+        )
         out.append(Finding("scheme_note", "note", outcome.name, 0, message))
     return out
 
