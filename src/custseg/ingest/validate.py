@@ -1,10 +1,11 @@
-"""Lazy row checks: turn a source's columns into canonical typed columns and sort every row into
-accepted or rejected, gathering all reasons a row fails (pandera's ``lazy=True``).
+"""Lazy row checks: canonical typed columns from a source's columns, every row accepted or not.
 
-Checks, in the order that decides a row's reported reason: a malformed CSV record, a required
-value that is empty, a value that is not a date / number, an impossible value (outside the
+All reasons a row fails are gathered (pandera's ``lazy=True``). Checks, in the order that decides
+a row's reported reason: a malformed CSV record, a required value that is empty, a control
+character in an id, a value that is not a date / number, an impossible value (outside the
 column's bounds, due date before invoice date, paid date more than 10 years from the invoice),
-an unknown customer, a duplicate key. The first failing check gives the rejected row's column,
+an implausible date or magnitude (:mod:`custseg.ingest.checks`), an unknown customer, a duplicate
+key. The first failing check gives the rejected row's column,
 code and value; the message lists the other reasons too.
 """
 
@@ -19,23 +20,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custseg.errors import ErrorCode, RejectedRow
-from custseg.ingest import parse
+from custseg.i18n import Lang, t
+from custseg.ingest import checks as plausible
+from custseg.ingest import derive, parse
+from custseg.ingest.checks import Check
+from custseg.ingest.duplicates import duplicate_checks, number_lines
 from custseg.ingest.sources import EXTRA_FIELDS, RawTable
 from custseg.tables import KEYS, SCHEMAS, Column, TableName
 
 PAID_DATE_MAX_DAYS = 3653  # "more than 10 years" away from the invoice (or due) date
-
-
-@dataclass
-class Check:
-    """One reason for rejecting rows: which rows, where, why."""
-
-    mask: np.ndarray
-    code: ErrorCode
-    column: str | None
-    message: str
-    shown: pd.Series | None = None  # the values to report, aligned with the rows
-    firsts: np.ndarray | None = None  # duplicates: the row number of the kept row
 
 
 @dataclass
@@ -45,6 +38,8 @@ class Validated:
     frame: pd.DataFrame
     rows: np.ndarray
     rejected: list[RejectedRow] = field(default_factory=list)
+    flagged: list[RejectedRow] = field(default_factory=list)  # accepted, but to be checked
+    repeated: int = 0  # orders with a derived order id: lines repeating another line, kept
 
 
 def coerce_columns(
@@ -97,20 +92,35 @@ def _parse_message(col: Column) -> str:
     return f"not a number for {col.name}{extra}; write it like 1234.50 or ¥1,234.50"
 
 
+@dataclass(frozen=True)
+class Plausibility:
+    """What the plausibility checks compare against: today, the date floor, the language."""
+
+    today: pd.Timestamp | None = None
+    floor: pd.Timestamp | None = None
+    lang: Lang = "en"
+
+
 def validate(
     raw: RawTable,
     table: TableName,
     mapping: Mapping[str, str],
     *,
     known_customers: pd.Series | None = None,
+    derived: Mapping[str, str | None] | None = None,
+    plausibility: Plausibility | None = None,
 ) -> Validated:
     """Return the canonical accepted rows of ``raw`` and a :class:`RejectedRow` per rejected row.
 
     ``known_customers`` (customer ids already in the workspace) turns on the unknown-customer
-    check for tables other than ``customers``.
+    check for tables other than ``customers``. ``derived`` names the key columns to derive
+    (:mod:`custseg.ingest.derive`; for ``invoice_id`` the order-number header or None).
     """
+    derived = derived or {}
+    rules = plausibility or Plausibility()
     header_of = {canonical: header for header, canonical in mapping.items()}
     columns, parse_failures = coerce_columns(raw, table, mapping)
+    _derive_keys(raw, columns, derived)
     checks: list[Check] = []
     if EXTRA_FIELDS in raw.frame.columns:
         extra = raw.frame[EXTRA_FIELDS]
@@ -124,9 +134,14 @@ def validate(
             )
         )
     parse_bad = {f.column: f.mask for f in parse_failures}
-    checks += _missing_checks(table, columns, header_of, parse_bad)
+    checks += _missing_checks(table, columns, header_of, parse_bad, derived)
+    checks += plausible.control_checks(table, columns, header_of, rules.lang)
     checks += parse_failures
     checks += _bound_checks(table, columns, header_of)
+    if rules.today is not None and rules.floor is not None:
+        checks += plausible.date_checks(table, columns, header_of, rules.today, rules.floor,
+                                        rules.lang)
+    checks += plausible.magnitude_checks(table, columns, header_of, rules.lang)
     if table == "payments":
         checks += _payment_checks(columns, header_of)
     if table == "orders":
@@ -137,14 +152,59 @@ def validate(
         _fix_return_costs(columns)
     frame = pd.DataFrame(columns)
     failed = _any(checks, len(frame))
-    duplicates = _duplicate_checks(table, frame, raw.rows, failed, header_of)
+    repeated = 0
+    if "order_id" in derived:
+        used = [c for c in frame.columns if c in header_of or c == "order_id"]
+        repeated = derive.repeated_lines(frame, used, ~failed)
+        duplicates: list[Check] = []
+    else:
+        duplicates = duplicate_checks(table, frame, raw.rows, failed, header_of)
     checks += duplicates
     if table == "orders" and "line_no" not in header_of:
-        _number_lines(frame, duplicates[0].mask if duplicates else None)
+        number_lines(frame, duplicates[0].mask if duplicates else None)
     rejected_mask = _any(checks, len(frame))
     rejected = _rejected_rows(raw, checks, rejected_mask)
     keep = ~rejected_mask
-    return Validated(frame[keep].reset_index(drop=True), raw.rows[keep], rejected)
+    flagged = _outliers(raw, table, frame, header_of, keep, rules.lang)
+    return Validated(frame[keep].reset_index(drop=True), raw.rows[keep], rejected, flagged,
+                     repeated)
+
+
+def _derive_keys(
+    raw: RawTable, columns: dict[str, pd.Series], derived: Mapping[str, str | None]
+) -> None:
+    if "order_id" in derived:
+        columns["order_id"] = derive.order_ids(columns["customer_id"], columns["order_date"])
+    if "invoice_id" in derived:
+        header = derived["invoice_id"]
+        key = raw.frame[header] if header is not None else None
+        columns["invoice_id"] = derive.invoice_ids(
+            columns["customer_id"], columns["due_date"], key
+        )
+
+
+def _outliers(
+    raw: RawTable,
+    table: TableName,
+    frame: pd.DataFrame,
+    header_of: Mapping[str, str],
+    keep: np.ndarray,
+    lang: Lang,
+) -> list[RejectedRow]:
+    """Accepted amounts far above the file's own distribution, flagged (not rejected)."""
+    name = "expected_amount" if table == "opportunities" else "amount"
+    if name not in header_of or name not in frame.columns:
+        return []
+    values = frame[name].where(keep)
+    mask, limit = plausible.amount_outliers(values)
+    result = []
+    for pos in np.flatnonzero(mask & keep):
+        value = float(values.iloc[pos])
+        message = t("ingest_flag_outlier", lang).format(value=f"{value:,.2f}",
+                                                         limit=f"{limit:,.2f}")
+        result.append(RejectedRow(raw.label, int(raw.rows[pos]), header_of[name],
+                                  ErrorCode.IMPLAUSIBLE_AMOUNT, f"{value:g}", message))
+    return result
 
 
 def _any(checks: list[Check], n: int) -> np.ndarray:
@@ -159,9 +219,10 @@ def _missing_checks(
     columns: dict[str, pd.Series],
     header_of: Mapping[str, str],
     parse_bad: Mapping[str | None, np.ndarray],
+    derived: Mapping[str, str | None],
 ) -> list[Check]:
-    """Required values (and present key columns) that are empty."""
-    needed = [c.name for c in SCHEMAS[table] if c.required]
+    """Required values (and present key columns) that are empty; derived keys excepted."""
+    needed = [c.name for c in SCHEMAS[table] if c.required and c.name not in derived]
     needed += [k for k in KEYS[table] if k not in needed and k in header_of]
     checks = []
     for name in needed:
@@ -282,84 +343,6 @@ def _fix_return_costs(columns: dict[str, pd.Series]) -> None:
     flip = (amount < 0) & (cost > 0)
     if flip.any():
         columns["cost"] = cost.where(~flip, -cost)
-
-
-def _number_lines(frame: pd.DataFrame, copies: np.ndarray | None) -> None:
-    """Number the lines of each order 1, 2, ... in file order, skipping exact copies."""
-    counted = frame["order_id"].notna()
-    if copies is not None:
-        counted &= ~copies
-    numbers = frame.loc[counted].groupby("order_id", sort=False).cumcount() + 1
-    frame["line_no"] = numbers.astype("float64").reindex(frame.index)
-
-
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _maybe_duplicated(subset: pd.DataFrame) -> np.ndarray:
-    """Return rows whose values might repeat another row's (a superset of the true duplicates).
-
-    Each row is hashed (strings by dictionary code, numbers and dates by their bits); rows whose
-    hash occurs twice are suspects. Much faster than ``DataFrame.duplicated`` on millions of rows;
-    the caller confirms the suspects exactly.
-    """
-    hashes = np.zeros(len(subset), dtype=np.uint64)
-    for name in subset.columns:
-        hashes = (hashes ^ _column_codes(subset[name])) * _MIX
-    ordered = np.sort(hashes)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    if len(repeated) == 0:
-        return np.zeros(len(subset), dtype=bool)
-    return np.isin(hashes, repeated)
-
-
-def _column_codes(values: pd.Series) -> np.ndarray:
-    """Return a uint64 per value, equal for equal values (nulls included)."""
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values.to_numpy(dtype="datetime64[s]").view(np.int64).view(np.uint64)
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        numbers = values.to_numpy(dtype="float64", na_value=np.nan) + 0.0  # -0.0 -> 0.0
-        numbers[np.isnan(numbers)] = np.inf
-        return numbers.view(np.uint64)
-    encoded = pc.dictionary_encode(pa.array(values, from_pandas=True))
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    return np.where(np.isnan(codes.astype("float64")), -1, codes).astype(np.int64).view(np.uint64)
-
-
-def _duplicate_checks(
-    table: TableName,
-    frame: pd.DataFrame,
-    rows: np.ndarray,
-    failed: np.ndarray,
-    header_of: Mapping[str, str],
-) -> list[Check]:
-    """Rows repeating the key of an earlier valid row (orders without line numbers: full copies)."""
-    if table == "orders" and "line_no" not in header_of:
-        key = [c for c in frame.columns if c in header_of]
-        what = "exact copy of row {first}; only the first is kept"
-    else:
-        key = list(KEYS[table])
-        what = "same key ({key}) as row {first}; only the first is kept"
-    candidates = ~failed & frame[KEYS[table][0]].notna().to_numpy()
-    subset = frame.loc[candidates, key]
-    suspects = _maybe_duplicated(subset)
-    if not suspects.any():
-        return []
-    maybe = subset[suspects]
-    dup = maybe.duplicated(keep="first")
-    positions = np.flatnonzero(candidates)[suspects]
-    first_pos = maybe.groupby(key, sort=False, dropna=False).ngroup()
-    first_row = pd.Series(rows[positions]).groupby(first_pos.to_numpy()).transform("first")
-    mask = np.zeros(len(frame), dtype=bool)
-    mask[positions[dup.to_numpy()]] = True
-    shown = pd.Series(None, index=frame.index, dtype="str")
-    shown.iloc[positions] = frame[KEYS[table][0]].iloc[positions].to_numpy()
-    firsts = np.zeros(len(frame), dtype=np.int64)
-    firsts[positions] = first_row.to_numpy()
-    message = what.replace("{key}", ", ".join(KEYS[table]))
-    return [Check(mask, ErrorCode.DUPLICATE, header_of.get(KEYS[table][0]), message, shown, firsts)]
 
 
 def _rejected_rows(raw: RawTable, checks: list[Check], rejected: np.ndarray) -> list[RejectedRow]:

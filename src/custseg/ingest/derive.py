@@ -1,0 +1,54 @@
+"""Keys derived when a file has none (also in the README, "Data in"; the ingest report says so).
+
+* **Orders without an order number**: one order per customer and date, ``order_id`` =
+  ``<customer_id>-<yyyymmdd>``; the lines of that customer and day are its lines, numbered in
+  file order. Lines that repeat another line of the same order exactly are kept (without an order
+  number nothing tells a double export from two equal purchases) and counted in the report.
+* **Payments without an invoice number**: ``invoice_id`` = ``<order number>-<due yyyymmdd>``
+  when the file has an order number column (订单号, order no …), else
+  ``<customer_id>-<due yyyymmdd>``; a second, third … row with the same id gets ``-2``, ``-3`` in
+  file order. Stable as long as the file's rows keep their order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from custseg.ingest import parse
+
+
+def _day(dates: pd.Series) -> pd.Series:
+    return dates.dt.strftime("%Y%m%d")
+
+
+def order_ids(customer: pd.Series, order_date: pd.Series) -> pd.Series:
+    """Return ``<customer>-<yyyymmdd>`` where both are present, else missing."""
+    ids = customer + "-" + _day(order_date)
+    return ids.where(customer.notna() & order_date.notna()).astype("str")
+
+
+def invoice_ids(
+    customer: pd.Series, due: pd.Series, order_key: pd.Series | None
+) -> pd.Series:
+    """Return the derived invoice ids (the module's rule); missing where no basis is present."""
+    base = customer
+    if order_key is not None:
+        key = parse.parse_string(order_key, is_id=True)
+        base = key.where(key.notna(), customer)
+    ids = (base + "-" + _day(due)).where(base.notna() & due.notna())
+    present = ids.notna()
+    if present.any():
+        seen = ids[present].groupby(ids[present], sort=False).cumcount() + 1
+        suffix = pd.Series("", index=ids.index, dtype="str")
+        repeat = seen[seen > 1]
+        suffix[repeat.index] = "-" + repeat.astype("str")
+        ids = ids.where(~present, ids + suffix)
+    return ids.astype("str")
+
+
+def repeated_lines(frame: pd.DataFrame, columns: list[str], valid: np.ndarray) -> int:
+    """Count valid rows that repeat an earlier valid row exactly on ``columns``."""
+    if not valid.any():
+        return 0
+    return int(frame.loc[valid, columns].duplicated(keep="first").sum())
