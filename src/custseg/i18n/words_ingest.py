@@ -141,8 +141,12 @@ WORDS: dict[str, dict[Lang, str]] = {
         "{headers}. {hint}",
     },
     "ingest_map_suggestion": {
-        "zh": "可能的映射：{suggestions}",
-        "en": "Suggested mapping: {suggestions}",
+        "zh": "建议的映射：{suggestions}。{howto}",
+        "en": "Suggested mapping: {suggestions}. {howto}",
+    },
+    "ingest_map_howto": {
+        "zh": "也可以修改文件中的表头，或用 --map 表头=字段 映射其他表头。",
+        "en": "Or rename the header in the file, or map any other header with --map HEADER=FIELD.",
     },
     "ingest_map_generic": {
         "zh": "请修改文件中的表头，或用 --map 表头=字段 映射（例如 --map '{example}={column}'）。",

@@ -65,7 +65,8 @@ def missing_columns_error(
         examples.append(f"{column} (e.g. {', '.join(aliases)})" if aliases else column)
     suggestions = suggest_mappings(headers, table, used, missing)
     if suggestions:
-        hint = Message("ingest_map_suggestion", {"suggestions": " ".join(suggestions)})
+        hint = Message("ingest_map_suggestion", {"suggestions": " ".join(suggestions),
+                                                 "howto": Message("ingest_map_howto")})
     elif len(headers) == 1:
         hint = Message("ingest_one_header_hint", {"header": headers[0][:80]})
     else:

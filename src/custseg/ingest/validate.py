@@ -138,14 +138,14 @@ def validate(
     checks += plausible.control_checks(table, columns, header_of, rules.lang)
     checks += parse_failures
     checks += _bound_checks(table, columns, header_of)
-    if rules.today is not None and rules.floor is not None:
-        checks += plausible.date_checks(table, columns, header_of, rules.today, rules.floor,
-                                        rules.lang)
-    checks += plausible.magnitude_checks(table, columns, header_of, rules.lang)
     if table == "payments":
         checks += _payment_checks(columns, header_of)
     if table == "orders":
         checks += _order_sign_checks(columns, header_of)
+    if rules.today is not None and rules.floor is not None:
+        checks += plausible.date_checks(table, columns, header_of, rules.today, rules.floor,
+                                        rules.lang)
+    checks += plausible.magnitude_checks(table, columns, header_of, rules.lang)
     if known_customers is not None and table != "customers":
         checks.append(_customer_check(columns["customer_id"], known_customers, header_of))
     if table == "orders":
