@@ -19,7 +19,8 @@ WORDS: dict[str, dict[Lang, str]] = {
     },
     "ingest_opt_columns_empty": {
         "zh": "--columns 需要逗号分隔的列名，例如 --columns customer_id,order_date,amount。",
-        "en": "--columns needs comma-separated names, e.g. --columns customer_id,order_date,amount.",
+        "en": "--columns needs comma-separated names, e.g. "
+        "--columns customer_id,order_date,amount.",
     },
     "ingest_opt_delimiter": {
         "zh": "--delimiter {value!r} 无效：请用单个字符，或 tab、space（连续空白）。",
@@ -49,7 +50,8 @@ WORDS: dict[str, dict[Lang, str]] = {
         "read. Raise the limit with --max-bytes if you really mean to ingest it.",
     },
     "ingest_too_many_rows": {
-        "zh": "{file} 的数据行超过 {limit} 行的上限，未导入。请拆分文件，或用 --max-rows 提高上限。",
+        "zh": "{file} 的数据行超过 {limit} 行的上限，未导入。"
+        "请拆分文件，或用 --max-rows 提高上限。",
         "en": "{file} has more than {limit} data rows, the limit; nothing was ingested. Split the "
         "file or raise the limit with --max-rows.",
     },
@@ -109,7 +111,8 @@ WORDS: dict[str, dict[Lang, str]] = {
     },
     "ingest_no_header": {
         "zh": "{file} 第 {line} 行看起来是数据而不是表头（全是数字或日期），文件似乎没有表头。"
-        "请用 --columns 给出 {fields} 列的名称，例如 --columns customer_id,order_date,quantity,amount。",
+        "请用 --columns 给出 {fields} 列的名称，"
+        "例如 --columns customer_id,order_date,quantity,amount。",
         "en": "{file}: line {line} looks like data, not a header (only numbers and dates); the "
         "file seems to have no header. Name its {fields} columns with --columns, e.g. "
         "--columns customer_id,order_date,quantity,amount.",
@@ -194,7 +197,8 @@ WORDS: dict[str, dict[Lang, str]] = {
     },
     # -- the report --
     "ingest_summary": {
-        "zh": "{table} ← {file}：读取 {read} 行 = 接受 {accepted} 行 + 拒绝 {rejected} 行（{mode}）",
+        "zh": "{table} ← {file}：读取 {read} 行 = 接受 {accepted} 行 + 拒绝 {rejected} 行"
+        "（{mode}）",
         "en": "{table} ← {file}: {read} rows read = {accepted} accepted + {rejected} rejected "
         "({mode})",
     },

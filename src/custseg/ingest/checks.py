@@ -56,9 +56,12 @@ class Check:
 
 
 def _text_array(values: pd.Series) -> pa.Array:
-    array = pa.array(values.astype(object).where(values.notna(), None).to_numpy(dtype=object),
-                     pa.large_string(), from_pandas=True)
-    return array
+    try:
+        return pa.array(values, pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError):  # mixed Python objects: go through text
+        text = values.astype(object).where(values.notna(), None).map(
+            lambda v: v if v is None else str(v))
+        return pa.array(text.to_numpy(dtype=object), pa.large_string(), from_pandas=True)
 
 
 def total_rows(frame: pd.DataFrame, customer_header: str | None) -> np.ndarray:

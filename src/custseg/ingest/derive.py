@@ -19,7 +19,11 @@ from custseg.ingest import parse
 
 
 def _day(dates: pd.Series) -> pd.Series:
-    return dates.dt.strftime("%Y%m%d")
+    """Return ``yyyymmdd`` per date, formatting each distinct date once."""
+    codes, uniques = pd.factorize(dates)
+    text = pd.Series(uniques).dt.strftime("%Y%m%d").to_numpy(dtype=object)
+    days = np.where(codes >= 0, text[np.maximum(codes, 0)] if len(text) else None, None)
+    return pd.Series(days, index=dates.index, dtype="str").where(codes >= 0)
 
 
 def order_ids(customer: pd.Series, order_date: pd.Series) -> pd.Series:
