@@ -111,7 +111,7 @@ def ingest_command(
     """
     lang = ctx.STATE.lang
     try:
-        name = _check_table(table, mode, rejects_out)
+        name = _check_table(table, mode)
         options = ReadOptions(
             delimiter=delimiter, header_row=header_row,
             columns=tuple(c.strip() for c in columns.split(",")) if columns is not None else None,
@@ -122,6 +122,9 @@ def ingest_command(
         if rejects_out is not None:
             rejects_out = check_output_path(rejects_out, force=force,
                                             protected=[ctx.STATE.workspace], option="--rejects-out")
+            if rejects_out.suffix.lower() not in (".csv", ".xlsx"):
+                raise ConfigError(
+                    f"--rejects-out must end in .csv or .xlsx; got {rejects_out.name!r}")
         resolve_source(source, sheet=sheet, source_table=source_table)
         report = ctx.workspace().ingest(
             name, source, mapping=mapping, mode=mode,  # type: ignore[arg-type]
@@ -137,11 +140,9 @@ def ingest_command(
     _print_report(report, rejects_out, lang)
 
 
-def _check_table(table: str, mode: str, rejects_out: Path | None) -> TableName:
+def _check_table(table: str, mode: str) -> TableName:
     if table not in TABLE_NAMES:
         raise ConfigError(f"table must be one of {list(TABLE_NAMES)}; got {table!r}")
-    if rejects_out is not None and rejects_out.suffix.lower() not in (".csv", ".xlsx"):
-        raise ConfigError(f"--rejects-out must end in .csv or .xlsx; got {rejects_out.name!r}")
     if mode not in ("replace", "upsert"):
         raise ConfigError(f"--mode must be one of ['replace', 'upsert']; got {mode!r}")
     return table  # type: ignore[return-value]

@@ -180,6 +180,9 @@ def read_source(
             frame, rows = read_excel(path, spec.sheet, spec.label, options, known, deadline)
         frame.columns = unique_names([str(c).lstrip("\ufeff") for c in frame.columns])
         raw = _drop_blank(RawTable(frame, rows, spec.label, spec.kind, detected))
+        limit = options.row_limit(excel=spec.kind == "excel")
+        if len(raw.frame) > limit:
+            raise ingest_error("ingest_too_many_rows", file=spec.label, limit=f"{limit:,}")
         _check_cells(raw, options.max_cell_chars)
         return raw
     if spec.kind == "parquet":
