@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from custseg.cli.app import app
 
-EXAMPLES = int(os.environ.get("CUSTSEG_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("CUSTSEG_FUZZ_EXAMPLES", "8"))
 CASE_SECONDS = 20.0
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="CUSTSEG_FUZZ_EXAMPLES" not in
                 os.environ, suppress_health_check=[HealthCheck.too_slow,
