@@ -119,3 +119,14 @@ def test_cli_shows_flags_and_reasons_in_chinese(tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["rejected"][0]["code"] == "row.future_date"
     assert "晚于今天" in payload["rejected"][0]["message"]
+
+
+def test_row_reasons_are_written_in_the_chosen_language(
+    con: ibis.BaseBackend, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, HEAD + "A,C1,2024-05-01,10\nB,,someday,10\n")
+    (row,) = ingest(con, "orders", path, ingested_at=AT, lang="zh").rejected
+    assert row.message.startswith("为空，但 customer_id 是必填项")
+    assert "；另外 列 'order_date' 'someday': order_date 不是日期" in row.message
+    (row,) = ingest(con, "orders", path, ingested_at=AT).rejected
+    assert row.message.startswith("empty, but customer_id is required")

@@ -161,6 +161,65 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "Only one header was found, {header!r}: the delimiter may not have been "
         "recognised; give it with --delimiter.",
     },
+    "ingest_reason_not_date": {
+        "zh": "{column} 不是日期；请写成 2024-03-05、2024/3/5 或 2024年3月5日",
+        "en": "not a date for {column}; write it like 2024-03-05, 2024/3/5 or 2024年3月5日",
+    },
+    "ingest_reason_not_int": {
+        "zh": "{column} 不是整数",
+        "en": "not a whole number for {column}",
+    },
+    "ingest_reason_not_number": {
+        "zh": "{column} 不是数字；请写成 1234.50 或 ¥1,234.50",
+        "en": "not a number for {column}; write it like 1234.50 or ¥1,234.50",
+    },
+    "ingest_reason_not_satisfaction": {
+        "zh": "{column} 不是数字，也不是满意度用语；请写成 1234.50 或“满意”等",
+        "en": "not a number for {column} or one of the satisfaction words; write it like 1234.50 "
+        "or ¥1,234.50",
+    },
+    "ingest_reason_extra_fields": {
+        "zh": "字段比表头多；含分隔符的值请加引号",
+        "en": "more fields than the header; quote values that contain the delimiter",
+    },
+    "ingest_reason_missing": {
+        "zh": "为空，但 {column} 是必填项；请补上或删除该行",
+        "en": "empty, but {column} is required; fill it in or remove the row",
+    },
+    "ingest_reason_at_least": {
+        "zh": "不可能的值：{column} 至少应为 {bound}",
+        "en": "impossible: {column} must be at least {bound}",
+    },
+    "ingest_reason_at_most": {
+        "zh": "不可能的值：{column} 至多应为 {bound}",
+        "en": "impossible: {column} must be at most {bound}",
+    },
+    "ingest_reason_unknown_customer": {
+        "zh": "客户不在客户表中；请先导入该客户或更正编号",
+        "en": "customer not in the customers table; ingest the customer first or correct the id",
+    },
+    "ingest_reason_negative_quantity": {
+        "zh": "数量为负而金额为正；退货行的金额应为负数",
+        "en": "negative quantity with a positive amount; a return line has a negative amount",
+    },
+    "ingest_reason_due_before_invoice": {
+        "zh": "到期日早于开票日期；请检查这两个日期",
+        "en": "due date before the invoice date; check both dates",
+    },
+    "ingest_reason_paid_far": {
+        "zh": "付款日期与开票日期相差超过 10 年；请检查年份",
+        "en": "paid date more than 10 years from the invoice date; check the year",
+    },
+    "ingest_reason_copy": {
+        "zh": "与第 {first} 行完全相同；只保留第一行",
+        "en": "exact copy of row {first}; only the first is kept",
+    },
+    "ingest_reason_same_key": {
+        "zh": "键（{key}）与第 {first} 行相同；只保留第一行",
+        "en": "same key ({key}) as row {first}; only the first is kept",
+    },
+    "ingest_reason_also": {"zh": "；另外 {text}", "en": "; also {text}"},
+    "ingest_reason_column": {"zh": "列 {column!r}", "en": "column {column!r}"},
     # -- row reasons --
     "ingest_reason_total": {
         "zh": "合计行（{word}），不是数据行",

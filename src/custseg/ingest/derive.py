@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -56,3 +58,15 @@ def repeated_lines(frame: pd.DataFrame, columns: list[str], valid: np.ndarray) -
     if not valid.any():
         return 0
     return int(frame.loc[valid, columns].duplicated(keep="first").sum())
+
+
+def derive_keys(
+    source: pd.DataFrame, columns: dict[str, pd.Series], derived: Mapping[str, str | None]
+) -> None:
+    """Fill the ``derived`` key columns of ``columns`` (``source``: the file's own columns)."""
+    if "order_id" in derived:
+        columns["order_id"] = order_ids(columns["customer_id"], columns["order_date"])
+    if "invoice_id" in derived:
+        header = derived["invoice_id"]
+        key = source[header] if header is not None else None
+        columns["invoice_id"] = invoice_ids(columns["customer_id"], columns["due_date"], key)

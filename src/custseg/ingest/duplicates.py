@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custseg.errors import ErrorCode
+from custseg.i18n import Lang, t
 from custseg.ingest.checks import Check
 from custseg.tables import KEYS, TableName
 
@@ -64,14 +65,15 @@ def duplicate_checks(
     rows: np.ndarray,
     failed: np.ndarray,
     header_of: Mapping[str, str],
+    lang: Lang = "en",
 ) -> list[Check]:
     """Rows repeating the key of an earlier valid row (orders without line numbers: full copies)."""
     if table == "orders" and "line_no" not in header_of:
         key = [c for c in frame.columns if c in header_of]
-        what = "exact copy of row {first}; only the first is kept"
+        what = t("ingest_reason_copy", lang)
     else:
         key = list(KEYS[table])
-        what = "same key ({key}) as row {first}; only the first is kept"
+        what = t("ingest_reason_same_key", lang)
     candidates = ~failed & frame[KEYS[table][0]].notna().to_numpy()
     subset = frame.loc[candidates, key]
     suspects = _maybe_duplicated(subset)

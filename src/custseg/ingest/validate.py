@@ -43,7 +43,7 @@ class Validated:
 
 
 def coerce_columns(
-    raw: RawTable, table: TableName, mapping: Mapping[str, str]
+    raw: RawTable, table: TableName, mapping: Mapping[str, str], lang: Lang = "en"
 ) -> tuple[dict[str, pd.Series], list[Check]]:
     """Return the canonical columns of ``table`` parsed from ``raw`` and the parse failures."""
     header_of = {canonical: header for header, canonical in mapping.items()}
@@ -60,7 +60,7 @@ def coerce_columns(
         if bad.any():
             code = ErrorCode.NOT_A_DATE if col.type == "date" else ErrorCode.NOT_A_NUMBER
             failures.append(
-                Check(bad.to_numpy(), code, header, _parse_message(col), raw.frame[header])
+                Check(bad.to_numpy(), code, header, _parse_message(col, lang), raw.frame[header])
             )
     return columns, failures
 
@@ -83,13 +83,18 @@ def _parse_column(values: pd.Series, col: Column, excel: bool) -> tuple[pd.Serie
     return parse.parse_number(values, words=words)
 
 
-def _parse_message(col: Column) -> str:
+def _say(key: str, lang: Lang, **params: object) -> str:
+    return t(key, lang).format(**params)
+
+
+def _parse_message(col: Column, lang: Lang) -> str:
     if col.type == "date":
-        return f"not a date for {col.name}; write it like 2024-03-05, 2024/3/5 or 2024年3月5日"
+        return _say("ingest_reason_not_date", lang, column=col.name)
     if col.type == "int":
-        return f"not a whole number for {col.name}"
-    extra = " or one of the satisfaction words" if col.name == "satisfaction" else ""
-    return f"not a number for {col.name}{extra}; write it like 1234.50 or ¥1,234.50"
+        return _say("ingest_reason_not_int", lang, column=col.name)
+    worded = col.name == "satisfaction"
+    return _say("ingest_reason_not_satisfaction" if worded else "ingest_reason_not_number", lang,
+                column=col.name)
 
 
 @dataclass(frozen=True)
@@ -119,8 +124,9 @@ def validate(
     derived = derived or {}
     rules = plausibility or Plausibility()
     header_of = {canonical: header for header, canonical in mapping.items()}
-    columns, parse_failures = coerce_columns(raw, table, mapping)
-    _derive_keys(raw, columns, derived)
+    lang = rules.lang
+    columns, parse_failures = coerce_columns(raw, table, mapping, lang)
+    derive.derive_keys(raw.frame, columns, derived)
     checks: list[Check] = []
     if EXTRA_FIELDS in raw.frame.columns:
         extra = raw.frame[EXTRA_FIELDS]
@@ -129,25 +135,25 @@ def validate(
                 (extra.notna() & (extra != "")).to_numpy(),
                 ErrorCode.IMPOSSIBLE_VALUE,
                 None,
-                "more fields than the header; quote values that contain the delimiter",
+                _say("ingest_reason_extra_fields", lang),
                 extra,
             )
         )
     parse_bad = {f.column: f.mask for f in parse_failures}
-    checks += _missing_checks(table, columns, header_of, parse_bad, derived)
+    checks += _missing_checks(table, columns, header_of, parse_bad, derived, lang)
     checks += plausible.control_checks(table, columns, header_of, rules.lang)
     checks += parse_failures
-    checks += _bound_checks(table, columns, header_of)
+    checks += _bound_checks(table, columns, header_of, lang)
     if table == "payments":
-        checks += _payment_checks(columns, header_of)
+        checks += _payment_checks(columns, header_of, lang)
     if table == "orders":
-        checks += _order_sign_checks(columns, header_of)
+        checks += _order_sign_checks(columns, header_of, lang)
     if rules.today is not None and rules.floor is not None:
         checks += plausible.date_checks(table, columns, header_of, rules.today, rules.floor,
                                         rules.lang)
     checks += plausible.magnitude_checks(table, columns, header_of, rules.lang)
     if known_customers is not None and table != "customers":
-        checks.append(_customer_check(columns["customer_id"], known_customers, header_of))
+        checks.append(_customer_check(columns["customer_id"], known_customers, header_of, lang))
     if table == "orders":
         _fix_return_costs(columns)
     frame = pd.DataFrame(columns)
@@ -158,29 +164,16 @@ def validate(
         repeated = derive.repeated_lines(frame, used, ~failed)
         duplicates: list[Check] = []
     else:
-        duplicates = duplicate_checks(table, frame, raw.rows, failed, header_of)
+        duplicates = duplicate_checks(table, frame, raw.rows, failed, header_of, lang)
     checks += duplicates
     if table == "orders" and "line_no" not in header_of:
         number_lines(frame, duplicates[0].mask if duplicates else None)
     rejected_mask = _any(checks, len(frame))
-    rejected = _rejected_rows(raw, checks, rejected_mask)
+    rejected = _rejected_rows(raw, checks, rejected_mask, lang)
     keep = ~rejected_mask
     flagged = _outliers(raw, table, frame, header_of, keep, rules.lang)
     return Validated(frame[keep].reset_index(drop=True), raw.rows[keep], rejected, flagged,
                      repeated)
-
-
-def _derive_keys(
-    raw: RawTable, columns: dict[str, pd.Series], derived: Mapping[str, str | None]
-) -> None:
-    if "order_id" in derived:
-        columns["order_id"] = derive.order_ids(columns["customer_id"], columns["order_date"])
-    if "invoice_id" in derived:
-        header = derived["invoice_id"]
-        key = raw.frame[header] if header is not None else None
-        columns["invoice_id"] = derive.invoice_ids(
-            columns["customer_id"], columns["due_date"], key
-        )
 
 
 def _outliers(
@@ -220,6 +213,7 @@ def _missing_checks(
     header_of: Mapping[str, str],
     parse_bad: Mapping[str | None, np.ndarray],
     derived: Mapping[str, str | None],
+    lang: Lang,
 ) -> list[Check]:
     """Required values (and present key columns) that are empty; derived keys excepted."""
     needed = [c.name for c in SCHEMAS[table] if c.required and c.name not in derived]
@@ -236,14 +230,14 @@ def _missing_checks(
                     missing,
                     ErrorCode.MISSING_VALUE,
                     header_of.get(name, name),
-                    f"empty, but {name} is required; fill it in or remove the row",
+                    _say("ingest_reason_missing", lang, column=name),
                 )
             )
     return checks
 
 
 def _bound_checks(
-    table: TableName, columns: dict[str, pd.Series], header_of: Mapping[str, str]
+    table: TableName, columns: dict[str, pd.Series], header_of: Mapping[str, str], lang: Lang
 ) -> list[Check]:
     """Values outside a column's minimum / maximum."""
     checks = []
@@ -260,14 +254,17 @@ def _bound_checks(
                         mask,
                         ErrorCode.IMPOSSIBLE_VALUE,
                         header_of.get(col.name),
-                        f"impossible: {col.name} must be {word} {bound:g}",
+                        _say(f"ingest_reason_{word.replace(' ', '_')}", lang, column=col.name,
+                             bound=f"{bound:g}"),
                         values,
                     )
                 )
     return checks
 
 
-def _customer_check(ids: pd.Series, known: pd.Series, header_of: Mapping[str, str]) -> Check:
+def _customer_check(
+    ids: pd.Series, known: pd.Series, header_of: Mapping[str, str], lang: Lang
+) -> Check:
     """Customer ids that are not in the workspace's customers table."""
     value_set = pa.array(known.dropna().astype(str).to_numpy(dtype=object), pa.large_string())
     found = pc.is_in(pa.array(ids, pa.large_string(), from_pandas=True), value_set=value_set)
@@ -276,12 +273,14 @@ def _customer_check(ids: pd.Series, known: pd.Series, header_of: Mapping[str, st
         unknown,
         ErrorCode.UNKNOWN_CUSTOMER,
         header_of.get("customer_id"),
-        "customer not in the customers table; ingest the customer first or correct the id",
+        _say("ingest_reason_unknown_customer", lang),
         ids,
     )
 
 
-def _order_sign_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str]) -> list[Check]:
+def _order_sign_checks(
+    columns: dict[str, pd.Series], header_of: Mapping[str, str], lang: Lang
+) -> list[Check]:
     """A negative quantity with a positive amount (a returned item cannot earn money).
 
     A positive quantity with a negative amount is accepted: ERPs write credit notes and
@@ -297,13 +296,15 @@ def _order_sign_checks(columns: dict[str, pd.Series], header_of: Mapping[str, st
             mask,
             ErrorCode.IMPOSSIBLE_VALUE,
             header_of.get("quantity"),
-            "negative quantity with a positive amount; a return line has a negative amount",
+            _say("ingest_reason_negative_quantity", lang),
             quantity.astype("string"),
         )
     ]
 
 
-def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str]) -> list[Check]:
+def _payment_checks(
+    columns: dict[str, pd.Series], header_of: Mapping[str, str], lang: Lang
+) -> list[Check]:
     """Due date before invoice date; paid date more than 10 years from the invoice."""
     invoice, due, paid = columns["invoice_date"], columns["due_date"], columns["paid_date"]
     checks = []
@@ -314,7 +315,7 @@ def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str])
                 early,
                 ErrorCode.IMPOSSIBLE_VALUE,
                 header_of.get("due_date"),
-                "due date before the invoice date; check both dates",
+                _say("ingest_reason_due_before_invoice", lang),
                 _shown(due),
             )
         )
@@ -326,7 +327,7 @@ def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str])
                 far.to_numpy(dtype=bool),
                 ErrorCode.IMPOSSIBLE_VALUE,
                 header_of.get("paid_date"),
-                "paid date more than 10 years from the invoice date; check the year",
+                _say("ingest_reason_paid_far", lang),
                 _shown(paid),
             )
         )
@@ -345,7 +346,9 @@ def _fix_return_costs(columns: dict[str, pd.Series]) -> None:
         columns["cost"] = cost.where(~flip, -cost)
 
 
-def _rejected_rows(raw: RawTable, checks: list[Check], rejected: np.ndarray) -> list[RejectedRow]:
+def _rejected_rows(
+    raw: RawTable, checks: list[Check], rejected: np.ndarray, lang: Lang
+) -> list[RejectedRow]:
     """One :class:`RejectedRow` per rejected row: first reason, others appended to the message."""
     positions = np.flatnonzero(rejected)
     reasons: dict[int, list[tuple[Check, int]]] = {int(p): [] for p in positions}
@@ -356,8 +359,9 @@ def _rejected_rows(raw: RawTable, checks: list[Check], rejected: np.ndarray) -> 
     for pos in positions:
         found = reasons[int(pos)]
         first, _ = found[0]
-        others = [_describe(check, p, located=True) for check, p in found[1:]]
-        message = _describe(first, int(pos), located=False) + "".join(f"; also {t}" for t in others)
+        others = [_describe(check, p, lang, located=True) for check, p in found[1:]]
+        message = _describe(first, int(pos), lang, located=False) + "".join(
+            _say("ingest_reason_also", lang, text=other) for other in others)
         result.append(
             RejectedRow(
                 raw.label,
@@ -371,14 +375,14 @@ def _rejected_rows(raw: RawTable, checks: list[Check], rejected: np.ndarray) -> 
     return result
 
 
-def _describe(check: Check, pos: int, *, located: bool) -> str:
+def _describe(check: Check, pos: int, lang: Lang, *, located: bool) -> str:
     """Return the reason; ``located`` prefixes the column and value (for the extra reasons)."""
     text = check.message
     if check.firsts is not None:
         text = text.replace("{first}", str(check.firsts[pos]))
     if not located:
         return text
-    where = f"column {check.column!r} " if check.column else ""
+    where = _say("ingest_reason_column", lang, column=check.column) + " " if check.column else ""
     value = _value(check, pos)
     shown = f"{value!r}" if value not in (None, "") else ""
     return f"{where}{shown}".strip() + f": {text}"
