@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from custseg.cli import _context as ctx
-from custseg.errors import ConfigError, CustsegError, RejectedRow, UnknownNameError
+from custseg.errors import CustsegError, RejectedRow, UnknownNameError
 from custseg.i18n import Lang, t
 from custseg.ingest import (
     IngestReport,
@@ -39,9 +39,7 @@ def parse_mappings(items: list[str], table: TableName) -> dict[str, str]:
     for item in items:
         header, sep, field = item.rpartition("=")
         if not sep or not header or not field:
-            raise ConfigError(
-                f"--map {item!r}: expected HEADER=FIELD, e.g. --map 客户号=customer_id"
-            )
+            raise option_error("ingest_map_format", item=item)
         if field.strip() not in fields:
             raise UnknownNameError(
                 field.strip(), fields, what=f"{table} field", where=f"--map {item}"
@@ -123,8 +121,7 @@ def ingest_command(
             rejects_out = check_output_path(rejects_out, force=force,
                                             protected=[ctx.STATE.workspace], option="--rejects-out")
             if rejects_out.suffix.lower() not in (".csv", ".xlsx"):
-                raise ConfigError(
-                    f"--rejects-out must end in .csv or .xlsx; got {rejects_out.name!r}")
+                raise option_error("ingest_opt_rejects_suffix", value=rejects_out.name)
         resolve_source(source, sheet=sheet, source_table=source_table)
         report = ctx.workspace().ingest(
             name, source, mapping=mapping, mode=mode,  # type: ignore[arg-type]
@@ -142,9 +139,9 @@ def ingest_command(
 
 def _check_table(table: str, mode: str) -> TableName:
     if table not in TABLE_NAMES:
-        raise ConfigError(f"table must be one of {list(TABLE_NAMES)}; got {table!r}")
+        raise option_error("ingest_opt_table", value=table, known=", ".join(TABLE_NAMES))
     if mode not in ("replace", "upsert"):
-        raise ConfigError(f"--mode must be one of ['replace', 'upsert']; got {mode!r}")
+        raise option_error("ingest_opt_mode", value=mode)
     return table  # type: ignore[return-value]
 
 

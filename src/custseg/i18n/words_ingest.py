@@ -27,6 +27,49 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "--delimiter {value!r} is not valid: give one character, or tab, or space (runs of "
         "whitespace).",
     },
+    "ingest_opt_table": {
+        "zh": "表名必须是 {known} 之一；收到 {value!r}。",
+        "en": "table must be one of {known}; got {value!r}.",
+    },
+    "ingest_opt_mode": {
+        "zh": "--mode 必须是 replace 或 upsert；收到 {value!r}。",
+        "en": "--mode must be replace or upsert; got {value!r}.",
+    },
+    "ingest_opt_rejects_suffix": {
+        "zh": "--rejects-out 的文件名必须以 .csv 或 .xlsx 结尾；收到 {value!r}。",
+        "en": "--rejects-out must end in .csv or .xlsx; got {value!r}.",
+    },
+    "ingest_map_format": {
+        "zh": "--map {item!r}：应写成 表头=字段，例如 --map 客户号=customer_id。",
+        "en": "--map {item!r}: expected HEADER=FIELD, e.g. --map 客户号=customer_id.",
+    },
+    "ingest_map_unknown_header": {
+        "zh": "映射 {source}={target} 中的表头 {source!r} 在文件中不存在。相近的表头：{close}。"
+        "找到的表头：{headers}。",
+        "en": "the mapping {source}={target} names a header {source!r} that the file does not "
+        "have. Close headers: {close}. Headers found: {headers}.",
+    },
+    "ingest_db_needs_table": {
+        "zh": "{url} 是数据库 URL；请用 --table 指定要读取的表。",
+        "en": "{url} is a database URL; name the table to read with --table (source_table=).",
+    },
+    "ingest_db_missing_file": {
+        "zh": "{url}：数据库文件 {file} 不存在。",
+        "en": "{url}: database file {file} does not exist.",
+    },
+    "ingest_db_connect": {
+        "zh": "无法连接 {url}：{reason}",
+        "en": "cannot connect to {url}: {reason}",
+    },
+    "ingest_db_no_table": {
+        "zh": "{url} 中没有表 {table!r}。现有的表：{tables}。",
+        "en": "{url} has no table {table!r}. Tables: {tables}.",
+    },
+    "ingest_bad_parquet": {
+        "zh": "{file} 不是可读的 Parquet 文件：{reason}",
+        "en": "{file} is not a readable Parquet file: {reason}",
+    },
+    "ingest_no_columns": {"zh": "{file} 没有任何列。", "en": "{file} has no columns."},
     "ingest_opt_date": {
         "zh": "{option} 需要 YYYY-MM-DD 格式的日期；收到 {value!r}。",
         "en": "{option} needs a date written YYYY-MM-DD; got {value!r}.",

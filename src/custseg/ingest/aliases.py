@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
-from custseg.errors import InputDataError, UnknownNameError
+from custseg.errors import UnknownNameError
 from custseg.tables import SCHEMAS, TableName, column_names
 
 # Aliases per canonical column, most specific first: when two headers of one file are
@@ -346,12 +346,12 @@ def _explicit_mapping(
             )
         header = source if source in headers else by_key.get(normalise_header(source))
         if header is None:
+            from custseg.ingest.options import ingest_error
+
             close = difflib.get_close_matches(source, list(headers), n=3)
-            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise InputDataError(
-                f"the mapping {source}={target} names a header {source!r} that the file does not "
-                f"have.{hint} Headers found: {quote_all(headers)}."
-            )
+            raise ingest_error("ingest_map_unknown_header", source=source, target=target,
+                               close=", ".join(repr(c) for c in close) or "-",
+                               headers=quote_all(headers))
         resolved[header] = target
     return resolved
 

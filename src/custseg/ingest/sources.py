@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from custseg.errors import InputDataError
 from custseg.ingest.excel import read_excel
 from custseg.ingest.options import Deadline, ReadOptions, ingest_error
 from custseg.ingest.text import EXTRA_FIELDS, HeaderScore, decode, read_bytes, read_text
@@ -75,10 +74,7 @@ def resolve_source(
     text = str(source)
     if _URL.match(text) and not text.startswith("file://"):
         if not source_table:
-            raise InputDataError(
-                f"{redact_url(text)} is a database URL; name the table to read with "
-                "source_table= (--table on the command line)."
-            )
+            raise ingest_error("ingest_db_needs_table", url=redact_url(text))
         _check_database_file(text)
         return SourceSpec(
             text, "database", f"{source_table} ({redact_url(text)})", source_table=source_table
@@ -134,7 +130,7 @@ def _check_database_file(url: str) -> None:
     if parts.scheme in ("duckdb", "sqlite") and parts.path not in ("", "/", "/:memory:"):
         path = Path(parts.netloc + parts.path) if parts.netloc else Path(parts.path)
         if not path.is_file():
-            raise InputDataError(f"{redact_url(url)}: database file {path} does not exist.")
+            raise ingest_error("ingest_db_missing_file", url=redact_url(url), file=str(path))
 
 
 def read_headers(spec: SourceSpec) -> list[str] | None:
@@ -145,7 +141,7 @@ def read_headers(spec: SourceSpec) -> list[str] | None:
         try:
             return list(pq.read_schema(spec.source).names)
         except (pa.ArrowException, OSError) as exc:
-            raise InputDataError(f"{spec.label} is not a readable Parquet file: {exc}") from exc
+            raise ingest_error("ingest_bad_parquet", file=spec.label, reason=str(exc)) from exc
     if spec.kind == "database":
         return list(_database_table(spec)[1].columns)
     return None
@@ -191,7 +187,7 @@ def read_source(
         try:
             table = pq.read_table(spec.source, columns=list(columns) if columns else None)
         except (pa.ArrowException, OSError) as exc:
-            raise InputDataError(f"{spec.label} is not a readable Parquet file: {exc}") from exc
+            raise ingest_error("ingest_bad_parquet", file=spec.label, reason=str(exc)) from exc
         return _from_arrow(table, spec)
     con, expr = _database_table(spec)
     try:
@@ -217,7 +213,7 @@ def _check_cells(raw: RawTable, limit: int) -> None:
 
 def _from_arrow(table: pa.Table, spec: SourceSpec) -> RawTable:
     if table.num_columns == 0:
-        raise InputDataError(f"{spec.label} has no columns.")
+        raise ingest_error("ingest_no_columns", file=spec.label)
     frame = table.to_pandas(date_as_object=False)
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return RawTable(frame, rows, spec.label, spec.kind)
@@ -229,16 +225,15 @@ def _database_table(spec: SourceSpec) -> tuple[Any, Any]:
     try:
         con = ibis.connect(spec.source)
     except Exception as exc:  # any driver error means the database cannot be reached
-        raise InputDataError(f"cannot connect to {redact_url(spec.source)}: {exc}") from exc
+        url = redact_url(spec.source)
+        raise ingest_error("ingest_db_connect", url=url, reason=str(exc)) from exc
     try:
         return con, con.table(str(spec.source_table))
     except Exception as exc:  # drivers raise their own types for a missing table
         tables = con.list_tables()
         con.disconnect()
-        raise InputDataError(
-            f"{redact_url(spec.source)} has no table {spec.source_table!r}. "
-            f"Tables: {', '.join(tables) or '(none)'}."
-        ) from exc
+        raise ingest_error("ingest_db_no_table", url=redact_url(spec.source),
+                           table=str(spec.source_table), tables=", ".join(tables) or "-") from exc
 
 
 def _drop_blank(raw: RawTable) -> RawTable:
