@@ -101,7 +101,8 @@ def test_columns_count_must_match(con: ibis.BaseBackend, tmp_path: Path) -> None
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-8-sig", "gbk", "gb18030"])
 def test_encodings(con: ibis.BaseBackend, tmp_path: Path, encoding: str) -> None:
-    text = "客户编号\t客户名称\t地区\nC1\t北京市某某科技有限公司\t华北\nC2\t上海＊公司\t华东\n"
+    text = ("客户编号\t客户名称\t地区\r\nC1\t北京市某某科技有限公司\t华北\r\n"
+            "C2\t上海＊公司\t华东\r\n")
     if encoding == "gbk":
         text = text.replace("＊", "某")
     bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(encoding, b"")
@@ -249,3 +250,27 @@ def test_cli_options_and_zh_messages(tmp_path: Path) -> None:
                              "--delimiter", "space"])
     assert ok.exit_code == 0, ok.output
     assert "读取 2 行 = 接受 2 行 + 拒绝 0 行" in ok.output and "连续空白" in ok.output
+
+
+def test_xlsx_export_with_title_rows_total_row_and_columns_option(
+    con: ibis.BaseBackend, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["销售订单明细表（2024年）"])
+    sheet.append([])
+    sheet.append(["订单号", "客户编号", "下单日期", "金额"])
+    sheet.append(["SO1", "C1", dt.date(2024, 1, 5), 100])
+    sheet.append(["SO2", "C2", dt.date(2024, 1, 6), 200])
+    sheet.append(["合计", None, None, 300])
+    path = tmp_path / "orders.xlsx"
+    book.save(path)
+    report = ingest(con, "orders", path, ingested_at=AT)
+    assert _table(con, "orders").source_row.tolist() == [4, 5]
+    assert [(r.row, r.code) for r in report.rejected] == [(6, ErrorCode.TOTAL_ROW)]
+    options = ReadOptions(columns=("order_id", "customer_id", "order_date", "amount"))
+    report = ingest(con, "orders", path, ingested_at=AT, options=options)
+    assert report.rows_accepted == 2  # the title and header rows are rejected as bad data
+    assert {r.row for r in report.rejected} == {1, 3, 6}
