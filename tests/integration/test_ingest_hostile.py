@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from custseg.cli.app import app
 from custseg.errors import InputDataError, OutputError
 from custseg.ingest import ReadOptions, ingest
+from custseg.ingest.excel import count_row_elements
 from custseg.ingest.options import EXCEL_MAX_ROWS
 
 AT = dt.datetime(2024, 6, 1, 12, 0)
@@ -185,6 +186,11 @@ def test_xlsx_with_stale_dimension_reads_every_row(con: ibis.BaseBackend, tmp_pa
     assert con.table("customers").count().to_pyarrow().as_py() == 3_000
     with pytest.raises(InputDataError, match="--max-rows"):
         ingest(con, "customers", path, ingested_at=AT, options=ReadOptions(max_rows=2_999))
+    # the <row> elements are counted before any is parsed: far too many is refused at once
+    assert count_row_elements(path, "xl/worksheets/sheet1.xml", 10**9) == 3_001
+    assert count_row_elements(path, "xl/worksheets/sheet1.xml", 100) <= 3_001
+    with pytest.raises(InputDataError, match="--max-rows"):
+        ingest(con, "customers", path, ingested_at=AT, options=ReadOptions(max_rows=100))
 
 
 def _workbook_with_long_cell(path: Path, size: int) -> None:
