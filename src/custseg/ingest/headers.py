@@ -62,7 +62,7 @@ def missing_columns_error(
     examples = []
     for column in missing:
         aliases = [a for a in ALIASES.get(column, ()) if a != column][:3]
-        examples.append(f"{column} (e.g. {', '.join(aliases)})" if aliases else column)
+        examples.append(f"{column} ({' / '.join(aliases)})" if aliases else column)
     suggestions = suggest_mappings(headers, table, used, missing)
     if suggestions:
         hint = Message("ingest_map_suggestion", {"suggestions": " ".join(suggestions),
