@@ -76,6 +76,6 @@ def missing_columns_error(
         "file": file, "table": table, "missing": "; ".join(examples),
         "headers": quote_all(headers), "hint": hint})
     error = InputDataError(words.render("en"))
-    error.words = words  # type: ignore[attr-defined]
+    error.words = error.msg = words  # type: ignore[attr-defined]
     error.code = ErrorCode.INPUT_MISSING_COLUMNS
     return error

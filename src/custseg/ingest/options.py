@@ -35,12 +35,12 @@ DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t", "|": "|"
 def ingest_error(key: str, **params: Any) -> InputDataError:
     """An :class:`InputDataError` whose text is the catalogue entry ``key`` (English by default).
 
-    The error keeps the :class:`Message` in ``words`` so a caller can render it in another
-    language (the CLI renders it in ``--lang``).
+    The error keeps the :class:`Message` in ``words`` (and ``msg``, which the CLI's error boundary
+    renders) so a caller can show it in another language (the CLI uses ``--lang``).
     """
     words = Message(key, params)
     error = InputDataError(words.render("en"))
-    error.words = words  # type: ignore[attr-defined]
+    error.words = error.msg = words  # type: ignore[attr-defined]
     return error
 
 
@@ -48,7 +48,7 @@ def option_error(key: str, **params: Any) -> ConfigError:
     """A :class:`ConfigError` for a bad option, rendered like :func:`ingest_error`."""
     words = Message(key, params)
     error = ConfigError(words.render("en"))
-    error.words = words  # type: ignore[attr-defined]
+    error.words = error.msg = words  # type: ignore[attr-defined]
     return error
 
 
