@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
-from rich.text import Text
 
 from custseg.cli import _context as ctx
+from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import CustsegError, RejectedRow, UnknownNameError
 from custseg.i18n import Lang, t
 from custseg.ingest import (
@@ -22,8 +21,8 @@ from custseg.ingest import (
     write_rejects_frame,
 )
 from custseg.ingest.options import DATE_FLOOR, MAX_BYTES, MAX_CELL_CHARS, MAX_SECONDS, option_error
-from custseg.outputs import check_output_path
 from custseg.tables import SCHEMAS, TABLE_NAMES, TableName
+from custseg.terminal import shown
 
 
 def register(app: typer.Typer) -> None:
@@ -69,9 +68,7 @@ def ingest_command(
     rejects_out: Annotated[
         Path | None, typer.Option("--rejects-out", help="Write the rejected rows to CSV or XLSX.")
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing --rejects-out file.")
-    ] = False,
+    force: ForceOption = False,
     delimiter: Annotated[
         str | None,
         typer.Option(help="Field delimiter of a text file: one character, tab or space "
@@ -118,10 +115,8 @@ def ingest_command(
         ).checked()
         mapping = parse_mappings(map_ or [], name)
         if rejects_out is not None:
-            rejects_out = check_output_path(rejects_out, force=force,
-                                            protected=[ctx.STATE.workspace], option="--rejects-out")
-            if rejects_out.suffix.lower() not in (".csv", ".xlsx"):
-                raise option_error("ingest_opt_rejects_suffix", value=rejects_out.name)
+            rejects_out = checked_out(rejects_out, force=force, option="--rejects-out",
+                                      suffixes=(".csv", ".xlsx"))
         resolve_source(source, sheet=sheet, source_table=source_table)
         report = ctx.workspace().ingest(
             name, source, mapping=mapping, mode=mode,  # type: ignore[arg-type]
@@ -181,28 +176,28 @@ def report_dict(report: IngestReport, lang: Lang = "en") -> dict[str, Any]:
 def _print_report(report: IngestReport, rejects_out: Path | None, lang: Lang) -> None:
     ok = "green" if report.rows_rejected == 0 else "yellow"
     line = t("ingest_summary", lang).format(
-        table=report.table, file=escape(report.file), read=f"{report.rows_read:,}",
+        table=report.table, file=shown(report.file), read=f"{report.rows_read:,}",
         accepted=f"[green]{report.rows_accepted:,}[/]",
         rejected=f"[{ok}]{report.rows_rejected:,}[/]", mode=report.mode)
     ctx.stdout.print(line, highlight=False)
     if report.detected:
         sep = str(report.detected.get("delimiter"))
-        shown = {" ": t("ingest_delim_whitespace", lang), "\t": t("ingest_delim_tab", lang)}
-        ctx.stdout.print(Text(t("ingest_detected", lang).format(
-            encoding=report.detected.get("encoding"), delimiter=shown.get(sep, repr(sep)),
+        names = {" ": t("ingest_delim_whitespace", lang), "\t": t("ingest_delim_tab", lang)}
+        ctx.stdout.print(shown(t("ingest_detected", lang).format(
+            encoding=report.detected.get("encoding"), delimiter=names.get(sep, repr(sep)),
             header=report.detected.get("header_row") or "-")), highlight=False)
     for note in report.notes:
-        ctx.stdout.print(Text(note.render(lang)), highlight=False)
+        ctx.stdout.print(shown(note.render(lang)), highlight=False)
     for title, rows in (("ingest_rejected_title", report.rejected),
                         ("ingest_flagged_title", report.flagged)):
         if rows:
             ctx.stdout.print(_grid(t(title, lang), rows, lang))
     if report.rejected:
         if rejects_out is not None:
-            ctx.stdout.print(Text(t("ingest_rejects_written", lang).format(
+            ctx.stdout.print(shown(t("ingest_rejects_written", lang).format(
                 n=f"{report.rows_rejected:,}", path=rejects_out)), highlight=False)
         else:
-            ctx.stdout.print(Text(t("ingest_rejects_hint", lang)), highlight=False)
+            ctx.stdout.print(shown(t("ingest_rejects_hint", lang)), highlight=False)
 
 
 def _grid(title: str, rows: list[RejectedRow], lang: Lang) -> Table:
@@ -210,30 +205,33 @@ def _grid(title: str, rows: list[RejectedRow], lang: Lang) -> Table:
                                   "ingest_col_reason")]
     grid = Table(*heads, title=title)
     for r in rows[:10]:
-        grid.add_row(str(r.row), Text(_visible(r.column or "")), Text(_visible(r.value or "")),
-                     Text(_visible(r.message)))
+        grid.add_row(str(r.row), shown(r.column), shown(_cut(r.value)), shown(r.message))
     return grid
 
 
-def _visible(text: str) -> str:
-    """Control characters from data shown as visible symbols, never sent to the terminal raw."""
-    return "".join(chr(0x2400 + ord(c)) if ord(c) < 32 else c for c in text[:200])
+def _cut(value: str | None, limit: int = 200) -> str | None:
+    return value if value is None or len(value) <= limit else value[:limit] + "…"
 
 
 @ctx.guarded
 def rejects_command(
     table: Annotated[str | None, typer.Argument(help="Only this table.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to CSV or XLSX.")] = None,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
     """List the rows rejected by the latest ingest of each table."""
+    target = None if out is None else checked_out(out, force=force, suffixes=(".csv", ".xlsx"))
     frame = ctx.workspace().rejects(table)
-    if out is not None:
-        write_rejects_frame(frame, out)
+    if target is not None:
+        write_out(target, lambda temporary: write_rejects_frame(frame, temporary))
     if json_:
         ctx.emit_json(frame.to_dict("records"))
         return
     grid = Table(*[str(c) for c in frame.columns], title=f"{len(frame):,} rejected rows")
     for row in frame.head(50).itertuples(index=False):
-        grid.add_row(*["" if v is None else str(v) for v in row])
+        grid.add_row(*[shown(v) for v in row])
     ctx.stdout.print(grid)
+    if out is not None:
+        done = t("safety_wrote_rejects", ctx.STATE.lang)
+        ctx.stdout.print(done.format(rows=f"{len(frame):,}", out=shown(out)), highlight=False)

@@ -96,7 +96,7 @@ def ingest(
         notes=_notes(derived, validated.frame, validated.repeated),
         detected=dict(raw.detected or {}),
     )
-    _store(con, report, validated.frame, validated.rows, ingested_at, rejects_out)
+    _store(con, report, validated.frame, validated.rows, ingested_at, rejects_out, lang)
     return report
 
 
@@ -107,11 +107,12 @@ def _store(
     rows: np.ndarray,
     ingested_at: dt.datetime,
     rejects_out: Path | None,
+    lang: Lang,
 ) -> None:
     """Write the rejects file (if asked), then commit the table; if either fails, neither is."""
     data = store.to_arrow(frame, rows, report.table, report.file)
     counts = (report.rows_read, report.rows_accepted, report.rows_rejected)
-    with _rejects_file(report, rejects_out):
+    with _rejects_file(report, rejects_out, lang):
         store.write_ingest(
             con,
             report.table,
@@ -125,7 +126,7 @@ def _store(
 
 
 @contextlib.contextmanager
-def _rejects_file(report: IngestReport, path: Path | None) -> Iterator[None]:
+def _rejects_file(report: IngestReport, path: Path | None, lang: Lang) -> Iterator[None]:
     """Write the rejects to a temporary file, run the block, then rename it into place."""
     if path is None:
         yield
@@ -133,7 +134,7 @@ def _rejects_file(report: IngestReport, path: Path | None) -> Iterator[None]:
     from custseg.ingest.store import write_rejects_frame
     from custseg.outputs import atomic_output
 
-    with atomic_output(path, option="--rejects-out") as temporary:
+    with atomic_output(path, option="--rejects-out", lang=lang) as temporary:
         write_rejects_frame(rejects_frame(report), temporary)
         yield
 
