@@ -21,7 +21,7 @@ from custseg.errors import WorkspaceError
 from custseg.features import available_tables
 from custseg.governance import AuditLog, OverrideStore, Settings
 from custseg.i18n import Lang
-from custseg.ingest import IngestReport, ReadOptions, ingest, read_rejects
+from custseg.ingest import IngestReport, PreparedSource, ReadOptions, ingest, read_rejects
 from custseg.run import ProgressCallback, classify
 from custseg.schemes import ClassificationSystem, load_default_system, load_system
 from custseg.snapshots.cleanup import sweep_orphans
@@ -54,7 +54,7 @@ class Workspace:
     def ingest(
         self,
         table: TableName,
-        source: str | Path,
+        source: str | Path | PreparedSource,
         *,
         mapping: Mapping[str, str] | None = None,
         mode: Literal["replace", "upsert"] = "replace",
@@ -66,6 +66,8 @@ class Workspace:
     ) -> IngestReport:
         """Validate and load one source into ``table``; bad rows go to the rejects table.
 
+        ``source`` may be a :class:`custseg.ingest.PreparedSource` (read and mapped by
+        ``custseg.ingest.prepare`` before the workspace was opened).
         ``options`` overrides delimiter / header detection and sets the resource bounds;
         ``rejects_out`` (a path already checked with ``custseg.outputs.check_output_path``) gets
         the rejected rows, written before the table is committed. Dates after the workspace

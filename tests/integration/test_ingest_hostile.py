@@ -243,3 +243,14 @@ def test_output_error_is_the_refusal_type() -> None:
 
     with pytest.raises(OutputError):
         check_output_path("/nonexistent-folder/r.csv", option="--rejects-out")
+
+
+def test_a_refused_source_creates_no_workspace(tmp_path: Path) -> None:
+    ws = tmp_path / "fresh.duckdb"
+    bad = tmp_path / "o.csv"
+    bad.write_text("order,custmer,oder_date,amout\nA,C1,2024-01-01,5\n")
+    _refused(_cli(ws, "ingest", "orders", str(bad)), "--map 'custmer=customer_id'")
+    empty = tmp_path / "e.csv"
+    empty.write_text("customer_id,name\n")
+    _refused(_cli(ws, "ingest", "customers", str(empty)), "no data rows")
+    assert not ws.exists()

@@ -16,8 +16,8 @@ from custseg.i18n import Lang, t
 from custseg.ingest import (
     IngestReport,
     ReadOptions,
+    prepare,
     render_error,
-    resolve_source,
     write_rejects_frame,
 )
 from custseg.ingest.options import DATE_FLOOR, MAX_BYTES, MAX_CELL_CHARS, MAX_SECONDS, option_error
@@ -117,11 +117,11 @@ def ingest_command(
         if rejects_out is not None:
             rejects_out = checked_out(rejects_out, force=force, option="--rejects-out",
                                       suffixes=(".csv", ".xlsx"))
-        resolve_source(source, sheet=sheet, source_table=source_table)
+        prepared = prepare(name, source, mapping=mapping, sheet=sheet, source_table=source_table,
+                           options=options, lang=lang)  # the file is read before the workspace
         report = ctx.workspace().ingest(
-            name, source, mapping=mapping, mode=mode,  # type: ignore[arg-type]
-            sheet=sheet, source_table=source_table, options=options, rejects_out=rejects_out,
-            lang=lang,
+            name, prepared, mode=mode,  # type: ignore[arg-type]
+            rejects_out=rejects_out, lang=lang,
         )
     except CustsegError as exc:
         render_error(exc, lang)

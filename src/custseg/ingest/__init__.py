@@ -7,11 +7,22 @@
 
 from custseg.ingest.aliases import recognise_columns
 from custseg.ingest.options import ReadOptions, render_error
-from custseg.ingest.pipeline import ingest, rejects_frame
+from custseg.ingest.pipeline import PreparedSource, ingest, prepare, rejects_frame
 from custseg.ingest.report import IngestReport
 from custseg.ingest.sources import resolve_source
 from custseg.ingest.store import read_rejects, write_rejects, write_rejects_frame
 
-__all__ = ["IngestReport", "ReadOptions", "ingest", "read_rejects", "recognise_columns",
-           "rejects_frame", "render_error", "resolve_source", "write_rejects",
-           "write_rejects_frame"]
+__all__ = [
+    "IngestReport",
+    "PreparedSource",
+    "ReadOptions",
+    "ingest",
+    "prepare",
+    "read_rejects",
+    "recognise_columns",
+    "rejects_frame",
+    "render_error",
+    "resolve_source",
+    "write_rejects",
+    "write_rejects_frame",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
@@ -40,10 +41,53 @@ from custseg.tables import TABLE_NAMES, TableName
 REJECTS_COLUMNS = ["file", "row", "column", "code", "value", "message"]
 
 
+@dataclass(frozen=True)
+class PreparedSource:
+    """A source read and mapped, not yet validated against a workspace (see :func:`prepare`)."""
+
+    table: TableName
+    label: str
+    raw: RawTable
+    headers: list[str]
+    column_mapping: dict[str, str]
+    derived: dict[str, str | None]
+    totals: list[RejectedRow]
+    options: ReadOptions
+    deadline: Deadline
+
+
+def prepare(
+    table: TableName,
+    source: str | Path,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    source_table: str | None = None,
+    options: ReadOptions | None = None,
+    lang: Lang = "en",
+) -> PreparedSource:
+    """Read ``source`` and map its headers without touching any workspace.
+
+    Every failure that concerns the file itself (unreadable, over a bound, missing columns, no
+    data rows) is raised here, so a caller can refuse before it opens (or creates) a workspace.
+    """
+    if table not in TABLE_NAMES:
+        raise UnknownNameError(table, TABLE_NAMES, what="table")
+    options = (options or ReadOptions()).checked()
+    spec = resolve_source(source, sheet=sheet, source_table=source_table)
+    deadline = Deadline(options.max_seconds, spec.label)
+    raw, headers, column_mapping, derived = _read_mapped(spec, table, mapping, options, deadline)
+    if raw.frame.empty:
+        raise ingest_error("ingest_no_data_rows", file=spec.label)
+    raw, totals = _split_totals(raw, column_mapping, lang)
+    return PreparedSource(table, spec.label, raw, headers, column_mapping, derived, totals,
+                          options, deadline)
+
+
 def ingest(
     con: ibis.BaseBackend,
     table: TableName,
-    source: str | Path,
+    source: str | Path | PreparedSource,
     *,
     mapping: Mapping[str, str] | None = None,
     mode: Mode = "replace",
@@ -57,24 +101,27 @@ def ingest(
     """Load ``source`` into the workspace table ``table`` and report what was kept and rejected.
 
     ``source`` is a CSV / text file (optionally gzipped), Excel (.xlsx, ``sheet`` optional) or
-    Parquet file, or a database URL readable by ``ibis.connect`` with ``source_table``.
-    ``mapping`` (source header -> canonical column) wins over header recognition; ``options``
-    overrides detection and sets the resource bounds. ``mode="replace"`` replaces the table and
-    its earlier rejects; ``mode="upsert"`` adds new keys and replaces rows whose key exists.
-    Rejected rows go to the ``rejects`` table (and to ``rejects_out``, a checked path, written
-    before the table is committed: if writing it fails, the workspace is unchanged), one log line
-    to ``ingests``. Dates after ``ingested_at``'s date are implausible. Raises
-    :class:`InputDataError` (nothing written) when the source cannot be read, exceeds a bound or
-    lacks required columns. Row reasons are written in ``lang``.
+    Parquet file, a database URL readable by ``ibis.connect`` with ``source_table``, or a
+    :class:`PreparedSource` from :func:`prepare` (then ``mapping``, ``sheet``, ``source_table``
+    and ``options`` were given to ``prepare``). ``mapping`` (source header -> canonical column)
+    wins over header recognition; ``options`` overrides detection and sets the resource bounds.
+    ``mode="replace"`` replaces the table and its earlier rejects; ``mode="upsert"`` adds new
+    keys and replaces rows whose key exists. Rejected rows go to the ``rejects`` table (and to
+    ``rejects_out``, a checked path, written before the table is committed: if writing it fails,
+    the workspace is unchanged), one log line to ``ingests``. Dates after ``ingested_at``'s date
+    are implausible. Raises :class:`InputDataError` (nothing written) when the source cannot be
+    read, exceeds a bound or lacks required columns. Row reasons are written in ``lang``.
     """
     _check_arguments(table, mode)
-    options = (options or ReadOptions()).checked()
-    spec = resolve_source(source, sheet=sheet, source_table=source_table)
-    deadline = Deadline(options.max_seconds, spec.label)
-    raw, headers, column_mapping, derived = _read_mapped(spec, table, mapping, options, deadline)
-    if raw.frame.empty:
-        raise ingest_error("ingest_no_data_rows", file=spec.label)
-    raw, totals = _split_totals(raw, column_mapping, lang)
+    prepared = source if isinstance(source, PreparedSource) else prepare(
+        table, source, mapping=mapping, sheet=sheet, source_table=source_table, options=options,
+        lang=lang)
+    if prepared.table != table:
+        raise ConfigError(f"the source was prepared for {prepared.table!r}, not {table!r}")
+    raw, column_mapping, derived = prepared.raw, prepared.column_mapping, prepared.derived
+    totals, headers, options, deadline = (prepared.totals, prepared.headers, prepared.options,
+                                          prepared.deadline)
+    spec_label = prepared.label
     rules = Plausibility(pd.Timestamp(ingested_at.date()), pd.Timestamp(options.date_floor), lang)
     validated = validate(raw, table, column_mapping, known_customers=store.known_customers(con),
                          derived=derived, plausibility=rules)
@@ -82,7 +129,7 @@ def ingest(
     rejected = sorted(totals + validated.rejected, key=lambda r: r.row)
     report = IngestReport(
         table=table,
-        file=spec.label,
+        file=spec_label,
         mode=mode,
         rows_read=len(raw.frame) + len(totals),
         rows_accepted=len(validated.frame),
