@@ -94,3 +94,25 @@ schemes:
     check = invoke(workspace, "--lang", "en", "check")
     assert check.exit_code == 2
     assert "recent" in check.output and "earlier rules" in check.output
+
+
+def test_a_snapshot_without_a_stored_check_is_checked_from_its_tables(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from custseg import open_workspace
+    from custseg.snapshots.view import Snapshot
+    from custseg.workspace import Workspace
+
+    ws = open_workspace(workspace)
+    snap = ws.run()
+    stored, was_stored = ws.check()
+    assert was_stored is True
+    older = replace(snap.info, extra={k: v for k, v in snap.info.extra.items() if k != "health"})
+    monkeypatch.setattr(
+        Workspace, "snapshot", lambda self, _id=None: Snapshot(self.con, older, snap.system)
+    )
+    recomputed, was_stored = ws.check()
+    assert was_stored is False
+    assert [f.to_dict() for f in recomputed] == [f.to_dict() for f in stored]
