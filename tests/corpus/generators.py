@@ -23,7 +23,13 @@ import numpy as np
 import pandas as pd
 
 CDNOW_MASTER = Path(__file__).resolve().parents[1] / "data" / "cdnow" / "CDNOW_master.txt.gz"
-START = date(2023, 1, 1)
+LAST_SALE = date(2025, 6, 30)
+"""Every generated business's orders end on this date (ingest refuses dates after today)."""
+
+
+def _start(days: int) -> date:
+    """The first day of a history of ``days`` days that ends on LAST_SALE."""
+    return LAST_SALE - timedelta(days=days)
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ class Business:
     """A source file ingested as it is instead of ``orders`` (real data)."""
 
 
-def _frame(rows: list[tuple[str, int, float]], start: date = START) -> pd.DataFrame:
+def _frame(rows: list[tuple[str, int, float]], start: date) -> pd.DataFrame:
     """Order lines from (customer id, day number, amount) tuples; one order per row."""
     frame = pd.DataFrame(rows, columns=["customer_id", "day", "amount"])
     frame["order_date"] = [start + timedelta(days=int(d)) for d in frame["day"]]
@@ -73,7 +79,7 @@ def one_time_retail(seed: int = 1) -> Business:
             mean_gap = rng.uniform(30, 120)
             days = _walk(rng, first, end, lambda m=mean_gap: rng.exponential(m), life)
         rows += [(cid, d, value * rng.lognormal(0, 0.3)) for d in days]
-    return Business("one_time_retail", _frame(rows), START + timedelta(days=end))
+    return Business("one_time_retail", _frame(rows, _start(end)), LAST_SALE)
 
 
 def subscription(seed: int = 2) -> Business:
@@ -86,7 +92,7 @@ def subscription(seed: int = 2) -> Business:
         life = first + int(rng.exponential(400))
         days = _walk(rng, first, end, lambda: rng.normal(30, 2), life)
         rows += [(cid, d, plan) for d in days]
-    return Business("subscription", _frame(rows), START + timedelta(days=end))
+    return Business("subscription", _frame(rows, _start(end)), LAST_SALE)
 
 
 def b2b_yearly(seed: int = 3) -> Business:
@@ -101,7 +107,7 @@ def b2b_yearly(seed: int = 3) -> Business:
         life = end + 1 if large or rng.random() < 0.5 else first + int(rng.exponential(3 * 365))
         days = _walk(rng, first, end, lambda: rng.normal(365, 30), life)
         rows += [(cid, d, size * rng.lognormal(0, 0.2)) for d in days]
-    return Business("b2b_yearly", _frame(rows), START + timedelta(days=end))
+    return Business("b2b_yearly", _frame(rows, _start(end)), LAST_SALE)
 
 
 def young_business(seed: int = 4) -> Business:
@@ -115,7 +121,7 @@ def young_business(seed: int = 4) -> Business:
         life = first + int(rng.exponential(60))
         days = _walk(rng, first, end, lambda m=mean_gap: rng.exponential(m), life)
         rows += [(cid, d, value * rng.lognormal(0, 0.3)) for d in days]
-    return Business("young_business", _frame(rows), START + timedelta(days=end))
+    return Business("young_business", _frame(rows, _start(end)), LAST_SALE)
 
 
 def stopped_business(seed: int = 5) -> Business:
@@ -128,7 +134,7 @@ def stopped_business(seed: int = 5) -> Business:
         mean_gap = rng.uniform(20, 120)
         days = _walk(rng, first, end, lambda m=mean_gap: rng.exponential(m), end)
         rows += [(cid, d, value * rng.lognormal(0, 0.3)) for d in days]
-    return Business("stopped_business", _frame(rows), START + timedelta(days=end + 365))
+    return Business("stopped_business", _frame(rows, _start(end)), LAST_SALE + timedelta(days=365))
 
 
 def heavy_returns(seed: int = 6) -> Business:
@@ -150,11 +156,11 @@ def heavy_returns(seed: int = 6) -> Business:
             elif draw < 0.4:  # part of the order returned in the same order
                 lines.append((order, cid, d, -amount * rng.uniform(0.1, 0.6)))
     frame = pd.DataFrame(lines, columns=["order_id", "customer_id", "day", "amount"])
-    frame["order_date"] = [START + timedelta(days=int(d)) for d in frame["day"]]
+    frame["order_date"] = [_start(end) + timedelta(days=int(d)) for d in frame["day"]]
     frame["line_no"] = frame.groupby("order_id").cumcount() + 1
     frame["amount"] = frame["amount"].round(2)
     orders = frame[["order_id", "line_no", "customer_id", "order_date", "amount"]]
-    return Business("heavy_returns", orders, START + timedelta(days=end))
+    return Business("heavy_returns", orders, LAST_SALE)
 
 
 GENERATED: dict[str, Callable[[], Business]] = {
