@@ -37,7 +37,7 @@ from custseg.snapshots.fingerprint import (
     overrides_fingerprint,
     snapshot_fingerprint,
 )
-from custseg.snapshots.model import SchemeOutcome, SnapshotInfo
+from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, join_messages
 from custseg.snapshots.store import SnapshotStore, features_table_name
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -95,7 +95,7 @@ def classify(
             missing = missing_requirements(scheme, tables, non_null)
             if missing:
                 outcomes.append(
-                    SchemeOutcome(scheme.name, scheme.kind, "skipped", reason="; ".join(missing))
+                    SchemeOutcome(scheme.name, scheme.kind, "skipped", reason=join_messages(missing))
                 )
                 continue
             assigner = ASSIGNERS[scheme.kind]

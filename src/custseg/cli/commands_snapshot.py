@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError
-from custseg.i18n import label_of, t
+from custseg.i18n import Message, label_of, t
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 
@@ -172,29 +173,27 @@ def print_run(snapshot: Snapshot) -> None:
     ctx.stdout.print(
         f"{t('snapshot', lang)} [bold]{info.snapshot_id}[/] · {t('as_of', lang)} {info.as_of} · "
         f"{info.customers:,} {t('customers', lang).lower()} · "
-        f"{len(info.computed_schemes)} schemes computed",
+        f"{Message('schemes_n_computed', {'n': len(info.computed_schemes)}).render(lang)}",
         highlight=False,
     )
     inferred = info.extra.get("inferred_parameters") or {}
     if inferred:
         shown = ", ".join(f"{k}={v}" for k, v in inferred.items())
-        ctx.stdout.print(
-            f"  [dim]home inferred from the customers:[/] {shown} "
-            "(set parameters.home_region / home_city in the system to change)",
-            highlight=False,
-        )
+        line = Message("schemes_home_inferred", {"shown": shown}).render(lang)
+        ctx.stdout.print(f"  [dim]{escape(line)}[/]", highlight=False)
     for outcome in info.outcomes:
         if outcome.status != "computed":
             style = "red" if outcome.status == "failed" else "yellow"
+            why = escape(outcome.reason_text(lang))
             ctx.stdout.print(
-                f"  [{style}]{t(outcome.status, lang)}[/] {outcome.name}: {outcome.reason}",
-                highlight=False,
+                f"  [{style}]{t(outcome.status, lang)}[/] {outcome.name}: {why}", highlight=False
             )
-    notes = [(o.name, d) for o in info.outcomes for d in o.diagnostics]
+    notes = [(o.name, d.render(lang)) for o in info.outcomes for d in o.diagnostics]
     for name, note in notes[:15]:
-        ctx.stdout.print(f"  [dim]note[/] {name}: {note}", highlight=False)
+        ctx.stdout.print(f"  [dim]{t('schemes_note', lang)}[/] {escape(note)}", highlight=False)
     if len(notes) > 15:
-        ctx.stdout.print(f"  … and {len(notes) - 15} more notes (see --json)")
+        more = Message("schemes_more_notes", {"n": len(notes) - 15}).render(lang)
+        ctx.stdout.print(f"  {more}", highlight=False)
 
 
 @ctx.guarded
@@ -256,7 +255,7 @@ def show_command(
         )
         for row in frame.itertuples():
             grid.add_row(
-                f"{row.label} [dim]{row.class_key}[/]",
+                class_cell(row.label, row.class_key),
                 f"{row.customers:,}",
                 f"{row.share:.1%}",
                 f"{row.revenue:,.0f}",
@@ -264,15 +263,28 @@ def show_command(
             )
         ctx.stdout.print(grid)
     if json_:
-        payload["skipped"] = snap.info.skipped_schemes
+        payload["skipped"] = snap.info.skip_reasons(lang)
         payload["overrides_applied"] = {k: int(v) for k, v in overridden.items()}
         payload["overrides_ignored"] = snap.overrides_ignored
         ctx.emit_json(payload)
         return
     if not scheme:
-        for name, reason in snap.info.skipped_schemes.items():
-            ctx.stdout.print(f"[yellow]{t('skipped', lang)}[/] {name}: {reason}", highlight=False)
+        for name, reason in snap.info.skip_reasons(lang).items():
+            ctx.stdout.print(
+                f"[yellow]{t('skipped', lang)}[/] {name}: {escape(reason)}", highlight=False
+            )
     print_overrides_note(snap, overridden if not scheme else {scheme: overridden.get(scheme, 0)})
+
+
+def class_cell(label: str, key: str) -> str:
+    """A class for a table cell: the label, and the key (dimmed) only when the label lacks it.
+
+    "Grade A" with key ``A`` shows "Grade A", not "Grade A A".
+    """
+    words = re.split(r"[^\w]+", label.lower())
+    if not key or label == key or key.lower() in words:
+        return escape(label or key)
+    return f"{escape(label)} [dim]{escape(key)}[/]"
 
 
 def print_overrides_note(snap: Snapshot, counts: dict[str, int]) -> None:
@@ -323,7 +335,7 @@ def explain_command(
     grid.columns[3].overflow = "fold"  # an override's note must not be cut off
     for r in rows:
         score = "" if r.score is None else f"{r.score:.1f}"
-        cls, reason = f"{r.class_label} [dim]{r.class_key}[/]", escape(r.reason)
+        cls, reason = class_cell(r.class_label, r.class_key), escape(r.reason)
         if r.overridden:
             cls += f" [magenta]({t('gov_overridden_mark', lang)})[/]"
             computed = f"{r.computed_class_label} ({r.computed_class_key})"
