@@ -94,7 +94,8 @@ def _cut_name(scheme: TiersScheme, cut: float) -> str:
 def _degenerate_notes(scheme: TiersScheme, cuts: list[Cut], tiers: list[str]) -> list[Message]:
     notes = []
     for i in range(1, len(cuts)):
-        if cuts[i].value == cuts[i - 1].value and cuts[i].value != float("inf"):
+        same = cuts[i] == cuts[i - 1]  # same value and same side for ties: an empty tier
+        if same and cuts[i].value != float("inf"):
             notes.append(
                 Message(
                     "schemes_d_same_cut",
