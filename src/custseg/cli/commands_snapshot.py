@@ -188,8 +188,12 @@ def print_run(snapshot: Snapshot) -> None:
             ctx.stdout.print(
                 f"  [{style}]{t(outcome.status, lang)}[/] {outcome.name}: {why}", highlight=False
             )
-    notes = [(o.name, d.render(lang)) for o in info.outcomes for d in o.diagnostics]
-    for name, note in notes[:15]:
+    notes = [
+        d.render(lang) if "scheme" in d.params else f"{o.name}: {d.render(lang)}"
+        for o in info.outcomes
+        for d in o.diagnostics
+    ]
+    for note in notes[:15]:
         ctx.stdout.print(f"  [dim]{t('schemes_note', lang)}[/] {escape(note)}", highlight=False)
     if len(notes) > 15:
         more = Message("schemes_more_notes", {"n": len(notes) - 15}).render(lang)
