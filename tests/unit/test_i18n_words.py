@@ -86,3 +86,29 @@ def test_reason_codes_render_in_each_language_and_plain_text_stays() -> None:
     assert render_reason(encode("schemes_r_attr_mapped", "industry", "制造业", "制造业"), "en") == (
         "Industry '制造业' -> 制造业"
     )
+
+
+def _texts(node: object, path: str = "") -> list[tuple[str, str, str]]:
+    """(path, language, text) of every zh_CN / en text in a catalogue document."""
+    found: list[tuple[str, str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("zh_CN", "en") and isinstance(value, str):
+                found.append((f"{path}.{key}", key, value))
+            else:
+                found += _texts(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _texts(value, f"{path}[{i}]")
+    return found
+
+
+def test_the_built_in_catalogue_speaks_one_language_per_text() -> None:
+    import yaml
+
+    document = yaml.safe_load((SRC / "schemes" / "catalogue" / "default.yaml").read_text("utf-8"))
+    texts = _texts(document)
+    assert len(texts) > 200
+    mixed = [p for p, lang, text in texts if lang == "en" and CJK.search(text)]
+    latin_only = [p for p, lang, text in texts if lang == "zh_CN" and not CJK.search(text)]
+    assert mixed == [] and latin_only == []
