@@ -94,9 +94,8 @@ def classify(
             report(f"scheme {scheme.name}", 2 + i, total)
             missing = missing_requirements(scheme, tables, non_null)
             if missing:
-                outcomes.append(
-                    SchemeOutcome(scheme.name, scheme.kind, "skipped", reason=join_messages(missing))
-                )
+                why = join_messages(missing)
+                outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "skipped", reason=why))
                 continue
             assigner = ASSIGNERS[scheme.kind]
             try:

@@ -26,7 +26,8 @@ def test_mapping_other_and_missing() -> None:
     assert render_reason(out.loc["d", "reason"], "en") == "Nature '个人' is not mapped"
     assert render_reason(out.loc["d", "reason"], "zh") == "客户性质“个人”不在映射中"
     labels = {"government": "Government"}
-    assert render_reason(out.loc["a", "reason"], "en", labels) == "Nature 'GOVERNMENT' -> Government"
+    assert render_reason(out.loc["a", "reason"], "en", labels) == (
+        "Nature 'GOVERNMENT' -> Government")
 
 
 def test_auto_classes_one_per_value_with_labels() -> None:

@@ -39,7 +39,8 @@ def test_quadrants_missing_and_outside() -> None:
     assert render_reason(out.loc["c", "reason"], "en") == (
         "sales 8.0 ≥ P50 5 (high); loyal 10.0 < 50 (low)"
     )
-    assert render_reason(out.loc["c", "reason"], "zh") == "sales 8.0 ≥ P50 5（高）；loyal 10.0 < 50（低）"
+    assert render_reason(out.loc["c", "reason"], "zh") == (
+        "sales 8.0 ≥ P50 5（高）；loyal 10.0 < 50（低）")
     assert render_reason(out.loc["e", "reason"], "en") == "sales or loyal has no value"
     assert result.diagnostics == []
 
@@ -68,7 +69,8 @@ def test_a_median_of_zero_no_longer_makes_everyone_high() -> None:
 
 def test_population_puts_customers_without_the_measure_in_their_own_class() -> None:
     s = scheme(where="bought", outside_class="prospect", population="sales > 0",
-               unplaced_class="no_recent", y={"feature": "loyal", "split": 0.5, "method": "quantile"})
+               unplaced_class="no_recent",
+               y={"feature": "loyal", "split": 0.5, "method": "quantile"})
     result = ASSIGNERS["matrix"](ibis.memtable(zero_inflated()), s)
     out = result.table.to_pandas().set_index("customer_id").sort_index()
     assert (out.class_key.iloc[:12] == "no_recent").all()

@@ -40,7 +40,8 @@ def test_first_matching_rule_wins_and_nulls_never_match() -> None:
                                        "c4": "dormant", "c5": "churned"}
     assert render_reason(out.loc["c2", "reason"], "en") == 'rule 2 "overdue_ratio <= 2" matched'
     assert render_reason(out.loc["c2", "reason"], "zh") == "符合规则 2：overdue_ratio <= 2"
-    assert render_reason(out.loc["c5", "reason"], "en") == "no rule matched; default class 'churned'"
+    assert render_reason(out.loc["c5", "reason"], "en") == (
+        "no rule matched; default class 'churned'")
     assert render_reason(out.loc["c5", "reason"], "zh", {"churned": "流失客户"}) == (
         "未符合任何规则，归入默认类别“流失客户”"
     )

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from custseg.errors import ModelError
-
 from custseg.schemes import ScoreScheme
 from custseg.schemes.kinds import ASSIGNERS
 from custseg.schemes.kinds.reasons import render_reason
@@ -44,7 +43,8 @@ def test_weighted_score_grades_and_fallback() -> None:
     reason = {k: render_reason(v, "en") for k, v in out.reason.items()}
     assert reason["a"] == "score 100.0 ≥ 80; weighted: credit 75.0 + late 25.0"
     assert reason["e"] == "score 93.0 ≥ 80; fallback (new): prospect 93.0"
-    assert render_reason(out.loc["a", "reason"], "zh") == "得分 100.0 ≥ 80；加权：credit 75.0 + late 25.0"
+    assert render_reason(out.loc["a", "reason"], "zh") == (
+        "得分 100.0 ≥ 80；加权：credit 75.0 + late 25.0")
     assert result.thresholds["weights"] == {"credit": 0.75, "late": 0.25}
     assert result.thresholds["bounds"]["late"] == [0.0, 10.0]
 

@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 from custseg.cli.app import app
 from custseg.features.registry import FEATURES
-from custseg.sample import sample_data_dir
 from custseg.schemes import load_default_system
 
 pytestmark = pytest.mark.slow

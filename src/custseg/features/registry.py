@@ -318,7 +318,11 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "home or region",
     ),
     _spec(
-        "r_score", "int64", "score 1-5", _O, "recency score among purchasers (5 = most recent; see custseg.features.rfm)"
+        "r_score",
+        "int64",
+        "score 1-5",
+        _O,
+        "recency score among purchasers (5 = most recent; see custseg.features.rfm)",
     ),
     _spec(
         "f_score",

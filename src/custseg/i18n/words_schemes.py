@@ -89,7 +89,8 @@ _NOTES: dict[str, dict[Lang, str]] = {
         "they all go to the {side} side (designed share {designed}, actual {actual})",
     },
     "schemes_d_zero_excluded": {
-        "zh": "{scheme}：{feature_label}为 0 的 {customers} 位客户不参与分界计算（只在正值中计算分位数）",
+        "zh": "{scheme}：{feature_label}为 0 的 {customers} 位客户不参与分界计算"
+        "（只在正值中计算分位数）",
         "en": "{scheme}: the {customers} customers whose {feature} is 0 are left out of the "
         "cut (quantiles are taken among positive values)",
     },
@@ -118,7 +119,8 @@ _NOTES: dict[str, dict[Lang, str]] = {
     },
     "schemes_skip_table": {
         "zh": "需要 {table} 表，但尚未导入（custseg ingest {table} <文件>）",
-        "en": "needs the {table} table, which has not been ingested (custseg ingest {table} <file>)",
+        "en": "needs the {table} table, which has not been ingested "
+        "(custseg ingest {table} <file>)",
     },
     "schemes_skip_feature": {
         "zh": "需要特征 {feature}（{label}），但所有客户的该项均为空",
@@ -136,7 +138,8 @@ _NOTES: dict[str, dict[Lang, str]] = {
         "en": "… and {n} more notes (see --json)",
     },
     "schemes_home_inferred": {
-        "zh": "按客户所在地推断本企业所在地：{shown}（可在体系中设置 parameters.home_region / home_city）",
+        "zh": "按客户所在地推断本企业所在地：{shown}"
+        "（可在体系中设置 parameters.home_region / home_city）",
         "en": "home inferred from the customers: {shown} (set parameters.home_region / "
         "home_city in the system to change)",
     },

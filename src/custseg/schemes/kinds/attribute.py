@@ -3,9 +3,9 @@
 Values are compared as text, stripped and lower-cased. With a ``mapping`` (class -> values), a
 value in no list gets ``other_class``; a null or blank value gets ``missing_class``. With
 ``classes: auto`` each distinct value becomes a class (the ``max_classes`` most frequent; the
-rest -> ``other_class``), keyed by :func:`slugify` (the value itself when it is a clean key, Chinese included) and
-labelled with the value; the key -> label
-map is returned in ``Assignment.thresholds["classes"]``. There is no score.
+rest -> ``other_class``), keyed by :func:`slugify` (the value itself when it is a clean key,
+Chinese included) and labelled with the value; the key -> label map is returned in
+``Assignment.thresholds["classes"]``. There is no score.
 """
 
 from __future__ import annotations

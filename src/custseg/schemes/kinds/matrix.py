@@ -36,7 +36,8 @@ def assign(features: ir.Table, scheme: MatrixScheme) -> Assignment:
     where = in_population(features, scheme.where, scheme.name)
     placed = where & _placed(features, scheme)
     splits = {
-        name: _split(features, scheme, axis, placed) for name, axis in (("x", scheme.x), ("y", scheme.y))
+        name: _split(features, scheme, axis, placed)
+        for name, axis in (("x", scheme.x), ("y", scheme.y))
     }
     cx, cy = splits["x"].cuts[0], splits["y"].cuts[0]
     x = features[scheme.x.feature].cast("float64")

@@ -53,7 +53,9 @@ def assign(features: ir.Table, scheme: ParetoScheme) -> Assignment:
         ),
     ]
     for cut, cls in zip(scheme.cuts, bins, strict=False):
-        cases.append((before < cut, cls, code("schemes_r_pareto", feat, share, "<", f"{cut * 100:g}")))
+        cases.append(
+            (before < cut, cls, code("schemes_r_pareto", feat, share, "<", f"{cut * 100:g}"))
+        )
     last = code("schemes_r_pareto", feat, share, "≥", f"{scheme.cuts[-1] * 100:g}")
     class_key = ibis.cases(*[(c, k) for c, k, _ in cases], else_=bins[n])
     reason = ibis.cases(*[(c, r) for c, _, r in cases], else_=last)

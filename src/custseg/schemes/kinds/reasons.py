@@ -1,6 +1,6 @@
-"""Reasons as codes: a template key plus parameters, stored compactly and rendered on read.
+r"""Reasons as codes: a template key plus parameters, stored compactly and rendered on read.
 
-A stored reason is ``RS key US p0 US p1 ...`` (RS = ``\\x1e``, US = ``\\x1f``): the key of a
+A stored reason is ``RS key US p0 US p1 ...`` (RS = ``\x1e``, US = ``\x1f``): the key of a
 template in the i18n catalogue (``schemes_r_*``) and its positional parameters as text. The
 assigners build it inside Ibis expressions with :func:`code`; readers turn it into a sentence
 in the chosen language with :func:`render_reason`. Text that does not start with RS (snapshots
@@ -52,9 +52,7 @@ def is_code(text: str | None) -> bool:
     return bool(text) and str(text).startswith(RS)
 
 
-def render_reason(
-    text: str | None, lang: Lang, classes: Mapping[str, str] | None = None
-) -> str:
+def render_reason(text: str | None, lang: Lang, classes: Mapping[str, str] | None = None) -> str:
     """The sentence of a stored reason in ``lang``; plain text is returned unchanged.
 
     ``classes`` (class key -> label in ``lang``) shows class keys in reasons as their labels.
@@ -126,4 +124,13 @@ def _clean_expr(value: ir.StringValue) -> ir.StringValue:
     return value.replace(RS, " ").replace(US, " ")
 
 
-__all__ = ["RS", "US", "code", "encode", "feature_label", "is_code", "reason_renderer", "render_reason"]
+__all__ = [
+    "RS",
+    "US",
+    "code",
+    "encode",
+    "feature_label",
+    "is_code",
+    "reason_renderer",
+    "render_reason",
+]

@@ -113,7 +113,9 @@ def _indicators_with_data(
 ) -> tuple[list[Indicator], list[Indicator]]:
     """(indicators with a value for someone, indicators null for everyone): one query."""
     row = (
-        features.aggregate(**{f"n{i}": features[ind.feature].count() for i, ind in enumerate(indicators)})
+        features.aggregate(
+            **{f"n{i}": features[ind.feature].count() for i, ind in enumerate(indicators)}
+        )
         .to_pyarrow()
         .to_pylist()[0]
     )

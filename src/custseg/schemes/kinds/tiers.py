@@ -71,9 +71,7 @@ def assign(features: ir.Table, scheme: TiersScheme) -> Assignment:
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
 
 
-def threshold_split(
-    features: ir.Table, scheme: TiersScheme, population: ir.BooleanValue
-) -> Split:
+def threshold_split(features: ir.Table, scheme: TiersScheme, population: ir.BooleanValue) -> Split:
     """The cuts of ``scheme``: the fixed thresholds, or quantiles of the population."""
     if scheme.method == "fixed":
         return fixed_cuts(list(scheme.cuts))
