@@ -53,20 +53,7 @@ def assign(features: ir.Table, scheme: ScoreScheme) -> Assignment:
     total = sum(ind.weight for ind in used)
     weights = [ind.weight / total for ind in used]
     bounds = _data_bounds(features, used)
-    zeros = _zero_inflated(features, used)
-    staged = features.mutate(
-        **{
-            f"_n{i}": _normalised(features, ind, bounds.get(i), zeros=i in zeros)
-            for i, ind in enumerate(used)
-        }
-    )
-    parts = []
-    for i, (ind, weight) in enumerate(zip(used, weights, strict=True)):
-        norm = staged[f"_n{i}"]
-        fill = (
-            norm.mean().over(ibis.window()) if ind.missing == "mean" else ibis.literal(ind.missing)
-        )
-        parts.append(norm.coalesce(fill, ibis.literal(50.0)) * weight)
+    staged, parts = _weighted_parts(features, used, weights, bounds)
     composite = sum(parts[1:], parts[0])
     terms = [x for ind, p in zip(used, parts, strict=True) for x in (ind.feature, number_text(p))]
     staged = staged.mutate(_score=composite)
@@ -106,6 +93,30 @@ def assign(features: ir.Table, scheme: ScoreScheme) -> Assignment:
         "bounds": {used[i].feature: list(b) for i, b in bounds.items()},
     }
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
+
+
+def _weighted_parts(
+    features: ir.Table,
+    used: list[Indicator],
+    weights: list[float],
+    bounds: dict[int, tuple[float, float]],
+) -> tuple[ir.Table, list[ir.FloatingValue]]:
+    """The table with each indicator normalised (``_n0`` ...) and each weighted part."""
+    zeros = _zero_inflated(features, used)
+    staged = features.mutate(
+        **{
+            f"_n{i}": _normalised(features, ind, bounds.get(i), zeros=i in zeros)
+            for i, ind in enumerate(used)
+        }
+    )
+    parts = []
+    for i, (ind, weight) in enumerate(zip(used, weights, strict=True)):
+        norm = staged[f"_n{i}"]
+        fill = (
+            norm.mean().over(ibis.window()) if ind.missing == "mean" else ibis.literal(ind.missing)
+        )
+        parts.append(norm.coalesce(fill, ibis.literal(50.0)) * weight)
+    return staged, parts
 
 
 def _indicators_with_data(

@@ -117,36 +117,31 @@ def quantile_cuts(
         actual = (lt if up else le) / n
         tied = le - lt
         if tied > 1 and abs(actual - q) > TIE_TOLERANCE:
-            side = Message("schemes_side_high" if up else "schemes_side_low")
-            notes.append(
-                Message(
-                    "schemes_d_tied_split",
-                    {
-                        "scheme": scheme,
-                        "feature": feature,
-                        "feature_label": feature_message(feature),
-                        "value": fmt(t),
-                        "customers": tied,
-                        "side": side,
-                        "designed": share_text(1 - q),
-                        "actual": share_text(1 - actual),
-                    },
-                )
-            )
+            notes.append(_tied_note(scheme, feature, t, tied, up, 1 - q, 1 - actual))
     if drop_zeros and zeros >= ZERO_NOTE_SHARE * n_all:
-        notes.insert(
-            0,
-            Message(
-                "schemes_d_zero_excluded",
-                {
-                    "scheme": scheme,
-                    "feature": feature,
-                    "feature_label": feature_message(feature),
-                    "customers": zeros,
-                },
-            ),
-        )
+        params = {"scheme": scheme, "feature": feature, "customers": zeros}
+        params["feature_label"] = feature_message(feature)
+        notes.insert(0, Message("schemes_d_zero_excluded", params))
     return Split(cuts, drop_zeros, notes)
+
+
+def _tied_note(
+    scheme: str, feature: str, value: float, tied: int, up: bool, designed: float, actual: float
+) -> Message:
+    """The diagnostic of a cut that lands on a value shared by ``tied`` customers."""
+    return Message(
+        "schemes_d_tied_split",
+        {
+            "scheme": scheme,
+            "feature": feature,
+            "feature_label": feature_message(feature),
+            "value": fmt(value),
+            "customers": tied,
+            "side": Message("schemes_side_high" if up else "schemes_side_low"),
+            "designed": share_text(designed),
+            "actual": share_text(actual),
+        },
+    )
 
 
 def fixed_cuts(values: list[float]) -> Split:
