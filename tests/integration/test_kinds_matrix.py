@@ -37,10 +37,10 @@ def test_quadrants_missing_and_outside() -> None:
     assert out.class_key.to_dict() == {"a": "treasure", "b": "rising_star", "c": "dangerous",
                                        "d": "drop", "e": "none", "f": "prospect"}
     assert render_reason(out.loc["c", "reason"], "en") == (
-        "sales 8.0 ≥ P50 5 (high); loyal 10.0 < 50 (low)"
+        "sales 8 ≥ P50 5 (high); loyal 10 < 50 (low)"
     )
     assert render_reason(out.loc["c", "reason"], "zh") == (
-        "sales 8.0 ≥ P50 5（高）；loyal 10.0 < 50（低）")
+        "sales 8 ≥ P50 5（高）；loyal 10 < 50（低）")
     assert render_reason(out.loc["e", "reason"], "en") == "sales or loyal has no value"
     assert result.diagnostics == []
 

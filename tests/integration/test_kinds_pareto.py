@@ -33,9 +33,9 @@ def test_abc_by_cumulative_share_with_ties_zeros_and_nulls() -> None:
                                        "f": "C", "g": "C", "h": "C"}
     assert out.loc["b", "score"] == 80.0 and out.loc["e", "score"] == 100.0
     assert render_reason(out.loc["b", "reason"], "en") == (
-        "by m: cumulative share before 50.0% < 80%")
-    assert render_reason(out.loc["f", "reason"], "en") == "m 0.0 is not positive"
-    assert render_reason(out.loc["f", "reason"], "zh") == "m 0.0 不为正"
+        "by m: cumulative share before 50% < 80%")
+    assert render_reason(out.loc["f", "reason"], "en") == "m 0 is not positive"
+    assert render_reason(out.loc["f", "reason"], "zh") == "m 0 不为正"
     assert pd.isna(out.loc["g", "score"])
 
 

@@ -41,10 +41,10 @@ def test_weighted_score_grades_and_fallback() -> None:
     assert out.score.to_dict() == pytest.approx(expected)
     assert out.class_key.to_dict() == {"a": "A", "b": "C", "c": "B", "d": "C", "e": "A"}
     reason = {k: render_reason(v, "en") for k, v in out.reason.items()}
-    assert reason["a"] == "score 100.0 ≥ 80; weighted: credit 75.0 + late 25.0"
-    assert reason["e"] == "score 93.0 ≥ 80; fallback (new): prospect 93.0"
+    assert reason["a"] == "score 100 ≥ 80; weighted: credit 75 + late 25"
+    assert reason["e"] == "score 93 ≥ 80; fallback (new): prospect 93"
     assert render_reason(out.loc["a", "reason"], "zh") == (
-        "得分 100.0 ≥ 80；加权：credit 75.0 + late 25.0")
+        "得分 100 ≥ 80；加权：credit 75 + late 25")
     assert result.thresholds["weights"] == {"credit": 0.75, "late": 0.25}
     assert result.thresholds["bounds"]["late"] == [0.0, 10.0]
 
@@ -77,7 +77,7 @@ def test_an_indicator_without_data_is_dropped_and_weights_renormalised() -> None
     note = next(d for d in result.diagnostics if d.key == "schemes_d_indicator_dropped")
     assert note.params["feature"] == "credit" and note.params["weights"] == "late 100%"
     assert render_reason(out.loc["a", "reason"], "en") == (
-        "score 100.0 ≥ 80; weighted: late 100.0; not used (no data): credit, weights spread "
+        "score 100 ≥ 80; weighted: late 100; not used (no data): credit, weights spread "
         "over the others")
     assert "未使用（无数据）：credit" in render_reason(out.loc["a", "reason"], "zh")
 

@@ -41,8 +41,8 @@ def test_quantile_tiers_top_middle_bottom_with_nulls() -> None:
     out, result = run(frame_of([float(v) for v in range(1, 11)] + [None]), scheme())
     assert result.thresholds["values"] == [1.9, 9.1]
     assert out.class_key.tolist() == ["bottom"] + ["middle"] * 8 + ["top", "none"]
-    assert out.loc["c09", "text"] == "x 10.0 ≥ P90 9.1"
-    assert out.loc["c00", "text"] == "x 1.0 < P10 1.9"
+    assert out.loc["c09", "text"] == "x 10 ≥ P90 9.1"
+    assert out.loc["c00", "text"] == "x 1 < P10 1.9"
     assert out.loc["c10", "text"] == "x has no value"
     assert render_reason(out.loc["c10", "reason"], "zh") == "x 无数据"
     assert out.loc["c09", "score"] == 100 and out.loc["c00", "score"] == 0
@@ -71,7 +71,7 @@ def test_zeros_of_a_non_negative_measure_fall_below_cuts_taken_among_positive_va
     assert result.thresholds["zeros_excluded"] is True
     assert result.thresholds["values"] == [5.4, 7.0]  # among 5, 7, 9
     assert out.class_key.tolist() == ["bottom"] * 9 + ["top", "top"]
-    assert out.loc["c00", "text"] == "x is 0.0, below every cut among positive values"
+    assert out.loc["c00", "text"] == "x is 0, below every cut among positive values"
     zero = next(d for d in result.diagnostics if d.key == "schemes_d_zero_excluded")
     assert zero.params["customers"] == 8 and zero.params["feature"] == "x"
     assert "不参与分界计算" in zero.render("zh")
@@ -83,7 +83,7 @@ def test_tied_values_stay_together_on_the_side_nearest_the_designed_share() -> N
     # P10: ties up (0 below instead of 1 beats 8 below); P50: ties down (8 below beats 0)
     assert result.thresholds["ties_up"] == [True, False]
     assert out.class_key.tolist() == ["middle"] * 8 + ["top", "top"]
-    assert out.loc["c00", "text"] == "x 1.0 ≥ P10 1"
+    assert out.loc["c00", "text"] == "x 1 ≥ P10 1"
     tied = [d for d in result.diagnostics if d.key == "schemes_d_tied_split"]
     assert [d.params["customers"] for d in tied] == [8, 8]
     assert tied[1].params == {**tied[1].params, "scheme": "power", "feature": "x", "value": "1",

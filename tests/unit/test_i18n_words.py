@@ -79,8 +79,8 @@ def test_reason_codes_render_in_each_language_and_plain_text_stays() -> None:
     stored = encode("schemes_r_matrix", "revenue_12m", "0.0", "<", "P50 12", "schemes_w_low",
                     "loyalty_score", "80.0", "≥", "P50 40", "schemes_w_high")
     zh, en = render_reason(stored, "zh"), render_reason(stored, "en")
-    assert zh == "近12个月收入 0.0 < P50 12（低）；忠诚度指数 80.0 ≥ P50 40（高）"
-    assert en == "Revenue (12m) 0.0 < P50 12 (low); Loyalty index 80.0 ≥ P50 40 (high)"
+    assert zh == "近12个月收入 0 < P50 12（低）；忠诚度指数 80 ≥ P50 40（高）"
+    assert en == "Revenue (12m) 0 < P50 12 (low); Loyalty index 80 ≥ P50 40 (high)"
     old = "revenue_12m 0.0 >= P50 0 (high)"  # a snapshot stored before reasons were codes
     assert render_reason(old, "zh") == old and render_reason(None, "en") == ""
     assert render_reason(encode("schemes_r_attr_mapped", "industry", "制造业", "制造业"), "en") == (
@@ -112,3 +112,11 @@ def test_the_built_in_catalogue_speaks_one_language_per_text() -> None:
     mixed = [p for p, lang, text in texts if lang == "en" and CJK.search(text)]
     latin_only = [p for p, lang, text in texts if lang == "zh_CN" and not CJK.search(text)]
     assert mixed == [] and latin_only == []
+
+
+def test_numbers_in_reasons_are_formatted_but_data_values_are_not() -> None:
+    stored = encode("schemes_r_cmp", "revenue_12m", "1749256.72", ">", "P80 128,454.86")
+    assert render_reason(stored, "en") == "Revenue (12m) 1,749,256.72 > P80 128,454.86"
+    assert render_reason(encode("schemes_r_cmp", "x", "null", "<", "1"), "en") == "x null < 1"
+    code_value = encode("schemes_r_attr_unmapped", "industry", "001")
+    assert render_reason(code_value, "zh") == "行业“001”不在映射中"

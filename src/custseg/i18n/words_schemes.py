@@ -24,32 +24,33 @@ _REASONS: dict[str, dict[Lang, str]] = {
     },
     "schemes_r_null": {"zh": "{0!f} 无数据", "en": "{0!f} has no value"},
     "schemes_r_null2": {"zh": "{0!f} 或 {1!f} 无数据", "en": "{0!f} or {1!f} has no value"},
-    "schemes_r_cmp": {"zh": "{0!f} {1} {2} {3}", "en": "{0!f} {1} {2} {3}"},
+    "schemes_r_cmp": {"zh": "{0!f} {1!n} {2} {3}", "en": "{0!f} {1!n} {2} {3}"},
     "schemes_r_zero": {
-        "zh": "{0!f} 为 {1}，低于所有正值的分界",
-        "en": "{0!f} is {1}, below every cut among positive values",
+        "zh": "{0!f} 为 {1!n}，低于所有正值的分界",
+        "en": "{0!f} is {1!n}, below every cut among positive values",
     },
     "schemes_r_matrix": {
-        "zh": "{0!f} {1} {2} {3}（{4!w}）；{5!f} {6} {7} {8}（{9!w}）",
-        "en": "{0!f} {1} {2} {3} ({4!w}); {5!f} {6} {7} {8} ({9!w})",
+        "zh": "{0!f} {1!n} {2} {3}（{4!w}）；{5!f} {6!n} {7} {8}（{9!w}）",
+        "en": "{0!f} {1!n} {2} {3} ({4!w}); {5!f} {6!n} {7} {8} ({9!w})",
     },
     "schemes_r_pareto": {
-        "zh": "按 {0!f} 排序，之前客户的累计占比 {1}% {2} {3}%",
-        "en": "by {0!f}: cumulative share before {1}% {2} {3}%",
+        "zh": "按{0!f}从高到低，排在前面的客户累计占比 {1!n}% {2} {3}%",
+        "en": "by {0!f}: cumulative share before {1!n}% {2} {3}%",
     },
-    "schemes_r_not_positive": {"zh": "{0!f} {1} 不为正", "en": "{0!f} {1} is not positive"},
+    "schemes_r_not_positive": {"zh": "{0!f} {1!n} 不为正", "en": "{0!f} {1!n} is not positive"},
     "schemes_r_score": {
-        "zh": "得分 {0} {1} {2}；加权：{terms}",
-        "en": "score {0} {1} {2}; weighted: {terms}",
+        "zh": "得分 {0!n} {1} {2}；加权：{terms}",
+        "en": "score {0!n} {1} {2}; weighted: {terms}",
     },
     "schemes_r_score_dropped": {
-        "zh": "得分 {0} {1} {2}；加权：{terms}；未使用（无数据）：{3!F}，权重已按其余指标重新分配",
-        "en": "score {0} {1} {2}; weighted: {terms}; not used (no data): {3!F}, weights "
+        "zh": "得分 {0!n} {1} {2}；加权：{terms}；"
+        "未使用（无数据）：{3!F}，权重已按其余指标重新分配",
+        "en": "score {0!n} {1} {2}; weighted: {terms}; not used (no data): {3!F}, weights "
         "spread over the others",
     },
     "schemes_r_fallback": {
-        "zh": "得分 {0} {1} {2}；按备用规则（{3}）：{4!f} {5}",
-        "en": "score {0} {1} {2}; fallback ({3}): {4!f} {5}",
+        "zh": "得分 {0!n} {1} {2}；按备用规则（{3}）：{4!f} {5!n}",
+        "en": "score {0!n} {1} {2}; fallback ({3}): {4!f} {5!n}",
     },
     "schemes_r_rule": {"zh": "符合规则 {0}：{1}", "en": 'rule {0} "{1}" matched'},
     "schemes_r_default": {

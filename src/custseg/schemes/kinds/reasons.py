@@ -8,6 +8,7 @@ stored before reasons were codes) is shown as it is.
 
 Templates use positional fields ``{0}``, ``{1}`` ... with two conversions of their own:
 ``{0!f}`` shows a feature name as its label in the language (``revenue_12m`` -> 近12个月收入),
+``{0!n}`` shows a stored number with thousands separators and at most 2 decimals,
 ``{0!w}`` looks a word key up in the catalogue (``schemes_w_high`` -> 高), ``{0!c}`` shows a
 class key as its label when the reader passes the labels, ``{0!F}`` a comma-separated list of
 feature names as labels. A template with a
@@ -97,10 +98,10 @@ class _ReasonFormatter(string.Formatter):
         fixed = max(numbered) + 1 if numbered else 0
         padded = params + [""] * max(0, fixed - len(params))
         rest = params[fixed:]
-        terms = " + ".join(
-            f"{feature_label(rest[i], self.lang)} {rest[i + 1] if i + 1 < len(rest) else ''}"
-            for i in range(0, len(rest), 2)
-        )
+        pairs = [
+            (rest[i], rest[i + 1] if i + 1 < len(rest) else "") for i in range(0, len(rest), 2)
+        ]
+        terms = " + ".join(f"{feature_label(f, self.lang)} {number(v)}" for f, v in pairs)
         return self.format(template, *padded[:fixed], terms=terms)
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
@@ -109,11 +110,25 @@ class _ReasonFormatter(string.Formatter):
         if conversion == "F":
             sep = "、" if self.lang == "zh" else ", "
             return sep.join(feature_label(v, self.lang) for v in str(value).split(",") if v)
+        if conversion == "n":
+            return number(str(value))
         if conversion == "c":
             return self.classes.get(str(value)) or value
         if conversion == "w":
             return t(str(value), self.lang) if has_word(str(value)) else value
         return super().convert_field(value, conversion)
+
+
+def number(text: str) -> str:
+    """A stored number as shown: ``1749256.7`` -> ``1,749,256.7``, ``7.0`` -> ``7``."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text  # "null" or text
+    if value != value or value in (float("inf"), float("-inf")):
+        return text
+    shown = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if shown in ("-0", "") else shown
 
 
 def _clean(text: str) -> str:
