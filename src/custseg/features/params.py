@@ -3,7 +3,8 @@
 ``regions`` maps a province (省/自治区/直辖市) to a macro-region (大区). The default covers
 mainland China's 31 provinces in the seven traditional macro-regions 华北, 东北, 华东, 华中,
 华南, 西南, 西北, by Chinese short name and by English (pinyin) name. Lookups ignore case,
-surrounding spaces and the administrative suffix, so ``广东``, ``广东省`` and ``Guangdong`` are the same province.
+surrounding spaces and the administrative suffix, so ``广东``, ``广东省`` and ``Guangdong`` are
+the same province.
 """
 
 from __future__ import annotations
