@@ -12,7 +12,8 @@ what to change:
   matrix, score with customers to split; a rules class whose own condition some customers meet
   but an earlier rule takes).
 - ``tied_split``: a quantile split falls on a value shared by at least ``tie_share`` (0.1) of
-  the customers split, so they all land on one side.
+  the customers split, at the end of their range, and the split failed (a class of the scheme
+  is empty or holds nearly everyone): the tie is why.
 - ``exclusion``: customers holding two classes the system's ``exclusions`` forbid together.
 - ``missing_indicator`` / ``dropped_indicator``: a score indicator whose input is empty for
   every customer still carries weight (warning), or was dropped with the weights rescaled
@@ -91,7 +92,10 @@ def _scheme_findings(
     scope = {k: counts.get(k, 0) for k in designed}
     found = _dominance(scheme, scope, joined, settings)
     found += _empty(scheme, scope, joined)
-    found += _ties(scheme, outcome, joined, designed, settings)
+    if any(f.level == "warning" for f in found):
+        # A tie at the end of the range explains a split that failed (a class empty or
+        # holding nearly everyone); a tie that still leaves every class filled is no finding.
+        found += _ties(scheme, outcome, joined, designed, settings)
     if scheme.kind == "score":
         found += _indicators(scheme, outcome, joined)
     if scheme.kind == "attribute":
