@@ -63,8 +63,8 @@ def make_planted_features(
 ) -> pd.DataFrame:
     """A feature table of ``n`` customers drawn from planted groups.
 
-    Columns: ``customer_id`` (``C0000001``...), the features of the groups, ``revenue_12m``
-    and ``group`` (the planted truth). ``spread`` is the log-scale standard deviation.
+    Columns: ``customer_id`` (``C0000001``...), the features of the groups, ``avg_order_value``
+    (monetary_total / orders_count), ``revenue_12m`` and ``group`` (the planted truth). ``spread`` is the log-scale standard deviation.
     """
     groups = dict(PLANTED_GROUPS if groups is None else groups)
     names = list(groups)
@@ -90,6 +90,10 @@ def make_planted_features(
             out[feature] = centre * np.exp(noise * spread)
     if "orders_count" in out:
         out["orders_count"] = np.maximum(np.rint(np.asarray(out["orders_count"])), 1.0)
+    if "monetary_total" in out and "orders_count" in out:
+        out["avg_order_value"] = np.asarray(out["monetary_total"]) / np.asarray(
+            out["orders_count"]
+        )
     if "monetary_total" in out and "tenure_days" in out:
         share = np.minimum(365 / np.maximum(np.asarray(out["tenure_days"]), 1), 1.0)
         revenue = np.asarray(out["monetary_total"]) * share
