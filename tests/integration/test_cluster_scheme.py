@@ -55,12 +55,14 @@ def test_group_keys_persist_from_one_month_to_the_next(two_months) -> None:  # t
     _, may, june = two_months
     matching = _outcome(june).thresholds["matching"]
     assert matching["previous_snapshot"] == may.snapshot_id
-    assert matching["kept_share"] >= 0.9
+    # Groups split on recency: a month moves some customers from active to lapsed for real;
+    # a relabelling would keep far fewer (about one in k).
+    assert matching["kept_share"] >= 0.8
     before = may.assignments("natural_groups").set_index("customer_id").class_key
     after = june.assignments("natural_groups").set_index("customer_id").class_key
     both = before.index.intersection(after.index)
     both = both[(before[both] != "prospect").to_numpy() & (after[both] != "prospect").to_numpy()]
-    assert (before[both] == after[both]).mean() >= 0.9
+    assert (before[both] == after[both]).mean() >= 0.8
     kept = set(_outcome(may).thresholds["classes"]) & set(_outcome(june).thresholds["classes"])
     for key in kept:  # generated names carry over with the key
         assert _outcome(may).thresholds["classes"][key] == _outcome(june).thresholds["classes"][key]

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError
-from custseg.i18n import label_of
+from custseg.i18n import Lang, Message, label_of, t
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -41,25 +42,17 @@ def clusters_command(
     definition = snap.scheme(scheme)
     if definition.kind != "cluster":
         raise ConfigError(
-            f"scheme {scheme!r} is of kind {definition.kind!r}, not cluster; "
-            "`custseg clusters` shows the groups of a cluster scheme"
+            Message("clusters_not_cluster", {"scheme": scheme, "kind": definition.kind}).render(
+                lang
+            )
         )
     outcome = next(o for o in snap.info.outcomes if o.name == scheme)
     th = outcome.thresholds
-    total = snap.info.customers or 1
-    groups = [
-        {
-            "key": p["key"],
-            "name": label_of(p["name"], lang),
-            "names": p["name"],
-            "size": p["size"],
-            "share": p["size"] / total,
-            "buyer_share": p["customer_share"],
-            "revenue_share": p["revenue_share"],
-            "traits": [label_of(t["text"], lang) for t in p["traits"]],
-        }
-        for p in th.get("profiles", [])
-    ]
+    groups = _groups(th, snap.info.customers or 1, lang)
+    stored = th.get("notes")
+    if stored is None and th.get("prospects"):  # snapshots made before notes were stored
+        stored = [Message("clusters_note_prospects", {"n": th["prospects"]}).to_dict()]
+    notes = [Message.from_dict(n).render(lang) for n in stored or []]
     if json_:
         ctx.emit_json(
             {
@@ -71,39 +64,70 @@ def clusters_command(
                 "features": th.get("features"),
                 "prospects": th.get("prospects"),
                 "matching": th.get("matching"),
+                "notes": notes,
                 "groups": groups,
             }
         )
         return
-    ctx.stdout.print(
-        f"{label_of(definition.labels, lang)} ({scheme}) · snapshot "
-        f"{snap.snapshot_id} · as of {snap.as_of} · {th.get('k')} groups",
-        highlight=False,
-    )
-    grid = Table("key", "name", "customers", "share", "revenue share", "traits")
+    _print_groups(snap, scheme, label_of(definition.labels, lang), th, groups, lang)
+    for note in notes:
+        ctx.stdout.print(f"  {note}", markup=False, highlight=False)
+
+
+def _groups(th: dict[str, Any], total: int, lang: Lang) -> list[dict[str, Any]]:
+    """The stored profiles of a cluster scheme, rendered in ``lang``."""
+    return [
+        {
+            "key": p["key"],
+            "name": label_of(p["name"], lang),
+            "names": p["name"],
+            "size": p["size"],
+            "share": p["size"] / total,
+            "buyer_share": p["customer_share"],
+            "revenue_share": p["revenue_share"],
+            "traits": [_trait_text(t["text"], lang) for t in p["traits"]],
+        }
+        for p in th.get("profiles", [])
+    ]
+
+
+def _trait_text(text: dict[str, Any], lang: Lang) -> str:
+    """A stored trait: a Message dict (current) or a {zh_CN, en} dict (older snapshots)."""
+    return Message.from_dict(text).render(lang) if "key" in text else label_of(text, lang)
+
+
+def _print_groups(
+    snap: Any, scheme: str, label: str, th: dict[str, Any], groups: list[Any], lang: Lang
+) -> None:
+    """The header line, the table of groups and the key-lineage line."""
+    header = {"scheme": label, "key": scheme, "snapshot": snap.snapshot_id,
+              "as_of": str(snap.as_of), "k": th.get("k")}
+    ctx.stdout.print(Message("clusters_header", header).render(lang), markup=False,
+                     highlight=False)
+    grid = Table(*(t(f"clusters_{c}", lang) for c in
+                   ("key", "name", "customers", "share", "revenue_share", "traits")))
     for g in groups:
         grid.add_row(
-            g["key"],
-            g["name"],
+            Text(g["key"]),
+            Text(g["name"]),
             f"{g['size']:,}",
             _pct(g["share"]),
             _pct(g["revenue_share"]),
-            "; ".join(g["traits"]),
+            Text("; ".join(g["traits"])),
         )
     ctx.stdout.print(grid)
     matching = th.get("matching") or {}
     if matching.get("previous_snapshot"):
-        ctx.stdout.print(
-            f"  matched to snapshot {matching['previous_snapshot']} "
-            f"({matching.get('previous_as_of')}): {_pct(matching.get('kept_share'))} "
-            f"of customers kept their group; new groups: "
-            f"{matching.get('new_groups') or 'none'}",
-            highlight=False,
-        )
-    if th.get("prospects"):
-        ctx.stdout.print(
-            f"  {th['prospects']:,} customers with no purchase are not clustered", highlight=False
-        )
+        params = {
+            "snapshot": matching["previous_snapshot"],
+            "as_of": matching.get("previous_as_of"),
+            "kept": _pct(matching.get("kept_share")),
+            "new": ", ".join(matching.get("new_groups") or []) or t("clusters_none", lang),
+        }
+        line = Message("clusters_matched", params).render(lang)
+    else:
+        line = t("clusters_lineage_none", lang)
+    ctx.stdout.print(f"  {line}", markup=False, highlight=False)
 
 
 @ctx.guarded

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError
-from custseg.i18n import label_of, t
+from custseg.i18n import Lang, Message, label_of, t
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 
@@ -190,11 +190,20 @@ def print_run(snapshot: Snapshot) -> None:
                 f"  [{style}]{t(outcome.status, lang)}[/] {outcome.name}: {outcome.reason}",
                 highlight=False,
             )
-    notes = [(o.name, d) for o in info.outcomes for d in o.diagnostics]
+    notes = [(o.name, d) for o in info.outcomes for d in outcome_notes(o, lang)]
     for name, note in notes[:15]:
         ctx.stdout.print(f"  [dim]note[/] {name}: {note}", highlight=False)
     if len(notes) > 15:
         ctx.stdout.print(f"  … and {len(notes) - 15} more notes (see --json)")
+
+
+def outcome_notes(outcome: Any, lang: Lang) -> list[str]:
+    """A scheme's notes in ``lang``: its stored Message dicts (``thresholds["notes"]``) when it
+    has them (the cluster kind), else its diagnostics as stored."""
+    stored = (outcome.thresholds or {}).get("notes")
+    if stored:
+        return [Message.from_dict(n).render(lang) for n in stored]
+    return list(outcome.diagnostics)
 
 
 @ctx.guarded

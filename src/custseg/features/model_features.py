@@ -20,6 +20,10 @@ of the as-of date, so each snapshot carries its own fitted parameters (``extra["
   the customer's own `margin` feature when known, else the median margin of the base, else 1.0
   (CLV is then expected revenue); a negative margin is floored at 0, so `clv_12m` is never
   negative (losses show in the profit features).
+- Finite inputs only: a purchaser whose purchase amounts are not finite (two order amounts of
+  1e308 sum to infinity) is *dropped* from the spend model (its ``expected_spend`` and
+  ``clv_12m`` are null; the transaction model, which uses dates only, keeps it); the record
+  counts them under ``non_finite_spend`` with a note.
 - Prospects (no purchase) get nulls. When fewer than 50 customers have purchased, or a model
   cannot be fitted, the model features are null for everyone and the snapshot records why; a
   run never fails because of the models. Spend features alone are null when only the spend
@@ -107,6 +111,13 @@ def add_model_features(
             f"{settings.min_purchasers}"
         )
         return _with_scores(features, None), {**record, "status": "skipped", "reason": reason}
+    bad = ~np.isfinite(summary["monetary_value"].to_numpy(dtype=float))
+    if bad.any():
+        record["non_finite_spend"] = {
+            "customers": int(bad.sum()),
+            "note": "purchase amounts that are not finite: these customers were dropped from "
+            "the spend model (expected_spend and clv_12m are null for them)",
+        }
     try:
         scores, fitted = _score(summary, _margins(features, summary.index, settings), settings)
     except _FIT_ERRORS as exc:
@@ -132,10 +143,13 @@ def _summary(con: ibis.BaseBackend, as_of: date, freq_days: float) -> pd.DataFra
     counts = np.diff(np.r_[starts, ids.size])
     first_day = day_numbers[starts]
     last_day = day_numbers[starts + counts - 1]
-    totals = np.add.reduceat(amounts, starts)
-    frequency = counts - 1
-    repeat_total = totals - amounts[starts]
-    monetary = np.where(frequency > 0, repeat_total / np.maximum(frequency, 1), 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        totals = np.add.reduceat(amounts, starts)
+        finite = np.logical_and.reduceat(np.isfinite(amounts), starts) & np.isfinite(totals)
+        frequency = counts - 1
+        repeat_total = totals - amounts[starts]
+        monetary = np.where(frequency > 0, repeat_total / np.maximum(frequency, 1), 0.0)
+    monetary = np.where(finite, monetary, np.nan)
     end_day = (as_of - date(1970, 1, 1)).days
     return pd.DataFrame(
         {
@@ -205,6 +219,8 @@ def _score(
                 margin=1.0,
             )
             scores["clv_12m"] = margins * discounted
+            dropped = ~np.isfinite(m)
+            scores.loc[dropped, ["expected_spend", "clv_12m"]] = np.nan
         except _FIT_ERRORS as exc:
             record["spend"] = {"status": "skipped", "reason": str(exc)}
             scores["expected_spend"] = np.nan

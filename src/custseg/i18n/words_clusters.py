@@ -30,10 +30,6 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "scheme {scheme!r} is of kind {kind!r}, not cluster; `custseg clusters` shows the "
         "groups of a cluster scheme",
     },
-    "clusters_lineage_rule": {
-        "zh": "组编号的依据：截至日期最近的较早快照 {snapshot}（{as_of}）",
-        "en": "group keys follow the nearest earlier snapshot {snapshot} ({as_of})",
-    },
     "clusters_lineage_none": {
         "zh": "没有更早的快照：组编号按本次结果重新编排（g1 为平均消费最高的组）",
         "en": "no earlier snapshot: keys numbered afresh (g1 = the group with the highest mean "
