@@ -138,7 +138,10 @@ def _summary(con: ibis.BaseBackend, as_of: date, freq_days: float) -> pd.DataFra
         return pd.DataFrame(columns=["frequency", "recency", "T", "monetary_value"])
     day_numbers = arrow.column("order_date").cast("int32").to_numpy().astype(np.int64)
     # Sums of floats depend on the order rows were added in: round so the fit is reproducible.
-    amounts = np.round(arrow.column("amount").to_numpy(zero_copy_only=False).astype(float), 6)
+    raw = arrow.column("amount").to_numpy(zero_copy_only=False).astype(float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.round(raw, 6)  # overflows (inf) for amounts near the float limit
+    amounts = np.where(np.isfinite(rounded), rounded, raw)
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
     counts = np.diff(np.r_[starts, ids.size])
     first_day = day_numbers[starts]

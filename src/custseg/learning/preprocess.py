@@ -6,8 +6,9 @@ stored with a snapshot and a later run can map its own centroids into the *same*
 
 Why this space (the rule, for the natural groups):
 
-- **Log units for amounts, counts and durations.** ``sign(x) * log1p(|x|)``, centred on the
-  median and *not* rescaled: one unit is a factor e in recency, orders or order value alike, so
+- **Log units for amounts, counts and durations.** ``sign(x) * log1p(|x| / unit)``, centred on
+  the median and *not* rescaled (``unit`` is 1, except for recency: the base's median gap
+  between purchases, so that recency is measured against the base's rhythm): one unit is a factor e in recency, orders or order value alike, so
   these features are already commensurate. Dividing each by its own spread (IQR or standard
   deviation) would shrink exactly the features that separate groups (their spread includes the
   gaps between the groups) and blow up narrow, noisy ones (a count that is 5-7 for everyone),
@@ -85,6 +86,10 @@ class ScalingParams:
     medians: tuple[float, ...]
     center: tuple[float, ...]
     scale: tuple[float, ...]
+    units: tuple[float, ...] = ()  # per feature; log features use log1p(|x| / unit); () = all 1
+
+    def _units(self) -> NDArray[np.float64]:
+        return np.asarray(self.units or (1.0,) * len(self.features), dtype=np.float64)
 
     def transform(self, values: pd.DataFrame) -> FloatArray:
         """Impute, log-transform and scale the columns ``features`` of ``values``."""
@@ -108,7 +113,8 @@ class ScalingParams:
         )
         mask = self._log_mask()
         out = logged.copy()
-        out[:, mask] = np.sign(logged[:, mask]) * np.expm1(np.abs(logged[:, mask]))
+        units = self._units()[mask]
+        out[:, mask] = np.sign(logged[:, mask]) * np.expm1(np.abs(logged[:, mask])) * units
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,17 +125,14 @@ class ScalingParams:
             "medians": list(self.medians),
             "center": list(self.center),
             "scale": list(self.scale),
+            "units": list(self._units()),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScalingParams:
         """Rebuild from :meth:`to_dict` output."""
-        return cls(
-            **{
-                k: tuple(data[k])
-                for k in ("features", "log_features", "medians", "center", "scale")
-            }
-        )
+        fields = ("features", "log_features", "medians", "center", "scale")
+        return cls(**{k: tuple(data[k]) for k in fields}, units=tuple(data.get("units") or ()))
 
     def _log_mask(self) -> NDArray[np.bool_]:
         return np.array([f in self.log_features for f in self.features], dtype=bool)
@@ -137,7 +140,8 @@ class ScalingParams:
     def _log(self, raw: FloatArray) -> FloatArray:
         mask = self._log_mask()
         out = raw.copy()
-        out[:, mask] = np.sign(raw[:, mask]) * np.log1p(np.abs(raw[:, mask]))
+        units = self._units()[mask]
+        out[:, mask] = np.sign(raw[:, mask]) * np.log1p(np.abs(raw[:, mask]) / units)
         return out
 
 
@@ -249,8 +253,14 @@ def prepare_features(
         f for f in chosen if f in (LOG_FEATURES if log_features is None else set(log_features))
     )
     medians, impute_notes = impute_medians(table, chosen)
+    units = tuple(_unit(table, name) for name in chosen)
     partial = ScalingParams(
-        tuple(chosen), logged, tuple(medians.tolist()), (0.0,) * len(chosen), (1.0,) * len(chosen)
+        tuple(chosen),
+        logged,
+        tuple(medians.tolist()),
+        (0.0,) * len(chosen),
+        (1.0,) * len(chosen),
+        units,
     )
     logged_values = partial.transform(table)
     scaler = RobustScaler().fit(logged_values)
@@ -262,11 +272,29 @@ def prepare_features(
         tuple(medians.tolist()),
         tuple(float(c) for c in scaler.center_),
         tuple(float(s) for s in scale),
+        units,
     )
     scaled = np.clip((logged_values - scaler.center_) / scale, -SCALED_LIMIT, SCALED_LIMIT)
     return PreparedFeatures(
         pd.Index(table["customer_id"]), scaled, scaling, [*notes, *impute_notes]
     )
+
+
+def _unit(table: pd.DataFrame, name: str) -> float:
+    """The unit of a log feature: the base's usual gap between purchases for recency, else 1.
+
+    Recency within one usual gap is "current": with ``log1p(recency / gap)``, 3 and 30 days are
+    close in a base that buys monthly while 30 and 300 days are far apart. With plain
+    ``log1p(recency)`` 3 vs 30 days would be as far apart as 30 vs 300, and active customers
+    would split (and flip groups every month) on where they are in their buying cycle. The gap
+    is the median over buyers of ``gap_mean_days`` (1 when unknown).
+    """
+    if name != "recency_days" or "gap_mean_days" not in table.columns:
+        return 1.0
+    gaps = pd.to_numeric(table["gap_mean_days"], errors="coerce").astype("float64")
+    gaps = gaps[np.isfinite(gaps) & (gaps > 0)]
+    gap = float(gaps.median()) if len(gaps) else 1.0
+    return round(gap, 6) if gap >= 1.0 else 1.0
 
 
 def clip_non_finite(
