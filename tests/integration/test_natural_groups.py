@@ -3,8 +3,9 @@ the nearest earlier snapshot (and are part of the snapshot id), finite inputs, b
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,10 @@ def planted_workspace(
     tmp_path.mkdir(parents=True, exist_ok=True)
     source = tmp_path / "orders.csv"
     orders.to_csv(source, index=False)
-    ws = open_workspace(tmp_path / "ws.duckdb", clock=lambda: FIXED_NOW)
+    ticks = itertools.count()  # a clock that moves: "latest" means the latest created
+    ws = open_workspace(
+        tmp_path / "ws.duckdb", clock=lambda: FIXED_NOW + timedelta(seconds=next(ticks))
+    )
     report = ws.ingest("orders", source)
     assert report.rows_rejected == 0
     return ws, truth
