@@ -106,6 +106,7 @@ def _print_groups(
                      highlight=False)
     grid = Table(*(t(f"clusters_{c}", lang) for c in
                    ("key", "name", "customers", "share", "revenue_share", "traits")))
+    grid.columns[-1].overflow = "fold"  # Chinese text has no spaces to wrap at
     for g in groups:
         grid.add_row(
             Text(g["key"]),

@@ -198,8 +198,11 @@ def print_run(snapshot: Snapshot) -> None:
 
 
 def outcome_notes(outcome: Any, lang: Lang) -> list[str]:
-    """A scheme's notes in ``lang``: its stored Message dicts (``thresholds["notes"]``) when it
-    has them (the cluster kind), else its diagnostics as stored."""
+    """A scheme's notes in ``lang``.
+
+    Its stored Message dicts (``thresholds["notes"]``) when it has them (the cluster kind), else
+    its diagnostics as stored.
+    """
     stored = (outcome.thresholds or {}).get("notes")
     if stored:
         return [Message.from_dict(n).render(lang) for n in stored]

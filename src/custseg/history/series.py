@@ -109,7 +109,8 @@ def run_series(
     ``end`` defaults to the latest order date and never goes past today (the workspace clock).
     A period end that already has a snapshot under the same system, made after the same
     predecessor (the key lineage, see :mod:`custseg.schemes.kinds.context`), is kept; with
-    ``refresh`` it is re-run, which writes a new snapshot only if the data changed (snapshots are never
+    ``refresh`` it is re-run, which writes a new snapshot only if the data changed (snapshots are
+    never
     overwritten).
     """
     from custseg.workspace import resolve_system

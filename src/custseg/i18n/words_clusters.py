@@ -26,7 +26,8 @@ WORDS: dict[str, dict[Lang, str]] = {
     },
     "clusters_none": {"zh": "无", "en": "none"},
     "clusters_not_cluster": {
-        "zh": "分类方案 {scheme} 的类型是 {kind}，不是 cluster；`custseg clusters` 只显示聚类方案的分组",
+        "zh": "分类方案 {scheme} 的类型是 {kind}，不是 cluster；"
+        "`custseg clusters` 只显示聚类方案的分组",
         "en": "scheme {scheme!r} is of kind {kind!r}, not cluster; `custseg clusters` shows the "
         "groups of a cluster scheme",
     },
@@ -92,7 +93,10 @@ WORDS: dict[str, dict[Lang, str]] = {
     "clusters_feature_margin": {"zh": "毛利率", "en": "margin"},
     "clusters_feature_gap_cv": {"zh": "购买间隔波动", "en": "purchase irregularity"},
     "clusters_reason": {"zh": "第 {key} 组“{name}”", "en": "group {key} '{name}'"},
-    "clusters_reason_trait": {"zh": "第 {key} 组“{name}”：{trait}", "en": "group {key} '{name}': {trait}"},
+    "clusters_reason_trait": {
+        "zh": "第 {key} 组“{name}”：{trait}",
+        "en": "group {key} '{name}': {trait}",
+    },
     "clusters_reason_prospect": {
         "zh": "截至该日期尚无购买：未参与聚类",
         "en": "no purchase as of the date: not clustered",

@@ -3,7 +3,8 @@
 A run's groups are stored as a :class:`GroupSet`: centroids by key *plus* the scaling that
 defines the space they live in. A new run's centroids (original units) are mapped into the
 previous run's space, compared by root-mean-square distance per feature (IQR units of the
-log-scaled features; log units for amounts, counts and durations), and paired with the previous groups by a minimum-cost (Hungarian)
+log-scaled features; log units for amounts, counts and durations), and paired with the
+previous groups by a minimum-cost (Hungarian)
 assignment. A pair farther apart than ``max_distance`` is not a match: the new group really is
 new and gets the next unused key ``gN``. Names given to a key (renames) carry over with it.
 """

@@ -8,7 +8,8 @@ Why this space (the rule, for the natural groups):
 
 - **Log units for amounts, counts and durations.** ``sign(x) * log1p(|x| / unit)``, centred on
   the median and *not* rescaled (``unit`` is 1, except for recency: the base's median gap
-  between purchases, so that recency is measured against the base's rhythm): one unit is a factor e in recency, orders or order value alike, so
+  between purchases, so that recency is measured against the base's rhythm): one unit is a
+  factor e in recency, orders or order value alike, so
   these features are already commensurate. Dividing each by its own spread (IQR or standard
   deviation) would shrink exactly the features that separate groups (their spread includes the
   gaps between the groups) and blow up narrow, noisy ones (a count that is 5-7 for everyone),

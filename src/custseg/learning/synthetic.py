@@ -64,7 +64,8 @@ def make_planted_features(
     """A feature table of ``n`` customers drawn from planted groups.
 
     Columns: ``customer_id`` (``C0000001``...), the features of the groups, ``avg_order_value``
-    (monetary_total / orders_count), ``revenue_12m`` and ``group`` (the planted truth). ``spread`` is the log-scale standard deviation.
+    (monetary_total / orders_count), ``revenue_12m`` and ``group`` (the planted truth).
+    ``spread`` is the log-scale standard deviation.
     """
     groups = dict(PLANTED_GROUPS if groups is None else groups)
     names = list(groups)
@@ -155,7 +156,9 @@ def make_planted_orders(
     ids = np.char.add("P", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
     orders = pd.DataFrame(
         {
-            "order_id": np.char.add("O", np.char.zfill(np.arange(1, len(owner) + 1).astype(str), 8)),
+            "order_id": np.char.add(
+                "O", np.char.zfill(np.arange(1, len(owner) + 1).astype(str), 8)
+            ),
             "customer_id": ids[owner],
             "order_date": pd.Timestamp(as_of) - pd.to_timedelta(days_before, unit="D"),
             "amount": np.round(spec["amount"][owner] * np.exp(rng.standard_normal(len(owner))

@@ -87,7 +87,8 @@ def assign(
         }
     )
     diagnostics = [m.render("en") for m in notes]
-    return Assignment(table=_to_table(features, out), diagnostics=diagnostics, thresholds=thresholds)
+    table = _to_table(features, out)
+    return Assignment(table=table, diagnostics=diagnostics, thresholds=thresholds)
 
 
 def _numeric_frame(features: ir.Table) -> pd.DataFrame:
