@@ -9,9 +9,12 @@ import typer
 from rich.table import Table
 
 from custseg.cli import _context as ctx
+from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError, UnknownNameError
+from custseg.i18n import t
 from custseg.ingest import IngestReport, write_rejects_frame
 from custseg.tables import SCHEMAS, TABLE_NAMES, TableName
+from custseg.terminal import shown
 
 
 def register(app: typer.Typer) -> None:
@@ -120,7 +123,7 @@ def _write_rejects(report: IngestReport, path: Path) -> None:
 def _print_report(report: IngestReport, rejects_out: Path | None) -> None:
     ok = "green" if report.rows_rejected == 0 else "yellow"
     ctx.stdout.print(
-        f"[bold]{report.table}[/] ← {report.file}: {report.rows_read:,} rows read = "
+        f"[bold]{report.table}[/] ← {shown(report.file)}: {report.rows_read:,} rows read = "
         f"[green]{report.rows_accepted:,} accepted[/] + [{ok}]{report.rows_rejected:,} rejected[/]"
         f" ({report.mode})",
         highlight=False,
@@ -128,10 +131,12 @@ def _print_report(report: IngestReport, rejects_out: Path | None) -> None:
     if report.rejected:
         grid = Table("row", "column", "value", "reason", title="Rejected rows (first 10)")
         for r in report.rejected[:10]:
-            grid.add_row(str(r.row), r.column or "", r.value or "", r.message)
+            grid.add_row(str(r.row), shown(r.column), shown(r.value), shown(r.message))
         ctx.stdout.print(grid)
         if rejects_out is not None:
-            ctx.stdout.print(f"All {report.rows_rejected:,} rejected rows written to {rejects_out}")
+            ctx.stdout.print(
+                f"All {report.rows_rejected:,} rejected rows written to {shown(rejects_out)}"
+            )
         else:
             ctx.stdout.print(
                 "Write them all with --rejects-out FILE.csv, or see `custseg rejects`."
@@ -142,16 +147,21 @@ def _print_report(report: IngestReport, rejects_out: Path | None) -> None:
 def rejects_command(
     table: Annotated[str | None, typer.Argument(help="Only this table.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to CSV or XLSX.")] = None,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
     """List the rows rejected by the latest ingest of each table."""
+    target = None if out is None else checked_out(out, force=force, suffixes=(".csv", ".xlsx"))
     frame = ctx.workspace().rejects(table)
-    if out is not None:
-        write_rejects_frame(frame, out)
+    if target is not None:
+        write_out(target, lambda temporary: write_rejects_frame(frame, temporary))
     if json_:
         ctx.emit_json(frame.to_dict("records"))
         return
     grid = Table(*[str(c) for c in frame.columns], title=f"{len(frame):,} rejected rows")
     for row in frame.head(50).itertuples(index=False):
-        grid.add_row(*["" if v is None else str(v) for v in row])
+        grid.add_row(*[shown(v) for v in row])
     ctx.stdout.print(grid)
+    if out is not None:
+        done = t("safety_wrote_rejects", ctx.STATE.lang)
+        ctx.stdout.print(done.format(rows=f"{len(frame):,}", out=shown(out)), highlight=False)

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from custseg.cli import _context as ctx
+from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import Lang, Message, label_of, t
+from custseg.terminal import shown
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -71,7 +72,7 @@ def clusters_command(
         return
     _print_groups(snap, scheme, label_of(definition.labels, lang), th, groups, lang)
     for note in notes:
-        ctx.stdout.print(f"  {note}", markup=False, highlight=False)
+        ctx.stdout.print(f"  {shown(note)}", highlight=False)
 
 
 def _groups(th: dict[str, Any], total: int, lang: Lang) -> list[dict[str, Any]]:
@@ -102,19 +103,18 @@ def _print_groups(
     """The header line, the table of groups and the key-lineage line."""
     header = {"scheme": label, "key": scheme, "snapshot": snap.snapshot_id,
               "as_of": str(snap.as_of), "k": th.get("k")}
-    ctx.stdout.print(Message("clusters_header", header).render(lang), markup=False,
-                     highlight=False)
+    ctx.stdout.print(shown(Message("clusters_header", header).render(lang)), highlight=False)
     grid = Table(*(t(f"clusters_{c}", lang) for c in
                    ("key", "name", "customers", "share", "revenue_share", "traits")))
     grid.columns[-1].overflow = "fold"  # Chinese text has no spaces to wrap at
     for g in groups:
         grid.add_row(
-            Text(g["key"]),
-            Text(g["name"]),
+            shown(g["key"]),
+            shown(g["name"]),
             f"{g['size']:,}",
             _pct(g["share"]),
             _pct(g["revenue_share"]),
-            Text("; ".join(g["traits"])),
+            shown("; ".join(g["traits"])),
         )
     ctx.stdout.print(grid)
     matching = th.get("matching") or {}
@@ -128,7 +128,7 @@ def _print_groups(
         line = Message("clusters_matched", params).render(lang)
     else:
         line = t("clusters_lineage_none", lang)
-    ctx.stdout.print(f"  {line}", markup=False, highlight=False)
+    ctx.stdout.print(f"  {shown(line)}", highlight=False)
 
 
 @ctx.guarded
@@ -144,6 +144,7 @@ def learn_command(
         typer.Option("--out", help="Write the rules scheme YAML here (default: print it)."),
     ] = None,
     snapshot_id: SnapshotOption = None,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
     """Learn known classes from a snapshot's features; report quality and export rules."""
@@ -153,6 +154,8 @@ def learn_command(
 
     if model not in MODELS:
         raise ConfigError(f"--model must be one of {list(MODELS)}; got {model!r}")
+    if out is not None:
+        checked_out(out, force=force)
     snap = ctx.workspace().snapshot(snapshot_id)
     known = read_labels_file(labels)
     features = snap.features()
@@ -167,7 +170,8 @@ def learn_command(
         text = scheme_yaml(exported)
         ClassificationSystem.model_validate({"name": "check", "schemes": [exported]})  # must load
         if out is not None:
-            out.write_text(text, encoding="utf-8")
+            yaml_text = text
+            write_out(out, lambda temporary: temporary.write_text(yaml_text, encoding="utf-8"))
     payload: dict[str, Any] = {
         "snapshot_id": snap.snapshot_id,
         "as_of": str(snap.as_of),
@@ -191,7 +195,7 @@ def learn_command(
             "  [dim]gradient boosting cannot be exported as rules; use --model tree[/]"
         )
     elif out is not None:
-        ctx.stdout.print(f"rules scheme written to {out}", highlight=False)
+        ctx.stdout.print(f"rules scheme written to {shown(out)}", highlight=False)
     else:
         ctx.stdout.print(text, highlight=False, markup=False)
 
@@ -204,15 +208,15 @@ def _print_report(payload: dict[str, Any], clf: Any) -> None:
         f"({report['n_splits']} folds)",
         highlight=False,
     )
-    confusion = Table("known \\ predicted", *report["confusion"]["classes"])
+    confusion = Table("known \\ predicted", *(shown(c) for c in report["confusion"]["classes"]))
     matrix = report["confusion"]
     for name, row in zip(matrix["classes"], matrix["matrix"], strict=True):
-        confusion.add_row(name, *(str(v) for v in row))
+        confusion.add_row(shown(name), *(str(v) for v in row))
     ctx.stdout.print(confusion)
     per_class = Table("class", "precision", "recall", "f1", "support")
     for row in report["per_class"]:
         per_class.add_row(
-            str(row["class"]),
+            shown(row["class"]),
             _pct(row["precision"]),
             _pct(row["recall"]),
             f"{row['f1']:.2f}",
@@ -225,4 +229,4 @@ def _print_report(payload: dict[str, Any], clf: Any) -> None:
         highlight=False,
     )
     for note in payload["notes"]:
-        ctx.stdout.print(f"  [dim]note[/] {note}", highlight=False)
+        ctx.stdout.print(f"  [dim]note[/] {shown(note)}", highlight=False)
