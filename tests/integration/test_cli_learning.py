@@ -94,7 +94,7 @@ def test_clusters_speak_one_language_at_a_time(ws_path: Path) -> None:
     # headers, traits and notes in Chinese ...
     for word in ("组编号", "组名", "客户数", "收入占比", "特征", "组", "倍", "未参与聚类"):
         assert word in zh.stdout, word
-    for english in ("Key", "Traits", "groups", "the median", "no purchase", "snapshot",
+    for english in ("Key", "Traits", " groups", "the median", "no purchase", "snapshot",
                     "imputed", "keys numbered", "matched to"):
         assert english not in zh.stdout, english
     # ... and in English, without a Chinese character

@@ -114,7 +114,7 @@ def _print_groups(
             f"{g['size']:,}",
             _pct(g["share"]),
             _pct(g["revenue_share"]),
-            shown("; ".join(g["traits"])),
+            shown(("；" if lang == "zh" else "; ").join(g["traits"])),
         )
     ctx.stdout.print(grid)
     matching = th.get("matching") or {}
