@@ -206,24 +206,27 @@ def _score(
         )
         usable = (x > 0) & np.isfinite(m) & (m > 0)
         x_spend = np.where(usable, x, 0.0)
+        m_spend = np.where(usable, m, 0.0)  # non-finite spend must not reach the models
         try:
-            spend_model = GammaGamma().fit(x_spend, m)
+            spend_model = GammaGamma().fit(x_spend, m_spend)
             record["spend"] = _describe(spend_model)
-            scores["expected_spend"] = spend_model.expected_average_spend(x_spend, m)
-            discounted = customer_lifetime_value(
+            ok = np.isfinite(m)  # purchasers with non-finite spend are dropped (null)
+            spend = np.full(len(m), np.nan)
+            spend[ok] = spend_model.expected_average_spend(x_spend[ok], m_spend[ok])
+            discounted = np.full(len(m), np.nan)
+            discounted[ok] = customer_lifetime_value(
                 model,
                 spend_model,
-                x_spend,
-                t_x,
-                age,
-                m,
+                x_spend[ok],
+                t_x[ok],
+                age[ok],
+                m_spend[ok],
                 horizon_periods=settings.horizon_weeks,
                 discount_rate_per_period=settings.weekly_discount_rate,
                 margin=1.0,
             )
+            scores["expected_spend"] = spend
             scores["clv_12m"] = margins * discounted
-            dropped = ~np.isfinite(m)
-            scores.loc[dropped, ["expected_spend", "clv_12m"]] = np.nan
         except _FIT_ERRORS as exc:
             record["spend"] = {"status": "skipped", "reason": str(exc)}
             scores["expected_spend"] = np.nan
