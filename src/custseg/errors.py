@@ -48,6 +48,11 @@ class ErrorCode(StrEnum):
     DUPLICATE = "row.duplicate"
     UNKNOWN_CUSTOMER = "row.unknown_customer"
     IMPOSSIBLE_VALUE = "row.impossible_value"
+    TOTAL_ROW = "row.total"
+    FUTURE_DATE = "row.future_date"
+    DATE_BEFORE_FLOOR = "row.date_before_floor"
+    IMPLAUSIBLE_AMOUNT = "row.implausible_amount"
+    CONTROL_CHARACTER = "row.control_character"
 
 
 class CustsegError(Exception):
