@@ -113,3 +113,8 @@ def test_run_prints_the_cluster_notes_in_the_chosen_language(ws_path: Path) -> N
     assert zh.exit_code == 0 and en.exit_code == 0, zh.output + en.output
     assert "natural_groups: 325 位尚无购买的客户未参与聚类" in zh.stdout
     assert "natural_groups: 325 customers with no purchase are not clustered" in en.stdout
+
+
+def test_clusters_refusal_is_in_the_chosen_language(ws_path: Path) -> None:
+    result = invoke(ws_path, "--lang", "zh", "clusters", "--scheme", "abc")
+    assert result.exit_code == 1 and "不是 cluster" in result.stderr

@@ -43,9 +43,7 @@ def clusters_command(
     definition = snap.scheme(scheme)
     if definition.kind != "cluster":
         raise ConfigError(
-            Message("clusters_not_cluster", {"scheme": scheme, "kind": definition.kind}).render(
-                lang
-            )
+            Message("clusters_not_cluster", {"scheme": scheme, "kind": definition.kind})
         )
     outcome = next(o for o in snap.info.outcomes if o.name == scheme)
     th = outcome.thresholds
