@@ -11,8 +11,8 @@ range (noted) before anything else sees them.
 ``Assignment.thresholds`` holds ``classes`` (key -> {zh_CN, en}, like the attribute kind's
 generated classes), ``group_set`` (to match the next run against), ``profiles`` (traits as
 :class:`~custseg.i18n.Message` dicts), ``matching`` (predecessor snapshot and as-of, kept share,
-new and retired groups), the choice of k and ``notes`` (Message dicts; ``diagnostics`` holds
-their English text). The score is the customer's RMS distance to its group centre (scaled
+new and retired groups), the choice of k and ``notes`` (Message dicts, the same notes as the
+``diagnostics`` Messages). The score is the customer's RMS distance to its group centre (scaled
 space); the reason names the group and its strongest trait.
 """
 
@@ -86,9 +86,8 @@ def assign(
             "notes": [m.to_dict() for m in notes],
         }
     )
-    diagnostics = [m.render("en") for m in notes]
     table = _to_table(features, out)
-    return Assignment(table=table, diagnostics=diagnostics, thresholds=thresholds)
+    return Assignment(table=table, diagnostics=list(notes), thresholds=thresholds)
 
 
 def _numeric_frame(features: ir.Table) -> pd.DataFrame:
