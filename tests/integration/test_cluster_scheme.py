@@ -42,11 +42,19 @@ def test_sample_run_has_natural_groups_named_in_both_languages(two_months) -> No
     for name in groups.values():
         assert name["zh_CN"] and name["en"]
     assert sum(p["size"] for p in th["profiles"]) + th["prospects"] == may.info.customers
-    a = may.assignments("natural_groups")
+    a = may.assignments("natural_groups", lang="en")
     assert set(a.class_key) <= set(th["classes"])
     buyers = a[a.class_key != "prospect"]
     assert buyers.score.notna().all() and buyers.reason.str.startswith("group g").all()
+    first = buyers.iloc[0]
+    assert f"'{groups[first.class_key]['en']}'" in first.reason
     assert a[a.class_key == "prospect"].score.isna().all()
+    prospects = a[a.class_key == "prospect"].reason
+    assert (prospects == "no purchase as of the date: not clustered").all()
+    zh = may.assignments("natural_groups", lang="zh").set_index("customer_id").reason
+    why = zh[first.customer_id]
+    assert why.startswith(f"第 {first.class_key} 组“{groups[first.class_key]['zh_CN']}”")
+    assert "the median" not in why and "overall" not in why
     labels = may.class_labels("natural_groups", "zh")
     assert all(labels[k] == v["zh_CN"] for k, v in groups.items())
 

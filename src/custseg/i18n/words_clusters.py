@@ -92,12 +92,17 @@ WORDS: dict[str, dict[Lang, str]] = {
     "clusters_feature_tenure_days": {"zh": "合作时长", "en": "tenure"},
     "clusters_feature_margin": {"zh": "毛利率", "en": "margin"},
     "clusters_feature_gap_cv": {"zh": "购买间隔波动", "en": "purchase irregularity"},
-    "clusters_reason": {"zh": "第 {key} 组“{name}”", "en": "group {key} '{name}'"},
-    "clusters_reason_trait": {
-        "zh": "第 {key} 组“{name}”：{trait}",
-        "en": "group {key} '{name}': {trait}",
+    # reason codes (see custseg.schemes.kinds.reasons): {0} group key, {0!c} its name
+    "clusters_r_group": {"zh": "第 {0} 组“{0!c}”", "en": "group {0} '{0!c}'"},
+    "clusters_r_ratio": {
+        "zh": "第 {0} 组“{0!c}”：{1!f}为整体中位数的{2}倍",
+        "en": "group {0} '{0!c}': {1!f} {2}× the median",
     },
-    "clusters_reason_prospect": {
+    "clusters_r_values": {
+        "zh": "第 {0} 组“{0!c}”：{1!f}{2}（整体{3}）",
+        "en": "group {0} '{0!c}': {1!f} {2} vs {3} overall",
+    },
+    "clusters_r_prospect": {
         "zh": "截至该日期尚无购买：未参与聚类",
         "en": "no purchase as of the date: not clustered",
     },

@@ -65,7 +65,7 @@ def assign(
     n_prospects = int(len(df) - len(buyers))
     if n_prospects:
         notes.append(Message("clusters_note_prospects", {"n": n_prospects}))
-    out = _rows(df, buyers, result, matching.keys, profiles, names, prospect)
+    out = _rows(df, buyers, result, matching.keys, profiles, prospect)
     stored = group_set(result, matching.keys, names=auto_names)
     prospect_labels = next((c.labels for c in scheme.classes if c.key == prospect), None)
     classes = {k: names[k] for k in sorted(names, key=_key_order)}
@@ -157,22 +157,23 @@ def _rows(
     result: Any,
     keys: dict[int, str],
     profiles: list[Any],
-    names: dict[str, dict[str, str]],
     prospect: str,
 ) -> pd.DataFrame:
-    """One row per customer: class key, distance to the group centre, reason."""
+    """One row per customer: class key, distance to the group centre, reason (a code)."""
+    from custseg.schemes.kinds.reasons import encode
+
     labels = result.labels.reindex(pd.Index(buyers["customer_id"])).astype("int64")
     row_keys = labels.map(keys)
     x = result.scaling.transform(buyers)
     centres = result.centroids_scaled.to_numpy()[labels.to_numpy()]
     distance = np.sqrt(((x - centres) ** 2).mean(axis=1))
-    reasons = {p.key: _reason(p.key, names[p.key]["en"], p.traits) for p in profiles}
+    reasons = {p.key: _reason(p.key, p.traits) for p in profiles}
     out = pd.DataFrame(
         {
             "customer_id": df["customer_id"],
             "class_key": prospect,
             "score": np.nan,
-            "reason": Message("clusters_reason_prospect").render("en"),
+            "reason": encode("clusters_r_prospect"),
         }
     )
     rows = out.set_index("customer_id")
@@ -232,11 +233,17 @@ def _auto_names(
     return names
 
 
-def _reason(key: str, name: str, traits: tuple[Any, ...]) -> str:
+def _reason(key: str, traits: tuple[Any, ...]) -> str:
+    """The reason code of a group: its key (shown with its name) and its strongest trait."""
+    from custseg.schemes.kinds.reasons import encode
+
     if not traits:
-        return Message("clusters_reason", {"key": key, "name": name}).render("en")
-    params = {"key": key, "name": name, "trait": traits[0].text}
-    return Message("clusters_reason_trait", params).render("en")
+        return encode("clusters_r_group", key)
+    top = traits[0]
+    if top.ratio is not None:
+        return encode("clusters_r_ratio", key, top.feature, top.text.params["ratio"])
+    params = top.text.params
+    return encode("clusters_r_values", key, top.feature, params["group"], params["base"])
 
 
 def _profile_dict(p: Any, name: dict[str, str]) -> dict[str, Any]:
