@@ -29,6 +29,7 @@ from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.tables import TableName
+from custseg.workspace_reads import ScopedReads
 
 if TYPE_CHECKING:
     from custseg.history.series import SeriesProgress, SeriesReport
@@ -43,7 +44,7 @@ def open_workspace(
     return Workspace(connect(location), clock=clock)
 
 
-class Workspace:
+class Workspace(ScopedReads):
     """A workspace database: input tables, rejected rows, classification systems and snapshots."""
 
     def __init__(self, con: BaseBackend, *, clock: Clock | None = None) -> None:
