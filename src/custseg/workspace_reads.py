@@ -55,6 +55,12 @@ class ScopedReads:
         """The classification system new runs use, and its activations."""
         return ActiveSystemStore(self.con, self._clock)
 
+    def system_version(self, system_hash: str) -> int | None:
+        """The version number of a stored system (None if never registered)."""
+        from custseg.snapshots.systems import SystemStore
+
+        return SystemStore(self.con).version_of(system_hash)
+
     def previous(self, snapshot: Snapshot) -> Snapshot | None:
         """The snapshot to compare ``snapshot`` with (latest earlier as-of date), or None."""
         from custseg.history.migrations import previous_snapshot

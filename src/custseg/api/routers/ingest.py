@@ -1,0 +1,71 @@
+"""Ingest by upload (multipart), and the rejected rows of the latest ingest as a download."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path, PurePath
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from custseg.api.deps import WorkspaceDep, require
+from custseg.api.errors import ApiError
+from custseg.api.schemas import IngestPublic
+from custseg.governance.access import Permission, Principal
+from custseg.tables import TABLE_NAMES
+
+router = APIRouter(prefix="/ingest", tags=["ingest"])
+Ingester = Annotated[Principal, Depends(require(Permission.INGEST))]
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet", ".json", ".gz")
+
+
+def _table(table: str) -> str:
+    if table not in TABLE_NAMES:
+        raise ApiError(404, "not_found", f"unknown table {table!r}",
+                       where="table", hint=f"one of {', '.join(TABLE_NAMES)}")
+    return table
+
+
+@router.post("/{table}", response_model=IngestPublic)
+def upload(
+    table: str, request: Request, ws: WorkspaceDep, user: Ingester,
+    file: Annotated[UploadFile, File(description="CSV, Excel, Parquet or JSON file")],
+    mode: Annotated[Literal["replace", "upsert"], Form()] = "replace",
+) -> dict[str, Any]:
+    """Validate and load an uploaded file into ``table``; bad rows are kept as rejects."""
+    _table(table)
+    if request.app.state.jobs.busy():
+        raise ApiError(409, "job.busy", "a run is writing to the workspace; ingest when it is "
+                       "done", hint="follow it at /api/v1/jobs")
+    name = PurePath(file.filename or "upload.csv").name
+    if not name.lower().endswith(SUFFIXES):
+        raise ApiError(422, "input.unreadable", f"cannot read {name!r}: unknown file type",
+                       where="file", hint=f"upload one of {', '.join(SUFFIXES)}")
+    with tempfile.TemporaryDirectory(prefix="custseg-upload-") as folder:
+        path = Path(folder) / name
+        with path.open("wb") as out:
+            while chunk := file.file.read(1 << 20):
+                out.write(chunk)
+        report = ws.ingest(table, path, mode=mode)  # type: ignore[arg-type]
+    return {
+        "table": report.table, "file": name, "mode": report.mode,
+        "rows_read": report.rows_read, "rows_accepted": report.rows_accepted,
+        "rows_rejected": report.rows_rejected, "column_mapping": report.column_mapping,
+        "rejected": [
+            {"row": r.row, "column": r.column, "code": str(r.code),
+             "value": None if r.value is None else str(r.value), "message": r.message}
+            for r in report.rejected[:1000]
+        ],
+        "rejects_url": f"/api/v1/ingest/{table}/rejects",
+    }
+
+
+@router.get("/{table}/rejects", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def rejects(table: str, ws: WorkspaceDep, user: Ingester) -> Response:
+    """The rejected rows of the latest ingest of ``table`` as CSV."""
+    frame = ws.rejects(_table(table))
+    body = frame.to_csv(index=False).encode("utf-8-sig")
+    headers = {"Content-Disposition": f'attachment; filename="{table}-rejects.csv"'}
+    return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
