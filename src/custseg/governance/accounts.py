@@ -153,7 +153,7 @@ class AccountStore:
 
     def users(self) -> list[User]:
         """Every user, by name."""
-        rows = self._con.table(USERS).order_by("name").to_pandas().to_dict("records")
+        rows = self._con.table(USERS).order_by("name").to_pyarrow().to_pylist()
         return [_user(r) for r in rows]
 
     def user(self, name: str) -> User:
@@ -273,7 +273,7 @@ class AccountStore:
     # -- helpers ----------------------------------------------------------------------------
     def _find(self, key: str) -> dict[str, Any] | None:
         t = self._con.table(USERS)
-        rows = t.filter(t.name == key).to_pandas().to_dict("records")
+        rows = t.filter(t.name == key).to_pyarrow().to_pylist()
         return rows[0] if rows else None
 
     def _update(self, table: str, key: str, value: str, changes: dict[str, Any]) -> None:
@@ -335,7 +335,7 @@ def _user(row: dict[str, Any]) -> User:
     return User(
         name=row["name"],
         role=Role(row["role"]),
-        owner=None if owner is None or pd.isna(owner) else owner,
+        owner=owner or None,
         disabled=bool(row["disabled"]),
         created_at=pd.Timestamp(row["created_at"]).to_pydatetime(),
         created_by=row["created_by"],
