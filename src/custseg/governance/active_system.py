@@ -92,7 +92,7 @@ def validate_text(text: str, source_name: str = "system.yaml") -> Validation:
     """Parse and lint a candidate system's YAML; errors carry file, line and key path."""
     try:
         system = parse_system(text, source_name=source_name)
-        warnings = lint_system(system, FEATURES)
+        warnings = lint_system(system, [f.name for f in FEATURES])
     except ConfigError as exc:
         error = {"message": exc.message, "path": exc.path, "line": exc.line,
                  "key_path": exc.key_path}
