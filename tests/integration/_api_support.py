@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +45,11 @@ class Api:
     tokens: dict[str, str] = field(default_factory=dict)
 
     def as_(self, user: str) -> dict[str, str]:
+        if user not in self.tokens:  # log in on first use: Argon2 is slow on purpose
+            data = {"username": user, "password": PASSWORD}
+            reply = self.client.post("/api/v1/auth/token", data=data)
+            assert reply.status_code == 200, reply.text
+            self.tokens[user] = reply.json()["access_token"]
         return {"Authorization": f"Bearer {self.tokens[user]}"}
 
     def get(self, url: str, user: str, **kwargs: Any) -> Any:
@@ -54,27 +60,36 @@ class Api:
         return self.client.post(url, headers=self.as_(user), **kwargs)
 
 
+_PREPARED: dict[Path, Path] = {}
+
+
+def _prepared(source: Path) -> Path:
+    """``source`` with the five users added, made once per test session (hashing is slow)."""
+    if source not in _PREPARED:
+        path = Path(tempfile.mkdtemp(prefix="custseg-api-")) / "users.duckdb"
+        shutil.copyfile(source, path)
+        ws = open_workspace(path, clock=MovableClock())
+        for name, (role, owner) in USERS.items():
+            ws.accounts.add_user(name, role=role, owner=owner, password=PASSWORD, by="setup")
+        ws.close()
+        _PREPARED[source] = path
+    return _PREPARED[source]
+
+
 def build_api(source: Path, folder: Path, settings: ServerSettings | None = None,
               *, approval: bool = False) -> tuple[Api, Any]:
-    """Copy ``source`` into ``folder``, add the users, start the app; returns (api, app)."""
+    """A copy of ``source`` with the users, served by a new app; returns (api, app)."""
     path = folder / "server.duckdb"
-    shutil.copyfile(source, path)
+    shutil.copyfile(_prepared(source), path)
     clock = MovableClock()
-    ws = open_workspace(path, clock=clock)
-    for name, (role, owner) in USERS.items():
-        ws.accounts.add_user(name, role=role, owner=owner, password=PASSWORD, by="setup")
     if approval:
+        ws = open_workspace(path, clock=clock)
         ws.settings.set("require_override_approval", True, user="setup")
-    ws.close()
+        ws.close()
     app = create_app(str(path), settings, clock=clock)
     client = TestClient(app, raise_server_exceptions=False)
     client.__enter__()
-    api = Api(client, path, clock)
-    for name in USERS:
-        reply = client.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
-        assert reply.status_code == 200, reply.text
-        api.tokens[name] = reply.json()["access_token"]
-    return api, app
+    return Api(client, path, clock), app
 
 
 def owners_by_snapshot(path: Path) -> dict[str, dict[str, str]]:
