@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 T = TypeVar("T")
+Timestamp = Annotated[
+    datetime,
+    WithJsonSchema({"type": "string", "examples": ["2026-07-01T09:00:00"],
+                    "description": "The workspace's time, ISO 8601 without a zone"}),
+]
+"""Times are stored as the workspace clock gives them, without a zone (not RFC 3339 date-time)."""
 
 
 class Page(BaseModel, Generic[T]):
@@ -24,7 +30,7 @@ class TokenPublic(BaseModel):
 
     access_token: str
     token_type: Literal["bearer"] = "bearer"
-    expires_at: datetime | None = None
+    expires_at: Timestamp | None = None
     token_id: str
 
 
@@ -44,7 +50,7 @@ class UserPublic(BaseModel):
     role: str
     owner: str | None = None
     disabled: bool
-    created_at: datetime
+    created_at: Timestamp
     created_by: str
 
 
@@ -70,7 +76,7 @@ class SnapshotPublic(BaseModel):
 
     snapshot_id: str
     as_of: date
-    created_at: datetime
+    created_at: Timestamp
     system_name: str
     system_hash: str
     system_version: int | None = None
@@ -224,7 +230,7 @@ class OverridePublic(BaseModel):
     reason: str
     status: str
     created_by: str
-    created_at: datetime
+    created_at: Timestamp
     expires_on: date | None = None
     decided_by: str | None = None
 
@@ -249,7 +255,7 @@ class AuditEntryPublic(BaseModel):
     """One audit log entry."""
 
     seq: int
-    at: datetime
+    at: Timestamp
     actor: str
     action: str
     subject: str
@@ -334,8 +340,8 @@ class JobPublic(BaseModel):
     kind: str
     status: Literal["running", "done", "failed"]
     started_by: str
-    started_at: datetime
-    finished_at: datetime | None = None
+    started_at: Timestamp
+    finished_at: Timestamp | None = None
     step: str = ""
     done: int = 0
     total: int = 0
