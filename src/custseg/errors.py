@@ -22,6 +22,10 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from custseg.i18n import Lang, Message
 
 
 class ErrorCode(StrEnum):
@@ -44,16 +48,34 @@ class ErrorCode(StrEnum):
     DUPLICATE = "row.duplicate"
     UNKNOWN_CUSTOMER = "row.unknown_customer"
     IMPOSSIBLE_VALUE = "row.impossible_value"
+    TOTAL_ROW = "row.total"
+    FUTURE_DATE = "row.future_date"
+    DATE_BEFORE_FLOOR = "row.date_before_floor"
+    IMPLAUSIBLE_AMOUNT = "row.implausible_amount"
+    CONTROL_CHARACTER = "row.control_character"
 
 
 class CustsegError(Exception):
-    """Root of every error custseg raises on purpose."""
+    """Root of every error custseg raises on purpose.
+
+    ``message`` is English text, or a :class:`~custseg.i18n.Message` (catalogue key plus
+    parameters) that :meth:`render` shows in the user's language; ``.message`` is always the
+    English text.
+    """
 
     code: ErrorCode = ErrorCode.CONFIG_INVALID
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Message) -> None:
+        self.msg: Message | None = None
+        if not isinstance(message, str):
+            self.msg = message
+            message = message.render("en")
         super().__init__(message)
         self.message = message
+
+    def render(self, lang: Lang) -> str:
+        """The message in ``lang`` (English when it was raised as plain text)."""
+        return self.msg.render(lang) if self.msg is not None else self.message
 
 
 class ConfigError(CustsegError):
@@ -66,7 +88,7 @@ class ConfigError(CustsegError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Message,
         *,
         path: str | None = None,
         line: int | None = None,
@@ -92,14 +114,19 @@ class UnknownNameError(ConfigError):
         where: str | None = None,
         path: str | None = None,
         line: int | None = None,
+        message: Message | None = None,
     ) -> None:
         self.name = name
         self.known = sorted(set(known))
-        location = f" in {where}" if where else ""
-        close = difflib.get_close_matches(name, self.known, n=3)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "."
-        message = f"unknown {what} {name!r}{location}{hint} Known: {', '.join(self.known)}"
-        super().__init__(message, path=path, line=line, key_path=where)
+        self.close = difflib.get_close_matches(name, self.known, n=3)
+        if message is None:
+            location = f" in {where}" if where else ""
+            close = ", ".join(repr(c) for c in self.close)
+            hint = f"; did you mean {close}?" if self.close else "."
+            text = f"unknown {what} {name!r}{location}{hint} Known: {', '.join(self.known)}"
+            super().__init__(text, path=path, line=line, key_path=where)
+        else:
+            super().__init__(message, path=path, line=line, key_path=where)
 
 
 class InputDataError(CustsegError):

@@ -20,7 +20,8 @@ from custseg.engine import DEFAULT_WORKSPACE, connect
 from custseg.errors import WorkspaceError
 from custseg.features import available_tables
 from custseg.governance import AuditLog, OverrideStore, Settings
-from custseg.ingest import IngestReport, ingest, read_rejects
+from custseg.i18n import Lang
+from custseg.ingest import IngestReport, PreparedSource, ReadOptions, ingest, read_rejects
 from custseg.run import ProgressCallback, classify
 from custseg.schemes import ClassificationSystem, load_default_system, load_system
 from custseg.snapshots.cleanup import sweep_orphans
@@ -54,14 +55,25 @@ class Workspace(ScopedReads):
     def ingest(
         self,
         table: TableName,
-        source: str | Path,
+        source: str | Path | PreparedSource,
         *,
         mapping: Mapping[str, str] | None = None,
         mode: Literal["replace", "upsert"] = "replace",
         sheet: str | None = None,
         source_table: str | None = None,
+        options: ReadOptions | None = None,
+        rejects_out: Path | None = None,
+        lang: Lang = "en",
     ) -> IngestReport:
-        """Validate and load one source into ``table``; bad rows go to the rejects table."""
+        """Validate and load one source into ``table``; bad rows go to the rejects table.
+
+        ``source`` may be a :class:`custseg.ingest.PreparedSource` (read and mapped by
+        ``custseg.ingest.prepare`` before the workspace was opened).
+        ``options`` overrides delimiter / header detection and sets the resource bounds;
+        ``rejects_out`` (a path already checked with ``custseg.outputs.check_output_path``) gets
+        the rejected rows, written before the table is committed. Dates after the workspace
+        clock's today are implausible. Row reasons are written in ``lang``.
+        """
         return ingest(
             self.con,
             table,
@@ -71,6 +83,9 @@ class Workspace(ScopedReads):
             sheet=sheet,
             source_table=source_table,
             ingested_at=self._clock(),
+            options=options,
+            rejects_out=rejects_out,
+            lang=lang,
         )
 
     def tables(self) -> set[str]:

@@ -84,9 +84,10 @@ def test_override_lifecycle_with_approval_in_english_and_chinese(ws: Path) -> No
     assert len(json.loads(invoke(ws, "override", "list", "--all", "--json").stdout)) == 1
 
     audit = json.loads(invoke(ws, "audit", "--json").stdout)
-    assert [e["action"] for e in audit][-4:] == [
+    assert [e["action"] for e in audit][-5:] == [
         "setting_change",
         "override_add",
+        "override_refused",  # alice's attempt to approve her own override
         "override_approve",
         "override_remove",
     ]

@@ -106,7 +106,9 @@ def test_approval_setting_makes_overrides_pending_until_another_user_approves(ws
     with pytest.raises(GovernanceError, match="is active, not pending"):
         ws.overrides.approve("OV-000001", user="carol")
     actions = list(ws.audit.entries().action)
-    assert actions == ["setting_change", "override_add", "override_approve"]
+    # the creator's refused attempt to approve is on the record
+    assert actions == ["setting_change", "override_add", "override_refused", "override_approve"]
+    assert ws.audit.verify() == []
 
 
 def test_reject_and_remove(ws: Any) -> None:

@@ -386,7 +386,7 @@ def test_cli_actions(history_workspace_file: Path, tmp_path: Path) -> None:
     written = runner.invoke(app, [*args, "--out", str(out)], catch_exceptions=False)
     assert written.exit_code == 0 and out.exists()
     bad = runner.invoke(app, [*args, "--out", str(tmp_path / "a.txt")])
-    assert bad.exit_code == 1 and ".xlsx or .csv" in bad.stderr
+    assert bad.exit_code == 1 and ".xlsx 或 .csv" in bad.stderr  # --lang zh
 
 
 def test_cli_actions_en_default_detail_and_by_class(

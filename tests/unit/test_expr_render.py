@@ -77,7 +77,7 @@ _identifiers = st.from_regex(
     r"[A-Za-z_\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{0,6}", fullmatch=True
 )
 _numbers = st.one_of(
-    st.integers(min_value=0, max_value=10**20),
+    st.integers(min_value=0, max_value=2**63 - 1),  # the largest integer literal (tokens.MAX_INTEGER)
     st.floats(min_value=0.0, allow_nan=False, allow_infinity=False),
 )
 _leaves: st.SearchStrategy[Node] = st.one_of(

@@ -6,7 +6,8 @@ import pytest
 
 from custseg.errors import ErrorCode, InputDataError, UnknownNameError
 from custseg.ingest import recognise_columns
-from custseg.ingest.aliases import alias_index, missing_columns_error, normalise_header
+from custseg.ingest.aliases import alias_index, normalise_header
+from custseg.ingest.headers import missing_columns_error
 from custseg.tables import TABLE_NAMES, column_names
 
 

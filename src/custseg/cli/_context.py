@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -15,14 +16,16 @@ from rich.console import Console
 from rich.markup import escape
 
 from custseg.engine import DEFAULT_WORKSPACE
-from custseg.errors import CustsegError
-from custseg.i18n import Lang
+from custseg.errors import ConfigError, CustsegError
+from custseg.i18n import Lang, Message, t
+from custseg.terminal import shown
 from custseg.workspace import Workspace, open_workspace
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
-stdout = Console()
-stderr = Console(stderr=True)
+# Emoji codes such as :smile: in data must print as typed.
+stdout = Console(emoji=False)
+stderr = Console(stderr=True, emoji=False)
 
 
 @dataclass
@@ -60,18 +63,99 @@ def emit_json(payload: Any) -> None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+EARLIEST_DATE = date(1900, 1, 1)
+"""The earliest date a command accepts (as-of dates, series bounds, expiry dates)."""
+LATEST_DATE = date(2199, 12, 31)
+"""The latest date a command accepts; later dates overflow date arithmetic (windows, periods)."""
+
+EXIT_ERROR = 1
+"""Exit status of a failure the user can fix (bad input, bad configuration, missing data)."""
+EXIT_INTERNAL = 2
+"""Exit status of an unexpected failure (a bug): the message asks to rerun with --debug."""
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C."""
+
+
+def check_date(value: date, option: str) -> date:
+    """``value`` if it lies in [EARLIEST_DATE, LATEST_DATE]; ConfigError naming ``option``."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ConfigError(
+            Message(
+                "config_date_out_of_range",
+                {
+                    "option": option,
+                    "value": value.isoformat(),
+                    "low": EARLIEST_DATE.isoformat(),
+                    "high": LATEST_DATE.isoformat(),
+                },
+            ),
+            key_path=option,
+        )
+    return value
+
+
+def parse_date(text: str, option: str) -> date:
+    """Parse YYYY-MM-DD within the accepted range, or fail with a message naming the option."""
+    try:
+        value = date.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(
+            Message("config_not_a_date", {"option": option, "value": text}), key_path=option
+        ) from None
+    return check_date(value, option)
+
+
+def report_error(exc: BaseException) -> int:
+    """Print ``exc`` as a short message on stderr (never a traceback); return the exit status."""
+    lang = STATE.lang
+    if isinstance(exc, CustsegError):
+        text, status = exc.render(lang), EXIT_ERROR
+    elif isinstance(exc, KeyboardInterrupt):
+        text, status = t("config_interrupted", lang), EXIT_INTERRUPTED
+    else:
+        detail = str(exc).splitlines()[0][:300] if str(exc) else ""
+        kind = type(exc).__name__
+        text = Message("config_internal_error", {"kind": kind, "detail": detail}).render(lang)
+        status = EXIT_INTERNAL
+    label = t("config_error_label", lang)
+    stderr.print(
+        f"[bold red]{escape(label)}[/] {shown(text, keep_newlines=True)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return status
+
+
+PASS_THROUGH: tuple[type[BaseException], ...] = (
+    typer.Exit,
+    typer.Abort,
+    typer.exceptions.TyperException,
+    SystemExit,
+    GeneratorExit,
+)
+"""Exceptions that already are an orderly exit (Typer's own usage errors keep their message)."""
+
 
 def guarded(command: F) -> F:
-    """The CLI's error boundary: a custseg error becomes a red message on stderr and exit status 1."""
+    """The CLI's error boundary: any failure becomes a short message and a non-zero exit.
+
+    A custseg error (the user can fix it) exits 1 with its message in the CLI's language; any
+    other exception exits 2 with ``internal error: <type>: <message>; rerun with --debug``;
+    Ctrl-C exits 130. ``--debug`` re-raises, so the traceback is shown. Click's own usage
+    errors (``typer.BadParameter`` ...) pass through and keep their usage message.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except CustsegError as exc:
+        except PASS_THROUGH:
+            raise
+        except BaseException as exc:
             if STATE.debug:
                 raise
-            stderr.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False)
-            raise typer.Exit(1) from exc
+            raise typer.Exit(report_error(exc)) from exc
 
+    wrapper.custseg_guarded = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -62,5 +63,17 @@ register_server(app)
 
 
 def main() -> None:
-    """Entry point of the `custseg` command (errors are handled per command by ``guarded``)."""
-    app()
+    """Entry point of the `custseg` command.
+
+    Each command is wrapped by ``guarded``; this is the outer boundary for anything raised
+    outside a command (option parsing, the root callback): a short message, never a traceback
+    unless ``--debug``.
+    """
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        if ctx.STATE.debug:
+            raise
+        sys.exit(ctx.report_error(exc))

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from custseg.cli import _context as ctx
@@ -18,6 +17,7 @@ from custseg.errors import ConfigError, GovernanceError, UnknownNameError
 from custseg.governance import AuditAction, Override, current_user
 from custseg.governance.targets import Targets, class_keys, latest_targets
 from custseg.i18n import Lang, label_of, t
+from custseg.terminal import shown as escape  # data as visible text, never markup
 
 UserOption = Annotated[
     str | None,
@@ -40,14 +40,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(
-            f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-31"
-        ) from exc
+    return None if text is None else ctx.parse_date(text, option)
 
 
 def _status(status: str, lang: Lang) -> str:
@@ -58,7 +51,7 @@ def _class_label(targets: Targets, scheme: str, key: str, lang: Lang) -> str:
     """``label key`` of a class in the latest system, or the key alone when unknown."""
     definition = next((s for s in targets.system.schemes if s.name == scheme), None)
     if definition is None:
-        return key
+        return escape(key)
     labels = {c.key: label_of(c.labels, lang) for c in definition.classes}
     outcome = None
     if targets.latest is not None:
@@ -67,7 +60,7 @@ def _class_label(targets: Targets, scheme: str, key: str, lang: Lang) -> str:
     for k, v in generated.items():
         labels.setdefault(str(k), v if isinstance(v, str) else label_of(v, lang))
     label = labels.get(key, "") if key in class_keys(definition, outcome) else ""
-    return f"{label} [dim]{key}[/]" if label and label != key else key
+    return f"{escape(label)} [dim]{escape(key)}[/]" if label and label != key else escape(key)
 
 
 def _print_override(o: Override, lang: Lang, message: str) -> None:
@@ -121,7 +114,7 @@ def add_command(
     message = t("gov_added", lang).format(
         id=f"[bold]{override.override_id}[/]",
         customer=escape(override.customer_id),
-        scheme=override.scheme,
+        scheme=escape(override.scheme),
         cls=_class_label(targets, override.scheme, override.class_key, lang),
         status=_status(override.status, lang),
     )
@@ -176,7 +169,7 @@ def list_command(
         grid.add_row(
             row["override_id"],
             escape(row["customer_id"]),
-            row["scheme"],
+            escape(row["scheme"]),
             _class_label(targets, row["scheme"], row["class_key"], lang),
             status,
             row["expires_on"] or t("gov_never", lang),
@@ -230,7 +223,10 @@ def _decided(override: Override, key: str, json_: bool) -> None:
         return
     lang = ctx.STATE.lang
     message = t(key, lang).format(id=f"[bold]{override.override_id}[/]")
-    message += f" ({escape(override.customer_id)} · {override.scheme} · {override.class_key})"
+    message += (
+        f" ({escape(override.customer_id)} · {escape(override.scheme)} · "
+        f"{escape(override.class_key)})"
+    )
     ctx.stdout.print(message, highlight=False)
     if override.status == "active":
         ctx.stdout.print(f"  [dim]{escape(t('gov_next_run', lang))}[/]", highlight=False)
@@ -338,7 +334,8 @@ def settings_command(
             ctx.emit_json({"key": key, "value": new, "previous": old, "changed": new != old})
             return
         message = "gov_setting_set" if new != old else "gov_setting_same"
-        ctx.stdout.print(t(message, lang).format(key=key, value=_shown(new)), highlight=False)
+        done = t(message, lang).format(key=escape(key), value=_shown(new))
+        ctx.stdout.print(done, highlight=False)
         return
     if key is not None:
         settings.get(key)  # raises UnknownNameError listing the known settings
@@ -357,13 +354,13 @@ def settings_command(
     for r in rows:
         changed = ""
         if r["changed_at"]:
-            changed = f"{r['changed_at'][:19].replace('T', ' ')} {r['changed_by']}"
+            changed = f"{r['changed_at'][:19].replace('T', ' ')} {escape(r['changed_by'])}"
         grid.add_row(r["key"], _shown(r["value"]), _shown(r["default"]), changed, r["help"])
     ctx.stdout.print(grid)
 
 
 def _shown(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    return escape(str(value).lower() if isinstance(value, bool) else value)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

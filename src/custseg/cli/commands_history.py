@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from custseg.cli import _context as ctx
@@ -22,6 +21,7 @@ from custseg.history.migrations import (
 from custseg.i18n import Lang, label_of, t
 from custseg.schemes.config_alerts import SEVERITY_ORDER
 from custseg.snapshots.view import Snapshot
+from custseg.terminal import shown as escape  # data as visible text, never markup
 
 DEFAULT_TREND_SCHEME = "abc"
 """`custseg trend` shows ABC grading unless --scheme is given: how many key / major / ordinary
@@ -120,7 +120,7 @@ def _diff_overview(old: Snapshot, new: Snapshot, lang: Lang, json_: bool) -> Non
             f"[{ARROWS[d][1]}]{counts[d]:,}[/]" if counts[d] else "[dim]0[/]" for d in ARROWS
         ]
         label = label_of(new.scheme(str(name)).labels, lang)
-        grid.add_row(f"{escape(label)}\n[dim]{name}[/]", *cells, f"{counts['unchanged']:,}")
+        grid.add_row(f"{escape(label)}\n[dim]{escape(name)}[/]", *cells, f"{counts['unchanged']:,}")
     ctx.stdout.print(grid)
     _print_notes(notes, lang)
 
@@ -174,11 +174,11 @@ def _print_matrix(m: Migration, new: Snapshot, lang: Lang) -> None:
     def shown(key: str, side: str) -> str:
         if key == ABSENT:
             return f"[dim]{t('hist_' + side, lang)}[/]"
-        return f"{escape(labels.get(key, key))} [dim]{key}[/]"
+        return f"{escape(labels.get(key, key))} [dim]{escape(key)}[/]"
 
     title = (
-        f"{t('hist_matrix', lang)} · {label_of(new.scheme(m.scheme).labels, lang)} "
-        f"({m.scheme}) · {m.old_info.as_of} → {m.new_info.as_of}"
+        f"{t('hist_matrix', lang)} · {escape(label_of(new.scheme(m.scheme).labels, lang))} "
+        f"({escape(m.scheme)}) · {m.old_info.as_of} → {m.new_info.as_of}"
     )
     grid = Table(title=title, caption=t("hist_matrix_rows", lang), show_lines=True)
     grid.add_column(f"{t('hist_old_class', lang)} \\ {t('hist_new_class', lang)}")
@@ -358,7 +358,7 @@ def _print_trend(ws: Any, scheme: str, frame: pd.DataFrame, lang: Lang) -> None:
     versions = sorted(set(frame.system_version))
     with_versions = len(versions) > 1
     with_yoy = bool(frame.customers_last_year.notna().any())
-    title = f"{t('hist_trend', lang)} · {name} ({scheme})"
+    title = f"{t('hist_trend', lang)} · {escape(name)} ({escape(scheme)})"
     if not with_versions:
         title += f" · {t('hist_version', lang)} v{versions[0]}"
     grid = Table(title=title, caption=t("hist_trend_caption", lang))

@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 
 from custseg.cli import _context as ctx
+from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import label_of
+from custseg.terminal import shown
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -76,19 +78,19 @@ def clusters_command(
         )
         return
     ctx.stdout.print(
-        f"{label_of(definition.labels, lang)} ({scheme}) · snapshot "
+        f"{shown(label_of(definition.labels, lang))} ({shown(scheme)}) · snapshot "
         f"{snap.snapshot_id} · as of {snap.as_of} · {th.get('k')} groups",
         highlight=False,
     )
     grid = Table("key", "name", "customers", "share", "revenue share", "traits")
     for g in groups:
         grid.add_row(
-            g["key"],
-            g["name"],
+            shown(g["key"]),
+            shown(g["name"]),
             f"{g['size']:,}",
             _pct(g["share"]),
             _pct(g["revenue_share"]),
-            "; ".join(g["traits"]),
+            shown("; ".join(g["traits"])),
         )
     ctx.stdout.print(grid)
     matching = th.get("matching") or {}
@@ -97,7 +99,7 @@ def clusters_command(
             f"  matched to snapshot {matching['previous_snapshot']} "
             f"({matching.get('previous_as_of')}): {_pct(matching.get('kept_share'))} "
             f"of customers kept their group; new groups: "
-            f"{matching.get('new_groups') or 'none'}",
+            f"{shown(matching.get('new_groups') or 'none')}",
             highlight=False,
         )
     if th.get("prospects"):
@@ -119,6 +121,7 @@ def learn_command(
         typer.Option("--out", help="Write the rules scheme YAML here (default: print it)."),
     ] = None,
     snapshot_id: SnapshotOption = None,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
     """Learn known classes from a snapshot's features; report quality and export rules."""
@@ -128,6 +131,8 @@ def learn_command(
 
     if model not in MODELS:
         raise ConfigError(f"--model must be one of {list(MODELS)}; got {model!r}")
+    if out is not None:
+        checked_out(out, force=force)
     snap = ctx.workspace().snapshot(snapshot_id)
     known = read_labels_file(labels)
     features = snap.features()
@@ -142,7 +147,8 @@ def learn_command(
         text = scheme_yaml(exported)
         ClassificationSystem.model_validate({"name": "check", "schemes": [exported]})  # must load
         if out is not None:
-            out.write_text(text, encoding="utf-8")
+            yaml_text = text
+            write_out(out, lambda temporary: temporary.write_text(yaml_text, encoding="utf-8"))
     payload: dict[str, Any] = {
         "snapshot_id": snap.snapshot_id,
         "as_of": str(snap.as_of),
@@ -166,7 +172,7 @@ def learn_command(
             "  [dim]gradient boosting cannot be exported as rules; use --model tree[/]"
         )
     elif out is not None:
-        ctx.stdout.print(f"rules scheme written to {out}", highlight=False)
+        ctx.stdout.print(f"rules scheme written to {shown(out)}", highlight=False)
     else:
         ctx.stdout.print(text, highlight=False, markup=False)
 
@@ -179,15 +185,15 @@ def _print_report(payload: dict[str, Any], clf: Any) -> None:
         f"({report['n_splits']} folds)",
         highlight=False,
     )
-    confusion = Table("known \\ predicted", *report["confusion"]["classes"])
+    confusion = Table("known \\ predicted", *(shown(c) for c in report["confusion"]["classes"]))
     matrix = report["confusion"]
     for name, row in zip(matrix["classes"], matrix["matrix"], strict=True):
-        confusion.add_row(name, *(str(v) for v in row))
+        confusion.add_row(shown(name), *(str(v) for v in row))
     ctx.stdout.print(confusion)
     per_class = Table("class", "precision", "recall", "f1", "support")
     for row in report["per_class"]:
         per_class.add_row(
-            str(row["class"]),
+            shown(row["class"]),
             _pct(row["precision"]),
             _pct(row["recall"]),
             f"{row['f1']:.2f}",
@@ -200,4 +206,4 @@ def _print_report(payload: dict[str, Any], clf: Any) -> None:
         highlight=False,
     )
     for note in payload["notes"]:
-        ctx.stdout.print(f"  [dim]note[/] {note}", highlight=False)
+        ctx.stdout.print(f"  [dim]note[/] {shown(note)}", highlight=False)

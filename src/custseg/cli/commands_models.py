@@ -11,11 +11,13 @@ import typer
 from rich.table import Table
 
 from custseg.cli import _context as ctx
+from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.cli.commands_snapshot import SnapshotOption, parse_date
-from custseg.errors import ConfigError, WorkspaceError
+from custseg.errors import ConfigError, OutputError, WorkspaceError
 from custseg.features import FeatureParameters
 from custseg.features._context import BuildContext
 from custseg.features._orders import order_lines, order_totals
+from custseg.i18n import t
 from custseg.models import (
     HoldoutReport,
     holdout_evaluation,
@@ -23,6 +25,7 @@ from custseg.models import (
     plot_tracking,
 )
 from custseg.models.evaluation import MODELS
+from custseg.terminal import shown
 
 DEFAULT_OUT_DIR = Path("custseg-evaluation")
 
@@ -51,6 +54,7 @@ def evaluate_command(
             "--model", help=f"Model(s) to compare: {', '.join(MODELS)} (default: mbgnbd and bgnbd)."
         ),
     ] = None,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
     """Fit the purchase models on the calibration period and compare with the holdout period."""
@@ -58,6 +62,7 @@ def evaluate_command(
     hold_end = parse_date(holdout_end, "--holdout-end")
     if hold_end <= cal_end:
         raise ConfigError(f"--holdout-end {hold_end} must be after --calibration-end {cal_end}")
+    tracking, conditional = _chart_paths(out_dir, force)
     ws = ctx.workspace()
     if "orders" not in ws.tables():
         raise WorkspaceError(
@@ -73,17 +78,33 @@ def evaluate_command(
         holdout_end=hold_end,
         models=tuple(model) if model else ("mbgnbd", "bgnbd"),
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    charts = {
-        "tracking": str(plot_tracking(report, out_dir / "tracking.png")),
-        "conditional_expectation": str(
-            plot_conditional_expectation(report, out_dir / "conditional_expectation.png")
-        ),
-    }
+    write_out(tracking, lambda temporary: plot_tracking(report, temporary), option="--out-dir")
+    write_out(
+        conditional,
+        lambda temporary: plot_conditional_expectation(report, temporary),
+        option="--out-dir",
+    )
+    charts = {"tracking": str(tracking), "conditional_expectation": str(conditional)}
     if json_:
         ctx.emit_json(_report_json(report, charts))
         return
     _print_report(report, charts)
+
+
+def _chart_paths(out_dir: Path, force: bool) -> tuple[Path, Path]:
+    """The two chart files in ``out_dir`` (created if missing), checked before any work."""
+    if not out_dir.exists():
+        try:
+            out_dir.mkdir(parents=True)
+        except OSError as exc:
+            message = t("safety_out_dir_failed", ctx.STATE.lang).format(
+                option="--out-dir", target=out_dir, reason=exc.strerror or exc
+            )
+            raise OutputError(message) from exc
+    return tuple(  # type: ignore[return-value]
+        checked_out(out_dir / name, force=force, option="--out-dir")
+        for name in ("tracking.png", "conditional_expectation.png")
+    )
 
 
 def _purchases(con: Any, end: Any) -> pd.DataFrame:
@@ -165,7 +186,7 @@ def _print_report(report: HoldoutReport, charts: dict[str, str]) -> None:
         )
     out.print(grid)
     for name, path in charts.items():
-        out.print(f"{name}: {path}")
+        out.print(f"{name}: {shown(path)}", highlight=False)
 
 
 def _cell(value: float) -> str:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 from rich.cells import cell_len
-from rich.markup import escape
 from rich.table import Table
 
 from custseg.cli import _context as ctx
+from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import Lang
 from custseg.reports import FORMATS, build_actions, previous_snapshot, write_actions, write_report
 from custseg.reports.labels import MERGE_SEPARATOR, text
 from custseg.snapshots.view import Snapshot
+from custseg.terminal import shown
 from custseg.workspace import Workspace
 
 SnapshotOption = Annotated[
@@ -50,38 +50,6 @@ def _snapshots(
     return snap, previous
 
 
-def _check_out(out: Path, suffixes: tuple[str, ...], option: str = "--out") -> None:
-    if out.suffix.lower() not in suffixes:
-        raise ConfigError(
-            f"{option} {out} must end in {' or '.join(suffixes)} "
-            f"(got {out.suffix or 'no extension'!r}). "
-            f"Change the file name, e.g. {out.with_suffix(suffixes[0]).name}."
-        )
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise ConfigError(
-            f"{option} {out}: folder {folder} does not exist. Create it or choose another path."
-        )
-    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise ConfigError(
-            f"{option} {out} is not writable (permission denied). Choose a folder you can "
-            "write to, or close the file if another program holds it."
-        )
-
-
-def _written(write: Any, out: Path) -> None:
-    try:
-        write()
-    except PermissionError as exc:
-        raise ConfigError(
-            f"cannot write {out}: permission denied. Close the file if Excel or a viewer has it "
-            "open, or choose another --out."
-        ) from exc
-    except OSError as exc:
-        reason = exc.strerror or exc
-        raise ConfigError(f"cannot write {out}: {reason}. Choose another --out.") from exc
-
-
 @ctx.guarded
 def report_command(
     format_: Annotated[
@@ -96,6 +64,7 @@ def report_command(
     snapshot_id: SnapshotOption = None,
     against: AgainstOption = None,
     scheme: SchemeOption = None,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
     """Write a report of one snapshot: summary per scheme, charts, migrations (in --lang)."""
@@ -103,24 +72,26 @@ def report_command(
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {list(FORMATS)}; got {format_!r}")
     lang: Lang = ctx.STATE.lang
+    if out is not None:
+        checked_out(out, force=force, suffixes=(f".{fmt}",))
     ws = ctx.workspace()
     snap, previous = _snapshots(ws, snapshot_id, against)
-    target = out or Path(f"custseg-report-{snap.as_of}-{lang}.{fmt}")
-    _check_out(target, (f".{fmt}",))
     for name in scheme or []:
         snap.scheme(name)
+    target = out or Path(f"custseg-report-{snap.as_of}-{lang}.{fmt}")
+    checked_out(target, force=force, suffixes=(f".{fmt}",))
 
-    def write() -> None:
+    def write(temporary: Path) -> None:
         write_report(
-            snap, target, format=fmt, lang=lang, previous=previous,  # type: ignore[arg-type]
+            snap, temporary, format=fmt, lang=lang, previous=previous,  # type: ignore[arg-type]
             schemes=scheme or None,
         )
 
     if json_:
-        _written(write, target)
+        write_out(target, write)
     else:
         with ctx.stderr.status(f"writing the {fmt} report…"):
-            _written(write, target)
+            write_out(target, write)
     payload = {
         "out": str(target),
         "format": fmt,
@@ -138,7 +109,7 @@ def report_command(
     compared = f", migrations since {previous.as_of}" if previous else ", no earlier snapshot"
     ctx.stdout.print(
         f"Wrote the {fmt} report ({lang}) of snapshot {snap.snapshot_id} as of {snap.as_of}: "
-        f"{len(payload['schemes'])} schemes{compared} → {target} "
+        f"{len(payload['schemes'])} schemes{compared} → {shown(target)} "
         f"({payload['bytes'] / 1024:,.0f} KB)",
         highlight=False,
     )
@@ -173,6 +144,7 @@ def actions_command(
     limit: Annotated[
         int, typer.Option("--limit", help="Rows shown per owner role on screen.", min=1)
     ] = 15,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
     """The action list: per owner role, the customers to act on and what to do; moves first.
@@ -183,7 +155,7 @@ def actions_command(
     if by not in ("owner", "class"):
         raise ConfigError(f"--by must be 'owner' or 'class'; got {by!r}")
     if out is not None:
-        _check_out(out, (".xlsx", ".csv"))
+        checked_out(out, force=force, suffixes=(".xlsx", ".csv"))
     detail = detail or by == "class"
     lang: Lang = ctx.STATE.lang
     ws = ctx.workspace()
@@ -192,7 +164,7 @@ def actions_command(
         snap, previous, lang=lang, schemes=scheme or None, owner=owner, detail=detail
     )
     if out is not None:
-        _written(lambda: write_actions(frame, out, by=by, lang=lang), out)  # type: ignore[arg-type]
+        write_out(out, lambda temporary: write_actions(frame, temporary, by=by, lang=lang))  # type: ignore[arg-type]
     summary = _actions_summary(frame, snap, previous, detail, out)
     if json_:
         if out is None:
@@ -202,7 +174,7 @@ def actions_command(
     if out is not None:
         kind = "detailed " if detail else ""
         ctx.stdout.print(
-            f"Wrote the {kind}action list ({_summary_line(summary, lang)}) to {out}",
+            f"Wrote the {kind}action list ({_summary_line(summary, lang)}) to {shown(out)}",
             highlight=False,
         )
         return
@@ -261,7 +233,7 @@ def _print_actions(
     table = _detail_table if summary["detail"] else _consolidated_table
     for key in dict.fromkeys(frame.owner_role_key):
         part = frame[frame.owner_role_key == key]
-        title = f"{part.owner_role.iloc[0]} ({key}) · {len(part):,}"
+        title = f"{shown(part.owner_role.iloc[0])} ({shown(key)}) · {len(part):,}"
         ctx.stdout.print(table(part.head(limit), title, lang))
         if len(part) > limit:
             ctx.stdout.print(f"  [dim]{text('more_rows', lang, n=f'{len(part) - limit:,}')}[/]")
@@ -283,12 +255,12 @@ def _consolidated_table(part: pd.DataFrame, title: str, lang: Lang) -> Table:
     grid.add_column(text("moves", lang), **cut, width=free - 2 * (free * 3 // 10))
     grid.add_column(text("revenue_12m", lang), justify="right", **cut, width=fixed["revenue"])
     for row in part.itertuples():
-        moves = str(row.moves).replace(MERGE_SEPARATOR, "\n") if row.new_move else ""
+        moves = shown(row.moves).replace(MERGE_SEPARATOR, "\n") if row.new_move else ""
         grid.add_row(
-            f"{row.name or ''}\n[dim]{row.owner or ''} · {row.customer_id}[/]",
-            f"[dim]({row.schemes_count})[/] {row.classes}",
+            f"{shown(row.name)}\n[dim]{shown(row.owner)} · {shown(row.customer_id)}[/]",
+            f"[dim]({row.schemes_count})[/] {shown(row.classes)}",
             measures.pop(0),
-            f"[yellow]{escape(moves)}[/]",
+            f"[yellow]{moves}[/]",
             f"{row.revenue_12m:,.0f}",
         )
     return grid
@@ -304,7 +276,7 @@ def _merged_measures(row: Any, lang: Lang) -> str:
     if not pd.isna(row.contact_every_days):
         parts.append(text("every_n_days", lang, n=row.contact_every_days))
     if row.service_level:
-        parts.append(str(row.service_level))
+        parts.append(shown(row.service_level))
     return "\n".join(parts)
 
 
@@ -321,11 +293,11 @@ def _detail_table(part: pd.DataFrame, title: str, lang: Lang) -> Table:
         title_justify="left",
     )
     for row in part.itertuples():
-        moved = f"[yellow]{row.moved_from}[/]" if row.new_move else ""
+        moved = f"[yellow]{shown(row.moved_from)}[/]" if row.new_move else ""
         grid.add_row(
-            f"{row.name or ''}\n[dim]{row.customer_id}[/]",
-            str(row.owner or ""),
-            f"{row.class_label}\n[dim]{row.scheme_label}[/]",
+            f"{shown(row.name)}\n[dim]{shown(row.customer_id)}[/]",
+            shown(row.owner),
+            f"{shown(row.class_label)}\n[dim]{shown(row.scheme_label)}[/]",
             moved,
             _measures(row, lang),
             f"{row.revenue_12m:,.0f}",
@@ -337,5 +309,5 @@ def _measures(row: Any, lang: Lang) -> str:
     parts = []
     if not pd.isna(row.contact_every_days):
         parts.append(text("every_days", lang, n=row.contact_every_days))
-    parts += [str(v) for v in (row.service_level, row.credit_terms) if v]
+    parts += [shown(v) for v in (row.service_level, row.credit_terms) if v]
     return "\n".join(parts)

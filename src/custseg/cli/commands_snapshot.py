@@ -8,15 +8,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from custseg.cli import _context as ctx
+from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import label_of, t
+from custseg.schemes import ClassificationSystem
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
+from custseg.spreadsheet import write_csv, write_xlsx
+from custseg.terminal import shown
+from custseg.workspace import resolve_system
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -33,17 +37,16 @@ def register(app: typer.Typer) -> None:
 
 
 def parse_date(text: str, option: str) -> date:
-    """Parse YYYY-MM-DD or fail with a message naming the option."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(
-            f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30"
-        ) from exc
+    """Parse YYYY-MM-DD in the accepted range (see ``_context.parse_date``)."""
+    return ctx.parse_date(text, option)
 
 
 def run_snapshot(
-    as_of: date | None, system: Path | None, *, quiet: bool, user: str | None = None
+    as_of: date | None,
+    system: ClassificationSystem | Path | None,
+    *,
+    quiet: bool,
+    user: str | None = None,
 ) -> Snapshot:
     """Run the classification with a progress bar on stderr (unless quiet)."""
     ws = ctx.workspace()
@@ -100,6 +103,8 @@ def run_command(
     For a schedule, run the same series command from cron: it adds only the missing periods,
     e.g. `custseg run --every month --from 2024-01-01`.
     """
+    # the system is validated before the workspace is opened: a refused file changes nothing
+    resolved = resolve_system(system) if system is not None else None
     if every or start or end or refresh:
         if as_of:
             raise ConfigError("use either --as-of (one run) or --every/--from/--to (a series)")
@@ -112,14 +117,14 @@ def run_command(
             every,
             parse_date(start, "--from"),
             parse_date(end, "--to") if end else None,
-            system,
+            resolved,
             refresh=refresh,
             quiet=json_,
             user=user,
         )
         return
     snapshot = run_snapshot(
-        parse_date(as_of, "--as-of") if as_of else None, system, quiet=json_, user=user
+        parse_date(as_of, "--as-of") if as_of else None, resolved, quiet=json_, user=user
     )
     if json_:
         ctx.emit_json(snapshot.info.to_dict())
@@ -131,7 +136,7 @@ def run_series_command(
     every: str,
     start: date,
     end: date | None,
-    system: Path | None,
+    system: ClassificationSystem | Path | None,
     *,
     refresh: bool,
     quiet: bool,
@@ -177,9 +182,9 @@ def print_run(snapshot: Snapshot) -> None:
     )
     inferred = info.extra.get("inferred_parameters") or {}
     if inferred:
-        shown = ", ".join(f"{k}={v}" for k, v in inferred.items())
+        pairs = shown(", ".join(f"{k}={v}" for k, v in inferred.items()))
         ctx.stdout.print(
-            f"  [dim]home inferred from the customers:[/] {shown} "
+            f"  [dim]home inferred from the customers:[/] {pairs} "
             "(set parameters.home_region / home_city in the system to change)",
             highlight=False,
         )
@@ -187,12 +192,13 @@ def print_run(snapshot: Snapshot) -> None:
         if outcome.status != "computed":
             style = "red" if outcome.status == "failed" else "yellow"
             ctx.stdout.print(
-                f"  [{style}]{t(outcome.status, lang)}[/] {outcome.name}: {outcome.reason}",
+                f"  [{style}]{t(outcome.status, lang)}[/] {shown(outcome.name)}: "
+                f"{shown(outcome.reason)}",
                 highlight=False,
             )
     notes = [(o.name, d) for o in info.outcomes for d in o.diagnostics]
     for name, note in notes[:15]:
-        ctx.stdout.print(f"  [dim]note[/] {name}: {note}", highlight=False)
+        ctx.stdout.print(f"  [dim]note[/] {shown(name)}: {shown(note)}", highlight=False)
     if len(notes) > 15:
         ctx.stdout.print(f"  … and {len(notes) - 15} more notes (see --json)")
 
@@ -216,7 +222,7 @@ def snapshots_command(json_: ctx.JsonOption = False) -> None:
             f"{i.customers:,}",
             str(len(i.computed_schemes)),
             str(len(i.skipped_schemes)),
-            f"{i.system_name} v{version or '?'} [dim]{i.system_hash[:8]}[/]",
+            f"{shown(i.system_name)} v{shown(version or '?')} [dim]{i.system_hash[:8]}[/]",
             i.created_at.isoformat(" ", "seconds"),
         )
     ctx.stdout.print(grid)
@@ -252,11 +258,12 @@ def show_command(
             t("share", lang),
             t("revenue_12m", lang),
             t("revenue_share", lang),
-            title=f"{label_of(definition.labels, lang)} ({name}) · {snap.as_of}{note}",
+            title=f"{shown(label_of(definition.labels, lang))} ({shown(name)}) · "
+            f"{snap.as_of}{note}",
         )
         for row in frame.itertuples():
             grid.add_row(
-                f"{row.label} [dim]{row.class_key}[/]",
+                f"{shown(row.label)} [dim]{shown(row.class_key)}[/]",
                 f"{row.customers:,}",
                 f"{row.share:.1%}",
                 f"{row.revenue:,.0f}",
@@ -271,7 +278,9 @@ def show_command(
         return
     if not scheme:
         for name, reason in snap.info.skipped_schemes.items():
-            ctx.stdout.print(f"[yellow]{t('skipped', lang)}[/] {name}: {reason}", highlight=False)
+            ctx.stdout.print(
+                f"[yellow]{t('skipped', lang)}[/] {shown(name)}: {shown(reason)}", highlight=False
+            )
     print_overrides_note(snap, overridden if not scheme else {scheme: overridden.get(scheme, 0)})
 
 
@@ -289,7 +298,7 @@ def print_overrides_note(snap: Snapshot, counts: dict[str, int]) -> None:
             f"[yellow]{t('gov_show_ignored', lang).format(n=len(ignored))}[/]", highlight=False
         )
         for item in ignored:
-            ctx.stdout.print(f"  {item['override_id']}: {escape(item['why'])}", highlight=False)
+            ctx.stdout.print(f"  {item['override_id']}: {shown(item['why'])}", highlight=False)
 
 
 @ctx.guarded
@@ -318,12 +327,12 @@ def explain_command(
         t("score", lang),
         t("reason", lang),
         t("strategy", lang),
-        title=f"{customer_id} · {snap.as_of}",
+        title=f"{shown(customer_id)} · {snap.as_of}",
     )
     grid.columns[3].overflow = "fold"  # an override's note must not be cut off
     for r in rows:
         score = "" if r.score is None else f"{r.score:.1f}"
-        cls, reason = f"{r.class_label} [dim]{r.class_key}[/]", escape(r.reason)
+        cls, reason = f"{shown(r.class_label)} [dim]{shown(r.class_key)}[/]", shown(r.reason)
         if r.overridden:
             cls += f" [magenta]({t('gov_overridden_mark', lang)})[/]"
             computed = f"{r.computed_class_label} ({r.computed_class_key})"
@@ -332,8 +341,8 @@ def explain_command(
             )
             if r.override_expires_on:
                 line += " · " + t("gov_until", lang).format(date=r.override_expires_on)
-            reason = f"[magenta]{escape(line)}[/]\n[dim]{reason}[/]"
-        grid.add_row(r.scheme_label, cls, score, reason, r.strategy)
+            reason = f"[magenta]{shown(line)}[/]\n[dim]{reason}[/]"
+        grid.add_row(shown(r.scheme_label), cls, score, reason, shown(r.strategy))
     ctx.stdout.print(grid)
 
 
@@ -348,26 +357,33 @@ def export_command(
     ] = False,
     features: Annotated[bool, typer.Option(help="Add the feature columns.")] = False,
     snapshot_id: SnapshotOption = None,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
-    """Write one row per customer and one column per scheme."""
+    """Write one row per customer and one column per scheme (text cells are never formulas)."""
     fmt = (format_ or out.suffix.lstrip(".")).lower()
     if fmt not in ("csv", "parquet", "xlsx"):
         raise ConfigError(f"--format must be one of ['csv', 'parquet', 'xlsx']; got {fmt!r}")
+    target = checked_out(out, force=force)
     snap = ctx.workspace().snapshot(snapshot_id)
     frame = snap.to_frame(lang=ctx.STATE.lang if labels else None)
     if features:
         feats = snap.features()
         frame = frame.merge(feats, on="customer_id", how="left", suffixes=("", "_feature"))
     if fmt == "csv":
-        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        write_out(target, lambda temporary: write_csv(frame, temporary))
     elif fmt == "parquet":
-        frame.to_parquet(out, index=False)
+        write_out(target, lambda temporary: frame.to_parquet(temporary, index=False))
     else:
-        frame.to_excel(out, index=False, sheet_name="customers")
+        write_out(target, lambda temporary: write_xlsx(frame, temporary, "customers"))
     if json_:
         ctx.emit_json(
             {"out": str(out), "format": fmt, "rows": len(frame), "columns": list(frame.columns)}
         )
         return
-    ctx.stdout.print(f"Wrote {len(frame):,} customers × {len(frame.columns) - 1} columns to {out}")
+    ctx.stdout.print(
+        t("safety_wrote_export", ctx.STATE.lang).format(
+            rows=f"{len(frame):,}", columns=len(frame.columns) - 1, out=shown(out)
+        ),
+        highlight=False,
+    )

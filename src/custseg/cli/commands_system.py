@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from custseg.cli import _context as ctx
+from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.cli.commands_data import report_dict
 from custseg.cli.commands_snapshot import (
     print_run,
@@ -18,8 +19,10 @@ from custseg.cli.commands_snapshot import (
     show_command,
 )
 from custseg.features import FEATURES
+from custseg.i18n import t
 from custseg.schemes.catalogue import default_catalogue_text
 from custseg.tables import TABLE_NAMES
+from custseg.terminal import shown
 
 DEMO_SCHEMES = ("lifecycle", "abc", "sales_loyalty", "rfm_segments", "composite", "credit")
 
@@ -34,12 +37,15 @@ def register(app: typer.Typer) -> None:
 @ctx.guarded
 def catalogue_command(
     out: Annotated[Path | None, typer.Option("--out", help="Write the YAML to this file.")] = None,
+    force: ForceOption = False,
     json_: ctx.JsonOption = False,
 ) -> None:
     """Print (or write) the built-in classification system as YAML, to start customising."""
+    if out is not None:
+        checked_out(out, force=force)
     text = default_catalogue_text()
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        write_out(out, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     if json_:
         import yaml
 
@@ -47,7 +53,8 @@ def catalogue_command(
     elif out is None:
         typer.echo(text)
     else:
-        ctx.stdout.print(f"Wrote the built-in catalogue to {out}; edit it and pass --system {out}")
+        done = t("safety_wrote_catalogue", ctx.STATE.lang).format(out=shown(out))
+        ctx.stdout.print(done, highlight=False)
 
 
 @ctx.guarded

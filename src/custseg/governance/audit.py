@@ -70,6 +70,8 @@ class AuditAction(StrEnum):
     OVERRIDE_REJECT = "override_reject"
     OVERRIDE_REMOVE = "override_remove"
     OVERRIDE_SUPERSEDE = "override_supersede"
+    OVERRIDE_REFUSED = "override_refused"
+    """An attempt that was refused (a creator approving or rejecting their own override)."""
     SETTING_CHANGE = "setting_change"
 
 

@@ -17,7 +17,9 @@ Choices:
   records ``override_supersede``.
 - With the setting ``require_override_approval`` a new override is ``pending`` until a user
   other than its creator approves it; rejecting also takes another user (the creator withdraws
-  with ``remove``).
+  with ``remove``). Users are compared after :func:`~custseg.governance.users.normalise_user`
+  (``Alice`` is ``alice``); a creator's attempt to decide is refused and audited
+  (``override_refused``).
 - Names are checked against the system of the latest snapshot (the built-in system before the
   first run): the scheme, a class of it, and the customer (customers table or latest snapshot).
 """
@@ -39,6 +41,7 @@ from custseg.errors import ConfigError, GovernanceError
 from custseg.governance.audit import AuditAction, AuditLog, Clock, naive
 from custseg.governance.settings import Settings
 from custseg.governance.targets import check_target, latest_targets
+from custseg.governance.users import normalise_user, same_user
 
 OVERRIDES = "overrides"
 OverrideStatus = Literal["pending", "active", "rejected", "removed"]
@@ -141,6 +144,7 @@ class OverrideStore:
     ) -> Override:
         """Set ``customer_id``'s class in ``scheme`` by hand; pending if approval is required."""
         customer_id, scheme, class_key = str(customer_id).strip(), scheme.strip(), class_key.strip()
+        user = normalise_user(user)
         reason = (reason or "").strip()
         if not reason:
             raise ConfigError(
@@ -184,6 +188,7 @@ class OverrideStore:
 
     def approve(self, override_id: str, *, user: str) -> Override:
         """Approve a pending override (by a user other than its creator); it takes effect now."""
+        user = normalise_user(user)
         current = self._pending(override_id, user, "approve")
         now = self._clock()
         if current.expires_on is not None and current.expires_on <= now.date():
@@ -201,6 +206,7 @@ class OverrideStore:
     def reject(self, override_id: str, *, user: str, reason: str) -> Override:
         """Reject a pending override (by a user other than its creator)."""
         note = _required(reason, "reject")
+        user = normalise_user(user)
         current = self._pending(override_id, user, "reject")
         now = self._clock()
         changes = {
@@ -219,6 +225,7 @@ class OverrideStore:
     def remove(self, override_id: str, *, user: str, reason: str) -> Override:
         """Remove an active or pending override: later runs no longer apply it."""
         note = _required(reason, "remove")
+        user = normalise_user(user)
         current = self.get(override_id)
         if current.status not in ("active", "pending"):
             raise GovernanceError(
@@ -299,10 +306,17 @@ class OverrideStore:
                 f"override {current.override_id} is {current.status}, not pending; only pending "
                 f"overrides can be {verb}d"
             )
-        if user == current.created_by:
+        if same_user(user, current.created_by):
             hint = (
                 " (to withdraw your own, use `custseg override remove`)" if verb == "reject" else ""
             )
+            with transaction(self._con):  # the refused attempt is on the record
+                self._audit.append(
+                    user,
+                    AuditAction.OVERRIDE_REFUSED,
+                    current.override_id,
+                    {"attempt": verb, "reason": "creator_cannot_decide"},
+                )
             raise GovernanceError(
                 f"{user!r} created override {current.override_id} and cannot {verb} it: a second "
                 f"user must (pass --user or set CUSTSEG_USER){hint}"

@@ -1,4 +1,7 @@
-"""Words of classification-system files: loading, validation, the condition language, the CLI error boundary, in zh-CN and English."""
+"""Words of classification-system files and the CLI error boundary, in zh-CN and English.
+
+Loading and validating systems, the condition language, identity (user names).
+"""
 
 from __future__ import annotations
 
@@ -7,4 +10,152 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from custseg.i18n import Lang
 
-WORDS: dict[str, dict[Lang, str]] = {}
+WORDS: dict[str, dict[Lang, str]] = {
+    # -- the CLI's error boundary ------------------------------------------------------------
+    "config_error_label": {"zh": "错误：", "en": "Error:"},
+    "config_internal_error": {
+        "zh": "内部错误：{kind}: {detail}；请加 --debug 重新运行，并把输出报告给维护者",
+        "en": "internal error: {kind}: {detail}; rerun with --debug and report it",
+    },
+    "config_interrupted": {"zh": "已中断。", "en": "interrupted."},
+    "config_not_a_date": {
+        "zh": "{option} {value!r} 不是日期；请写成 YYYY-MM-DD，例如 2026-06-30",
+        "en": "{option} {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30",
+    },
+    "config_date_out_of_range": {
+        "zh": "{option} {value} 超出可接受的范围；日期须在 {low} 与 {high} 之间",
+        "en": "{option} {value} is out of range; give a date from {low} to {high}",
+    },
+}
+WORDS.update(
+    {
+        # -- reading system files (custseg.schemes.yaml_bounded) -------------------------------
+        "config_cannot_read": {
+            "zh": "无法读取分类体系文件 {file}：{reason}",
+            "en": "cannot read the classification system {file}: {reason}",
+        },
+        "config_not_regular_file": {
+            "zh": "{file} 不是普通文件（而是{kind}），未读取；请给出 YAML 文件的路径",
+            "en": "{file} is not a regular file (it is a {kind}) and was not read; give the "
+            "path of a YAML file",
+        },
+        "config_yaml_too_large": {
+            "zh": "{file} 有 {size} 字节，超过分类体系文件的上限 {limit} 字节，未读取；"
+            "如确需更大的文件，请设置环境变量 {env}（字节数）",
+            "en": "{file} is {size} bytes, more than the limit of {limit} bytes for a "
+            "classification system, and was not read; to allow a larger file set the "
+            "environment variable {env} (bytes)",
+        },
+        "config_bad_env_limit": {
+            "zh": "环境变量 {name}={value!r} 不是正整数（字节数）；例如 {name}=5000000",
+            "en": "the environment variable {name}={value!r} is not a positive whole number of "
+            "bytes; e.g. {name}=5000000",
+        },
+        "config_not_utf8": {
+            "zh": "{file}:{line}：第 {byte} 字节不是 UTF-8 文本；请将文件另存为 UTF-8",
+            "en": "{file}:{line}: byte {byte} is not UTF-8 text; save the file as UTF-8",
+        },
+        "config_yaml_depth": {
+            "zh": "{file}:{line}：嵌套超过 {limit} 层；分类体系远不需要这么深，请检查括号是否配对",
+            "en": "{file}:{line}: nested more than {limit} levels deep; a classification "
+            "system needs far fewer, check that brackets are balanced",
+        },
+        "config_yaml_aliases": {
+            "zh": "{file}:{line}：别名（*name）超过 {limit} 个；请直接写出内容或减少别名",
+            "en": "{file}:{line}: more than {limit} aliases (*name); write the values out or "
+            "use fewer aliases",
+        },
+        "config_yaml_expands": {
+            "zh": "{file}：展开别名后文档超过 {limit} 个值（可能是别名炸弹），未处理；"
+            "请减少嵌套的别名",
+            "en": "{file}: with its aliases expanded the document has more than {limit} values "
+            "(an alias bomb?) and was not processed; use fewer nested aliases",
+        },
+        "config_yaml_recursive": {
+            "zh": "{file}:{line}：别名引用了包含它自身的节点（递归）；请去掉这个别名",
+            "en": "{file}:{line}: an alias refers to the node that contains it (recursive); "
+            "remove that alias",
+        },
+        "config_yaml_big_int": {
+            "zh": "{file}:{line}：数字 {shown} 有 {digits} 位，最多允许 {limit} 位",
+            "en": "{file}:{line}: the number {shown} has {digits} digits; at most {limit} are "
+            "allowed",
+        },
+        # -- validating a system (custseg.schemes.validate) -----------------------------------
+        "config_problems": {
+            "zh": "{file} 中有 {n} 个问题：",
+            "en": "{n} problems in {file}:",
+        },
+        "config_bad_version": {
+            "zh": "{at} version：不支持的格式版本 {value}；本程序读取的版本为 {supported}"
+            "（写 version: 1，或删去该行）",
+            "en": "{at} version: unsupported format version {value}; this custseg reads "
+            "version {supported} (write version: 1, or leave the key out)",
+        },
+        "config_not_finite": {
+            "zh": "{at} {key}：{value} 不是有限数；请写一个普通数字，例如 0.5（不允许 .inf、.nan）",
+            "en": "{at} {key}: {value} is not a finite number; write an ordinary number such "
+            "as 0.5 (.inf and .nan are not allowed)",
+        },
+        "config_unknown_feature": {
+            "zh": "{at} {key}：未知特征 '{name}'{hint}",
+            "en": "{at} {key}: unknown feature '{name}'{hint}",
+        },
+        "config_did_you_mean": {
+            "zh": "；您是不是想写 {names}？（`custseg features` 列出所有特征）",
+            "en": "; did you mean {names}? (`custseg features` lists them all)",
+        },
+        "config_see_features": {
+            "zh": "；`custseg features` 列出所有特征",
+            "en": "; `custseg features` lists them all",
+        },
+        "config_feature_not_numeric": {
+            "zh": "{at} {key}：特征 '{name}' 的类型是 {dtype}，而 {kind} 方案需要数值特征，"
+            "例如 {examples}",
+            "en": "{at} {key}: feature '{name}' is {dtype}, but a {kind} scheme needs a "
+            "numeric feature, e.g. {examples}",
+        },
+    }
+)
+WORDS.update(
+    {
+        # -- the condition language (custseg.schemes.expr) -------------------------------------
+        "config_condition_invalid": {
+            "zh": "条件无效（{where}，第 {line} 行第 {column} 列）：{problem}\n"
+            "  {shown}\n  {caret}",
+            "en": "invalid condition in {where} at line {line}, column {column}: {problem}\n"
+            "  {shown}\n  {caret}",
+        },
+        "config_number_too_large": {
+            "zh": "数字 {number}（{length} 个字符）太大：数字最多 {chars} 个字符，"
+            "整数最大为 {largest}",
+            "en": "the number {number} ({length} characters) is too large: a number has at "
+            "most {chars} characters and an integer is at most {largest}",
+        },
+    }
+)
+WORDS.update(
+    {
+        # -- identity (custseg.governance.users) -----------------------------------------------
+        "config_user_refused": {
+            "zh": "用户名 {name!r}（来自 {source}）不可用：{reason}",
+            "en": "the user name {name!r} (from {source}) cannot be used: {reason}",
+        },
+        "config_user_empty": {"zh": "用户名为空", "en": "it is empty"},
+        "config_user_too_long": {
+            "zh": "超过 {limit} 个字符",
+            "en": "it is longer than {limit} characters",
+        },
+        "config_user_control": {
+            "zh": "含有控制字符或不可见字符 {code}",
+            "en": "it contains the control or invisible character {code}",
+        },
+        "config_user_mixed": {
+            "zh": "混用了多种文字（{scripts}），可能是形近字冒充；请只用一种文字书写用户名",
+            "en": "it mixes scripts ({scripts}), which can imitate another user's name; write "
+            "it in one script",
+        },
+        # the audit log's label of the refusal action (looked up as gov_action_<action>)
+        "gov_action_override_refused": {"zh": "人工调整操作被拒绝", "en": "override refused"},
+    }
+)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
-from custseg.errors import ErrorCode, InputDataError, UnknownNameError
+from custseg.errors import UnknownNameError
 from custseg.tables import SCHEMAS, TableName, column_names
 
 # Aliases per canonical column, most specific first: when two headers of one file are
@@ -161,9 +161,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "成交金额",
         "实收金额",
         "应收金额",
+        "dollar_value",
+        "dollar value",
     ),
     "cost": ("cost", "cogs", "cost amount", "成本", "成本金额"),
-    "quantity": ("quantity", "qty", "units", "数量", "销量"),
+    "quantity": ("quantity", "qty", "units", "number_of_cds", "number of items", "数量", "销量"),
     "category": (
         "category",
         "product category",
@@ -279,7 +281,7 @@ def normalise_header(header: str) -> str:
     return _NON_WORD.sub("", text)
 
 
-def _header_keys(header: str) -> list[str]:
+def header_keys(header: str) -> list[str]:
     """Return the lookup forms of ``header``: whole, then without a bracketed unit."""
     full = normalise_header(header)
     text = unicodedata.normalize("NFKC", str(header))
@@ -317,7 +319,7 @@ def recognise_columns(
     for position, header in enumerate(headers):
         if header in explicit:
             continue
-        for key in _header_keys(header):
+        for key in header_keys(header):
             if key in index:
                 column, priority = index[key]
                 rank = (priority, position)
@@ -344,39 +346,27 @@ def _explicit_mapping(
             )
         header = source if source in headers else by_key.get(normalise_header(source))
         if header is None:
+            from custseg.ingest.options import ingest_error
+
             close = difflib.get_close_matches(source, list(headers), n=3)
-            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise InputDataError(
-                f"the mapping {source}={target} names a header {source!r} that the file does not "
-                f"have.{hint} Headers found: {_quote_all(headers)}."
-            )
+            raise ingest_error("ingest_map_unknown_header", source=source, target=target,
+                               close=", ".join(repr(c) for c in close) or "-",
+                               headers=quote_all(headers))
         resolved[header] = target
     return resolved
 
 
-def missing_columns_error(
-    file: str, table: TableName, headers: Iterable[str], missing: Sequence[str]
-) -> InputDataError:
-    """Build the error for a file that lacks required columns: all missing ones, headers found."""
-    examples = []
-    for column in missing:
-        aliases = [a for a in ALIASES.get(column, ()) if a != column][:3]
-        examples.append(f"{column} (e.g. {', '.join(aliases)})" if aliases else column)
-    message = (
-        f"{file}: missing required column(s) for table {table!r}: {'; '.join(examples)}. "
-        f"Headers found: {_quote_all(headers)}. Rename the header in the file, or map it with "
-        f"--map HEADER=FIELD (e.g. --map '{next(iter(headers), 'Datum')}={missing[0]}')."
-    )
-    error = InputDataError(message)
-    error.code = ErrorCode.INPUT_MISSING_COLUMNS
-    return error
-
-
-def _quote_all(headers: Iterable[str]) -> str:
+def quote_all(headers: Iterable[str]) -> str:
+    """Return the headers quoted and comma-separated (``(none)`` for none)."""
     listed = ", ".join(repr(h) for h in headers)
     return listed or "(none)"
 
 
+# Columns that ingest derives when the file lacks them (see custseg.ingest.derive).
+DERIVABLE: dict[TableName, tuple[str, ...]] = {"orders": ("order_id",), "payments": ("invoice_id",)}
+
+
 def required_columns(table: TableName) -> tuple[str, ...]:
-    """Return the canonical columns a file of ``table`` must have."""
-    return tuple(c.name for c in SCHEMAS[table] if c.required)
+    """Return the canonical columns a file of ``table`` must have (derivable ones excepted)."""
+    derivable = DERIVABLE.get(table, ())
+    return tuple(c.name for c in SCHEMAS[table] if c.required and c.name not in derivable)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from custseg.errors import RejectedRow
+from custseg.i18n import Message
 from custseg.tables import TableName
 
 Mode = Literal["replace", "upsert"]
@@ -18,7 +19,9 @@ class IngestReport:
 
     ``column_mapping`` maps each used source header to its canonical column; ``ignored_columns``
     lists the headers that were not used. ``rows_read == rows_accepted + rows_rejected`` always
-    holds (checked on construction); fully blank lines are not rows.
+    holds (checked on construction); fully blank lines are not rows. ``flagged`` rows were
+    accepted but look implausible; ``derived`` lists key columns ingest made up (``notes`` says
+    how), ``detected`` how a text file was read.
     """
 
     table: TableName
@@ -31,6 +34,10 @@ class IngestReport:
     column_mapping: dict[str, str]
     ignored_columns: list[str] = field(default_factory=list)
     ingest_id: str = ""
+    flagged: list[RejectedRow] = field(default_factory=list)  # accepted rows to check
+    derived: list[str] = field(default_factory=list)  # key columns derived by ingest
+    notes: list[Message] = field(default_factory=list)  # what the user should know (zh / en)
+    detected: dict[str, object] = field(default_factory=dict)  # encoding, delimiter, header row
 
     def __post_init__(self) -> None:
         if self.rows_read != self.rows_accepted + self.rows_rejected:

@@ -4,19 +4,17 @@ No judgement happens here: values are passed on as read. Columns that the source
 (Parquet, database, all-numeric or all-date Excel columns) keep their type; everything else is
 text. Row numbers are the ones the user sees:
 
-* CSV: the physical line where the record starts (header = line 1); blank lines are skipped.
-* Excel: the sheet row (the header row is the first non-empty row, usually row 1).
+* CSV / text: the physical line where the record starts (line 1 is the file's first line, so a
+  header below two title rows is line 3); blank lines are skipped.
+* Excel: the sheet row.
 * Parquet and database tables: the 1-based record number + 1, as if the header were row 1
   (a database returns records in its own order, so numbers follow that order).
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import re
-import zipfile
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +25,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from custseg.errors import InputDataError
+from custseg.ingest.excel import read_excel
+from custseg.ingest.options import Deadline, ReadOptions, ingest_error
+from custseg.ingest.text import EXTRA_FIELDS, HeaderScore, decode, read_bytes, read_text
+
+__all__ = ["EXTRA_FIELDS", "RawTable", "SourceSpec", "read_source", "resolve_source"]
 
 SourceKind = Literal["csv", "excel", "parquet", "database"]
 
@@ -45,6 +47,7 @@ class RawTable:
     rows: np.ndarray
     label: str
     kind: SourceKind
+    detected: dict[str, Any] | None = None  # text files: encoding, delimiter, header line
 
     @property
     def headers(self) -> list[str]:
@@ -61,6 +64,7 @@ class SourceSpec:
     label: str
     sheet: str | None = None
     source_table: str | None = None
+    compressed: bool = False
 
 
 def resolve_source(
@@ -70,34 +74,43 @@ def resolve_source(
     text = str(source)
     if _URL.match(text) and not text.startswith("file://"):
         if not source_table:
-            raise InputDataError(
-                f"{redact_url(text)} is a database URL; name the table to read with "
-                "source_table= (--table on the command line)."
-            )
+            raise ingest_error("ingest_db_needs_table", url=redact_url(text))
         _check_database_file(text)
         return SourceSpec(
             text, "database", f"{source_table} ({redact_url(text)})", source_table=source_table
         )
     path = Path(text.removeprefix("file://"))
-    if not path.is_file():
-        where = "is a directory, not a file" if path.is_dir() else "does not exist"
-        raise InputDataError(f"{path} {where}. Check the path.")
-    suffix = path.suffix.lower()
+    _check_regular_file(path)
+    suffixes = [x.lower() for x in path.suffixes[-2:]]
+    compressed = bool(suffixes) and suffixes[-1] == ".gz"
+    suffix = (suffixes[0] if len(suffixes) == 2 else "") if compressed else path.suffix.lower()
+    if compressed and suffix not in CSV_SUFFIXES:
+        raise ingest_error("ingest_gzip_text_only", file=path.name)
     if suffix in EXCEL_SUFFIXES:
         label = f"{path.name}, sheet {sheet}" if sheet else path.name
         return SourceSpec(str(path), "excel", label, sheet=sheet)
     if suffix in PARQUET_SUFFIXES:
         return SourceSpec(str(path), "parquet", path.name)
     if suffix in CSV_SUFFIXES:
-        return SourceSpec(str(path), "csv", path.name)
+        return SourceSpec(str(path), "csv", path.name, compressed=compressed)
     if suffix == ".xls":
-        raise InputDataError(
-            f"{path.name}: old .xls workbooks are not supported; save it as .xlsx."
-        )
-    raise InputDataError(
-        f"{path.name}: unknown file type {suffix or '(no extension)'!r}; use one of "
-        f"{', '.join(CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES)} or a database URL."
+        raise ingest_error("ingest_xls", file=path.name)
+    raise ingest_error(
+        "ingest_unknown_type", file=path.name, suffix=suffix or "(no extension)",
+        known=", ".join(CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES),
     )
+
+
+def _check_regular_file(path: Path) -> None:
+    """Refuse a missing path, a folder and anything that is not a regular file (device, FIFO)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        raise ingest_error("ingest_no_file", file=str(path)) from None
+    if stat.S_ISDIR(mode):
+        raise ingest_error("ingest_is_folder", file=str(path))
+    if not stat.S_ISREG(mode):
+        raise ingest_error("ingest_not_regular", file=str(path))
 
 
 def redact_url(url: str) -> str:
@@ -117,7 +130,7 @@ def _check_database_file(url: str) -> None:
     if parts.scheme in ("duckdb", "sqlite") and parts.path not in ("", "/", "/:memory:"):
         path = Path(parts.netloc + parts.path) if parts.netloc else Path(parts.path)
         if not path.is_file():
-            raise InputDataError(f"{redact_url(url)}: database file {path} does not exist.")
+            raise ingest_error("ingest_db_missing_file", url=redact_url(url), file=str(path))
 
 
 def read_headers(spec: SourceSpec) -> list[str] | None:
@@ -128,25 +141,53 @@ def read_headers(spec: SourceSpec) -> list[str] | None:
         try:
             return list(pq.read_schema(spec.source).names)
         except (pa.ArrowException, OSError) as exc:
-            raise InputDataError(f"{spec.label} is not a readable Parquet file: {exc}") from exc
+            raise ingest_error("ingest_bad_parquet", file=spec.label, reason=str(exc)) from exc
     if spec.kind == "database":
         return list(_database_table(spec)[1].columns)
     return None
 
 
-def read_source(spec: SourceSpec, columns: Sequence[str] | None = None) -> RawTable:
-    """Read ``spec`` (only ``columns`` for Parquet and databases, when given)."""
-    if spec.kind == "csv":
-        return _read_csv(spec)
-    if spec.kind == "excel":
-        return _read_excel(spec)
+def read_source(
+    spec: SourceSpec,
+    columns: Sequence[str] | None = None,
+    *,
+    options: ReadOptions | None = None,
+    known: HeaderScore | None = None,
+    deadline: Deadline | None = None,
+) -> RawTable:
+    """Read ``spec`` (only ``columns`` for Parquet and databases, when given).
+
+    ``known`` tells whether a header is recognised (to find the header row below title rows);
+    ``options`` gives the reading options and bounds, ``deadline`` the time budget.
+    """
+    options = options or ReadOptions()
+    known = known or (lambda _header: False)
+    deadline = deadline or Deadline(options.max_seconds, spec.label)
+    if spec.kind in ("csv", "excel"):
+        path = Path(spec.source)
+        detected = None
+        if spec.kind == "csv":
+            data = read_bytes(path, spec.compressed, spec.label, options.max_bytes)
+            text, encoding = decode(data, spec.label)
+            del data
+            frame, rows, sep, header = read_text(text, options, known, spec.label, deadline)
+            detected = {"encoding": encoding, "delimiter": sep, "header_row": header}
+        else:
+            frame, rows = read_excel(path, spec.sheet, spec.label, options, known, deadline)
+        frame.columns = unique_names([str(c).lstrip("\ufeff") for c in frame.columns])
+        raw = _drop_blank(RawTable(frame, rows, spec.label, spec.kind, detected))
+        limit = options.row_limit(excel=spec.kind == "excel")
+        if len(raw.frame) > limit:
+            raise ingest_error("ingest_too_many_rows", file=spec.label, limit=f"{limit:,}")
+        _check_cells(raw, options.max_cell_chars)
+        return raw
     if spec.kind == "parquet":
         import pyarrow.parquet as pq
 
         try:
             table = pq.read_table(spec.source, columns=list(columns) if columns else None)
         except (pa.ArrowException, OSError) as exc:
-            raise InputDataError(f"{spec.label} is not a readable Parquet file: {exc}") from exc
+            raise ingest_error("ingest_bad_parquet", file=spec.label, reason=str(exc)) from exc
         return _from_arrow(table, spec)
     con, expr = _database_table(spec)
     try:
@@ -156,9 +197,23 @@ def read_source(spec: SourceSpec, columns: Sequence[str] | None = None) -> RawTa
     return _from_arrow(table, spec)
 
 
+def _check_cells(raw: RawTable, limit: int) -> None:
+    """Refuse a source with a cell longer than ``limit`` characters (per column, vectorised)."""
+    for name in raw.frame.columns:
+        values = raw.frame[name]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
+            continue
+        lengths = values.str.len()
+        if len(lengths) and lengths.max() > limit:
+            pos = int(np.argmax(lengths.fillna(0).to_numpy()))
+            raise ingest_error("ingest_cell_too_long", file=raw.label, row=int(raw.rows[pos]),
+                               column=str(name), size=f"{int(lengths.iloc[pos]):,}",
+                               limit=f"{limit:,}")
+
+
 def _from_arrow(table: pa.Table, spec: SourceSpec) -> RawTable:
     if table.num_columns == 0:
-        raise InputDataError(f"{spec.label} has no columns.")
+        raise ingest_error("ingest_no_columns", file=spec.label)
     frame = table.to_pandas(date_as_object=False)
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return RawTable(frame, rows, spec.label, spec.kind)
@@ -170,93 +225,15 @@ def _database_table(spec: SourceSpec) -> tuple[Any, Any]:
     try:
         con = ibis.connect(spec.source)
     except Exception as exc:  # any driver error means the database cannot be reached
-        raise InputDataError(f"cannot connect to {redact_url(spec.source)}: {exc}") from exc
+        url = redact_url(spec.source)
+        raise ingest_error("ingest_db_connect", url=url, reason=str(exc)) from exc
     try:
         return con, con.table(str(spec.source_table))
     except Exception as exc:  # drivers raise their own types for a missing table
         tables = con.list_tables()
         con.disconnect()
-        raise InputDataError(
-            f"{redact_url(spec.source)} has no table {spec.source_table!r}. "
-            f"Tables: {', '.join(tables) or '(none)'}."
-        ) from exc
-
-
-# --- CSV -------------------------------------------------------------------------------------
-
-
-def _decode(data: bytes, label: str) -> tuple[str, str]:
-    """Return (text, encoding): UTF-8 (with or without BOM) first, then GB18030."""
-    if b"\x00" in data[:8192]:
-        raise InputDataError(
-            f"{label} is not a text file (it holds binary data); if it is a workbook, give it "
-            "the .xlsx extension."
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise InputDataError(f"{label} is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV.")
-
-
-def _delimiter(first_line: str, suffix: str) -> str:
-    if suffix == ".tsv":
-        return "\t"
-    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
-def _read_csv(spec: SourceSpec) -> RawTable:
-    text, _ = _decode(Path(spec.source).read_bytes(), spec.label)
-    if not text.strip():
-        raise InputDataError(f"{spec.label} is empty; it needs a header row and data rows.")
-    sep = _delimiter(text.split("\n", 1)[0], Path(spec.source).suffix.lower())
-    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-        )
-        simple = len(frame) + 1 == physical_lines
-    except pd.errors.ParserError:
-        simple = False
-    if not simple:  # ragged rows or quoted line breaks: read record by record to keep line numbers
-        return _read_csv_records(text, sep, spec)
-    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
-    return _drop_blank(RawTable(_unique_columns(frame), rows, spec.label, "csv"))
-
-
-def _read_csv_records(text: str, sep: str, spec: SourceSpec) -> RawTable:
-    """Read a CSV with the csv module, remembering each record's first line.
-
-    Records with more fields than the header keep an extra ``__extra__`` column with the surplus
-    (so validation can reject them); shorter records are padded with empty values.
-    """
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    header = next(reader)
-    width = len(header)
-    records: list[list[str]] = []
-    rows: list[int] = []
-    extra: list[str] = []
-    start = reader.line_num + 1
-    for record in reader:
-        records.append((record + [""] * width)[:width])
-        extra.append(sep.join(record[width:]) if len(record) > width else "")
-        rows.append(start)
-        start = reader.line_num + 1
-    frame = pd.DataFrame(records, columns=_unique_names(header), dtype=str)
-    if any(extra):
-        frame[EXTRA_FIELDS] = pd.Series(extra, dtype=str)
-    return _drop_blank(RawTable(frame, np.asarray(rows, dtype=np.int64), spec.label, "csv"))
-
-
-EXTRA_FIELDS = "__extra_fields__"
+        raise ingest_error("ingest_db_no_table", url=redact_url(spec.source),
+                           table=str(spec.source_table), tables=", ".join(tables) or "-") from exc
 
 
 def _drop_blank(raw: RawTable) -> RawTable:
@@ -273,10 +250,11 @@ def _drop_blank(raw: RawTable) -> RawTable:
             filled |= col.notna().to_numpy()
     if filled.all():
         return raw
-    return RawTable(frame[filled].reset_index(drop=True), raw.rows[filled], raw.label, raw.kind)
+    return RawTable(frame[filled].reset_index(drop=True), raw.rows[filled], raw.label, raw.kind,
+                    raw.detected)
 
 
-def _unique_names(names: Sequence[Any]) -> list[str]:
+def unique_names(names: Sequence[Any]) -> list[str]:
     seen: dict[str, int] = {}
     result = []
     for i, name in enumerate(names):
@@ -290,72 +268,3 @@ def _unique_names(names: Sequence[Any]) -> list[str]:
     return result
 
 
-def _unique_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    frame.columns = _unique_names([str(c).lstrip("\ufeff") for c in frame.columns])
-    return frame
-
-
-# --- Excel -----------------------------------------------------------------------------------
-
-
-def _read_excel(spec: SourceSpec) -> RawTable:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(spec.source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputDataError(f"{spec.label} is not a readable .xlsx workbook: {exc}") from exc
-    try:
-        if spec.sheet is not None and spec.sheet not in book.sheetnames:
-            raise InputDataError(
-                f"{Path(spec.source).name} has no sheet {spec.sheet!r}. "
-                f"Sheets: {', '.join(repr(s) for s in book.sheetnames)}."
-            )
-        sheet = book[spec.sheet] if spec.sheet is not None else book.worksheets[0]
-        cells = [(i, list(values)) for i, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-    finally:
-        book.close()
-    cells = [(i, v) for i, v in cells if any(_filled(x) for x in v)]
-    if not cells:
-        raise InputDataError(f"{spec.label} is empty; it needs a header row and data rows.")
-    (_, header), body = cells[0], cells[1:]
-    width = max(len(values) for _, values in cells)
-    grid = [(values + [None] * width)[:width] for _, values in body]
-    header = (header + [None] * width)[:width]
-    used = [j for j in range(width) if _filled(header[j]) or any(_filled(r[j]) for r in grid)]
-    names = _unique_names([header[j] for j in used])
-    columns = {
-        name: _excel_column([r[j] for r in grid]) for name, j in zip(names, used, strict=True)
-    }
-    rows = np.asarray([i for i, _ in body], dtype=np.int64)
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
-    return RawTable(frame, rows, spec.label, "excel")
-
-
-def _filled(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def _excel_column(values: list[Any]) -> pd.Series:
-    """Type an Excel column: all numbers -> float, all dates -> datetime, otherwise text."""
-    present = [v for v in values if _filled(v)]
-    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-        return pd.Series([float(v) if _filled(v) else np.nan for v in values], dtype="float64")
-    if present and all(isinstance(v, dt.date) for v in present):
-        return pd.Series(pd.to_datetime([v if _filled(v) else None for v in values]))
-    return pd.Series([_cell_text(v) for v in values], dtype=str)
-
-
-def _cell_text(value: Any) -> str | None:
-    if not _filled(value):
-        return None
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    if isinstance(value, dt.time | dt.timedelta):
-        return str(value)
-    return str(value)

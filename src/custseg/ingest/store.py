@@ -22,6 +22,7 @@ import sqlglot.expressions as sge
 
 from custseg.errors import ConfigError, RejectedRow
 from custseg.ingest.report import Mode
+from custseg.spreadsheet import write_table
 from custseg.tables import KEYS, SCHEMAS, TableName, column_names
 
 REJECTS = "rejects"
@@ -223,13 +224,14 @@ def write_rejects(con: ibis.BaseBackend, path: str | Path, table: TableName | No
 
 
 def write_rejects_frame(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a frame of rejected rows to ``path``: CSV (UTF-8 with BOM) or .xlsx."""
+    """Write a frame of rejected rows to ``path``: CSV (UTF-8 with BOM) or .xlsx.
+
+    Values follow the spreadsheet rule of :mod:`custseg.spreadsheet` (never a formula).
+    """
     target = Path(path)
     suffix = target.suffix.lower()
-    if suffix == ".csv":
-        frame.to_csv(target, index=False, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        frame.to_excel(target, index=False, sheet_name="rejects")
+    if suffix in (".csv", ".xlsx"):
+        write_table(frame, target, sheet_name="rejects")
     else:
         raise ConfigError(
             f"cannot write rejects to {target.name}: the extension must be one of "

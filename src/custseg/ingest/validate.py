@@ -1,10 +1,11 @@
-"""Lazy row checks: turn a source's columns into canonical typed columns and sort every row into
-accepted or rejected, gathering all reasons a row fails (pandera's ``lazy=True``).
+"""Lazy row checks: canonical typed columns from a source's columns, every row accepted or not.
 
-Checks, in the order that decides a row's reported reason: a malformed CSV record, a required
-value that is empty, a value that is not a date / number, an impossible value (outside the
+All reasons a row fails are gathered (pandera's ``lazy=True``). Checks, in the order that decides
+a row's reported reason: a malformed CSV record, a required value that is empty, a control
+character in an id, a value that is not a date / number, an impossible value (outside the
 column's bounds, due date before invoice date, paid date more than 10 years from the invoice),
-an unknown customer, a duplicate key. The first failing check gives the rejected row's column,
+an implausible date or magnitude (:mod:`custseg.ingest.checks`), an unknown customer, a duplicate
+key. The first failing check gives the rejected row's column,
 code and value; the message lists the other reasons too.
 """
 
@@ -19,23 +20,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custseg.errors import ErrorCode, RejectedRow
-from custseg.ingest import parse
+from custseg.i18n import Lang, t
+from custseg.ingest import checks as plausible
+from custseg.ingest import derive, parse
+from custseg.ingest.checks import Check
+from custseg.ingest.duplicates import duplicate_checks, number_lines
 from custseg.ingest.sources import EXTRA_FIELDS, RawTable
 from custseg.tables import KEYS, SCHEMAS, Column, TableName
 
 PAID_DATE_MAX_DAYS = 3653  # "more than 10 years" away from the invoice (or due) date
-
-
-@dataclass
-class Check:
-    """One reason for rejecting rows: which rows, where, why."""
-
-    mask: np.ndarray
-    code: ErrorCode
-    column: str | None
-    message: str
-    shown: pd.Series | None = None  # the values to report, aligned with the rows
-    firsts: np.ndarray | None = None  # duplicates: the row number of the kept row
 
 
 @dataclass
@@ -45,10 +38,12 @@ class Validated:
     frame: pd.DataFrame
     rows: np.ndarray
     rejected: list[RejectedRow] = field(default_factory=list)
+    flagged: list[RejectedRow] = field(default_factory=list)  # accepted, but to be checked
+    repeated: int = 0  # orders with a derived order id: lines repeating another line, kept
 
 
 def coerce_columns(
-    raw: RawTable, table: TableName, mapping: Mapping[str, str]
+    raw: RawTable, table: TableName, mapping: Mapping[str, str], lang: Lang = "en"
 ) -> tuple[dict[str, pd.Series], list[Check]]:
     """Return the canonical columns of ``table`` parsed from ``raw`` and the parse failures."""
     header_of = {canonical: header for header, canonical in mapping.items()}
@@ -65,7 +60,7 @@ def coerce_columns(
         if bad.any():
             code = ErrorCode.NOT_A_DATE if col.type == "date" else ErrorCode.NOT_A_NUMBER
             failures.append(
-                Check(bad.to_numpy(), code, header, _parse_message(col), raw.frame[header])
+                Check(bad.to_numpy(), code, header, _parse_message(col, lang), raw.frame[header])
             )
     return columns, failures
 
@@ -88,13 +83,27 @@ def _parse_column(values: pd.Series, col: Column, excel: bool) -> tuple[pd.Serie
     return parse.parse_number(values, words=words)
 
 
-def _parse_message(col: Column) -> str:
+def _say(key: str, lang: Lang, **params: object) -> str:
+    return t(key, lang).format(**params)
+
+
+def _parse_message(col: Column, lang: Lang) -> str:
     if col.type == "date":
-        return f"not a date for {col.name}; write it like 2024-03-05, 2024/3/5 or 2024年3月5日"
+        return _say("ingest_reason_not_date", lang, column=col.name)
     if col.type == "int":
-        return f"not a whole number for {col.name}"
-    extra = " or one of the satisfaction words" if col.name == "satisfaction" else ""
-    return f"not a number for {col.name}{extra}; write it like 1234.50 or ¥1,234.50"
+        return _say("ingest_reason_not_int", lang, column=col.name)
+    worded = col.name == "satisfaction"
+    return _say("ingest_reason_not_satisfaction" if worded else "ingest_reason_not_number", lang,
+                column=col.name)
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """What the plausibility checks compare against: today, the date floor, the language."""
+
+    today: pd.Timestamp | None = None
+    floor: pd.Timestamp | None = None
+    lang: Lang = "en"
 
 
 def validate(
@@ -103,14 +112,21 @@ def validate(
     mapping: Mapping[str, str],
     *,
     known_customers: pd.Series | None = None,
+    derived: Mapping[str, str | None] | None = None,
+    plausibility: Plausibility | None = None,
 ) -> Validated:
     """Return the canonical accepted rows of ``raw`` and a :class:`RejectedRow` per rejected row.
 
     ``known_customers`` (customer ids already in the workspace) turns on the unknown-customer
-    check for tables other than ``customers``.
+    check for tables other than ``customers``. ``derived`` names the key columns to derive
+    (:mod:`custseg.ingest.derive`; for ``invoice_id`` the order-number header or None).
     """
+    derived = derived or {}
+    rules = plausibility or Plausibility()
     header_of = {canonical: header for header, canonical in mapping.items()}
-    columns, parse_failures = coerce_columns(raw, table, mapping)
+    lang = rules.lang
+    columns, parse_failures = coerce_columns(raw, table, mapping, lang)
+    derive.derive_keys(raw.frame, columns, derived)
     checks: list[Check] = []
     if EXTRA_FIELDS in raw.frame.columns:
         extra = raw.frame[EXTRA_FIELDS]
@@ -119,32 +135,69 @@ def validate(
                 (extra.notna() & (extra != "")).to_numpy(),
                 ErrorCode.IMPOSSIBLE_VALUE,
                 None,
-                "more fields than the header; quote values that contain the delimiter",
+                _say("ingest_reason_extra_fields", lang),
                 extra,
             )
         )
     parse_bad = {f.column: f.mask for f in parse_failures}
-    checks += _missing_checks(table, columns, header_of, parse_bad)
+    checks += _missing_checks(table, columns, header_of, parse_bad, derived, lang)
+    checks += plausible.control_checks(table, columns, header_of, rules.lang)
     checks += parse_failures
-    checks += _bound_checks(table, columns, header_of)
+    checks += _bound_checks(table, columns, header_of, lang)
     if table == "payments":
-        checks += _payment_checks(columns, header_of)
+        checks += _payment_checks(columns, header_of, lang)
     if table == "orders":
-        checks += _order_sign_checks(columns, header_of)
+        checks += _order_sign_checks(columns, header_of, lang)
+    if rules.today is not None and rules.floor is not None:
+        checks += plausible.date_checks(table, columns, header_of, rules.today, rules.floor,
+                                        rules.lang)
+    checks += plausible.magnitude_checks(table, columns, header_of, rules.lang)
     if known_customers is not None and table != "customers":
-        checks.append(_customer_check(columns["customer_id"], known_customers, header_of))
+        checks.append(_customer_check(columns["customer_id"], known_customers, header_of, lang))
     if table == "orders":
         _fix_return_costs(columns)
     frame = pd.DataFrame(columns)
     failed = _any(checks, len(frame))
-    duplicates = _duplicate_checks(table, frame, raw.rows, failed, header_of)
+    repeated = 0
+    if "order_id" in derived:
+        used = [c for c in frame.columns if c in header_of or c == "order_id"]
+        repeated = derive.repeated_lines(frame, used, ~failed)
+        duplicates: list[Check] = []
+    else:
+        duplicates = duplicate_checks(table, frame, raw.rows, failed, header_of, lang)
     checks += duplicates
     if table == "orders" and "line_no" not in header_of:
-        _number_lines(frame, duplicates[0].mask if duplicates else None)
+        number_lines(frame, duplicates[0].mask if duplicates else None)
     rejected_mask = _any(checks, len(frame))
-    rejected = _rejected_rows(raw, checks, rejected_mask)
+    rejected = _rejected_rows(raw, checks, rejected_mask, lang)
     keep = ~rejected_mask
-    return Validated(frame[keep].reset_index(drop=True), raw.rows[keep], rejected)
+    flagged = _outliers(raw, table, frame, header_of, keep, rules.lang)
+    return Validated(frame[keep].reset_index(drop=True), raw.rows[keep], rejected, flagged,
+                     repeated)
+
+
+def _outliers(
+    raw: RawTable,
+    table: TableName,
+    frame: pd.DataFrame,
+    header_of: Mapping[str, str],
+    keep: np.ndarray,
+    lang: Lang,
+) -> list[RejectedRow]:
+    """Accepted amounts far above the file's own distribution, flagged (not rejected)."""
+    name = "expected_amount" if table == "opportunities" else "amount"
+    if name not in header_of or name not in frame.columns:
+        return []
+    values = frame[name].where(keep)
+    mask, limit = plausible.amount_outliers(values)
+    result = []
+    for pos in np.flatnonzero(mask & keep):
+        value = float(values.iloc[pos])
+        message = t("ingest_flag_outlier", lang).format(value=f"{value:,.2f}",
+                                                         limit=f"{limit:,.2f}")
+        result.append(RejectedRow(raw.label, int(raw.rows[pos]), header_of[name],
+                                  ErrorCode.IMPLAUSIBLE_AMOUNT, f"{value:g}", message))
+    return result
 
 
 def _any(checks: list[Check], n: int) -> np.ndarray:
@@ -159,9 +212,11 @@ def _missing_checks(
     columns: dict[str, pd.Series],
     header_of: Mapping[str, str],
     parse_bad: Mapping[str | None, np.ndarray],
+    derived: Mapping[str, str | None],
+    lang: Lang,
 ) -> list[Check]:
-    """Required values (and present key columns) that are empty."""
-    needed = [c.name for c in SCHEMAS[table] if c.required]
+    """Required values (and present key columns) that are empty; derived keys excepted."""
+    needed = [c.name for c in SCHEMAS[table] if c.required and c.name not in derived]
     needed += [k for k in KEYS[table] if k not in needed and k in header_of]
     checks = []
     for name in needed:
@@ -175,14 +230,14 @@ def _missing_checks(
                     missing,
                     ErrorCode.MISSING_VALUE,
                     header_of.get(name, name),
-                    f"empty, but {name} is required; fill it in or remove the row",
+                    _say("ingest_reason_missing", lang, column=name),
                 )
             )
     return checks
 
 
 def _bound_checks(
-    table: TableName, columns: dict[str, pd.Series], header_of: Mapping[str, str]
+    table: TableName, columns: dict[str, pd.Series], header_of: Mapping[str, str], lang: Lang
 ) -> list[Check]:
     """Values outside a column's minimum / maximum."""
     checks = []
@@ -199,14 +254,17 @@ def _bound_checks(
                         mask,
                         ErrorCode.IMPOSSIBLE_VALUE,
                         header_of.get(col.name),
-                        f"impossible: {col.name} must be {word} {bound:g}",
+                        _say(f"ingest_reason_{word.replace(' ', '_')}", lang, column=col.name,
+                             bound=f"{bound:g}"),
                         values,
                     )
                 )
     return checks
 
 
-def _customer_check(ids: pd.Series, known: pd.Series, header_of: Mapping[str, str]) -> Check:
+def _customer_check(
+    ids: pd.Series, known: pd.Series, header_of: Mapping[str, str], lang: Lang
+) -> Check:
     """Customer ids that are not in the workspace's customers table."""
     value_set = pa.array(known.dropna().astype(str).to_numpy(dtype=object), pa.large_string())
     found = pc.is_in(pa.array(ids, pa.large_string(), from_pandas=True), value_set=value_set)
@@ -215,12 +273,14 @@ def _customer_check(ids: pd.Series, known: pd.Series, header_of: Mapping[str, st
         unknown,
         ErrorCode.UNKNOWN_CUSTOMER,
         header_of.get("customer_id"),
-        "customer not in the customers table; ingest the customer first or correct the id",
+        _say("ingest_reason_unknown_customer", lang),
         ids,
     )
 
 
-def _order_sign_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str]) -> list[Check]:
+def _order_sign_checks(
+    columns: dict[str, pd.Series], header_of: Mapping[str, str], lang: Lang
+) -> list[Check]:
     """A negative quantity with a positive amount (a returned item cannot earn money).
 
     A positive quantity with a negative amount is accepted: ERPs write credit notes and
@@ -236,13 +296,15 @@ def _order_sign_checks(columns: dict[str, pd.Series], header_of: Mapping[str, st
             mask,
             ErrorCode.IMPOSSIBLE_VALUE,
             header_of.get("quantity"),
-            "negative quantity with a positive amount; a return line has a negative amount",
+            _say("ingest_reason_negative_quantity", lang),
             quantity.astype("string"),
         )
     ]
 
 
-def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str]) -> list[Check]:
+def _payment_checks(
+    columns: dict[str, pd.Series], header_of: Mapping[str, str], lang: Lang
+) -> list[Check]:
     """Due date before invoice date; paid date more than 10 years from the invoice."""
     invoice, due, paid = columns["invoice_date"], columns["due_date"], columns["paid_date"]
     checks = []
@@ -253,7 +315,7 @@ def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str])
                 early,
                 ErrorCode.IMPOSSIBLE_VALUE,
                 header_of.get("due_date"),
-                "due date before the invoice date; check both dates",
+                _say("ingest_reason_due_before_invoice", lang),
                 _shown(due),
             )
         )
@@ -265,7 +327,7 @@ def _payment_checks(columns: dict[str, pd.Series], header_of: Mapping[str, str])
                 far.to_numpy(dtype=bool),
                 ErrorCode.IMPOSSIBLE_VALUE,
                 header_of.get("paid_date"),
-                "paid date more than 10 years from the invoice date; check the year",
+                _say("ingest_reason_paid_far", lang),
                 _shown(paid),
             )
         )
@@ -284,85 +346,9 @@ def _fix_return_costs(columns: dict[str, pd.Series]) -> None:
         columns["cost"] = cost.where(~flip, -cost)
 
 
-def _number_lines(frame: pd.DataFrame, copies: np.ndarray | None) -> None:
-    """Number the lines of each order 1, 2, ... in file order, skipping exact copies."""
-    counted = frame["order_id"].notna()
-    if copies is not None:
-        counted &= ~copies
-    numbers = frame.loc[counted].groupby("order_id", sort=False).cumcount() + 1
-    frame["line_no"] = numbers.astype("float64").reindex(frame.index)
-
-
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _maybe_duplicated(subset: pd.DataFrame) -> np.ndarray:
-    """Return rows whose values might repeat another row's (a superset of the true duplicates).
-
-    Each row is hashed (strings by dictionary code, numbers and dates by their bits); rows whose
-    hash occurs twice are suspects. Much faster than ``DataFrame.duplicated`` on millions of rows;
-    the caller confirms the suspects exactly.
-    """
-    hashes = np.zeros(len(subset), dtype=np.uint64)
-    for name in subset.columns:
-        hashes = (hashes ^ _column_codes(subset[name])) * _MIX
-    ordered = np.sort(hashes)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    if len(repeated) == 0:
-        return np.zeros(len(subset), dtype=bool)
-    return np.isin(hashes, repeated)
-
-
-def _column_codes(values: pd.Series) -> np.ndarray:
-    """Return a uint64 per value, equal for equal values (nulls included)."""
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values.to_numpy(dtype="datetime64[s]").view(np.int64).view(np.uint64)
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        numbers = values.to_numpy(dtype="float64", na_value=np.nan) + 0.0  # -0.0 -> 0.0
-        numbers[np.isnan(numbers)] = np.inf
-        return numbers.view(np.uint64)
-    encoded = pc.dictionary_encode(pa.array(values, from_pandas=True))
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    return np.where(np.isnan(codes.astype("float64")), -1, codes).astype(np.int64).view(np.uint64)
-
-
-def _duplicate_checks(
-    table: TableName,
-    frame: pd.DataFrame,
-    rows: np.ndarray,
-    failed: np.ndarray,
-    header_of: Mapping[str, str],
-) -> list[Check]:
-    """Rows repeating the key of an earlier valid row (orders without line numbers: full copies)."""
-    if table == "orders" and "line_no" not in header_of:
-        key = [c for c in frame.columns if c in header_of]
-        what = "exact copy of row {first}; only the first is kept"
-    else:
-        key = list(KEYS[table])
-        what = "same key ({key}) as row {first}; only the first is kept"
-    candidates = ~failed & frame[KEYS[table][0]].notna().to_numpy()
-    subset = frame.loc[candidates, key]
-    suspects = _maybe_duplicated(subset)
-    if not suspects.any():
-        return []
-    maybe = subset[suspects]
-    dup = maybe.duplicated(keep="first")
-    positions = np.flatnonzero(candidates)[suspects]
-    first_pos = maybe.groupby(key, sort=False, dropna=False).ngroup()
-    first_row = pd.Series(rows[positions]).groupby(first_pos.to_numpy()).transform("first")
-    mask = np.zeros(len(frame), dtype=bool)
-    mask[positions[dup.to_numpy()]] = True
-    shown = pd.Series(None, index=frame.index, dtype="str")
-    shown.iloc[positions] = frame[KEYS[table][0]].iloc[positions].to_numpy()
-    firsts = np.zeros(len(frame), dtype=np.int64)
-    firsts[positions] = first_row.to_numpy()
-    message = what.replace("{key}", ", ".join(KEYS[table]))
-    return [Check(mask, ErrorCode.DUPLICATE, header_of.get(KEYS[table][0]), message, shown, firsts)]
-
-
-def _rejected_rows(raw: RawTable, checks: list[Check], rejected: np.ndarray) -> list[RejectedRow]:
+def _rejected_rows(
+    raw: RawTable, checks: list[Check], rejected: np.ndarray, lang: Lang
+) -> list[RejectedRow]:
     """One :class:`RejectedRow` per rejected row: first reason, others appended to the message."""
     positions = np.flatnonzero(rejected)
     reasons: dict[int, list[tuple[Check, int]]] = {int(p): [] for p in positions}
@@ -373,8 +359,9 @@ def _rejected_rows(raw: RawTable, checks: list[Check], rejected: np.ndarray) -> 
     for pos in positions:
         found = reasons[int(pos)]
         first, _ = found[0]
-        others = [_describe(check, p, located=True) for check, p in found[1:]]
-        message = _describe(first, int(pos), located=False) + "".join(f"; also {t}" for t in others)
+        others = [_describe(check, p, lang, located=True) for check, p in found[1:]]
+        message = _describe(first, int(pos), lang, located=False) + "".join(
+            _say("ingest_reason_also", lang, text=other) for other in others)
         result.append(
             RejectedRow(
                 raw.label,
@@ -388,14 +375,14 @@ def _rejected_rows(raw: RawTable, checks: list[Check], rejected: np.ndarray) -> 
     return result
 
 
-def _describe(check: Check, pos: int, *, located: bool) -> str:
+def _describe(check: Check, pos: int, lang: Lang, *, located: bool) -> str:
     """Return the reason; ``located`` prefixes the column and value (for the extra reasons)."""
     text = check.message
     if check.firsts is not None:
         text = text.replace("{first}", str(check.firsts[pos]))
     if not located:
         return text
-    where = f"column {check.column!r} " if check.column else ""
+    where = _say("ingest_reason_column", lang, column=check.column) + " " if check.column else ""
     value = _value(check, pos)
     shown = f"{value!r}" if value not in (None, "") else ""
     return f"{where}{shown}".strip() + f": {text}"

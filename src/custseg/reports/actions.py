@@ -24,6 +24,7 @@ from custseg.reports.labels import (
 )
 from custseg.reports.xlsx import printable, sheet_names
 from custseg.snapshots.view import REVENUE_FEATURE, Snapshot
+from custseg.spreadsheet import new_workbook, write_csv
 
 GroupBy = Literal["owner", "class"]
 
@@ -338,7 +339,7 @@ def write_actions(
         )
     suffix = target.suffix.lower()
     if suffix == ".csv":
-        _shown(frame, chosen).to_csv(target, index=False, encoding="utf-8-sig")
+        write_csv(_shown(frame, chosen), target)
         return target
     if suffix != ".xlsx":
         raise ConfigError(
@@ -367,7 +368,7 @@ def _groups(frame: pd.DataFrame, by: GroupBy) -> list[tuple[str, pd.DataFrame]]:
 def _write_xlsx(frame: pd.DataFrame, path: Path, by: GroupBy, lang: Lang) -> None:
     groups = _groups(frame, by) or [(text("owner_role", lang), frame)]
     names = sheet_names([title for title, _ in groups])
-    book = xlsxwriter.Workbook(str(path))
+    book = new_workbook(path)
     try:
         styles = _styles(book, lang)
         for (_, part), name in zip(groups, names, strict=True):

@@ -41,13 +41,21 @@ def _largest(section: SchemeSection) -> Any:
     return summary.loc[summary.customers.idxmax()] if len(summary) else {"label": "", "share": 0}
 
 
+def _css_string(value: str) -> str:
+    """``value`` safe inside a double-quoted CSS string of a <style> element (no way out)."""
+    return "".join(
+        ch if ch.isalnum() or ch in " ·-_.,:;()/'" or ord(ch) > 0x7F else f"\\{ord(ch):x} "
+        for ch in value
+    )
+
+
 def render_html(content: ReportContent) -> str:
     """The HTML text of ``content``."""
     lang = content.lang
     vocabulary = words(lang)
     style = jinja2.Template(STYLE).render(
         font_stack=CSS_FONT_STACK,
-        title=content.title.replace('"', "'"),
+        title=_css_string(content.title),
         as_of=content.as_of,
     )
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)  # noqa: S701

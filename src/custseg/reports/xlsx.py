@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from custseg.reports.content import DIRECTIONS, ReportContent, SchemeSection
 from custseg.reports.labels import text
+from custseg.spreadsheet import new_workbook
 
 MAX_SHEET_NAME = 31
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -79,7 +79,7 @@ def write_xlsx(content: ReportContent, path: Path) -> Path:
         [s.label for s in content.sections], taken=[text("overview", lang),
                                                     text("skipped_schemes", lang)]
     )
-    book = xlsxwriter.Workbook(str(path))
+    book = new_workbook(path)
     fonts = "Microsoft YaHei" if lang == "zh" else "Calibri"
     fmt = _Formats(book, fonts)
     try:

@@ -56,7 +56,9 @@ def split_located(message: str) -> tuple[tuple[str | int, ...], str]:
 class StrictModel(BaseModel):
     """A model that rejects unknown keys, naming the allowed ones and the closest."""
 
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(
+        populate_by_name=True, serialize_by_alias=True, allow_inf_nan=False
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -88,6 +88,8 @@ class ClassificationSystem(StrictModel):
     """A whole classification system: the document users write in YAML."""
 
     version: int = Field(default=1, ge=1)
+    """The format version. Files are checked against ``validate.SUPPORTED_VERSIONS`` (only 1)
+    when loaded; the model stays lenient so systems stored with old snapshots still load."""
     name: str = Field(min_length=1)
     description: Text | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)

@@ -3,7 +3,7 @@
 This is the one place where Pydantic's ``ValidationError`` is caught: each error becomes a line
 ``system.yaml:23 schemes[2].cuts: must be strictly ascending, got [0.8, 0.5]`` and all of them
 are raised together as one :class:`~custseg.errors.ConfigError`. Line numbers come from the YAML
-node marks (``yaml.compose``).
+node marks; reading is bounded (:mod:`custseg.schemes.yaml_bounded`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,16 @@ from custseg.errors import ConfigError
 from custseg.schemes._model_base import split_located
 from custseg.schemes.config import SCHEME_MODELS, ClassificationSystem
 from custseg.schemes.scheme_base import render_path
+from custseg.schemes.validate import check_document, check_features
+from custseg.schemes.yaml_bounded import (
+    DuplicateKeyError,
+    check_text_size,
+    compose,
+    construct,
+    key_lines,
+    limit_error,
+    read_system_file,
+)
 
 KeyPath = tuple[str | int, ...]
 
@@ -35,23 +45,27 @@ def load_system(source: str | Path, *, name: str | None = None) -> Classificatio
 
 
 def parse_system(text: str, *, source_name: str = "<system>") -> ClassificationSystem:
-    """Validate YAML ``text``; raise ConfigError listing every problem with ``file:line key``."""
+    """Validate YAML ``text``; raise ConfigError listing every problem with ``file:line key``.
+
+    Checked before any data is read: the YAML's size, nesting and aliases
+    (:mod:`~custseg.schemes.yaml_bounded`), the models, finite numbers, the supported
+    ``version``, and every feature name and type against the feature registry
+    (:mod:`~custseg.schemes.validate`).
+    """
+    check_text_size(text, source_name)
     try:
-        data = yaml.safe_load(text)
-        lines = key_lines(yaml.compose(text)) if text.strip() else {}
+        node = compose(text, source_name)
+        lines = key_lines(node)
+        data = construct(node, source_name)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        where = f"{source_name}:{line}" if line else source_name
+        raise limit_error(exc, source_name) or _yaml_error(exc, source_name) from None
+    except DuplicateKeyError as exc:
+        where = render_path(exc.key_path)
         raise ConfigError(
-            f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}", path=source_name, line=line
-        ) from exc
-    except _DuplicateKeyError as exc:
-        raise ConfigError(
-            f"{source_name}:{exc.line} {exc.key_path}: duplicate key {exc.key!r}",
+            f"{source_name}:{exc.line} {where}: duplicate key {exc.key!r}",
             path=source_name,
             line=exc.line,
-            key_path=exc.key_path,
+            key_path=render_path(exc.key_path),
         ) from None
     if not isinstance(data, dict):
         raise ConfigError(
@@ -60,10 +74,21 @@ def parse_system(text: str, *, source_name: str = "<system>") -> ClassificationS
             path=source_name,
             line=1,
         )
+    check_document(data, lines, source_name)
     try:
-        return ClassificationSystem.model_validate(data)
+        system = ClassificationSystem.model_validate(data)
     except ValidationError as exc:
         raise _config_error(exc, data, lines, source_name) from None
+    check_features(system, lines, source_name)
+    return system
+
+
+def _yaml_error(exc: yaml.YAMLError, source_name: str) -> ConfigError:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    where = f"{source_name}:{line}" if line else source_name
+    problem = getattr(exc, "problem", None) or str(exc)
+    return ConfigError(f"{where}: not valid YAML: {problem}", path=source_name, line=line)
 
 
 def system_hash(system: ClassificationSystem) -> str:
@@ -83,41 +108,20 @@ def dump_system(system: ClassificationSystem) -> str:
 # -- reading ---------------------------------------------------------------------------------
 def _read(source: str | Path) -> tuple[str, str]:
     if isinstance(source, Path) or (
-        "\n" not in source and (source.endswith((".yaml", ".yml")) or Path(source).is_file())
+        "\n" not in source
+        and len(source) < 4096
+        and (source.endswith((".yaml", ".yml")) or _exists(source))
     ):
         path = Path(source)
-        try:
-            return path.read_text(encoding="utf-8-sig"), path.name
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot read classification system {str(path)!r}: {exc.strerror or exc}",
-                path=str(path),
-            ) from exc
+        return read_system_file(path), path.name
     return source, "<system>"
 
 
-class _DuplicateKeyError(Exception):
-    def __init__(self, key: str, key_path: str, line: int) -> None:
-        super().__init__(key)
-        self.key, self.key_path, self.line = key, key_path, line
-
-
-def key_lines(node: yaml.Node | None, path: KeyPath = ()) -> dict[KeyPath, int]:
-    """Map each key path (``("schemes", 2, "cuts")``) to its 1-based line in the YAML text."""
-    out: dict[KeyPath, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            child = (*path, key)
-            if child in out:
-                raise _DuplicateKeyError(key, render_path(child), key_node.start_mark.line + 1)
-            out[child] = key_node.start_mark.line + 1
-            out.update(key_lines(value_node, child))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            out[(*path, i)] = item.start_mark.line + 1
-            out.update(key_lines(item, (*path, i)))
-    return out
+def _exists(source: str) -> bool:
+    try:
+        return Path(source).exists()
+    except (OSError, ValueError):
+        return False
 
 
 # -- rewriting validation errors -------------------------------------------------------------

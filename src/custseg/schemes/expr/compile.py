@@ -5,6 +5,8 @@ Only Ibis operations are used (never SQL text). Semantics:
 - comparisons follow SQL three-valued logic inside the expression, and
   :func:`compile_predicate` turns a null result into ``False``: a null feature never satisfies
   a rule (``not (x > 1)`` is false when ``x`` is null);
+- arithmetic (``+ - * /``, unary minus of a feature) is computed in float64, so it never
+  overflows; a result that is infinite or not a number is null (exact for integers up to 2**53);
 - ``a / b`` is null when ``b`` is 0; ``ln``/``log10`` of a value <= 0 and ``sqrt`` of a negative
   value are null;
 - integers and floats mix freely; a date (or timestamp) feature compared with a string literal
@@ -232,16 +234,21 @@ class _Compiler:
 
     # -- operators ---------------------------------------------------------------------------
     def neg(self, node: Neg) -> ir.Value:
-        return -self.numeric(node.operand, "unary minus")
+        if isinstance(node.operand, Number):  # a negative literal keeps its type
+            value = node.operand.value
+            return ibis.literal(-value, type="int64" if isinstance(value, int) else "float64")
+        return _finite(-self.numeric(node.operand, "unary minus").cast("float64"))
 
     def binop(self, node: BinOp) -> ir.Value:
+        """Arithmetic in float64: no integer overflow; an infinite or NaN result is null."""
         what = f"arithmetic ('{node.op}')"
-        left, right = self.numeric(node.left, what), self.numeric(node.right, what)
+        left = self.numeric(node.left, what).cast("float64")
+        right = self.numeric(node.right, what).cast("float64")
         if node.op != "/":
-            return _ARITH[node.op](left, right)
+            return _finite(_ARITH[node.op](left, right))
         if isinstance(node.right, Number) and node.right.value != 0:
-            return left / right
-        return left / right.nullif(0)
+            return _finite(left / right)
+        return _finite(left / right.nullif(0))
 
     def compare(self, node: Compare) -> ir.Value:
         left, right = self.pair(node.left, node.right, "compare")
@@ -311,6 +318,11 @@ class _Compiler:
         return {"coalesce": ibis.coalesce, "least": ibis.least, "greatest": ibis.greatest}[func](
             *values
         )
+
+
+def _finite(value: ir.Value) -> ir.Value:
+    """``value`` (float64), with inf, -inf and NaN replaced by null."""
+    return ibis.ifelse(value.isinf() | value.isnan(), ibis.null("float64"), value)
 
 
 # Functions defined on part of the line: name -> (lowest value, lowest included); null outside.

@@ -10,10 +10,15 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from custseg.errors import ConfigError
+from custseg.i18n import Message
 from custseg.schemes.expr.ast import KEYWORDS, is_identifier_char
 
 #: Longest condition accepted, in characters.
 MAX_LENGTH = 2000
+#: Longest number literal accepted, in characters.
+MAX_NUMBER_LENGTH = 32
+#: Largest integer literal accepted (int64); larger values overflow the backend.
+MAX_INTEGER = 2**63 - 1
 
 Kind: TypeAlias = Literal["number", "string", "name", "keyword", "op", "punct", "end"]
 
@@ -52,7 +57,9 @@ class ConditionSyntaxError(ConfigError):
     The message repeats the offending line with a caret under the position.
     """
 
-    def __init__(self, problem: str, text: str, position: int, *, where: str = "") -> None:
+    def __init__(
+        self, problem: str | Message, text: str, position: int, *, where: str = ""
+    ) -> None:
         self.text = text
         self.position = max(0, min(position, len(text)))
         line_start = text.rfind("\n", 0, self.position) + 1
@@ -63,10 +70,27 @@ class ConditionSyntaxError(ConfigError):
         at = f"line {line_no}, column {self.column}" if "\n" in text else f"column {self.column}"
         location = f" in {where}" if where else ""
         shown = text[line_start:line_end]
+        if len(shown) > 120:  # keep the message short: the part around the position
+            cut = max(0, self.position - line_start - 60)
+            shown, line_start = shown[cut : cut + 120], line_start + cut
         caret = " " * _display_width(shown[: self.position - line_start]) + "^"
-        message = f"invalid condition{location} at {at}: {problem}\n  {shown}\n  {caret}"
+        if isinstance(problem, Message):
+            message: str | Message = Message(
+                "config_condition_invalid",
+                {
+                    "where": where or "-",
+                    "line": line_no,
+                    "column": self.column,
+                    "problem": problem,
+                    "shown": shown,
+                    "caret": caret,
+                },
+            )
+            self.problem = problem.render("en")
+        else:
+            message = f"invalid condition{location} at {at}: {problem}\n  {shown}\n  {caret}"
+            self.problem = problem
         super().__init__(message, key_path=where or None)
-        self.problem = problem
 
 
 def _display_width(text: str) -> int:
@@ -198,9 +222,13 @@ def _number(text: str, pos: int, where: str) -> Token:
             pos,
             where=where,
         )
+    if len(raw) > MAX_NUMBER_LENGTH:
+        raise _too_large(raw, text, pos, where)
     value: int | float = float(raw) if is_float else int(raw)
-    if isinstance(value, float) and value in (float("inf"), float("-inf")):
-        raise ConditionSyntaxError(f"number {raw} is too large", text, pos, where=where)
+    if (isinstance(value, float) and value in (float("inf"), float("-inf"))) or (
+        isinstance(value, int) and value > MAX_INTEGER
+    ):
+        raise _too_large(raw, text, pos, where)
     return Token("number", value, pos, raw)
 
 
@@ -228,3 +256,17 @@ def _string(text: str, pos: int, where: str) -> Token:
         pos,
         where=where,
     )
+
+
+def _too_large(raw: str, text: str, pos: int, where: str) -> ConditionSyntaxError:
+    shown = raw if len(raw) <= 24 else f"{raw[:10]}…{raw[-6:]}"
+    problem = Message(
+        "config_number_too_large",
+        {
+            "number": shown,
+            "length": len(raw),
+            "chars": MAX_NUMBER_LENGTH,
+            "largest": f"{MAX_INTEGER}",
+        },
+    )
+    return ConditionSyntaxError(problem, text, pos, where=where)

@@ -1,0 +1,69 @@
+"""The spreadsheet rule: text that a spreadsheet would run is text; numbers stay numbers."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from custseg.spreadsheet import csv_safe, csv_text, is_risky, new_workbook, write_table
+
+PAYLOADS = ["=cmd|' /C calc'!A0", "=2+2", "=3+3", "=C0008", "\t=1+1", "\r=1+1", "+1+1",
+            "-1+1", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("value", PAYLOADS)
+def test_formula_text_gets_a_quote_in_csv(value: str) -> None:
+    assert is_risky(value)
+    assert csv_text(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["-12.5", "+3", "1e5", "-.5", "plain", "a=b", "", "客户"])
+def test_harmless_text_is_left_alone(value: str) -> None:
+    assert csv_text(value) == value
+
+
+def test_numbers_and_missing_values_stay_as_they_are() -> None:
+    frame = pd.DataFrame({
+        "id": ["=C0008", "-12.5", None],
+        "amount": [-12.5, 3.0, float("nan")],
+        "count": pd.array([-1, 2, None], dtype="Int64"),
+        "=header": ["a", "b", "c"],
+    })
+    safe = csv_safe(frame)
+    assert safe["id"].tolist()[:2] == ["'=C0008", "-12.5"] and pd.isna(safe["id"].iloc[2])
+    assert safe["amount"].tolist()[:2] == [-12.5, 3.0]
+    assert safe["count"].dtype == frame["count"].dtype
+    assert list(safe.columns) == ["id", "amount", "count", "'=header"]
+    assert frame["id"].iloc[0] == "=C0008"  # the caller's frame is not changed
+
+
+def test_csv_and_xlsx_writers_follow_the_rule(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"text": PAYLOADS, "amount": [-12.5] * len(PAYLOADS)})
+    write_table(frame, tmp_path / "x.csv")
+    with (tmp_path / "x.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert [row[0] for row in rows] == ["'" + p for p in PAYLOADS]
+    assert {row[1] for row in rows} == {"-12.5"}
+    write_table(frame, tmp_path / "x.xlsx", sheet_name="s")
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx")["s"]
+    # xlsx stores a carriage return as _x000D_ (Excel shows it as one); openpyxl keeps the escape
+    texts = [(c.value.replace("_x000D_", "\r"), c.data_type) for c in sheet["A"][1:]]
+    assert texts == [(p, "s") for p in PAYLOADS]
+    assert {(c.value, c.data_type) for c in sheet["B"][1:]} == {(-12.5, "n")}
+
+
+def test_new_workbooks_never_turn_text_into_formulas_or_links(tmp_path: Path) -> None:
+    book = new_workbook(tmp_path / "w.xlsx")
+    sheet = book.add_worksheet("s")
+    sheet.write(0, 0, "=2+2")
+    sheet.write(1, 0, "http://evil.example")
+    sheet.write(2, 0, -3.5)
+    book.close()
+    cells = openpyxl.load_workbook(tmp_path / "w.xlsx")["s"]
+    assert (cells["A1"].value, cells["A1"].data_type) == ("=2+2", "s")
+    assert cells["A2"].hyperlink is None and cells["A2"].data_type == "s"
+    assert (cells["A3"].value, cells["A3"].data_type) == (-3.5, "n")
