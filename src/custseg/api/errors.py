@@ -94,7 +94,8 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         code = "auth.failed" if status == 401 else (
             "auth.forbidden" if status == 403 else str(exc.code))
-        return error_response(status, code, exc.message, _where(exc), None, headers)
+        message = exc.render(request_lang(request))
+        return error_response(status, code, message, _where(exc), None, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +31,7 @@ from custseg.engine import transaction
 from custseg.errors import ConfigError, CustsegError, ErrorCode
 from custseg.governance.access import Principal, Role
 from custseg.governance.audit import AuditLog
+from custseg.governance.users import fold_user, normalise_user
 
 USERS = "users"
 TOKENS = "tokens"
@@ -73,8 +73,8 @@ class AuthenticationError(CustsegError):
 
 
 def normalise_name(name: str) -> str:
-    """The stored form of a user name: NFKC, case-folded, stripped."""
-    return unicodedata.normalize("NFKC", str(name)).casefold().strip()
+    """The stored form of a user name (as the audit log folds names: NFKC, case-folded)."""
+    return fold_user(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,10 +300,10 @@ def check_password(password: str) -> str:
 
 
 def _valid_name(name: str) -> str:
-    key = normalise_name(name)
-    if not key or len(key) > 64 or any(c.isspace() or not c.isprintable() for c in key):
+    key = normalise_user(name, source="user name")
+    if " " in key:
         raise ConfigError(
-            f"user name {name!r} is not usable: 1 to 64 printable characters without spaces",
+            f"user name {name!r} has a space; use a name without spaces (e.g. {key.replace(' ', '.')})",
             key_path="name",
         )
     return key
