@@ -13,6 +13,7 @@ from custseg.api.deps import LangDep, LimitDep, OffsetDep, WorkspaceDep, require
 from custseg.api.frames import page_of
 from custseg.api.schemas import RowsPublic
 from custseg.governance.access import Permission, Principal
+from custseg.spreadsheet import write_csv, write_xlsx
 
 router = APIRouter(tags=["actions and downloads"])
 Reader = Annotated[Principal, Depends(require(Permission.READ_CUSTOMERS))]
@@ -46,13 +47,13 @@ def export_customers(
     snap = ws.snapshot(snapshot)
     frame = ws.export(snap, principal=user, lang=lang if labels else None)
     name = f"customers-{snap.as_of}-{snap.snapshot_id[:8]}.{format}"
-    if format == "csv":
-        body = frame.to_csv(index=False).encode("utf-8-sig")
-        return Response(body, media_type=_MEDIA["csv"], headers=_attachment(name))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
-        frame.to_excel(path, index=False)
-        return Response(path.read_bytes(), media_type=_MEDIA["xlsx"], headers=_attachment(name))
+        if format == "csv":
+            write_csv(frame, path)
+        else:
+            write_xlsx(frame, path, "customers")
+        return Response(path.read_bytes(), media_type=_MEDIA[format], headers=_attachment(name))
 
 
 @router.get("/exports/actions", response_class=Response,

@@ -13,6 +13,7 @@ from custseg.api.deps import WorkspaceDep, require
 from custseg.api.errors import ApiError
 from custseg.api.schemas import IngestPublic
 from custseg.governance.access import Permission, Principal
+from custseg.spreadsheet import write_csv
 from custseg.tables import TABLE_NAMES
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
@@ -66,6 +67,9 @@ def upload(
 def rejects(table: str, ws: WorkspaceDep, user: Ingester) -> Response:
     """The rejected rows of the latest ingest of ``table`` as CSV."""
     frame = ws.rejects(_table(table))
-    body = frame.to_csv(index=False).encode("utf-8-sig")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rejects.csv"
+        write_csv(frame, path)
+        body = path.read_bytes()
     headers = {"Content-Disposition": f'attachment; filename="{table}-rejects.csv"'}
     return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
