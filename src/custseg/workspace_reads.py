@@ -68,15 +68,23 @@ class ScopedReads:
         return previous_snapshot(self, snapshot)
 
     def customers(
-        self, query: CustomerQuery, *, snapshot_id: str | None = None,
-        principal: Principal | None = None, lang: Lang = "en",
+        self,
+        query: CustomerQuery,
+        *,
+        snapshot_id: str | None = None,
+        principal: Principal | None = None,
+        lang: Lang = "en",
     ) -> tuple[pd.DataFrame, int]:
         """A page of the customers of a snapshot the principal may see, and how many match."""
         return customer_page(self.snapshot(snapshot_id), query, principal, lang=lang)
 
     def customer(
-        self, customer_id: str, *, snapshot_id: str | None = None,
-        principal: Principal | None = None, lang: Lang = "en",
+        self,
+        customer_id: str,
+        *,
+        snapshot_id: str | None = None,
+        principal: Principal | None = None,
+        lang: Lang = "en",
     ) -> dict[str, Any]:
         """One customer: features, scores, classes with reasons and strategies, class history."""
         snap = self.snapshot(snapshot_id)
@@ -99,7 +107,11 @@ class ScopedReads:
         return replace(migration, movers=_keep(migration.movers, new, old, principal))
 
     def alerts(
-        self, old: Snapshot | None, new: Snapshot, *, principal: Principal | None = None,
+        self,
+        old: Snapshot | None,
+        new: Snapshot,
+        *,
+        principal: Principal | None = None,
         lang: Lang = "en",
     ) -> pd.DataFrame:
         """Alerts that fired from ``old`` to ``new`` for the customers the principal may see."""
@@ -109,14 +121,20 @@ class ScopedReads:
         return _keep(frame, new, old, principal)
 
     def trend(self, scheme: str, *, lang: Lang = "en") -> pd.DataFrame:
-        """Per as-of date and class of ``scheme``: counts, revenue and changes (no customer rows)."""
+        """Per as-of date and class of ``scheme``: counts, revenue, changes (no customer rows)."""
         from custseg.history import trend
 
         return trend(self, scheme, lang=lang)
 
     def actions(
-        self, snapshot: Snapshot, previous: Snapshot | None, *, principal: Principal | None = None,
-        lang: Lang = "en", schemes: Sequence[str] | None = None, detail: bool = False,
+        self,
+        snapshot: Snapshot,
+        previous: Snapshot | None,
+        *,
+        principal: Principal | None = None,
+        lang: Lang = "en",
+        schemes: Sequence[str] | None = None,
+        detail: bool = False,
     ) -> pd.DataFrame:
         """The action list of ``snapshot`` limited to the principal's customers."""
         from custseg.reports import build_actions
@@ -134,17 +152,27 @@ class ScopedReads:
         return _keep(frame, snapshot, None, principal)
 
     def report(
-        self, snapshot: Snapshot, path: Path, *, format: str, lang: Lang,  # noqa: A002
+        self,
+        snapshot: Snapshot,
+        path: Path,
+        *,
+        format: str,
+        lang: Lang,  # noqa: A002
         principal: Principal | None = None,
     ) -> Path:
-        """Write the report of ``snapshot``; it lists movers of every owner, so full readers only."""
+        """Write the report of ``snapshot`` (it lists every owner's movers: full readers only)."""
         from custseg.reports import write_report
 
         if principal is not None:
             principal.require(Permission.READ_ALL_CUSTOMERS)
         previous = self.previous(snapshot)
-        return write_report(snapshot, path, format=format, lang=lang,  # type: ignore[arg-type]
-                            previous=previous)
+        return write_report(
+            snapshot,
+            path,
+            format=format,
+            lang=lang,  # type: ignore[arg-type]
+            previous=previous,
+        )
 
     def owners(self, snapshot: Snapshot, principal: Principal | None = None) -> list[str]:
         """The distinct owners of the customers the principal may see."""

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from custseg import open_workspace
 from custseg.api import ServerSettings, create_app
 
-PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"  # noqa: S105 - test accounts
 SALES_OWNER = "李娜"
 USERS = {
     "root": ("admin", None),
@@ -53,8 +53,9 @@ class Api:
         return {"Authorization": f"Bearer {self.tokens[user]}"}
 
     def get(self, url: str, user: str, **kwargs: Any) -> Any:
-        return self.client.get(url, headers={**self.as_(user), **kwargs.pop("headers", {})},
-                               **kwargs)
+        return self.client.get(
+            url, headers={**self.as_(user), **kwargs.pop("headers", {})}, **kwargs
+        )
 
     def post(self, url: str, user: str, **kwargs: Any) -> Any:
         return self.client.post(url, headers=self.as_(user), **kwargs)
@@ -76,8 +77,9 @@ def _prepared(source: Path) -> Path:
     return _PREPARED[source]
 
 
-def build_api(source: Path, folder: Path, settings: ServerSettings | None = None,
-              *, approval: bool = False) -> tuple[Api, Any]:
+def build_api(
+    source: Path, folder: Path, settings: ServerSettings | None = None, *, approval: bool = False
+) -> tuple[Api, Any]:
     """A copy of ``source`` with the users, served by a new app; returns (api, app)."""
     path = folder / "server.duckdb"
     shutil.copyfile(_prepared(source), path)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from _api_support import (
     PASSWORD,
     SALES_OWNER,
@@ -104,8 +103,13 @@ def test_sales_export_holds_only_their_customers(api: Api, mine: set[str]) -> No
     assert len(frame) > 0 and set(frame.customer_id) <= mine
     xlsx = api.get(f"{V1}/exports/actions", "sam")
     sheets = pd.read_excel(io.BytesIO(xlsx.content), sheet_name=None, dtype=str)
-    ids = {v for s in sheets.values() for col in s.columns for v in s[col].dropna()
-           if v.startswith("C0")}
+    ids = {
+        v
+        for s in sheets.values()
+        for col in s.columns
+        for v in s[col].dropna()
+        if v.startswith("C0")
+    }
     assert ids and ids <= mine
 
 
@@ -117,9 +121,15 @@ def test_sales_gets_no_report(api: Api) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        f"{V1}/customers", f"{V1}/customers/C000001", f"{V1}/migrations/abc/movers",
-        f"{V1}/alerts", f"{V1}/actions", f"{V1}/exports/customers", f"{V1}/exports/actions",
-        f"{V1}/overrides", f"{V1}/reports/html",
+        f"{V1}/customers",
+        f"{V1}/customers/C000001",
+        f"{V1}/migrations/abc/movers",
+        f"{V1}/alerts",
+        f"{V1}/actions",
+        f"{V1}/exports/customers",
+        f"{V1}/exports/actions",
+        f"{V1}/overrides",
+        f"{V1}/reports/html",
     ],
 )
 def test_viewer_gets_no_customer_rows(api: Api, url: str) -> None:
@@ -164,9 +174,16 @@ def test_snapshots_list_latest_one(api: Api) -> None:
 
 
 def test_customer_list_filters_sorts_searches_and_pages(api: Api) -> None:
-    a = api.get(f"{V1}/customers", "ann",
-                params={"class": ["abc:A", "lifecycle:active"], "sort": "revenue_12m",
-                        "desc": True, "limit": 20}).json()
+    a = api.get(
+        f"{V1}/customers",
+        "ann",
+        params={
+            "class": ["abc:A", "lifecycle:active"],
+            "sort": "revenue_12m",
+            "desc": True,
+            "limit": 20,
+        },
+    ).json()
     assert a["total"] > 0
     assert all(r["classes"]["abc"]["key"] == "A" for r in a["items"])
     assert all(r["classes"]["lifecycle"]["key"] == "active" for r in a["items"])
@@ -265,8 +282,11 @@ def test_api_docs_work_offline(api: Api) -> None:
     assert page.status_code == 200
     assert "http" not in page.text.replace("http-equiv", "")  # nothing from another host
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    for asset in ("/api/docs/assets/swagger-ui-bundle.js", "/api/docs/assets/swagger-ui.css",
-                  "/api/docs/init.js"):
+    for asset in (
+        "/api/docs/assets/swagger-ui-bundle.js",
+        "/api/docs/assets/swagger-ui.css",
+        "/api/docs/init.js",
+    ):
         assert api.client.get(asset).status_code == 200
     spec = api.client.get("/api/openapi.json").json()
     assert "/api/v1/customers" in spec["paths"]

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from _api_support import Api, build_api
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
-
-from _api_support import Api, build_api
 
 EXCLUDED = (
     r"^/api/v1/(actions|exports/actions|reports/.*|runs|series|auth/logout"
@@ -45,11 +44,17 @@ def test_api_conforms_to_its_openapi(api_schema, api: Api) -> None:
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=5, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=5,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def call(case) -> None:  # noqa: ANN001
-            case.call_and_validate(headers=headers,
-                                   checks=[not_a_server_error, response_schema_conformance])
+            case.call_and_validate(
+                headers=headers, checks=[not_a_server_error, response_schema_conformance]
+            )
 
         call()
         checked.append(operation.label)

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from _api_support import SALES_OWNER, Api, assert_error_shape, build_api
+
 from custseg.api import ServerSettings
 from custseg.sample import sample_data_dir
 
@@ -28,8 +28,14 @@ def _customer(api: Api, owner: str | None = None) -> str:
 
 def test_override_flow_records_the_authenticated_users(api: Api) -> None:
     customer = _customer(api, SALES_OWNER)
-    body = {"customer_id": customer, "scheme": "abc", "class_key": "A",
-            "reason": "framework contract", "created_by": "mia", "user": "mia"}
+    body = {
+        "customer_id": customer,
+        "scheme": "abc",
+        "class_key": "A",
+        "reason": "framework contract",
+        "created_by": "mia",
+        "user": "mia",
+    }
     assert_error_shape(api.post(f"{V1}/overrides", "sam", json=body), 403)
     made = api.post(f"{V1}/overrides", "ann", json=body)
     assert made.status_code == 201, made.text
@@ -45,8 +51,11 @@ def test_override_flow_records_the_authenticated_users(api: Api) -> None:
     assert removed.json()["status"] == "removed"
     audit = api.get(f"{V1}/audit", "root", params={"limit": 10}).json()["items"]
     actors = {(e["action"], e["actor"]) for e in audit if e["subject"] == oid}
-    assert actors == {("override_add", "ann"), ("override_approve", "mia"),
-                      ("override_remove", "ann")}
+    assert actors == {
+        ("override_add", "ann"),
+        ("override_approve", "mia"),
+        ("override_remove", "ann"),
+    }
 
 
 def test_reject_needs_a_manager_and_a_reason(api: Api) -> None:
@@ -81,8 +90,7 @@ def test_system_validate_and_activate(api: Api) -> None:
 def test_ingest_upload_returns_the_report_and_rejects(api: Api, tmp_path: Path) -> None:
     source = sample_data_dir() / "customers.csv"
     bad = tmp_path / "customers.csv"
-    bad.write_text(source.read_text(encoding="utf-8") + "C999999,,not-a-date\n",
-                   encoding="utf-8")
+    bad.write_text(source.read_text(encoding="utf-8") + "C999999,,not-a-date\n", encoding="utf-8")
     with bad.open("rb") as handle:
         files = {"file": ("customers.csv", handle, "text/csv")}
         assert_error_shape(api.post(f"{V1}/ingest/customers", "mia", files=files), 403)
@@ -101,8 +109,7 @@ def test_ingest_upload_returns_the_report_and_rejects(api: Api, tmp_path: Path) 
 
 
 def test_upload_size_is_bounded(history_workspace_file: Path, tmp_path: Path) -> None:
-    small, _ = build_api(history_workspace_file, tmp_path,
-                         ServerSettings(max_upload_bytes=1000))
+    small, _ = build_api(history_workspace_file, tmp_path, ServerSettings(max_upload_bytes=1000))
     try:
         files = {"file": ("orders.csv", b"x" * 5000, "text/csv")}
         body = assert_error_shape(small.post(f"{V1}/ingest/orders", "ann", files=files), 413)
@@ -120,8 +127,9 @@ def test_admin_manages_users_over_the_api(api: Api) -> None:
     error = assert_error_shape(api.post(f"{V1}/users", "root", json=short), 422)
     assert error["where"] == "password"
     assert api.post(f"{V1}/users/zoe/disable", "root").json()["disabled"] is True
-    login = api.client.post(f"{V1}/auth/token",
-                            data={"username": "zoe", "password": "zoe's passphrase"})
+    login = api.client.post(
+        f"{V1}/auth/token", data={"username": "zoe", "password": "zoe's passphrase"}
+    )
     assert_error_shape(login, 401)
 
 

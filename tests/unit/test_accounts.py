@@ -11,7 +11,7 @@ from custseg.errors import ConfigError
 from custseg.governance.access import Permission, Principal, Role
 from custseg.governance.accounts import AuthenticationError
 
-PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"  # noqa: S105 - test accounts
 
 
 class Clock:
@@ -35,8 +35,9 @@ def accounts(clock: Clock):
 
 
 def test_user_name_is_normalised_and_password_hashed_with_argon2(accounts) -> None:
-    made = accounts.add_user("Ｌｉ Ｌｅｉ".replace(" ", ""), role="analyst", password=PASSWORD,
-                             by="root")
+    made = accounts.add_user(
+        "Ｌｉ Ｌｅｉ".replace(" ", ""), role="analyst", password=PASSWORD, by="root"
+    )
     assert made.name == "lilei"
     assert accounts.authenticate("LILEI", PASSWORD) == Principal("lilei", Role.ANALYST, None)
     stored = accounts._con.table("users").password_hash.execute().tolist()[0]  # noqa: SLF001
@@ -113,7 +114,9 @@ def test_account_changes_are_audited(accounts) -> None:
     accounts.disable("ann", by="root")
     log = AuditLog(accounts._con).entries()  # noqa: SLF001
     assert list(zip(log.actor, log.action, log.subject, strict=True)) == [
-        ("root", "user_add", "ann"), ("root", "user_disable", "ann")]
+        ("root", "user_add", "ann"),
+        ("root", "user_disable", "ann"),
+    ]
     assert AuditLog(accounts._con).verify() == []  # noqa: SLF001
 
 
@@ -122,8 +125,11 @@ def test_account_changes_are_audited(accounts) -> None:
     [
         (Role.VIEWER, [Permission.READ_SUMMARY], [Permission.READ_CUSTOMERS, Permission.RUN]),
         (Role.SALES, [Permission.READ_CUSTOMERS], [Permission.READ_ALL_CUSTOMERS]),
-        (Role.ANALYST, [Permission.RUN, Permission.PROPOSE_OVERRIDE],
-         [Permission.DECIDE_OVERRIDE, Permission.MANAGE_USERS]),
+        (
+            Role.ANALYST,
+            [Permission.RUN, Permission.PROPOSE_OVERRIDE],
+            [Permission.DECIDE_OVERRIDE, Permission.MANAGE_USERS],
+        ),
         (Role.MANAGER, [Permission.DECIDE_OVERRIDE], [Permission.RUN, Permission.READ_AUDIT]),
         (Role.ADMIN, [Permission.MANAGE_USERS, Permission.READ_AUDIT], [Permission.RUN]),
     ],

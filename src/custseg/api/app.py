@@ -40,15 +40,19 @@ API = "/api/v1"
 DOCS = "/api/docs"
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text}
-    for code, text in ((401, "Not logged in, or the token is expired or revoked"),
-                       (403, "The role does not allow this"),
-                       (404, "Not found (or not yours)"),
-                       (422, "Invalid request"))
+    for code, text in (
+        (401, "Not logged in, or the token is expired or revoked"),
+        (403, "The role does not allow this"),
+        (404, "Not found (or not yours)"),
+        (422, "Invalid request"),
+    )
 }
 
 
 def create_app(
-    workspace_url: str, settings: ServerSettings | None = None, *,
+    workspace_url: str,
+    settings: ServerSettings | None = None,
+    *,
     clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """The API over the workspace at ``workspace_url`` (a DuckDB file, :memory: or a URL)."""
@@ -74,26 +78,43 @@ def create_app(
     app.state.handle = handle
     app.state.settings = chosen
     app.state.limiter = LoginLimiter(chosen.login_attempts, chosen.login_window_seconds)
-    app.state.jobs = JobRunner(handle.open_writer, _shared(handle) if handle.shared_only else None,
-                               clock or datetime.now)
+    app.state.jobs = JobRunner(
+        handle.open_writer, _shared(handle) if handle.shared_only else None, clock or datetime.now
+    )
     install_error_handlers(app)
     app.include_router(_v1())
     if chosen.docs:
         _mount_docs(app)
     if chosen.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(chosen.cors_origins),
-                           allow_methods=["GET", "POST"], allow_headers=["Authorization",
-                                                                         "Content-Type"])
-    app.add_middleware(SecurityMiddleware, max_body=chosen.max_body_bytes,
-                       max_upload=chosen.max_upload_bytes,
-                       is_upload=lambda path: path.startswith(f"{API}/ingest/"))
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(chosen.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body=chosen.max_body_bytes,
+        max_upload=chosen.max_upload_bytes,
+        is_upload=lambda path: path.startswith(f"{API}/ingest/"),
+    )
     return app
 
 
 def _v1() -> APIRouter:
     v1 = APIRouter(prefix=API)
-    for module in (auth, snapshots, customers, history, actions, overrides, system, ingest,
-                   jobs, admin):
+    for module in (
+        auth,
+        snapshots,
+        customers,
+        history,
+        actions,
+        overrides,
+        system,
+        ingest,
+        jobs,
+        admin,
+    ):
         v1.include_router(module.router)
 
     @v1.get("/health", response_model=CheckPublic, tags=["health"])

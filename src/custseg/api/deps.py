@@ -14,10 +14,10 @@ from custseg.api.errors import ApiError
 from custseg.api.i18n import request_lang
 from custseg.api.settings import ServerSettings
 from custseg.governance.access import Permission, Principal
-from custseg.i18n import Lang, t
+from custseg.i18n import Lang, Message, t
 from custseg.workspace import Workspace, open_workspace
 
-TOKEN_URL = "/api/v1/auth/token"
+TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
 oauth2 = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
@@ -79,9 +79,13 @@ def principal(
 ) -> Principal:
     """The authenticated user of the request (401 without a valid token)."""
     if not token:
-        raise ApiError(401, "auth.required", t("server_error_auth_required", language),
-                       hint=t("server_hint_login", language),
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "auth.required",
+            t("server_error_auth_required", language),
+            hint=t("server_hint_login", language),
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return ws.accounts.principal_for_token(token)
 
 
@@ -98,15 +102,17 @@ def require(permission: Permission) -> Callable[[Principal], Principal]:
     return check
 
 
-def page_limit(
-    request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] = 50
-) -> int:
+def page_limit(request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] = 50) -> int:
     """The page size asked for, bounded by the server's maximum."""
     maximum = request.app.state.settings.max_page_size
     if limit > maximum:
-        raise ApiError(422, "request.page_too_large",
-                       f"limit {limit} is above the maximum page size {maximum}",
-                       where="limit", hint=f"ask for at most {maximum} rows per page")
+        raise ApiError(
+            422,
+            "request.page_too_large",
+            Message("server_page_too_large", {"limit": limit, "max": maximum}),
+            where="limit",
+            hint=Message("server_hint_page", {"max": maximum}),
+        )
     return limit
 
 

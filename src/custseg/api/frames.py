@@ -18,6 +18,11 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def page_of(frame: pd.DataFrame, offset: int, limit: int) -> dict[str, Any]:
     """A page of a frame: columns, rows, total, offset, limit."""
-    part = frame.iloc[offset: offset + limit]
-    return {"columns": [str(c) for c in frame.columns], "rows": records(part),
-            "total": len(frame), "offset": offset, "limit": limit}
+    part = frame.iloc[offset : offset + limit]
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "rows": records(part),
+        "total": len(frame),
+        "offset": offset,
+        "limit": limit,
+    }

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from custseg.errors import CustsegError
+from custseg.i18n import Message
 from custseg.workspace import Workspace
 
 JobWork = Callable[[Workspace, Callable[[str, int, int], None]], dict[str, Any]]
@@ -38,9 +39,22 @@ class Job:
 
     def public(self) -> dict[str, Any]:
         """The job as the API shows it."""
-        return {k: getattr(self, k) for k in (
-            "job_id", "kind", "status", "started_by", "started_at", "finished_at", "step",
-            "done", "total", "result", "error")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "job_id",
+                "kind",
+                "status",
+                "started_by",
+                "started_at",
+                "finished_at",
+                "step",
+                "done",
+                "total",
+                "result",
+                "error",
+            )
+        }
 
 
 class JobBusyError(CustsegError):
@@ -51,7 +65,9 @@ class JobRunner:
     """Starts jobs on their own thread and connection; refuses a second writer."""
 
     def __init__(
-        self, open_writer: Callable[[], Workspace], shared: Callable[[], Any] | None,
+        self,
+        open_writer: Callable[[], Workspace],
+        shared: Callable[[], Any] | None,
         clock: Callable[[], datetime],
     ) -> None:
         self._open_writer, self._shared, self._clock = open_writer, shared, clock
@@ -64,11 +80,12 @@ class JobRunner:
         with self._lock:
             running = [j for j in self._jobs.values() if j.status == "running"]
             if running:
+                first = running[0]
                 raise JobBusyError(
-                    f"job {running[0].job_id} ({running[0].kind}, started by "
-                    f"{running[0].started_by}) is still writing to the workspace; one job runs "
-                    "at a time. Follow it at /api/v1/jobs/" + running[0].job_id
-                    + " and start yours when it is done"
+                    Message(
+                        "server_job_busy",
+                        {"job": first.job_id, "kind": first.kind, "user": first.started_by},
+                    )
                 )
             job = Job(f"JOB-{next(self._ids):05d}", kind, user, self._clock())
             self._jobs[job.job_id] = job
@@ -116,7 +133,9 @@ class JobRunner:
 
             logging.getLogger("custseg.api").exception("job %s failed", job.job_id)
             job.status = "failed"
-            job.error = {"code": "internal", "message": "the job failed unexpectedly; see the "
-                         "server log"}
+            job.error = {
+                "code": "internal",
+                "message": "the job failed unexpectedly; see the server log",
+            }
         finally:
             job.finished_at = self._clock()

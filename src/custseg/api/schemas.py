@@ -10,8 +10,13 @@ from pydantic import BaseModel, Field, WithJsonSchema
 T = TypeVar("T")
 Timestamp = Annotated[
     datetime,
-    WithJsonSchema({"type": "string", "examples": ["2026-07-01T09:00:00"],
-                    "description": "The workspace's time, ISO 8601 without a zone"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "examples": ["2026-07-01T09:00:00"],
+            "description": "The workspace's time, ISO 8601 without a zone",
+        }
+    ),
 ]
 """Times are stored as the workspace clock gives them, without a zone (not RFC 3339 date-time)."""
 
@@ -29,7 +34,7 @@ class TokenPublic(BaseModel):
     """An OAuth2 access token (shown once)."""
 
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_at: Timestamp | None = None
     token_id: str
 

@@ -33,13 +33,22 @@ class SecurityMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, *, max_body: int, max_upload: int,
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        max_upload: int,
         is_upload: Callable[[str], bool],
     ) -> None:
         self.app, self.max_body, self.max_upload, self.is_upload = (
-            app, max_body, max_upload, is_upload)
+            app,
+            max_body,
+            max_upload,
+            is_upload,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI call."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -49,8 +58,11 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", [])
-                           if h[0].lower() != b"content-security-policy"]
+                headers = [
+                    h
+                    for h in message.get("headers", [])
+                    if h[0].lower() != b"content-security-policy"
+                ]
                 message["headers"] = [*headers, *_HEADERS, (b"content-security-policy", csp)]
             await send(message)
 
@@ -89,23 +101,33 @@ def too_large_message(limit: int) -> str:
 
 
 async def _too_large(send: Callable, limit: int) -> None:  # type: ignore[type-arg]
-    body = json.dumps({
-        "code": "request.too_large",
-        "message": too_large_message(limit),
-        "where": None,
-        "hint": "send a smaller file, or ask the administrator to raise the server's limit",
-    }).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    body = json.dumps(
+        {
+            "code": "request.too_large",
+            "message": too_large_message(limit),
+            "where": None,
+            "hint": "send a smaller file, or ask the administrator to raise the server's limit",
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
 class LoginLimiter:
     """At most ``attempts`` failed logins per (user, client) within ``window`` seconds."""
 
-    def __init__(self, attempts: int, window: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, attempts: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._attempts, self._window, self._clock = attempts, window, clock
         self._failures: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()

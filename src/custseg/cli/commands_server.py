@@ -15,8 +15,7 @@ from custseg.governance.users import current_user
 from custseg.i18n import t
 
 user_app = typer.Typer(help="Server users: add, list, disable, passwd.", no_args_is_help=True)
-token_app = typer.Typer(help="API tokens for scripts: create, list, revoke.",
-                        no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for scripts: create, list, revoke.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -40,8 +39,9 @@ def _password(from_stdin: bool) -> str:
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
         raise ConfigError("no terminal to ask for the password; pipe it with --password-stdin")
-    text: str = typer.prompt(t("server_password_prompt", ctx.STATE.lang), hide_input=True,
-                             confirmation_prompt=True)
+    text: str = typer.prompt(
+        t("server_password_prompt", ctx.STATE.lang), hide_input=True, confirmation_prompt=True
+    )
     return text
 
 
@@ -51,17 +51,20 @@ def user_add(
     name: Annotated[str, typer.Argument(help="User name (compared case-insensitively).")],
     role: Annotated[str, typer.Option("--role", help="admin, manager, analyst, sales or viewer.")],
     owner: Annotated[
-        str | None, typer.Option("--owner", help="Owner key (the customers' `owner`) of a sales user.")
+        str | None,
+        typer.Option("--owner", help="Owner key (the customers' `owner`) of a sales user."),
     ] = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create a user; the password is asked for (or read from stdin); there is no default."""
     password = _password(password_stdin)
     ws = ctx.workspace()
-    made = ws.accounts.add_user(name, role=role, password=password, owner=owner,
-                                by=current_user())
-    ctx.stdout.print(t("server_user_added", ctx.STATE.lang).format(
-        name=made.name, role=t(f"server_role_{made.role.value}", ctx.STATE.lang)))
+    made = ws.accounts.add_user(name, role=role, password=password, owner=owner, by=current_user())
+    ctx.stdout.print(
+        t("server_user_added", ctx.STATE.lang).format(
+            name=made.name, role=t(f"server_role_{made.role.value}", ctx.STATE.lang)
+        )
+    )
 
 
 @user_app.command("list")
@@ -79,8 +82,12 @@ def user_list(json_: ctx.JsonOption = False) -> None:
     grid = Table(*(t(f"server_col_{c}", lang) for c in ("name", "role", "owner", "status")))
     for u in users:
         status = "disabled" if u.disabled else "active"
-        grid.add_row(u.name, t(f"server_role_{u.role.value}", lang), u.owner or "",
-                     t(f"server_status_{status}", lang))
+        grid.add_row(
+            u.name,
+            t(f"server_role_{u.role.value}", lang),
+            u.owner or "",
+            t(f"server_status_{status}", lang),
+        )
     ctx.stdout.print(grid)
 
 
@@ -101,8 +108,9 @@ def user_passwd(
     password = _password(password_stdin)
     accounts = ctx.workspace().accounts
     accounts.set_password(name, password, by=current_user())
-    ctx.stdout.print(t("server_password_changed", ctx.STATE.lang).format(
-        name=accounts.user(name).name))
+    ctx.stdout.print(
+        t("server_password_changed", ctx.STATE.lang).format(name=accounts.user(name).name)
+    )
 
 
 @token_app.command("create")
@@ -116,10 +124,14 @@ def token_create(
 ) -> None:
     """Create an API token for scripts (shown once; only its hash is stored)."""
     ttl = timedelta(days=days) if days else None
-    issued = ctx.workspace().accounts.create_token(name, kind="api", ttl=ttl, label=label,
-                                                   by=current_user())
-    ctx.stderr.print(t("server_token_created", ctx.STATE.lang).format(
-        token_id=issued.token_id, name=issued.user_name))
+    issued = ctx.workspace().accounts.create_token(
+        name, kind="api", ttl=ttl, label=label, by=current_user()
+    )
+    ctx.stderr.print(
+        t("server_token_created", ctx.STATE.lang).format(
+            token_id=issued.token_id, name=issued.user_name
+        )
+    )
     sys.stdout.write(issued.secret + "\n")
 
 
@@ -176,9 +188,11 @@ def serve_command(
     if not has_admin:
         ctx.stderr.print(t("server_no_admin", lang))
     settings = ServerSettings(
-        token_ttl=timedelta(hours=token_hours), max_upload_bytes=max_upload_mb * 1_000_000,
+        token_ttl=timedelta(hours=token_hours),
+        max_upload_bytes=max_upload_mb * 1_000_000,
         cors_origins=tuple(cors_origin or ()),
     )
     ctx.stderr.print(t("server_serving", lang).format(host=host, port=port))
-    uvicorn.run(create_app(ctx.STATE.workspace, settings), host=host, port=port,
-                log_level="warning")
+    uvicorn.run(
+        create_app(ctx.STATE.workspace, settings), host=host, port=port, log_level="warning"
+    )

@@ -24,6 +24,7 @@ import ibis
 import ibis.expr.types as ir
 
 from custseg.errors import CustsegError, ErrorCode
+from custseg.i18n import Message
 
 
 class Role(StrEnum):
@@ -57,9 +58,7 @@ _READ_ALL = {_P.READ_SUMMARY, _P.READ_CUSTOMERS, _P.READ_ALL_CUSTOMERS}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset({_P.READ_SUMMARY}),
     Role.SALES: frozenset({_P.READ_SUMMARY, _P.READ_CUSTOMERS}),
-    Role.ANALYST: frozenset(
-        _READ_ALL | {_P.INGEST, _P.RUN, _P.EDIT_SYSTEM, _P.PROPOSE_OVERRIDE}
-    ),
+    Role.ANALYST: frozenset(_READ_ALL | {_P.INGEST, _P.RUN, _P.EDIT_SYSTEM, _P.PROPOSE_OVERRIDE}),
     Role.MANAGER: frozenset(_READ_ALL | {_P.DECIDE_OVERRIDE}),
     Role.ADMIN: frozenset(_READ_ALL | {_P.MANAGE_USERS, _P.MANAGE_SETTINGS, _P.READ_AUDIT}),
 }
@@ -87,8 +86,14 @@ class Principal:
         """AccessDeniedError unless the role grants ``permission``."""
         if not self.can(permission):
             raise AccessDeniedError(
-                f"user {self.name!r} (role {self.role.value}) may not {permission.value}; "
-                "ask an admin for a role that allows it"
+                Message(
+                    "server_forbidden",
+                    {
+                        "name": self.name,
+                        "role": Message(f"server_role_{self.role.value}"),
+                        "permission": Message(f"server_perm_{permission.value}"),
+                    },
+                )
             )
 
     @property
@@ -119,4 +124,3 @@ def restrict(rows: ir.Table, features: ir.Table, principal: Principal | None) ->
         return rows.filter(ibis.literal(False))
     mine = features.filter(features.owner == owner).select("customer_id")
     return rows.semi_join(mine, "customer_id")
-

@@ -32,11 +32,12 @@ from custseg.errors import ConfigError, CustsegError, ErrorCode
 from custseg.governance.access import Principal, Role
 from custseg.governance.audit import AuditLog
 from custseg.governance.users import fold_user, normalise_user
+from custseg.i18n import Message
 
 USERS = "users"
 TOKENS = "tokens"
 MIN_PASSWORD_LENGTH = 10
-TOKEN_PREFIX = "cst_"
+TOKEN_PREFIX = "cst_"  # noqa: S105 - a prefix, not a secret
 _USER_SCHEMA = ibis.schema(
     {
         "name": "string",
@@ -128,23 +129,25 @@ class AccountStore:
     def add_user(
         self, name: str, *, role: str, password: str, owner: str | None = None, by: str
     ) -> User:
-        """Create a user; ConfigError for a taken name, unknown role, weak password, sales w/o owner."""
+        """Create a user; ConfigError for a taken name, unknown role, short password, no owner."""
         key = _valid_name(name)
         chosen = _role(role)
         owner = (owner or "").strip() or None
         if chosen is Role.SALES and owner is None:
-            raise ConfigError(
-                f"a sales user sees only the customers whose owner is their owner key; give "
-                f"one with --owner (e.g. --owner {key})",
-                key_path="owner",
-            )
+            raise ConfigError(Message("server_sales_needs_owner", {"name": key}), key_path="owner")
         if self._find(key) is not None:
-            raise ConfigError(f"user {key!r} already exists; choose another name", key_path="name")
+            raise ConfigError(Message("server_user_exists", {"name": key}), key_path="name")
         digest = _HASHER.hash(check_password(password))
         now = pd.Timestamp(self._clock())
         row = {
-            "name": key, "role": chosen.value, "owner": owner, "password_hash": digest,
-            "disabled": False, "created_at": now, "created_by": by, "changed_at": now,
+            "name": key,
+            "role": chosen.value,
+            "owner": owner,
+            "password_hash": digest,
+            "disabled": False,
+            "created_at": now,
+            "created_by": by,
+            "changed_at": now,
         }
         with transaction(self._con):
             self._con.insert(USERS, pd.DataFrame([row]))
@@ -161,9 +164,9 @@ class AccountStore:
         row = self._find(normalise_name(name))
         if row is None:
             known = [u.name for u in self.users()]
+            shown = ", ".join(known) or "-"
             raise ConfigError(
-                f"no user {normalise_name(name)!r}; known users: {', '.join(known) or 'none'}. "
-                "Create one with `custseg user add NAME --role ROLE`.",
+                Message("server_user_unknown", {"name": normalise_name(name), "known": shown}),
                 key_path="name",
             )
         return _user(row)
@@ -202,7 +205,7 @@ class AccountStore:
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok or row is None or bool(row["disabled"]):
-            raise AuthenticationError("wrong user name or password, or the user is disabled")
+            raise AuthenticationError(Message("server_login_refused"))
         return _principal(row)
 
     # -- tokens -----------------------------------------------------------------------------
@@ -212,15 +215,20 @@ class AccountStore:
         """A new random token for ``name``; only its hash is stored."""
         user = self.user(name)
         if user.disabled:
-            raise AuthenticationError(f"user {user.name!r} is disabled")
+            raise AuthenticationError(Message("server_user_is_disabled", {"name": user.name}))
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token_id = "TK-" + secrets.token_hex(4)
         now = self._clock()
         expires = now + ttl if ttl is not None else None
         row = {
-            "token_id": token_id, "token_hash": _digest(secret), "user_name": user.name,
-            "kind": kind, "label": label, "created_at": pd.Timestamp(now),
-            "expires_at": pd.Timestamp(expires) if expires else pd.NaT, "revoked_at": pd.NaT,
+            "token_id": token_id,
+            "token_hash": _digest(secret),
+            "user_name": user.name,
+            "kind": kind,
+            "label": label,
+            "created_at": pd.Timestamp(now),
+            "expires_at": pd.Timestamp(expires) if expires else pd.NaT,
+            "revoked_at": pd.NaT,
         }
         frame = pd.DataFrame([row]).astype(
             {"expires_at": "datetime64[us]", "revoked_at": "datetime64[us]"}
@@ -232,7 +240,7 @@ class AccountStore:
         return IssuedToken(token_id, secret, user.name, kind, expires)
 
     def tokens(self, name: str | None = None) -> pd.DataFrame:
-        """Tokens (never their hashes): token_id, user_name, kind, label, created, expires, revoked."""
+        """Tokens, never their hashes: id, user, kind, label, created, expires and revoked."""
         t = self._con.table(TOKENS).drop("token_hash")
         if name is not None:
             t = t.filter(t.user_name == normalise_name(name))
@@ -241,12 +249,14 @@ class AccountStore:
     def revoke(self, token: str, *, by: str) -> str:
         """Revoke a token given by id or by its secret; return its id."""
         t = self._con.table(TOKENS)
-        key = t.token_hash == _digest(token) if token.startswith(TOKEN_PREFIX) else (
-            t.token_id == token.strip()
+        key = (
+            t.token_hash == _digest(token)
+            if token.startswith(TOKEN_PREFIX)
+            else (t.token_id == token.strip())
         )
         found = t.filter(key).select("token_id", "kind").to_pyarrow().to_pylist()
         if not found:
-            raise ConfigError(f"no token {token[:11]!r}; list them with `custseg token list`")
+            raise ConfigError(Message("server_token_unknown", {"token": token[:11]}))
         token_id = found[0]["token_id"]
         with transaction(self._con):
             self._revoke_where(sge.column("token_id").eq(sge.convert(token_id)), self._clock())
@@ -255,7 +265,7 @@ class AccountStore:
         return token_id
 
     def principal_for_token(self, secret: str) -> Principal:
-        """The principal a valid token stands for; AuthenticationError if unknown/expired/revoked."""
+        """The principal of a valid token; AuthenticationError if unknown, expired or revoked."""
         t = self._con.table(TOKENS)
         u = self._con.table(USERS)
         now = ibis.literal(pd.Timestamp(self._clock()).to_pydatetime())
@@ -267,7 +277,7 @@ class AccountStore:
         joined = valid.join(u, valid.user_name == u.name).filter(~u.disabled)
         rows = joined.select("name", "role", "owner").to_pyarrow().to_pylist()
         if not rows:
-            raise AuthenticationError("the token is unknown, expired or revoked; log in again")
+            raise AuthenticationError(Message("server_token_refused"))
         return _principal(rows[0])
 
     # -- helpers ----------------------------------------------------------------------------
@@ -292,9 +302,7 @@ def check_password(password: str) -> str:
     """``password`` if it meets the policy (minimum length, not blank); ConfigError otherwise."""
     if len(password or "") < MIN_PASSWORD_LENGTH or not password.strip():
         raise ConfigError(
-            f"the password is too short: at least {MIN_PASSWORD_LENGTH} characters "
-            "(a passphrase of a few words is easiest)",
-            key_path="password",
+            Message("server_password_short", {"n": MIN_PASSWORD_LENGTH}), key_path="password"
         )
     return password
 
@@ -303,7 +311,7 @@ def _valid_name(name: str) -> str:
     key = normalise_user(name, source="user name")
     if " " in key:
         raise ConfigError(
-            f"user name {name!r} has a space; use a name without spaces (e.g. {key.replace(' ', '.')})",
+            Message("server_name_space", {"name": name, "example": key.replace(" ", ".")}),
             key_path="name",
         )
     return key
@@ -314,7 +322,9 @@ def _role(role: str) -> Role:
         return Role(str(role).strip().lower())
     except ValueError:
         known = ", ".join(r.value for r in Role)
-        raise ConfigError(f"unknown role {role!r}; choose one of {known}", key_path="role") from None
+        raise ConfigError(
+            Message("server_role_unknown", {"role": role, "known": known}), key_path="role"
+        ) from None
 
 
 def _digest(secret: str) -> str:

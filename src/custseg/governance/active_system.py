@@ -18,9 +18,9 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from custseg.engine import transaction
-from custseg.governance.audit import AuditLog
 from custseg.errors import ConfigError
 from custseg.features import FEATURES
+from custseg.governance.audit import AuditLog
 from custseg.schemes import ClassificationSystem, lint_system, load_default_system
 from custseg.schemes.loader import dump_system, parse_system
 from custseg.snapshots.systems import SystemStore
@@ -68,12 +68,18 @@ class ActiveSystemStore:
         store = SystemStore(self._con)
         digest = store.save(system, at=self._clock())
         seq = int(self._con.table(ACTIVATIONS).count().execute()) + 1
-        row = {"seq": seq, "system_hash": digest, "activated_at": pd.Timestamp(self._clock()),
-               "activated_by": by}
+        row = {
+            "seq": seq,
+            "system_hash": digest,
+            "activated_at": pd.Timestamp(self._clock()),
+            "activated_by": by,
+        }
         with transaction(self._con):
             self._con.insert(ACTIVATIONS, pd.DataFrame([row]))
             AuditLog(self._con, self._clock).append(
-                by, "system_activate", digest,
+                by,
+                "system_activate",
+                digest,
                 {"name": system.name, "version": store.version_of(digest)},
             )
         return self.current()
@@ -94,8 +100,12 @@ def validate_text(text: str, source_name: str = "system.yaml") -> Validation:
         system = parse_system(text, source_name=source_name)
         warnings = lint_system(system, [f.name for f in FEATURES])
     except ConfigError as exc:
-        error = {"message": exc.message, "path": exc.path, "line": exc.line,
-                 "key_path": exc.key_path}
+        error = {
+            "message": exc.message,
+            "path": exc.path,
+            "line": exc.line,
+            "key_path": exc.key_path,
+        }
         return Validation(None, [error], [])
     return Validation(system, [], warnings)
 

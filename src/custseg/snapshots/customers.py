@@ -16,7 +16,7 @@ import pandas as pd
 
 from custseg.errors import ConfigError, SnapshotNotFoundError
 from custseg.governance.access import Permission, Principal, restrict
-from custseg.i18n import Lang
+from custseg.i18n import Lang, Message
 from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.view import Snapshot
 
@@ -24,9 +24,17 @@ LIST_COLUMNS = ("customer_id", "name", "owner", "region", "revenue_12m", "recenc
 """The feature columns of a customer-list row (those the snapshot has)."""
 SORTABLE = (*LIST_COLUMNS, "orders_12m", "monetary_total", "clv_12m", "p_alive")
 MODEL_SCORES = (
-    "r_score", "f_score", "m_score", "rfm_score", "loyalty_score", "p_alive",
-    "expected_purchases_90d", "expected_purchases_365d", "p_no_purchase_90d",
-    "expected_spend", "clv_12m",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_score",
+    "loyalty_score",
+    "p_alive",
+    "expected_purchases_90d",
+    "expected_purchases_365d",
+    "p_no_purchase_90d",
+    "expected_spend",
+    "clv_12m",
 )
 
 
@@ -85,15 +93,16 @@ def customer_page(
         f = f.filter(match)
     if query.sort not in SORTABLE or query.sort not in f.columns:
         known = [c for c in SORTABLE if c in f.columns]
-        raise ConfigError(f"cannot sort by {query.sort!r}; sort by one of {', '.join(known)}",
-                          key_path="sort")
+        raise ConfigError(
+            Message("server_sort_unknown", {"sort": query.sort, "known": ", ".join(known)}),
+            key_path="sort",
+        )
     total = int(f.count().execute())
     key = ibis.desc(query.sort) if query.descending else ibis.asc(query.sort)
     tie = [] if query.sort == "customer_id" else ["customer_id"]
     columns = [c for c in LIST_COLUMNS if c in f.columns]
     page = (
-        f.order_by([key, *tie]).select(columns)
-        .limit(query.limit, offset=query.offset).to_pandas()
+        f.order_by([key, *tie]).select(columns).limit(query.limit, offset=query.offset).to_pandas()
     )
     return _with_classes(snapshot, page, assignments, lang), total
 
@@ -106,7 +115,8 @@ def _with_classes(
         return page.assign(classes=[])
     rows = (
         assignments.filter(assignments.customer_id.isin(ids))
-        .select("customer_id", "scheme", "class_key").to_pandas()
+        .select("customer_id", "scheme", "class_key")
+        .to_pandas()
     )
     labels = {s: snapshot.class_labels(s, lang) for s in snapshot.info.computed_schemes}
     by_customer: dict[str, dict[str, dict[str, str]]] = {i: {} for i in ids}
@@ -117,8 +127,12 @@ def _with_classes(
 
 
 def customer_detail(
-    snapshots: Sequence[Snapshot], snapshot: Snapshot, customer_id: str,
-    principal: Principal | None, *, lang: Lang = "en",
+    snapshots: Sequence[Snapshot],
+    snapshot: Snapshot,
+    customer_id: str,
+    principal: Principal | None,
+    *,
+    lang: Lang = "en",
 ) -> dict[str, Any]:
     """One customer: features, model scores, every class with reason and strategy, and history.
 
@@ -128,8 +142,14 @@ def customer_detail(
     found = f.filter(f.customer_id == str(customer_id)).to_pandas()
     if found.empty:
         raise CustomerNotFoundError(
-            f"customer {customer_id!r} is not in snapshot {snapshot.snapshot_id} "
-            f"(as of {snapshot.as_of}); search the customer list for the right id"
+            Message(
+                "server_customer_not_found",
+                {
+                    "id": str(customer_id),
+                    "snapshot": snapshot.snapshot_id,
+                    "as_of": snapshot.as_of.isoformat(),
+                },
+            )
         )
     row = {k: _plain(v) for k, v in found.iloc[0].to_dict().items()}
     scores = {k: row[k] for k in MODEL_SCORES if k in row}
@@ -166,9 +186,14 @@ def class_history(snapshots: Sequence[Snapshot], customer_id: str) -> list[dict[
 
 def _explanation(e: Any) -> dict[str, Any]:
     return {
-        "scheme": e.scheme, "scheme_label": e.scheme_label, "class_key": e.class_key,
-        "class_label": e.class_label, "score": e.score, "reason": e.reason,
-        "strategy": e.strategy, "computed_class_key": e.computed_class_key,
+        "scheme": e.scheme,
+        "scheme_label": e.scheme_label,
+        "class_key": e.class_key,
+        "class_label": e.class_label,
+        "score": e.score,
+        "reason": e.reason,
+        "strategy": e.strategy,
+        "computed_class_key": e.computed_class_key,
         "override_id": e.override_id,
     }
 

@@ -28,8 +28,13 @@ _MEDIA = {
 
 @router.get("/actions", response_model=RowsPublic)
 def actions(
-    ws: WorkspaceDep, user: Reader, lang: LangDep, limit: LimitDep, offset: OffsetDep = 0,
-    snapshot: Ref = None, detail: bool = False,
+    ws: WorkspaceDep,
+    user: Reader,
+    lang: LangDep,
+    limit: LimitDep,
+    offset: OffsetDep = 0,
+    snapshot: Ref = None,
+    detail: bool = False,
 ) -> dict[str, Any]:
     """The action list (per owner role: whom to act on and what to do); moves first."""
     snap = ws.snapshot(snapshot)
@@ -37,11 +42,18 @@ def actions(
     return page_of(frame, offset, limit)
 
 
-@router.get("/exports/customers", response_class=Response,
-            responses={200: {"content": {_MEDIA["csv"]: {}, _MEDIA["xlsx"]: {}}}})
+@router.get(
+    "/exports/customers",
+    response_class=Response,
+    responses={200: {"content": {_MEDIA["csv"]: {}, _MEDIA["xlsx"]: {}}}},
+)
 def export_customers(
-    ws: WorkspaceDep, user: Reader, lang: LangDep, snapshot: Ref = None,
-    format: Literal["csv", "xlsx"] = "csv", labels: bool = False,  # noqa: A002
+    ws: WorkspaceDep,
+    user: Reader,
+    lang: LangDep,
+    snapshot: Ref = None,
+    format: Literal["csv", "xlsx"] = "csv",
+    labels: bool = False,  # noqa: A002
 ) -> Response:
     """One row per customer (a sales user: their own), one class column per scheme."""
     snap = ws.snapshot(snapshot)
@@ -56,11 +68,10 @@ def export_customers(
         return Response(path.read_bytes(), media_type=_MEDIA[format], headers=_attachment(name))
 
 
-@router.get("/exports/actions", response_class=Response,
-            responses={200: {"content": {_MEDIA["xlsx"]: {}}}})
-def export_actions(
-    ws: WorkspaceDep, user: Reader, lang: LangDep, snapshot: Ref = None
-) -> Response:
+@router.get(
+    "/exports/actions", response_class=Response, responses={200: {"content": {_MEDIA["xlsx"]: {}}}}
+)
+def export_actions(ws: WorkspaceDep, user: Reader, lang: LangDep, snapshot: Ref = None) -> Response:
     """The action list as an xlsx workbook, one sheet per owner role."""
     from custseg.reports import write_actions
 
@@ -73,12 +84,18 @@ def export_actions(
         return Response(path.read_bytes(), media_type=_MEDIA["xlsx"], headers=_attachment(name))
 
 
-@router.get("/reports/{format}", response_class=FileResponse,
-            responses={200: {"content": {m: {} for k, m in _MEDIA.items() if k != "csv"}}})
+@router.get(
+    "/reports/{format}",
+    response_class=FileResponse,
+    responses={200: {"content": {m: {} for k, m in _MEDIA.items() if k != "csv"}}},
+)
 def report(
-    format: Literal["xlsx", "html", "pdf"], ws: WorkspaceDep,  # noqa: A002
+    format: Literal["xlsx", "html", "pdf"],
+    ws: WorkspaceDep,  # noqa: A002
     user: Annotated[Principal, Depends(require(Permission.READ_ALL_CUSTOMERS))],
-    lang: LangDep, tasks: BackgroundTasks, snapshot: Ref = None,
+    lang: LangDep,
+    tasks: BackgroundTasks,
+    snapshot: Ref = None,
 ) -> FileResponse:
     """The report of a snapshot (it lists movers of every owner: analyst, manager, admin)."""
     snap = ws.snapshot(snapshot)

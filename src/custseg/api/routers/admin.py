@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from custseg.api.deps import LimitDep, LangDep, OffsetDep, WorkspaceDep, require
+from custseg.api.deps import LangDep, LimitDep, OffsetDep, WorkspaceDep, require
 from custseg.api.frames import records
 from custseg.api.schemas import AuditEntryPublic, Page, UserCreate, UserPublic
 from custseg.governance.access import Permission, Principal
@@ -25,8 +25,9 @@ def list_users(ws: WorkspaceDep, user: Admin) -> list[dict[str, Any]]:
 @router.post("/users", response_model=UserPublic, status_code=201)
 def add_user(body: UserCreate, ws: WorkspaceDep, user: Admin) -> dict[str, Any]:
     """Create a user with a role (and an owner key for sales)."""
-    made = ws.accounts.add_user(body.name, role=body.role, password=body.password,
-                                owner=body.owner, by=user.name)
+    made = ws.accounts.add_user(
+        body.name, role=body.role, password=body.password, owner=body.owner, by=user.name
+    )
     return made.to_dict()
 
 
@@ -38,7 +39,8 @@ def disable_user(name: str, ws: WorkspaceDep, user: Admin) -> dict[str, Any]:
 
 @router.get("/settings", response_model=list[dict[str, Any]])
 def settings(
-    ws: WorkspaceDep, lang: LangDep,
+    ws: WorkspaceDep,
+    lang: LangDep,
     user: Annotated[Principal, Depends(require(Permission.MANAGE_SETTINGS))],
 ) -> list[dict[str, Any]]:
     """The workspace settings with their values and help."""
@@ -47,11 +49,14 @@ def settings(
 
 @router.get("/audit", response_model=Page[AuditEntryPublic])
 def audit(
-    ws: WorkspaceDep, user: Auditor, limit: LimitDep, offset: OffsetDep = 0,
+    ws: WorkspaceDep,
+    user: Auditor,
+    limit: LimitDep,
+    offset: OffsetDep = 0,
     action: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
     """Audit log entries, newest first."""
     frame = ws.audit.entries(action=action)
     frame = frame.iloc[::-1]
-    part = frame.iloc[offset: offset + limit]
+    part = frame.iloc[offset : offset + limit]
     return {"items": records(part), "total": len(frame), "offset": offset, "limit": limit}

@@ -19,8 +19,11 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 @router.post("/token", response_model=TokenPublic)
 def login(
-    request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    ws: WorkspaceDep, settings: SettingsDep, lang: LangDep,
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    ws: WorkspaceDep,
+    settings: SettingsDep,
+    lang: LangDep,
 ) -> TokenPublic:
     """Exchange a user name and password for an access token (expires; revocable by logout).
 
@@ -31,19 +34,23 @@ def login(
     client = request.client.host if request.client else "-"
     wait = limiter.retry_after(user, client)
     if wait > 0:
-        raise ApiError(429, "auth.rate_limited", t("server_error_rate_limited", lang),
-                       hint=t("server_hint_rate_limited", lang).format(seconds=int(wait) + 1),
-                       headers={"Retry-After": str(int(wait) + 1)})
+        raise ApiError(
+            429,
+            "auth.rate_limited",
+            t("server_error_rate_limited", lang),
+            hint=t("server_hint_rate_limited", lang).format(seconds=int(wait) + 1),
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
     try:
         who = ws.accounts.authenticate(form.username, form.password)
     except AuthenticationError:
         limiter.failed(user, client)
         raise
     limiter.succeeded(user, client)
-    issued = ws.accounts.create_token(who.name, kind="session", ttl=settings.token_ttl,
-                                      by=who.name)
-    return TokenPublic(access_token=issued.secret, expires_at=issued.expires_at,
-                       token_id=issued.token_id)
+    issued = ws.accounts.create_token(who.name, kind="session", ttl=settings.token_ttl, by=who.name)
+    return TokenPublic(
+        access_token=issued.secret, expires_at=issued.expires_at, token_id=issued.token_id
+    )
 
 
 @router.get("/me", response_model=MePublic)

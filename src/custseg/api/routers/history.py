@@ -11,6 +11,7 @@ from custseg.api.errors import ApiError
 from custseg.api.frames import page_of, records
 from custseg.api.schemas import MigrationPublic, MoverPublic, Page, RowsPublic
 from custseg.governance.access import Permission, Principal
+from custseg.i18n import Message
 from custseg.snapshots.view import Snapshot
 from custseg.workspace import Workspace
 
@@ -25,9 +26,13 @@ def pair(ws: Workspace, old: str | None, new: str | None) -> tuple[Snapshot, Sna
     later = ws.snapshot(new)
     earlier = ws.snapshot(old) if old else ws.previous(later)
     if earlier is None:
-        raise ApiError(404, "snapshot.not_found",
-                       f"snapshot {later.snapshot_id} has no earlier snapshot to compare with",
-                       where="old", hint="run a snapshot of an earlier date (a series)")
+        raise ApiError(
+            404,
+            "snapshot.not_found",
+            Message("server_no_previous", {"snapshot": later.snapshot_id}),
+            where="old",
+            hint=Message("server_hint_no_previous"),
+        )
     return earlier, later
 
 
@@ -39,16 +44,25 @@ def migration(
     earlier, later = pair(ws, old, new)
     m = ws.compare(earlier, later, scheme)
     return MigrationPublic(
-        scheme=scheme, old_snapshot_id=earlier.snapshot_id, new_snapshot_id=later.snapshot_id,
-        counts_by_direction=m.counts_by_direction(), matrix=records(m.matrix),
-        labels=m.labels(lang), notes=m.notes_in(lang),
+        scheme=scheme,
+        old_snapshot_id=earlier.snapshot_id,
+        new_snapshot_id=later.snapshot_id,
+        counts_by_direction=m.counts_by_direction(),
+        matrix=records(m.matrix),
+        labels=m.labels(lang),
+        notes=m.notes_in(lang),
     )
 
 
 @router.get("/migrations/{scheme}/movers", response_model=Page[MoverPublic])
 def movers(
-    scheme: str, ws: WorkspaceDep, user: Reader, limit: LimitDep, offset: OffsetDep = 0,
-    old: Ref = None, new: Ref = None,
+    scheme: str,
+    ws: WorkspaceDep,
+    user: Reader,
+    limit: LimitDep,
+    offset: OffsetDep = 0,
+    old: Ref = None,
+    new: Ref = None,
     direction: Annotated[str | None, Query(pattern="^(up|down|changed|entered|left)$")] = None,
 ) -> dict[str, Any]:
     """Customers whose class changed (a sales user: their own customers only)."""
@@ -62,8 +76,13 @@ def movers(
 
 @router.get("/alerts", response_model=RowsPublic)
 def alerts(
-    ws: WorkspaceDep, user: Reader, lang: LangDep, limit: LimitDep, offset: OffsetDep = 0,
-    old: Ref = None, new: Ref = None,
+    ws: WorkspaceDep,
+    user: Reader,
+    lang: LangDep,
+    limit: LimitDep,
+    offset: OffsetDep = 0,
+    old: Ref = None,
+    new: Ref = None,
 ) -> dict[str, Any]:
     """Alerts that fired between two snapshots (default: the latest two), most severe first."""
     earlier, later = pair(ws, old, new)

@@ -20,7 +20,10 @@ Decider = Annotated[Principal, Depends(require(Permission.DECIDE_OVERRIDE))]
 
 @router.get("", response_model=Page[OverridePublic])
 def list_overrides(
-    ws: WorkspaceDep, user: Reader, limit: LimitDep, offset: OffsetDep = 0,
+    ws: WorkspaceDep,
+    user: Reader,
+    limit: LimitDep,
+    offset: OffsetDep = 0,
     status: Literal["open", "active", "pending", "all"] = "open",
     scheme: Annotated[str | None, Query(max_length=200)] = None,
     customer_id: Annotated[str | None, Query(max_length=200)] = None,
@@ -30,15 +33,21 @@ def list_overrides(
     if user.owner_scope is not None and ws.snapshots():
         ids = scoped_ids(ws.snapshot(), user) or set()
         frame = frame[frame.customer_id.astype(str).isin(ids)]
-    part = frame.iloc[offset: offset + limit]
+    part = frame.iloc[offset : offset + limit]
     return {"items": records(part), "total": len(frame), "offset": offset, "limit": limit}
 
 
 @router.post("", response_model=OverridePublic, status_code=201)
 def propose(body: OverrideCreate, ws: WorkspaceDep, user: Proposer) -> dict[str, Any]:
     """Set a customer's class in a scheme by hand (pending when approval is required)."""
-    made = ws.overrides.add(body.customer_id, scheme=body.scheme, class_key=body.class_key,
-                            reason=body.reason, user=user.name, expires_on=body.expires_on)
+    made = ws.overrides.add(
+        body.customer_id,
+        scheme=body.scheme,
+        class_key=body.class_key,
+        reason=body.reason,
+        user=user.name,
+        expires_on=body.expires_on,
+    )
     return made.to_dict()
 
 
@@ -49,9 +58,7 @@ def approve(override_id: str, ws: WorkspaceDep, user: Decider) -> dict[str, Any]
 
 
 @router.post("/{override_id}/reject", response_model=OverridePublic)
-def reject(
-    override_id: str, body: ReasonCreate, ws: WorkspaceDep, user: Decider
-) -> dict[str, Any]:
+def reject(override_id: str, body: ReasonCreate, ws: WorkspaceDep, user: Decider) -> dict[str, Any]:
     """Reject a pending override, with a reason."""
     return ws.overrides.reject(override_id, user=user.name, reason=body.reason).to_dict()
 

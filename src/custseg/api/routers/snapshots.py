@@ -21,17 +21,24 @@ from custseg.i18n import Lang, label_of
 from custseg.snapshots.model import SnapshotInfo
 from custseg.workspace import Workspace
 
-router = APIRouter(prefix="/snapshots", tags=["snapshots"],
-                   dependencies=[Depends(require(Permission.READ_SUMMARY))])
+router = APIRouter(
+    prefix="/snapshots",
+    tags=["snapshots"],
+    dependencies=[Depends(require(Permission.READ_SUMMARY))],
+)
 
 
 def snapshot_public(ws: Workspace, info: SnapshotInfo) -> SnapshotPublic:
     """The public form of a snapshot header."""
     return SnapshotPublic(
-        snapshot_id=info.snapshot_id, as_of=info.as_of, created_at=info.created_at,
-        system_name=info.system_name, system_hash=info.system_hash,
+        snapshot_id=info.snapshot_id,
+        as_of=info.as_of,
+        created_at=info.created_at,
+        system_name=info.system_name,
+        system_hash=info.system_hash,
         system_version=ws.system_version(info.system_hash),
-        customers=info.customers, computed_schemes=info.computed_schemes,
+        customers=info.customers,
+        computed_schemes=info.computed_schemes,
         skipped_schemes=info.skipped_schemes,
     )
 
@@ -40,7 +47,7 @@ def snapshot_public(ws: Workspace, info: SnapshotInfo) -> SnapshotPublic:
 def list_snapshots(ws: WorkspaceDep, limit: LimitDep, offset: OffsetDep = 0) -> dict[str, Any]:
     """Every snapshot, newest as-of date first."""
     infos = list(reversed(ws.snapshots()))
-    items = [snapshot_public(ws, i) for i in infos[offset: offset + limit]]
+    items = [snapshot_public(ws, i) for i in infos[offset : offset + limit]]
     return {"items": items, "total": len(infos), "offset": offset, "limit": limit}
 
 
@@ -71,14 +78,24 @@ def _scheme(snap: Any, name: str, lang: Lang) -> SchemePublic:
         data = cls.model_dump(mode="json", exclude_none=True)
         strategy = data.pop("strategy", None)
         data.pop("labels", None)
-        classes.append(ClassPublic(
-            key=cls.key, label=labels.get(cls.key, cls.key), definition=data,
-            strategy=label_of(getattr(cls, "strategy", None), lang) if strategy else None))
+        classes.append(
+            ClassPublic(
+                key=cls.key,
+                label=labels.get(cls.key, cls.key),
+                definition=data,
+                strategy=label_of(getattr(cls, "strategy", None), lang) if strategy else None,
+            )
+        )
     known = {c.key for c in classes}
-    classes += [ClassPublic(key=k, label=v, definition={}) for k, v in labels.items()
-                if k not in known]
-    return SchemePublic(name=name, label=label_of(definition.labels, lang),
-                        kind=str(getattr(definition, "kind", "")), classes=classes)
+    classes += [
+        ClassPublic(key=k, label=v, definition={}) for k, v in labels.items() if k not in known
+    ]
+    return SchemePublic(
+        name=name,
+        label=label_of(definition.labels, lang),
+        kind=str(getattr(definition, "kind", "")),
+        classes=classes,
+    )
 
 
 @router.get("/{snapshot_id}/schemes/{scheme}/summary", response_model=SummaryPublic)
@@ -94,10 +111,16 @@ def summary(snapshot_id: str, scheme: str, ws: WorkspaceDep, lang: LangDep) -> S
     rows = []
     for r in records(now):
         prior = before.get(r["class_key"], (0, 0.0)) if before else None
-        rows.append(SummaryRowPublic(
-            **r,
-            customers_change=(r["customers"] - prior[0]) if prior else None,
-            revenue_change=(r["revenue"] - prior[1]) if prior else None,
-        ))
-    return SummaryPublic(snapshot_id=snap.snapshot_id, scheme=scheme, rows=rows,
-                         previous_snapshot_id=previous.snapshot_id if previous else None)
+        rows.append(
+            SummaryRowPublic(
+                **r,
+                customers_change=(r["customers"] - prior[0]) if prior else None,
+                revenue_change=(r["revenue"] - prior[1]) if prior else None,
+            )
+        )
+    return SummaryPublic(
+        snapshot_id=snap.snapshot_id,
+        scheme=scheme,
+        rows=rows,
+        previous_snapshot_id=previous.snapshot_id if previous else None,
+    )
