@@ -26,9 +26,12 @@ def test_every_server_word_has_zh_and_en_with_the_same_placeholders() -> None:
 
 
 def test_every_key_the_server_code_uses_exists() -> None:
-    files = [*(SRC / "api").rglob("*.py"), SRC / "cli" / "commands_server.py",
-             *(SRC / "governance" / n for n in ("access.py", "accounts.py")),
-             SRC / "snapshots" / "customers.py"]
+    files = [
+        *(SRC / "api").rglob("*.py"),
+        SRC / "cli" / "commands_server.py",
+        *(SRC / "governance" / n for n in ("access.py", "accounts.py")),
+        SRC / "snapshots" / "customers.py",
+    ]
     used = {k for f in files for k in re.findall(r'"(server_[a-z_]+)"', f.read_text("utf-8"))}
     used |= {f"server_role_{r.value}" for r in Role}
     used |= {f"server_perm_{p.value}" for p in Permission}
