@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -64,7 +64,13 @@ def workspace(h: Annotated[WorkspaceHandle, Depends(handle)]) -> Iterator[Worksp
         yield h.workspace
 
 
-def lang(request: Request) -> Lang:
+def lang(
+    request: Request,
+    lang: Annotated[
+        Literal["zh", "en"] | None,
+        Query(description="Language of labels and messages (default: Accept-Language, else en)"),
+    ] = None,
+) -> Lang:
     """The language of labels and messages for this request."""
     return request_lang(request)
 

@@ -17,7 +17,6 @@ import pandas as pd
 from custseg.errors import ConfigError, SnapshotNotFoundError
 from custseg.governance.access import Permission, Principal, restrict
 from custseg.i18n import Lang, Message
-from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.view import Snapshot
 
 LIST_COLUMNS = ("customer_id", "name", "owner", "region", "revenue_12m", "recency_days")
@@ -57,7 +56,7 @@ class CustomerQuery:
 
 def scoped_features(snapshot: Snapshot, principal: Principal | None) -> ir.Table:
     """The snapshot's feature table limited to the customers the principal may see."""
-    features = SnapshotStore(snapshot._con).features(snapshot.snapshot_id)  # noqa: SLF001
+    features = snapshot.features_table()
     return restrict(features, features, principal)
 
 
