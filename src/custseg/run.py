@@ -37,7 +37,7 @@ from custseg.snapshots.fingerprint import (
     overrides_fingerprint,
     snapshot_fingerprint,
 )
-from custseg.snapshots.model import SchemeOutcome, SnapshotInfo
+from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, join_messages
 from custseg.snapshots.store import SnapshotStore, features_table_name
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -94,9 +94,8 @@ def classify(
             report(f"scheme {scheme.name}", 2 + i, total)
             missing = missing_requirements(scheme, tables, non_null)
             if missing:
-                outcomes.append(
-                    SchemeOutcome(scheme.name, scheme.kind, "skipped", reason="; ".join(missing))
-                )
+                why = join_messages(missing)
+                outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "skipped", reason=why))
                 continue
             assigner = ASSIGNERS[scheme.kind]
             try:

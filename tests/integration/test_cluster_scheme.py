@@ -97,7 +97,7 @@ def test_renames_and_learned_schemes_in_a_custom_system(  # type: ignore[no-unty
     assert _outcome(snap).thresholds["classes"]["g1"] == renamed
     learned = _outcome(snap, "spend_learned").thresholds
     assert learned["cv"]["accuracy"] >= 0.95 and set(learned["classes"]) == {"big", "small"}
-    a = snap.assignments("spend_learned")
+    a = snap.assignments("spend_learned", lang="en")
     assert len(a) == snap.info.customers and a.score.between(0, 1).all()
     assert a.reason.str.contains("confidence").all()
 

@@ -1,11 +1,12 @@
 """Differential and property tests of the feature table on random small data.
 
 The Ibis feature table is compared with a plain-Python reference of the order features, and
-the RFM scores with a plain-Python reference of the mid-rank quintile formula.
+the RFM scores with a plain-Python reference of their formula (mid-rank percentile and range).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -141,13 +142,20 @@ def test_order_features_equal_plain_python_reference(
             assert _close(got[customer][name], want), (customer, name, got[customer][name], want)
 
 
-def _quintile(values: list[float]) -> list[int]:
-    """Reference: 1 + floor(5 p), p = (count below + count at or below) / (2 n)."""
-    n = len(values)
-    return [
-        1 + (5 * (sum(v < x for v in values) + sum(v <= x for v in values))) // (2 * n)
-        for x in values
-    ]
+def _rfm_reference(values: list[float], scale: list[float]) -> list[int]:
+    """Reference: 1 + floor(5 (p + s) / 2), at most 5; p = (count below + count at or below) / 2n,
+    s = the position of the value's scale in [min, max] of the scales (0.5 when all equal)."""
+    n, lo, hi = len(values), min(scale), max(scale)
+    out = []
+    for x, sc in zip(values, scale, strict=True):
+        p = (sum(v < x for v in values) + sum(v <= x for v in values)) / (2 * n)
+        position = (sc - lo) / (hi - lo) if hi > lo else 0.5
+        out.append(min(5, 1 + math.floor(round((p + position) / 2, 9) * 5)))
+    return out
+
+
+def _log1p(value: float) -> float:
+    return math.log(1 + max(value, 0.0))
 
 
 @_SETTINGS
@@ -162,11 +170,13 @@ def test_rfm_scores_equal_reference_and_ties_get_equal_scores(
             assert row["r_score"] is None and row["loyalty_score"] is None
     if not buyers:
         return
-    for score, measure in (("r_score", lambda r: -r["recency_days"]),
-                           ("f_score", lambda r: r["orders_count"]),
-                           ("m_score", lambda r: r["monetary_total"])):
-        values = [measure(row) for row in buyers]
-        assert [row[score] for row in buyers] == _quintile(values), score
+    for score, measure, scale in (
+        ("r_score", lambda r: -r["recency_days"], lambda r: -r["recency_days"]),
+        ("f_score", lambda r: r["orders_count"], lambda r: _log1p(r["orders_count"])),
+        ("m_score", lambda r: r["monetary_total"], lambda r: _log1p(r["monetary_total"])),
+    ):
+        values, scales = [measure(row) for row in buyers], [scale(row) for row in buyers]
+        assert [row[score] for row in buyers] == _rfm_reference(values, scales), score
     for row in buyers:
         assert row["rfm_score"] == row["r_score"] * 100 + row["f_score"] * 10 + row["m_score"]
         assert 0.0 <= row["loyalty_score"] <= 100.0
@@ -178,5 +188,21 @@ def test_rfm_ties_get_equal_scores_whatever_the_row_order() -> None:
         rows = _feature_rows(orders)
         scores = {row["customer_id"]: row["rfm_score"] for row in rows}
         assert len({scores[f"C{c}"] for c in range(4)}) == 1
-        # 6 buyers, the 4 twins share recency and monetary ranks 2-5: p = (1 + 5) / 12 → 3
-        assert scores["C0"] == 333 and scores["C4"] == 131 and scores["C5"] == 535
+        # 6 buyers, the 4 twins share recency and monetary ranks 2-5: p = (1 + 5) / 12 = 0.5;
+        # their recency (10 days) sits near the recent end of the 1-400 day range: R 4
+        assert scores["C0"] == 433 and scores["C4"] == 131 and scores["C5"] == 535
+
+
+def test_rfm_recency_scores_have_bounded_width_on_a_lapsed_majority() -> None:
+    # CDNOW's shape: most customers bought once long ago, a minority recently. Pure quintiles
+    # gave R 4 to customers 140 to 430 days silent; a score may span at most 40 % of the range.
+    lapsed = [(c, -(400 + c % 100), [10.0]) for c in range(60)]
+    recent = [(100 + c, -(1 + 4 * c), [10.0]) for c in range(40)]
+    rows = _feature_rows(lapsed + recent)
+    by_score: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        by_score[row["r_score"]].append(row["recency_days"])
+    span = max(r["recency_days"] for r in rows) - min(r["recency_days"] for r in rows)
+    for score, days in by_score.items():
+        assert max(days) - min(days) <= 0.4 * span, (score, min(days), max(days))
+    assert min(by_score[4]) > max(by_score[5]) and all(d >= 300 for d in by_score[1])

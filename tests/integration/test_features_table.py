@@ -161,8 +161,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "discount_share": 10 / 110, "open_orders": 1, "invoices_12m": 4,
         "on_time_share": 0.25, "mean_days_late": (0 + 10 + 30 + 15) / 4, "max_days_late": 30,
         "overdue_balance": 1800.0, "overdue_invoices": 3, "open_opportunities": 1,
-        "open_opportunity_amount": 5000.0, "r_score": 4, "f_score": 5, "m_score": 5,
-        "rfm_score": 455,
+        "open_opportunity_amount": 5000.0, "r_score": 5, "f_score": 5, "m_score": 5,
+        "rfm_score": 555,
         "loyalty_score": 100 * (
             0.3 * 0.9 + 0.3 * 0.9 + 0.4 * (0.5 * 3 / 12 + 0.5 / (1 + pstdev(C01_GAPS) / (517 / 3)))
         ),
@@ -178,7 +178,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "top_category_share": 1.0, "category_count": 1, "open_orders": 0,
         "invoices_12m": 0, "overdue_balance": 0.0, "overdue_invoices": 0,
         "open_opportunities": 0, "open_opportunity_amount": 0.0,
-        "r_score": 3, "f_score": 4, "m_score": 2, "rfm_score": 342,
+        "r_score": 4, "f_score": 3, "m_score": 1, "rfm_score": 431,
         "loyalty_score": 100 * (0.3 * 0.6 + 0.4 * 0.5 * 1 / 12),
     },
     "C03": {
@@ -193,7 +193,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "margin": 0.4, "top_category": "A", "top_category_share": 0.75, "category_count": 2,
         "open_orders": 0, "invoices_12m": 0, "overdue_balance": 0.0, "overdue_invoices": 0,
         "open_opportunities": 0, "open_opportunity_amount": 0.0,
-        "r_score": 1, "f_score": 2, "m_score": 4, "rfm_score": 124, "loyalty_score": 0.0,
+        "r_score": 1, "f_score": 1, "m_score": 4, "rfm_score": 114, "loyalty_score": 0.0,
     },
     "C04": NO_ORDERS | {"name": "Delta", "region_scope": "regional", "relationship_days": 181,
                         "open_opportunities": 1, "open_opportunity_amount": 0.0},
@@ -208,8 +208,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "gap_mean_days": 90.0, "overdue_ratio": 0.0, "top_category": "B",
         "top_category_share": 1.0, "category_count": 1, "open_orders": 0, "invoices_12m": 0,
         "overdue_balance": 0.0, "overdue_invoices": 0, "open_opportunities": 0,
-        "open_opportunity_amount": 0.0, "r_score": 5, "f_score": 4, "m_score": 1,
-        "rfm_score": 541, "loyalty_score": 100 * (0.3 * 0.7 + 0.3 * 0.6 + 0.4 * 0.5 * 2 / 12),
+        "open_opportunity_amount": 0.0, "r_score": 5, "f_score": 3, "m_score": 1,
+        "rfm_score": 531, "loyalty_score": 100 * (0.3 * 0.7 + 0.3 * 0.6 + 0.4 * 0.5 * 2 / 12),
     },
     "C09": {
         "name": "Iota", "region_scope": "regional", "has_purchase": True, "is_prospect": False,
@@ -221,7 +221,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "return_amount": 0.0, "return_share": 0.0, "category_count": 0, "open_orders": 0,
         "invoices_12m": 0, "overdue_balance": 0.0, "overdue_invoices": 0,
         "open_opportunities": 0, "open_opportunity_amount": 0.0,
-        "r_score": 2, "f_score": 2, "m_score": 3, "rfm_score": 223,
+        "r_score": 3, "f_score": 1, "m_score": 3, "rfm_score": 313,
         "loyalty_score": 100 * 0.4 * 0.5 * 1 / 12,
     },
     "C10": NO_ORDERS | {"invoices_12m": 1, "on_time_share": 1.0, "mean_days_late": 0.0,
@@ -287,7 +287,7 @@ def test_only_orders_gives_null_attributes_credit_and_pipeline() -> None:
     rows = feature_rows(make_workspace({"orders": ORDERS}), parameters=HOME)
     assert sorted(rows) == ["C01", "C02", "C03", "C06", "C09"]
     c01 = rows["C01"]
-    assert c01["monetary_total"] == 820.0 and c01["rfm_score"] == 455
+    assert c01["monetary_total"] == 820.0 and c01["rfm_score"] == 555
     for name in ("name", "region", "region_scope", "invoices_12m", "overdue_balance",
                  "open_opportunities", "relationship_days"):
         assert c01[name] is None or (name == "relationship_days" and c01[name] == 537), name

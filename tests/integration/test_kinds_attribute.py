@@ -8,6 +8,7 @@ import pandas as pd
 from custseg.schemes import AttributeScheme
 from custseg.schemes.kinds import ASSIGNERS
 from custseg.schemes.kinds.attribute import slugify
+from custseg.schemes.kinds.reasons import render_reason
 
 
 def test_mapping_other_and_missing() -> None:
@@ -22,8 +23,11 @@ def test_mapping_other_and_missing() -> None:
     result = ASSIGNERS["attribute"](ibis.memtable(frame), s)
     out = result.table.to_pandas().set_index("customer_id").sort_index()
     assert out.class_key.tolist() == ["government", "government", "partner", "other", "none", "none"]
-    assert out.loc["d", "reason"] == "nature '个人' is not mapped"
-    assert out.loc["a", "reason"] == "nature 'GOVERNMENT' -> government"
+    assert render_reason(out.loc["d", "reason"], "en") == "Nature '个人' is not mapped"
+    assert render_reason(out.loc["d", "reason"], "zh") == "客户性质“个人”不在映射中"
+    labels = {"government": "Government"}
+    assert render_reason(out.loc["a", "reason"], "en", labels) == (
+        "Nature 'GOVERNMENT' -> Government")
 
 
 def test_auto_classes_one_per_value_with_labels() -> None:
@@ -35,12 +39,16 @@ def test_auto_classes_one_per_value_with_labels() -> None:
                           "industry": ["制造业", "制造业", "IT 服务", "it 服务", "零售", None]})
     result = ASSIGNERS["attribute"](ibis.memtable(frame), s)
     out = result.table.to_pandas().set_index("customer_id").sort_index()
-    assert result.thresholds["classes"] == {"it_u670d_u52a1": "IT 服务", "u5236_u9020_u4e1a": "制造业"}
-    assert out.class_key.tolist() == ["u5236_u9020_u4e1a"] * 2 + ["it_u670d_u52a1"] * 2 + ["other", "none"]
+    assert result.thresholds["classes"] == {"it_服务": "IT 服务", "制造业": "制造业"}
+    assert out.class_key.tolist() == ["制造业"] * 2 + ["it_服务"] * 2 + ["other", "none"]
 
 
-def test_slugify_is_ascii_and_stable() -> None:
+def test_slugify_is_readable_and_stable() -> None:
+    assert slugify("manufacturing") == "manufacturing"
     assert slugify("Retail & Wholesale") == "retail_wholesale"
     assert slugify("2024 plan") == "v_2024_plan"
-    assert slugify("广东") == "u5e7f_u4e1c"
-    assert len(slugify("x" * 100)) <= 64
+    assert slugify("广东") == "广东"
+    assert slugify("制造业") == "制造业"
+    assert slugify("Ｂ２Ｂ（华南）") == "b2b_华南"
+    assert "_u" not in slugify("批发 / 零售")
+    assert len(slugify("x" * 100)) <= 64 and slugify("x" * 100) == slugify("x" * 100)

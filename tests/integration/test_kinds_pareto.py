@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from custseg.schemes import ParetoScheme
 from custseg.schemes.kinds import ASSIGNERS
+from custseg.schemes.kinds.reasons import render_reason
 
 
 def scheme(**kw: object) -> ParetoScheme:
@@ -31,8 +32,10 @@ def test_abc_by_cumulative_share_with_ties_zeros_and_nulls() -> None:
     assert out.class_key.to_dict() == {"a": "A", "b": "A", "c": "B", "d": "B", "e": "C",
                                        "f": "C", "g": "C", "h": "C"}
     assert out.loc["b", "score"] == 80.0 and out.loc["e", "score"] == 100.0
-    assert out.loc["b", "reason"] == "cumulative share before 50.0% < 80%"
-    assert out.loc["f", "reason"] == "m 0.0 is not positive"
+    assert render_reason(out.loc["b", "reason"], "en") == (
+        "by m: cumulative share before 50% < 80%")
+    assert render_reason(out.loc["f", "reason"], "en") == "m 0 is not positive"
+    assert render_reason(out.loc["f", "reason"], "zh") == "m 0 不为正"
     assert pd.isna(out.loc["g", "score"])
 
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from custseg.schemes import RulesScheme
 from custseg.schemes.kinds import ASSIGNERS
+from custseg.schemes.kinds.reasons import render_reason
 
 
 def scheme(rules: list[tuple[str, str]], default: str) -> RulesScheme:
@@ -37,8 +38,13 @@ def test_first_matching_rule_wins_and_nulls_never_match() -> None:
     out, notes = run(frame, s)
     assert out.class_key.to_dict() == {"c1": "potential", "c2": "active", "c3": "dormant",
                                        "c4": "dormant", "c5": "churned"}
-    assert out.loc["c2", "reason"] == 'rule 2 "overdue_ratio <= 2" matched'
-    assert out.loc["c5", "reason"] == "no rule matched; default 'churned'"
+    assert render_reason(out.loc["c2", "reason"], "en") == 'rule 2 "overdue_ratio <= 2" matched'
+    assert render_reason(out.loc["c2", "reason"], "zh") == "符合规则 2：overdue_ratio <= 2"
+    assert render_reason(out.loc["c5", "reason"], "en") == (
+        "no rule matched; default class 'churned'")
+    assert render_reason(out.loc["c5", "reason"], "zh", {"churned": "流失客户"}) == (
+        "未符合任何规则，归入默认类别“流失客户”"
+    )
     assert out.score.isna().all()
     assert notes == []
 
@@ -46,7 +52,9 @@ def test_first_matching_rule_wins_and_nulls_never_match() -> None:
 def test_classes_that_receive_nobody_are_reported() -> None:
     frame = pd.DataFrame({"customer_id": ["a", "b"], "recency_days": [10, 20]})
     _, notes = run(frame, scheme([("recency_days > 100", "old")], "recent"))
-    assert notes == ["1 class(es) received no customer on this data: ['old']"]
+    assert [n.key for n in notes] == ["schemes_d_empty_classes"]
+    assert notes[0].params["classes"] == "old"
+    assert notes[0].render("en") == "life: 1 class(es) received no customer: old"
 
 
 OPS = st.sampled_from(["<", "<=", ">", ">=", "=", "!="])

@@ -6,8 +6,10 @@ import ibis
 import pandas as pd
 import pytest
 
+from custseg.errors import ModelError
 from custseg.schemes import ScoreScheme
 from custseg.schemes.kinds import ASSIGNERS
+from custseg.schemes.kinds.reasons import render_reason
 
 
 def scheme(**kw: object) -> ScoreScheme:
@@ -38,8 +40,11 @@ def test_weighted_score_grades_and_fallback() -> None:
                 "d": 0.0, "e": 93.0}
     assert out.score.to_dict() == pytest.approx(expected)
     assert out.class_key.to_dict() == {"a": "A", "b": "C", "c": "B", "d": "C", "e": "A"}
-    assert out.loc["a", "reason"] == "score 100.0 ≥ 80; weighted: credit 75.0 + late 25.0"
-    assert out.loc["e", "reason"].startswith("score 93.0 ≥ 80; fallback (new): prospect 93.0")
+    reason = {k: render_reason(v, "en") for k, v in out.reason.items()}
+    assert reason["a"] == "score 100 ≥ 80; weighted: credit 75 + late 25"
+    assert reason["e"] == "score 93 ≥ 80; fallback (new): prospect 93"
+    assert render_reason(out.loc["a", "reason"], "zh") == (
+        "得分 100 ≥ 80；加权：credit 75 + late 25")
     assert result.thresholds["weights"] == {"credit": 0.75, "late": 0.25}
     assert result.thresholds["bounds"]["late"] == [0.0, 10.0]
 
@@ -53,3 +58,41 @@ def test_rank_normalisation_and_empty_grades() -> None:
     assert out.score.tolist() == [0.0, 50.0, 100.0]
     assert out.class_key.tolist() == ["C", "B", "A"]
     assert result.diagnostics == []
+
+
+def test_an_indicator_without_data_is_dropped_and_weights_renormalised() -> None:
+    # CDNOW-like: no payments (credit null for all); the old rule gave everyone 0.75 x mean
+    # points for it, i.e. free points from data that does not exist.
+    frame = pd.DataFrame({
+        "customer_id": ["a", "b", "c", "d"],
+        "credit": pd.array([None] * 4, dtype="Float64"),
+        "late": pd.array([0, 5, 10, 10], dtype="Float64"),
+    })
+    result = ASSIGNERS["score"](ibis.memtable(frame), scheme())
+    out = result.table.to_pandas().set_index("customer_id").sort_index()
+    assert result.thresholds["weights"] == {"late": 1.0}
+    assert result.thresholds["dropped"] == ["credit"]
+    assert out.score.to_dict() == pytest.approx({"a": 100.0, "b": 50.0, "c": 0.0, "d": 0.0})
+    assert out.class_key.to_dict() == {"a": "A", "b": "B", "c": "C", "d": "C"}
+    note = next(d for d in result.diagnostics if d.key == "schemes_d_indicator_dropped")
+    assert note.params["feature"] == "credit" and note.params["weights"] == "late 100%"
+    assert render_reason(out.loc["a", "reason"], "en") == (
+        "score 100 ≥ 80; weighted: late 100; not used (no data): credit, weights spread "
+        "over the others")
+    assert "未使用（无数据）：credit" in render_reason(out.loc["a", "reason"], "zh")
+
+
+def test_no_indicator_with_data_is_a_model_error() -> None:
+    frame = pd.DataFrame({"customer_id": ["a"], "credit": pd.array([None], dtype="Float64"),
+                          "late": pd.array([None], dtype="Float64")})
+    with pytest.raises(ModelError, match="no indicator has data"):
+        ASSIGNERS["score"](ibis.memtable(frame), scheme())
+
+
+def test_revenue_rank_among_buyers_in_the_window_and_zero_scores_zero() -> None:
+    frame = pd.DataFrame({"customer_id": list("abcdef"),
+                          "credit": [0.0, 0.0, 0.0, 10.0, 20.0, 40.0]})
+    s = scheme(indicators=[{"feature": "credit", "weight": 1, "normalise": "rank"}])
+    out = ASSIGNERS["score"](ibis.memtable(frame), s).table.to_pandas().set_index("customer_id")
+    # zeros score 0; the positive values are ranked among themselves: 1/3, 2/3, 3/3
+    assert out.sort_index().score.tolist() == pytest.approx([0, 0, 0, 100 / 3, 200 / 3, 100])

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from custseg.schemes import TiersScheme
 from custseg.schemes.kinds import ASSIGNERS
+from custseg.schemes.kinds.reasons import render_reason
 
 KEYS = ["top", "middle", "bottom"]
 
@@ -25,7 +26,9 @@ def scheme(**kw: Any) -> TiersScheme:
 
 def run(frame: pd.DataFrame, s: TiersScheme) -> tuple[pd.DataFrame, Any]:
     result = ASSIGNERS["tiers"](ibis.memtable(frame), s)
-    return result.table.to_pandas().set_index("customer_id").sort_index(), result
+    out = result.table.to_pandas().set_index("customer_id").sort_index()
+    out["text"] = [render_reason(r, "en") for r in out.reason]
+    return out, result
 
 
 def frame_of(values: list[float | None]) -> pd.DataFrame:
@@ -38,9 +41,10 @@ def test_quantile_tiers_top_middle_bottom_with_nulls() -> None:
     out, result = run(frame_of([float(v) for v in range(1, 11)] + [None]), scheme())
     assert result.thresholds["values"] == [1.9, 9.1]
     assert out.class_key.tolist() == ["bottom"] + ["middle"] * 8 + ["top", "none"]
-    assert out.loc["c09", "reason"] == "x 10.0 ≥ P90 9.1"
-    assert out.loc["c00", "reason"] == "x 1.0 < P10 1.9"
-    assert out.loc["c10", "reason"] == "x is null"
+    assert out.loc["c09", "text"] == "x 10 ≥ P90 9.1"
+    assert out.loc["c00", "text"] == "x 1 < P10 1.9"
+    assert out.loc["c10", "text"] == "x has no value"
+    assert render_reason(out.loc["c10", "reason"], "zh") == "x 无数据"
     assert out.loc["c09", "score"] == 100 and out.loc["c00", "score"] == 0
     assert pd.isna(out.loc["c10", "score"])
 
@@ -57,18 +61,49 @@ def test_where_sends_others_to_the_outside_class() -> None:
     # the population is 1..4 (x > 0 is false for null too), median 2.5: top, middle; others bottom
     assert result.thresholds["values"] == [2.5]
     assert out.class_key.tolist() == ["middle", "middle", "top", "top", "bottom", "bottom"]
-    assert out.loc["c04", "reason"] == "outside the population: not (x > 0)"
+    assert out.loc["c04", "text"] == "outside the population: not (x > 0)"
 
 
-def test_ties_and_degenerate_bins_are_diagnosed_not_fatal() -> None:
-    values = [0.0] * 8 + [5.0, 7.0]
+def test_zeros_of_a_non_negative_measure_fall_below_cuts_taken_among_positive_values() -> None:
+    # 80 % zeros: the old rule cut at P10 = P50 = 0 and put everybody in the top tier.
+    values = [0.0] * 8 + [5.0, 7.0, 9.0]
     out, result = run(frame_of(values), scheme(cuts=[0.1, 0.5]))
-    assert result.thresholds["values"] == [0.0, 0.0]
-    assert set(out.class_key) == {"top"}
-    notes = " | ".join(result.diagnostics)
-    assert "give the same x value 0: class 'middle' is empty" in notes
-    assert "80% of the population share the value 0.0" in notes
-    assert "received no customer" in notes
+    assert result.thresholds["zeros_excluded"] is True
+    assert result.thresholds["values"] == [5.4, 7.0]  # among 5, 7, 9
+    assert out.class_key.tolist() == ["bottom"] * 9 + ["top", "top"]
+    assert out.loc["c00", "text"] == "x is 0, below every cut among positive values"
+    zero = next(d for d in result.diagnostics if d.key == "schemes_d_zero_excluded")
+    assert zero.params["customers"] == 8 and zero.params["feature"] == "x"
+    assert "不参与分界计算" in zero.render("zh")
+
+
+def test_tied_values_stay_together_on_the_side_nearest_the_designed_share() -> None:
+    values = [1.0] * 8 + [5.0, 7.0]  # P10 = P50 = 1, shared by 8 of 10 customers
+    out, result = run(frame_of(values), scheme(cuts=[0.1, 0.5]))
+    # P10: ties up (0 below instead of 1 beats 8 below); P50: ties down (8 below beats 0)
+    assert result.thresholds["ties_up"] == [True, False]
+    assert out.class_key.tolist() == ["middle"] * 8 + ["top", "top"]
+    assert out.loc["c00", "text"] == "x 1 ≥ P10 1"
+    tied = [d for d in result.diagnostics if d.key == "schemes_d_tied_split"]
+    assert [d.params["customers"] for d in tied] == [8, 8]
+    assert tied[1].params == {**tied[1].params, "scheme": "power", "feature": "x", "value": "1",
+                              "designed": "50%", "actual": "20%"}
+    assert "8 customers share the value 1 of x" in tied[1].render("en")
+    empty = [d for d in result.diagnostics if d.key == "schemes_d_empty_classes"]
+    assert empty and empty[0].params["classes"] == "bottom"
+
+
+def test_a_degenerate_cut_is_diagnosed_not_fatal() -> None:
+    values = [-1.0] * 8 + [5.0, 7.0]  # negative values: no zero rule; P30 = P40 = -1
+    out, result = run(frame_of(values), scheme(cuts=[0.3, 0.4]))
+    assert result.thresholds["values"] == [-1.0, -1.0]
+    assert result.thresholds["ties_up"] == [True, True]
+    same = [d for d in result.diagnostics if d.key == "schemes_d_same_cut"]
+    assert len(same) == 1 and same[0].params["cls"] == "middle"
+    assert out.groupby("class_key").size().to_dict() == {"top": 10}
+    # the same values cut at P10 / P50 send the tie different ways: no empty tier is announced
+    _, other = run(frame_of(values), scheme(cuts=[0.1, 0.5]))
+    assert "schemes_d_same_cut" not in [d.key for d in other.diagnostics]
 
 
 @settings(max_examples=20, deadline=None)

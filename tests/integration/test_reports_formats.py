@@ -110,7 +110,8 @@ def test_xlsx_sheets_and_numbers_equal_the_summary(
         sheet = by_title[f"{label_of(scheme.labels, 'zh')} ({name})"]
         assert sheet.freeze_panes == "B5"
         rows = list(sheet.iter_rows(min_row=5, max_col=6, values_only=True))
-        table = {r[1]: r for r in rows if r[1] and r[0] != "合计"}
+        end = next(i for i, r in enumerate(rows) if r[0] == "合计")  # the class table ends here
+        table = {r[1]: r for r in rows[:end] if r[1]}
         summary = latest.summary(name, lang="zh")  # type: ignore[attr-defined]
         for row in summary.itertuples():
             if row.customers == 0 and row.class_key in ("none", "other"):

@@ -107,8 +107,9 @@ def test_missing_requirements_give_reasons() -> None:
         update={"requires": ["payments", "satisfaction", "orders"]})
     reasons = missing_requirements(scheme, {"orders", "customers"}, {"r_score"})
     assert len(reasons) == 2
-    assert "payments" in reasons[0] and "ingest" in reasons[0]
-    assert "satisfaction" in reasons[1]
+    assert "payments" in reasons[0].render("en") and "ingest" in reasons[0].render("en")
+    assert "导入" in reasons[0].render("zh")
+    assert reasons[1].params["feature"] == "satisfaction" and "满意度" in reasons[1].render("zh")
     assert missing_requirements(scheme, {"orders", "payments"}, {"satisfaction"}) == []
 
 

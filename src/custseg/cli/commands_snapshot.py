@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from rich.table import Table
 from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
-from custseg.i18n import label_of, t
+from custseg.i18n import Message, label_of, t
 from custseg.schemes import ClassificationSystem
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
@@ -177,30 +178,32 @@ def print_run(snapshot: Snapshot) -> None:
     ctx.stdout.print(
         f"{t('snapshot', lang)} [bold]{info.snapshot_id}[/] · {t('as_of', lang)} {info.as_of} · "
         f"{info.customers:,} {t('customers', lang).lower()} · "
-        f"{len(info.computed_schemes)} schemes computed",
+        f"{Message('schemes_n_computed', {'n': len(info.computed_schemes)}).render(lang)}",
         highlight=False,
     )
     inferred = info.extra.get("inferred_parameters") or {}
     if inferred:
-        pairs = shown(", ".join(f"{k}={v}" for k, v in inferred.items()))
-        ctx.stdout.print(
-            f"  [dim]home inferred from the customers:[/] {pairs} "
-            "(set parameters.home_region / home_city in the system to change)",
-            highlight=False,
-        )
+        pairs = ", ".join(f"{k}={v}" for k, v in inferred.items())
+        line = Message("schemes_home_inferred", {"shown": pairs}).render(lang)
+        ctx.stdout.print(f"  [dim]{shown(line)}[/]", highlight=False)
     for outcome in info.outcomes:
         if outcome.status != "computed":
             style = "red" if outcome.status == "failed" else "yellow"
+            why = shown(outcome.reason_text(lang))
             ctx.stdout.print(
-                f"  [{style}]{t(outcome.status, lang)}[/] {shown(outcome.name)}: "
-                f"{shown(outcome.reason)}",
+                f"  [{style}]{t(outcome.status, lang)}[/] {shown(outcome.name)}: {why}",
                 highlight=False,
             )
-    notes = [(o.name, d) for o in info.outcomes for d in o.diagnostics]
-    for name, note in notes[:15]:
-        ctx.stdout.print(f"  [dim]note[/] {shown(name)}: {shown(note)}", highlight=False)
+    notes = [
+        d.render(lang) if "scheme" in d.params else f"{o.name}: {d.render(lang)}"
+        for o in info.outcomes
+        for d in o.diagnostics
+    ]
+    for note in notes[:15]:
+        ctx.stdout.print(f"  [dim]{t('schemes_note', lang)}[/] {shown(note)}", highlight=False)
     if len(notes) > 15:
-        ctx.stdout.print(f"  … and {len(notes) - 15} more notes (see --json)")
+        more = Message("schemes_more_notes", {"n": len(notes) - 15}).render(lang)
+        ctx.stdout.print(f"  {more}", highlight=False)
 
 
 @ctx.guarded
@@ -263,7 +266,7 @@ def show_command(
         )
         for row in frame.itertuples():
             grid.add_row(
-                f"{shown(row.label)} [dim]{shown(row.class_key)}[/]",
+                class_cell(row.label, row.class_key),
                 f"{row.customers:,}",
                 f"{row.share:.1%}",
                 f"{row.revenue:,.0f}",
@@ -271,17 +274,28 @@ def show_command(
             )
         ctx.stdout.print(grid)
     if json_:
-        payload["skipped"] = snap.info.skipped_schemes
+        payload["skipped"] = snap.info.skip_reasons(lang)
         payload["overrides_applied"] = {k: int(v) for k, v in overridden.items()}
         payload["overrides_ignored"] = snap.overrides_ignored
         ctx.emit_json(payload)
         return
     if not scheme:
-        for name, reason in snap.info.skipped_schemes.items():
+        for name, reason in snap.info.skip_reasons(lang).items():
             ctx.stdout.print(
                 f"[yellow]{t('skipped', lang)}[/] {shown(name)}: {shown(reason)}", highlight=False
             )
     print_overrides_note(snap, overridden if not scheme else {scheme: overridden.get(scheme, 0)})
+
+
+def class_cell(label: str, key: str) -> str:
+    """A class for a table cell: the label, and the key (dimmed) only when the label lacks it.
+
+    "Grade A" with key ``A`` shows "Grade A", not "Grade A A".
+    """
+    words = re.split(r"[^\w]+", label.lower())
+    if not key or label == key or key.lower() in words:
+        return shown(label or key)
+    return f"{shown(label)} [dim]{shown(key)}[/]"
 
 
 def print_overrides_note(snap: Snapshot, counts: dict[str, int]) -> None:
@@ -332,7 +346,7 @@ def explain_command(
     grid.columns[3].overflow = "fold"  # an override's note must not be cut off
     for r in rows:
         score = "" if r.score is None else f"{r.score:.1f}"
-        cls, reason = f"{shown(r.class_label)} [dim]{shown(r.class_key)}[/]", shown(r.reason)
+        cls, reason = class_cell(r.class_label, r.class_key), shown(r.reason)
         if r.overridden:
             cls += f" [magenta]({t('gov_overridden_mark', lang)})[/]"
             computed = f"{r.computed_class_label} ({r.computed_class_key})"

@@ -318,21 +318,25 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "home or region",
     ),
     _spec(
-        "r_score", "int64", "score 1-5", _O, "recency quintile among purchasers (5 = most recent)"
+        "r_score",
+        "int64",
+        "score 1-5",
+        _O,
+        "recency score among purchasers (5 = most recent; see custseg.features.rfm)",
     ),
     _spec(
         "f_score",
         "int64",
         "score 1-5",
         _O,
-        "frequency (orders_count) quintile among purchasers (5 = most)",
+        "frequency (orders_count) score among purchasers (5 = most)",
     ),
     _spec(
         "m_score",
         "int64",
         "score 1-5",
         _O,
-        "monetary (monetary_total) quintile among purchasers (5 = most)",
+        "monetary (monetary_total) score among purchasers (5 = most)",
     ),
     _spec("rfm_score", "int64", "code", _O, "r_score*100 + f_score*10 + m_score"),
     _spec(

@@ -1,27 +1,57 @@
-"""RFM scores: recency, frequency and monetary quintile scores 1-5 among purchasers (5 best).
+"""RFM scores: recency, frequency and monetary scores 1-5 among purchasers (5 best).
 
-- R ranks ``recency_days`` (fewer days is better), F ranks ``orders_count`` and M ranks
-  ``monetary_total`` (all time, so customers lapsed for a year still differ in F and M; R
-  already measures the lapse).
-- The score of a value is ``1 + floor(5 p)`` where p is its mid-rank percentile among
-  purchasers: ``(purchasers strictly worse + purchasers at most as good) / (2 × purchasers)``.
-  Equal values get equal scores, the result does not depend on row order, and a value shared by
-  most customers lands in the middle of the scores it spans (e.g. 60 % one-time buyers → F 2)
-  instead of being split arbitrarily as ntile would.
-- Customers without a purchase get null scores.
+- R scores ``recency_days`` (fewer days is better), F ``orders_count`` and M ``monetary_total``
+  (all time, so customers lapsed for a year still differ in F and M; R already measures the
+  lapse). Customers without a purchase get null scores.
+- The score of a value is ``1 + floor(5 (p + s) / 2)`` (at most 5), the mean of two positions
+  in [0, 1] among purchasers:
+
+  * ``p``, its *mid-rank percentile*: ``(purchasers strictly worse + purchasers at most as
+    good) / (2 × purchasers)``. Equal values get equal scores, the result does not depend on
+    row order, and a value shared by many customers lands in the middle of the scores it
+    spans instead of being split arbitrarily as ``ntile`` would;
+  * ``s``, its position in the *range* of values: ``(max - days) / (max - min)`` for recency
+    (days are an interval scale), ``(ln(1+v) - ln(1+min)) / (ln(1+max) - ln(1+min))`` for F and
+    M (counts and amounts are heavy-tailed). 0.5 when every purchaser has the same value.
+
+  Pure quintiles (``p`` alone) let a score span whatever width the distribution gives it: on
+  CDNOW, where most customers bought once in the first quarter and never again, R 4 spanned
+  141-429 days, so a customer silent for 14 months was "recent". Averaging with ``s`` keeps
+  the ranking (the score is monotone in the value) but bounds each score's width: one score
+  can never span more than 40 % of the range of values nor more than 40 % of the purchasers.
 """
 
 from __future__ import annotations
 
+import ibis
 import ibis.expr.types as ir
 
 from custseg.features._context import BuildContext
-from custseg.features._ranks import quintile_score
+from custseg.features._ranks import midrank_percentile
 
 
 def scores(purchasers: ir.Table, ctx: BuildContext) -> dict[str, ir.Value]:
     """The ``r_score, f_score, m_score, rfm_score`` columns over the table of purchasers."""
-    r = quintile_score(-purchasers.recency_days)
-    f = quintile_score(purchasers.orders_count)
-    m = quintile_score(purchasers.monetary_total)
+    days = purchasers.recency_days.cast("float64")
+    r = _score(-days, -days)
+    f = _score(purchasers.orders_count, _log(purchasers.orders_count))
+    m = _score(purchasers.monetary_total, _log(purchasers.monetary_total))
     return {"r_score": r, "f_score": f, "m_score": m, "rfm_score": r * 100 + f * 10 + m}
+
+
+def _log(value: ir.NumericValue) -> ir.FloatingValue:
+    return (value.cast("float64").clip(lower=0) + 1).ln()
+
+
+def _score(ranked: ir.NumericValue, scale: ir.NumericValue) -> ir.IntegerValue:
+    """Score 1-5 from the mid-rank percentile of ``ranked`` and the range position of ``scale``.
+
+    Both must increase together (higher = better).
+    """
+    whole = ibis.window()
+    low, high = scale.min().over(whole), scale.max().over(whole)
+    width = high - low
+    position = ibis.ifelse(width > 0, (scale - low) / width, 0.5)
+    p = midrank_percentile(ranked)
+    blended = ((p + position) / 2).round(9)
+    return (1 + (blended * 5).floor()).clip(upper=5).cast("int64")

@@ -65,7 +65,8 @@ def _why_ignored(
         return f"scheme {scheme!r} is not in this run's classification system"
     outcome = outcome_of.get(scheme)
     if outcome is None or outcome.status != "computed":
-        reason = f": {outcome.reason}" if outcome is not None and outcome.reason else ""
+        why = outcome.reason_text("en") if outcome is not None else ""
+        reason = f": {why}" if why else ""
         return f"scheme {scheme!r} was skipped in this run{reason}"
     if row["class_key"] not in class_keys(scheme_of[scheme], outcome):
         return f"class {row['class_key']!r} is not a class of scheme {scheme!r} in this run"

@@ -104,7 +104,7 @@ def build_content(
     revenue = features[REVENUE_FEATURE] if REVENUE_FEATURE in features else pd.Series(dtype=float)
     skipped = [
         (name, _scheme_label(snapshot, name, lang), reason)
-        for name, reason in snapshot.info.skipped_schemes.items()
+        for name, reason in snapshot.info.skip_reasons(lang).items()
         if not schemes or name in schemes
     ]
     return ReportContent(

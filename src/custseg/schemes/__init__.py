@@ -6,7 +6,7 @@ Public API::
     load_default_system() -> ClassificationSystem         # the built-in catalogue
     system_hash(system) -> str                            # sha256 of the canonical JSON
     lint_system(system, feature_names) -> list[str]       # UnknownNameError / warnings
-    missing_requirements(scheme, tables, non_null) -> list[str]
+    missing_requirements(scheme, tables, non_null) -> list[Message]
     kinds.ASSIGNERS[kind](features, scheme) -> Assignment
 """
 

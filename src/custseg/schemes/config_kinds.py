@@ -218,19 +218,36 @@ class MatrixScheme(_Population, SchemeBase):
     y: Axis
     cells: Cells
     missing_class: ClassKey | None = None
+    population: str | None = None
+    """Within ``where``: the customers the measure is meaningful for (e.g. ``revenue_12m > 0``);
+    the splits are computed among them and only they get a quadrant."""
+    unplaced_class: ClassKey | None = None
+    """The class of customers in ``where`` but outside ``population``."""
+
+    @model_validator(mode="after")
+    def _check_population(self) -> MatrixScheme:
+        if self.population is not None and self.unplaced_class is None:
+            raise located(
+                ["unplaced_class"],
+                "is required when `population` is given: the class of customers in `where` "
+                "for whom the split is not meaningful (e.g. no purchase in the window)",
+            )
+        return self
 
     def added_classes(self) -> list[tuple[str, ClassDef]]:
         """``missing_class`` defaults to an added class ``none``."""
         return [("missing_class", NO_DATA)]
 
     def class_references(self) -> list[tuple[Path, str]]:
-        """The cells and missing / outside classes."""
+        """The cells and missing / outside / unplaced classes."""
         cells = [(("cells", k), v) for k, v in self.cells.model_dump().items()]
-        return [*cells, *_optional_refs(self, "missing_class", "outside_class")]
+        refs = _optional_refs(self, "missing_class", "outside_class", "unplaced_class")
+        return [*cells, *refs]
 
     def condition_texts(self) -> list[tuple[Path, str]]:
-        """The population condition."""
-        return [(("where",), self.where)] if self.where else []
+        """The ``where`` and ``population`` conditions."""
+        texts: list[tuple[Path, str]] = [(("where",), self.where)] if self.where else []
+        return texts + ([(("population",), self.population)] if self.population else [])
 
     def feature_fields(self) -> list[tuple[Path, str]]:
         """Both axes' features."""

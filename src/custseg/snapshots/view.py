@@ -17,6 +17,7 @@ from ibis.backends import BaseBackend
 from custseg.errors import CustsegError, UnknownNameError
 from custseg.i18n import Lang, label_of
 from custseg.schemes import ClassificationSystem
+from custseg.schemes.kinds.reasons import reason_renderer, render_reason
 from custseg.snapshots.model import SnapshotInfo
 from custseg.snapshots.store import SnapshotStore
 
@@ -118,13 +119,23 @@ class Snapshot:
             t = t.filter(t.scheme == scheme)
         return t
 
-    def assignments(self, scheme: str | None = None) -> pd.DataFrame:
+    def assignments(self, scheme: str | None = None, *, lang: Lang | None = None) -> pd.DataFrame:
         """Long table of effective classes, with the computed class beside each.
 
         Columns: customer_id, scheme, class_key (effective), score, reason, computed_class_key,
-        override_id (null when not overridden).
+        override_id (null when not overridden). ``reason`` is the stored reason code; with
+        ``lang`` it is the sentence in that language.
         """
-        return self.assignments_table(scheme).order_by(["scheme", "customer_id"]).to_pandas()
+        frame = self.assignments_table(scheme).order_by(["scheme", "customer_id"]).to_pandas()
+        if lang is not None:
+            renderers = {
+                name: reason_renderer(lang, self.class_labels(name, lang))
+                for name in frame["scheme"].unique()
+            }
+            frame["reason"] = [
+                renderers[s](r) for s, r in zip(frame["scheme"], frame["reason"], strict=True)
+            ]
+        return frame
 
     def features_table(self) -> ibis.Table:
         """The feature table as a lazy Ibis table (for filters and joins in the database)."""
@@ -208,7 +219,7 @@ class Snapshot:
                     class_key=row.class_key,
                     class_label=labels.get(row.class_key, row.class_key),
                     score=None if pd.isna(row.score) else float(row.score),
-                    reason=row.reason or "",
+                    reason=render_reason(row.reason, lang, labels),
                     strategy=label_of(strategy, lang) if strategy else "",
                     computed_class_key=row.computed_class_key,
                     computed_class_label=labels.get(row.computed_class_key, row.computed_class_key),

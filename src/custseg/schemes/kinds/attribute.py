@@ -3,20 +3,24 @@
 Values are compared as text, stripped and lower-cased. With a ``mapping`` (class -> values), a
 value in no list gets ``other_class``; a null or blank value gets ``missing_class``. With
 ``classes: auto`` each distinct value becomes a class (the ``max_classes`` most frequent; the
-rest -> ``other_class``), keyed by :func:`slugify` and labelled with the value; the key -> label
-map is returned in ``Assignment.thresholds["classes"]``. There is no score.
+rest -> ``other_class``), keyed by :func:`slugify` (the value itself when it is a clean key,
+Chinese included) and labelled with the value; the key -> label map is returned in
+``Assignment.thresholds["classes"]``. There is no score.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 import ibis
 import ibis.expr.types as ir
 
+from custseg.i18n import Message
 from custseg.schemes.config_kinds import AttributeScheme, normalise_value
-from custseg.schemes.kinds.base import Assignment, class_counts, concat, empty_class_notes, finish
+from custseg.schemes.kinds.base import Assignment, class_counts, empty_class_notes, finish
+from custseg.schemes.kinds.reasons import code
 
 
 def assign(features: ir.Table, scheme: AttributeScheme) -> Assignment:
@@ -34,22 +38,30 @@ def assign(features: ir.Table, scheme: AttributeScheme) -> Assignment:
     other, missing = scheme.other_class or "", scheme.missing_class or ""
     cases = [(norm.isin(values), key) for key, values in groups.items() if values]
     class_key = ibis.cases((blank, missing), *cases, else_=other)
-    shown = concat(f"{scheme.feature} '", features[scheme.feature].cast("string").strip(), "'")
+    raw = features[scheme.feature].cast("string").strip()
+    feat = scheme.feature
+    unplaced = (
+        code("schemes_r_attr_rare", feat, raw, str(scheme.max_classes))
+        if scheme.auto
+        else code("schemes_r_attr_unmapped", feat, raw)
+    )
     reason = ibis.cases(
-        (blank, concat(f"{scheme.feature} is empty")),
-        *[(c, concat(shown, f" -> {key}")) for c, key in cases],
-        else_=concat(
-            shown,
-            " is not mapped"
-            if not scheme.auto
-            else f" is not among the {scheme.max_classes} most frequent values",
-        ),
+        (blank, code("schemes_r_attr_empty", feat)),
+        *[(c, code("schemes_r_attr_mapped", feat, raw, key)) for c, key in cases],
+        else_=unplaced,
     )
     table = finish(features, class_key, None, reason)
     counts = class_counts(table)
-    notes = [] if scheme.auto else empty_class_notes(counts, scheme, list(groups))
+    notes: list[Message | str] = []
+    if not scheme.auto:
+        notes += empty_class_notes(counts, scheme, list(groups))
     if not scheme.auto and not scheme.mapping:
-        notes.append(f"the mapping is empty: every non-empty {scheme.feature} is {other!r}")
+        notes.append(
+            Message(
+                "schemes_d_empty_mapping",
+                {"scheme": scheme.name, "feature": scheme.feature, "cls": other},
+            )
+        )
     thresholds = {"classes": labels} if scheme.auto else {}
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
 
@@ -80,16 +92,16 @@ def _auto_classes(
 
 
 def slugify(value: str) -> str:
-    """An ASCII class key for any value: ``'IT 服务'`` -> ``'it_u670d_u52a1'`` (reversible)."""
-    parts: list[str] = []
-    for ch in value.strip().lower():
-        if ch.isascii() and ch.isalnum():
-            parts.append(ch)
-        elif not ch.isascii() and not ch.isspace():
-            parts.append(f"_u{ord(ch):04x}_")
-        else:
-            parts.append("_")
-    key = re.sub(r"_+", "_", "".join(parts)).strip("_") or "blank"
+    """A readable class key for any value.
+
+    The value itself when it is already a clean key (``manufacturing``, ``制造业``: letters,
+    digits and ``_``, starting with a letter); otherwise a slug: lower-cased, every run of
+    other characters (spaces, punctuation) turned into one ``_``, a leading ``v_`` when it would
+    start with a digit (``'IT 服务'`` -> ``'it_服务'``, ``'2 级'`` -> ``'v_2_级'``). Longer than 64
+    characters: cut, with 8 hex digits of its hash for uniqueness.
+    """
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    key = re.sub(r"[\W]+", "_", text, flags=re.UNICODE).strip("_") or "blank"
     if not key[0].isalpha():
         key = f"v_{key}"
     if len(key) > 64:

@@ -9,6 +9,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from custseg.i18n import Message
 from custseg.schemes.expr import compile_predicate
 from custseg.schemes.scheme_base import SchemeBase
 
@@ -20,13 +21,15 @@ class Assignment:
     """The result of one scheme over a feature table.
 
     ``table`` has one row per input customer: ``customer_id``, ``class_key`` (string, never
-    null), ``score`` (float64, may be null) and ``reason`` (short English text).
-    ``diagnostics`` are human-readable notes (ties, degenerate bins, empty classes...);
+    null), ``score`` (float64, may be null) and ``reason`` (a reason code, see
+    :mod:`custseg.schemes.kinds.reasons`, rendered in the reader's language).
+    ``diagnostics`` are notes as :class:`~custseg.i18n.Message` (ties at a cut, degenerate
+    bins, empty classes, dropped indicators...; plain strings are accepted and wrapped);
     ``thresholds`` the cut values actually used (JSON-serialisable).
     """
 
     table: ir.Table
-    diagnostics: list[str] = field(default_factory=list)
+    diagnostics: list[Message | str] = field(default_factory=list)
     thresholds: dict[str, Any] = field(default_factory=dict)
 
 
@@ -82,46 +85,28 @@ def class_counts(table: ir.Table) -> dict[str, int]:
 
 def empty_class_notes(
     counts: dict[str, int], scheme: SchemeBase, keys: Sequence[str] | None = None
-) -> list[str]:
-    """A note for each class (of ``keys``, default all) that received no customer."""
+) -> list[Message]:
+    """A note listing the classes (of ``keys``, default all) that received no customer."""
     wanted = scheme.class_keys if keys is None else list(keys)
     empty = [k for k in wanted if counts.get(k, 0) == 0]
     if not empty:
         return []
-    return [f"{len(empty)} class(es) received no customer: {empty}"]
-
-
-def quantiles(
-    features: ir.Table, population: ir.BooleanValue, columns: dict[str, tuple[str, float]]
-) -> dict[str, float | None]:
-    """Exact quantiles in one query: ``{name: (feature, q)}`` over the population's non-null values."""
-    if not columns:
-        return {}
-    t = features.filter(population)
-    aggs = {name: t[feat].cast("float64").quantile(q) for name, (feat, q) in columns.items()}
-    row = t.aggregate(**aggs).to_pyarrow().to_pylist()[0]
-    return {k: (None if v is None else float(v)) for k, v in row.items()}
-
-
-def tie_notes(
-    features: ir.Table, population: ir.BooleanValue, feature: str, *, limit: float = 0.2
-) -> list[str]:
-    """Warn when more than ``limit`` of the population shares a single value of ``feature``."""
-    t = features.filter(population & features[feature].notnull())
-    value = t[feature]
-    top = (
-        t.group_by(v=value)
-        .aggregate(n=t.count())
-        .order_by([ibis.desc("n"), "v"])
-        .limit(1)
-        .to_pyarrow()
-        .to_pylist()
-    )
-    total = int(t.count().to_pyarrow().as_py())
-    if not top or total == 0 or top[0]["n"] / total <= limit:
-        return []
-    share = top[0]["n"] / total
     return [
-        f"{feature}: {share:.0%} of the population share the value {top[0]['v']!r}; "
-        "quantile cuts cannot split them (ties go to the higher tier)"
+        Message(
+            "schemes_d_empty_classes",
+            {"scheme": scheme.name, "n": len(empty), "classes": ", ".join(empty)},
+        )
     ]
+
+
+def share_text(value: float) -> str:
+    """A share as ``42.5%`` for notes."""
+    return f"{value * 100:.1f}%".replace(".0%", "%")
+
+
+def feature_message(name: str) -> Message | str:
+    """A feature's name as a message that renders its label per language (or the name)."""
+    from custseg.i18n import has_word
+
+    key = f"schemes_feat_{name}"
+    return Message(key) if has_word(key) else name

@@ -17,8 +17,10 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from custseg.errors import ConfigError
+from custseg.i18n import Message
 from custseg.schemes.config_learning import LearnedScheme
 from custseg.schemes.kinds.base import Assignment
+from custseg.schemes.kinds.reasons import encode
 
 
 def read_labels_file(path: str | Path) -> pd.Series:
@@ -88,11 +90,14 @@ def assign(features: ir.Table, scheme: LearnedScheme) -> Assignment:
     pred = clf.predict(df)
     keys = class_keys(clf.classes_)
     pred["class_key"] = pred["class"].map(lambda c: keys[str(c)])
-    flag = pred["low_confidence"].map(lambda low: ", low confidence" if low else "")
-    pct = (pred["confidence"] * 100).round(0).astype(int).astype(str)
-    pred["reason"] = (
-        "predicted '" + pred["class"].astype(str) + "' (confidence " + pct + "%" + flag + ")"
+    flag = pred["low_confidence"].map(
+        lambda low: "schemes_w_low_confidence" if low else ""
     )
+    pct = (pred["confidence"] * 100).round(0).astype(int).astype(str) + "%"
+    pred["reason"] = [
+        encode("schemes_r_learned", c, p, f)
+        for c, p, f in zip(pred["class"].astype(str), pct, flag, strict=True)
+    ]
     frame = pd.DataFrame(
         {
             "customer_id": pred["customer_id"].astype("string"),
@@ -104,9 +109,10 @@ def assign(features: ir.Table, scheme: LearnedScheme) -> Assignment:
     defined = {c.key: c.labels.model_dump() for c in scheme.classes}
     classes = {keys[c]: defined.get(keys[c], c) for c in clf.classes_}
     low = int(pred["low_confidence"].sum())
-    notes = list(clf.notes_)
+    notes: list[Message | str] = list(clf.notes_)
     if low:
-        notes.append(f"{low} customer(s) predicted with confidence below {scheme.low_confidence}")
+        params = {"scheme": scheme.name, "customers": low, "limit": scheme.low_confidence}
+        notes.append(Message("schemes_d_low_confidence", params))
     thresholds = {
         "classes": classes,
         "model": scheme.model,

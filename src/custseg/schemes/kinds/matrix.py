@@ -1,9 +1,14 @@
 """``matrix``: two features, each split in two, give four quadrants (sales × loyalty).
 
-Each axis is "high" when its value is ``>=`` the split (the split itself for ``fixed``, the exact
-quantile over the population's non-null values for ``quantile``). ``cells`` names the class of
-each quadrant, x first (``high_low`` = high x, low y). Outside ``where`` -> ``outside_class``;
-either value null -> ``missing_class``. There is no score.
+The customers are split in three groups: outside ``where`` -> ``outside_class``; in ``where``
+but outside ``population`` (the customers the measures are meaningful for, e.g. buyers in the
+window) -> ``unplaced_class``; the population gets a quadrant. Each axis is "high" on the high
+side of its split: the split itself for ``fixed`` (a value equal to it is high), or the
+quantile over the population's values for ``quantile``, by the rule of
+:mod:`custseg.schemes.kinds.splits` (among positive values of a non-negative measure with
+zeros, ties kept together on the side nearest the designed share). ``cells`` names the class of
+each quadrant, x first (``high_low`` = high x, low y). Either value null -> ``missing_class``.
+There is no score.
 """
 
 from __future__ import annotations
@@ -12,29 +17,36 @@ import ibis
 import ibis.expr.types as ir
 
 from custseg.schemes.config_kinds import Axis, MatrixScheme
+from custseg.schemes.expr import compile_predicate
 from custseg.schemes.kinds.base import (
     Assignment,
     class_counts,
-    concat,
     empty_class_notes,
     finish,
     fmt,
     in_population,
     number_text,
-    quantiles,
 )
+from custseg.schemes.kinds.reasons import code
+from custseg.schemes.kinds.splits import Cut, Split, fixed_cuts, quantile_cuts
 
 
 def assign(features: ir.Table, scheme: MatrixScheme) -> Assignment:
     """Put each customer of ``features`` in a quadrant of ``scheme``."""
-    population = in_population(features, scheme.where, scheme.name)
-    splits = _split_values(features, scheme, population)
+    where = in_population(features, scheme.where, scheme.name)
+    placed = where & _placed(features, scheme)
+    splits = {
+        name: _split(features, scheme, axis, placed)
+        for name, axis in (("x", scheme.x), ("y", scheme.y))
+    }
+    cx, cy = splits["x"].cuts[0], splits["y"].cuts[0]
     x = features[scheme.x.feature].cast("float64")
     y = features[scheme.y.feature].cast("float64")
-    x_high, y_high = x >= splits["x"], y >= splits["y"]
+    x_high, y_high = cx.high(x), cy.high(y)
     cells = scheme.cells
     class_key = ibis.cases(
-        (~population, scheme.outside_class or ""),
+        (~where, scheme.outside_class or ""),
+        (~placed, scheme.unplaced_class or ""),
         (x.isnull() | y.isnull(), scheme.missing_class or ""),
         (x_high & y_high, cells.high_high),
         (x_high, cells.high_low),
@@ -42,64 +54,50 @@ def assign(features: ir.Table, scheme: MatrixScheme) -> Assignment:
         else_=cells.low_low,
     )
     reason = ibis.cases(
-        (~population, concat(f"outside the population: not ({scheme.where})")),
-        (x.isnull() | y.isnull(), concat(f"{scheme.x.feature} or {scheme.y.feature} is null")),
-        else_=concat(
-            _axis_reason(scheme.x, x, x_high, splits["x"]),
-            "; ",
-            _axis_reason(scheme.y, y, y_high, splits["y"]),
+        (~where, code("schemes_r_outside", scheme.where or "")),
+        (~placed, code("schemes_r_unplaced", scheme.population or "")),
+        (x.isnull() | y.isnull(), code("schemes_r_null2", scheme.x.feature, scheme.y.feature)),
+        else_=code(
+            "schemes_r_matrix",
+            *_axis_params(scheme.x, x, x_high, cx),
+            *_axis_params(scheme.y, y, y_high, cy),
         ),
     )
     table = finish(features, class_key, None, reason)
-    notes = empty_class_notes(class_counts(table), scheme, list(cells.model_dump().values()))
+    notes = [*splits["x"].notes, *splits["y"].notes]
+    notes += empty_class_notes(class_counts(table), scheme, list(cells.model_dump().values()))
     thresholds = {
-        "x": {
-            "feature": scheme.x.feature,
-            "method": scheme.x.method,
-            "split": scheme.x.split,
-            "value": _json(splits["x"]),
-        },
-        "y": {
-            "feature": scheme.y.feature,
-            "method": scheme.y.method,
-            "split": scheme.y.split,
-            "value": _json(splits["y"]),
-        },
-    }
-    return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
-
-
-def _split_values(
-    features: ir.Table, scheme: MatrixScheme, population: ir.BooleanValue
-) -> dict[str, float]:
-    wanted = {
-        name: (axis.feature, axis.split)
+        name: {
+            "feature": axis.feature,
+            "method": axis.method,
+            "split": axis.split,
+            "value": splits[name].cuts[0].to_json(),
+            "ties_up": splits[name].cuts[0].ties_up,
+            "zeros_excluded": splits[name].zeros_excluded,
+        }
         for name, axis in (("x", scheme.x), ("y", scheme.y))
-        if axis.method == "quantile"
     }
-    found = quantiles(features, population, wanted)
-    fixed = {
-        name: axis.split
-        for name, axis in (("x", scheme.x), ("y", scheme.y))
-        if axis.method == "fixed"
-    }
-    return {k: (v if v is not None else float("inf")) for k, v in {**found, **fixed}.items()}
+    if scheme.population:
+        thresholds["population"] = scheme.population
+    return Assignment(table=table, diagnostics=list(notes), thresholds=thresholds)
 
 
-def _axis_reason(
-    axis: Axis, value: ir.NumericValue, high: ir.BooleanValue, split: float | None
-) -> ir.StringValue:
+def _placed(features: ir.Table, scheme: MatrixScheme) -> ir.BooleanValue:
+    if not scheme.population:
+        return ibis.literal(True)
+    return compile_predicate(scheme.population, features, where=f"{scheme.name}.population")
+
+
+def _split(features: ir.Table, scheme: MatrixScheme, axis: Axis, placed: ir.BooleanValue) -> Split:
+    if axis.method == "fixed":
+        return fixed_cuts([axis.split])
+    return quantile_cuts(features, placed, axis.feature, [axis.split], scheme.name)
+
+
+def _axis_params(
+    axis: Axis, value: ir.NumericValue, high: ir.BooleanValue, cut: Cut
+) -> tuple[str | ir.StringValue, ...]:
     name = f"P{axis.split * 100:g} " if axis.method == "quantile" else ""
-    return concat(
-        f"{axis.feature} ",
-        number_text(value),
-        ibis.ifelse(
-            high,
-            ibis.literal(f" ≥ {name}{fmt(split)} (high)"),
-            ibis.literal(f" < {name}{fmt(split)} (low)"),
-        ),
-    )
-
-
-def _json(value: float) -> float | None:
-    return None if value == float("inf") else value
+    op = ibis.ifelse(high, ibis.literal(cut.op_high), ibis.literal(cut.op_low))
+    side = ibis.ifelse(high, ibis.literal("schemes_w_high"), ibis.literal("schemes_w_low"))
+    return (axis.feature, number_text(value), op, f"{name}{fmt(cut.value)}", side)

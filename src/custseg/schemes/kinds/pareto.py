@@ -18,12 +18,12 @@ from custseg.schemes.config_kinds import ParetoScheme
 from custseg.schemes.kinds.base import (
     Assignment,
     class_counts,
-    concat,
     empty_class_notes,
     finish,
     in_population,
     number_text,
 )
+from custseg.schemes.kinds.reasons import code
 
 
 def assign(features: ir.Table, scheme: ParetoScheme) -> Assignment:
@@ -42,22 +42,21 @@ def assign(features: ir.Table, scheme: ParetoScheme) -> Assignment:
     before, at = staged._before, staged._at
     n = len(scheme.cuts)
     bins = scheme.class_keys[: n + 1]
-    share = concat("cumulative share before ", number_text(before * 100), "%")
+    share = number_text(before * 100)
+    feat = scheme.measure
     cases: list[tuple[ir.BooleanValue, str, ir.StringValue]] = [
-        (
-            ~population,
-            scheme.outside_class or "",
-            concat(f"outside the population: not ({scheme.where})"),
-        ),
+        (~population, scheme.outside_class or "", code("schemes_r_outside", scheme.where or "")),
         (
             ~staged._valid,
             scheme.zero_class or "",
-            concat(f"{scheme.measure} ", number_text(measure), " is not positive"),
+            code("schemes_r_not_positive", feat, number_text(measure)),
         ),
     ]
     for cut, cls in zip(scheme.cuts, bins, strict=False):
-        cases.append((before < cut, cls, concat(share, f" < {cut * 100:g}%")))
-    last = concat(share, f" ≥ {scheme.cuts[-1] * 100:g}%")
+        cases.append(
+            (before < cut, cls, code("schemes_r_pareto", feat, share, "<", f"{cut * 100:g}"))
+        )
+    last = code("schemes_r_pareto", feat, share, "≥", f"{scheme.cuts[-1] * 100:g}")
     class_key = ibis.cases(*[(c, k) for c, k, _ in cases], else_=bins[n])
     reason = ibis.cases(*[(c, r) for c, _, r in cases], else_=last)
     table = finish(staged, class_key, at * 100, reason)

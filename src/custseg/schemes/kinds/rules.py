@@ -11,9 +11,11 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from custseg.i18n import Message
 from custseg.schemes.config_kinds import RulesScheme
 from custseg.schemes.expr import compile_predicate, parse, render
-from custseg.schemes.kinds.base import Assignment, class_counts, concat, finish
+from custseg.schemes.kinds.base import Assignment, class_counts, empty_class_notes, finish
+from custseg.schemes.kinds.reasons import code
 from custseg.schemes.shadowing import rule_warnings
 
 
@@ -28,17 +30,15 @@ def assign(features: ir.Table, scheme: RulesScheme) -> Assignment:
     )
     reason = ibis.cases(
         *[
-            (m, concat(f'rule {i + 1} "{render(parse(r.when))}" matched'))
+            (m, code("schemes_r_rule", str(i + 1), render(parse(r.when))))
             for i, (m, r) in enumerate(zip(matches, scheme.rules, strict=True))
         ],
-        else_=concat(f"no rule matched; default {scheme.default!r}"),
+        else_=code("schemes_r_default", scheme.default),
     )
     table = finish(features, class_key, None, reason)
     counts = class_counts(table)
-    notes = rule_warnings(scheme)
-    empty = [k for k in scheme.class_keys if counts.get(k, 0) == 0]
-    if empty:
-        notes.append(f"{len(empty)} class(es) received no customer on this data: {empty}")
+    notes: list[Message | str] = list(rule_warnings(scheme))
+    notes += empty_class_notes(counts, scheme)
     thresholds = {
         "rules": [{"when": r.when, "class": r.class_} for r in scheme.rules],
         "default": scheme.default,

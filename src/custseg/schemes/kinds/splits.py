@@ -1,0 +1,152 @@
+"""Quantile cuts that respect ties and zero-inflated measures (tiers and matrix axes).
+
+The rule, for a quantile ``q`` of a feature over a scheme's population:
+
+1. **Base.** The cut is computed among the population's customers with a value (nulls go to
+   the scheme's missing class).
+2. **Zeros of a non-negative measure.** When no value is negative and some are 0 and some
+   positive (revenue in a window, profit, counts), the quantile is taken among the *positive*
+   values only: 0 means "not in the measure" (no purchase in the window) rather than "the
+   smallest amount", and a median of 0 would otherwise put everybody ``>=`` it. The customers
+   at 0 fall below every cut (the lowest tier, the low side of a matrix axis). A note
+   (``schemes_d_zero_excluded``) says how many.
+3. **Ties stay together, on the side nearest the design.** The threshold ``T`` is the exact
+   quantile of the base. Customers whose value equals ``T`` all go to the same side: the high
+   side (``value >= T``) when that leaves the share below the cut closest to ``q``, else the low
+   side (``value > T`` is high). Equal values therefore never get different classes, and a
+   mass of equal values lands where it distorts the designed shares least.
+4. **Diagnostic.** When the tied group at ``T`` still moves the share below the cut more than
+   5 percentage points away from ``q``, the cut gives a ``schemes_d_tied_split`` message with
+   ``scheme``, ``feature``, ``value``, ``customers`` (the tied customers), ``side``,
+   ``designed`` and ``actual`` (shares) - for the health check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis.expr.types as ir
+
+from custseg.i18n import Message
+from custseg.schemes.kinds.base import feature_message, fmt, share_text
+
+TIE_TOLERANCE = 0.05
+"""A cut whose achieved share is further than this from its quantile gets a diagnostic."""
+
+ZERO_NOTE_SHARE = 0.05
+"""Zeros left out of the base are noted when they are at least this share of the population."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One threshold: ``value`` (``inf`` when there is no value) and where ties at it go."""
+
+    value: float
+    ties_up: bool = True
+
+    def high(self, x: ir.NumericValue) -> ir.BooleanValue:
+        """Whether ``x`` is on the high side of the cut."""
+        return x >= self.value if self.ties_up else x > self.value
+
+    @property
+    def op_high(self) -> str:
+        """The comparison shown in reasons for the high side."""
+        return "≥" if self.ties_up else ">"
+
+    @property
+    def op_low(self) -> str:
+        """The comparison shown in reasons for the low side."""
+        return "<" if self.ties_up else "≤"
+
+    def to_json(self) -> float | None:
+        """The threshold for ``thresholds`` (None when there is none)."""
+        return None if self.value == float("inf") else self.value
+
+
+@dataclass(frozen=True)
+class Split:
+    """The cuts of one feature, whether zeros were left out, and the notes."""
+
+    cuts: list[Cut]
+    zeros_excluded: bool
+    notes: list[Message]
+
+
+def quantile_cuts(
+    features: ir.Table,
+    population: ir.BooleanValue,
+    feature: str,
+    qs: list[float],
+    scheme: str,
+) -> Split:
+    """The cuts of ``feature`` at the quantiles ``qs`` (ascending) by the module's rule."""
+    value = features[feature].cast("float64")
+    base = features.filter(population & value.notnull())
+    v = base[feature].cast("float64")
+    stats = (
+        base.aggregate(n=base.count(), lo=v.min(), zeros=(v == 0).sum(), pos=(v > 0).sum())
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    n_all = int(stats["n"] or 0)
+    zeros, positives = int(stats["zeros"] or 0), int(stats["pos"] or 0)
+    drop_zeros = n_all > 0 and (stats["lo"] or 0) >= 0 and zeros > 0 and positives > 0
+    if drop_zeros:
+        base = base.filter(base[feature].cast("float64") > 0)
+        v = base[feature].cast("float64")
+    if n_all == 0:
+        return Split([Cut(float("inf")) for _ in qs], False, [])
+    found = base.aggregate(**{f"q{i}": v.quantile(q) for i, q in enumerate(qs)})
+    values = [float(x) for x in found.to_pyarrow().to_pylist()[0].values()]
+    counts = (
+        base.aggregate(
+            n=base.count(),
+            **{f"lt{i}": (v < t).sum() for i, t in enumerate(values)},
+            **{f"le{i}": (v <= t).sum() for i, t in enumerate(values)},
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    n = int(counts["n"])
+    cuts, notes = [], []
+    for i, (q, t) in enumerate(zip(qs, values, strict=True)):
+        lt, le = int(counts[f"lt{i}"] or 0), int(counts[f"le{i}"] or 0)
+        target = q * n
+        up = abs(lt - target) <= abs(le - target)
+        cuts.append(Cut(t, ties_up=up))
+        actual = (lt if up else le) / n
+        tied = le - lt
+        if tied > 1 and abs(actual - q) > TIE_TOLERANCE:
+            notes.append(_tied_note(scheme, feature, t, tied, up, 1 - q, 1 - actual))
+    if drop_zeros and zeros >= ZERO_NOTE_SHARE * n_all:
+        params = {"scheme": scheme, "feature": feature, "customers": zeros}
+        params["feature_label"] = feature_message(feature)
+        notes.insert(0, Message("schemes_d_zero_excluded", params))
+    return Split(cuts, drop_zeros, notes)
+
+
+def _tied_note(
+    scheme: str, feature: str, value: float, tied: int, up: bool, designed: float, actual: float
+) -> Message:
+    """The diagnostic of a cut that lands on a value shared by ``tied`` customers."""
+    return Message(
+        "schemes_d_tied_split",
+        {
+            "scheme": scheme,
+            "feature": feature,
+            "feature_label": feature_message(feature),
+            "value": fmt(value),
+            "customers": tied,
+            "side": Message("schemes_side_high" if up else "schemes_side_low"),
+            "designed": share_text(designed),
+            "actual": share_text(actual),
+        },
+    )
+
+
+def fixed_cuts(values: list[float]) -> Split:
+    """Fixed thresholds: a value equal to a threshold is on its high side."""
+    return Split([Cut(float(c)) for c in values], False, [])
+
+
+__all__ = ["Cut", "Split", "fixed_cuts", "quantile_cuts"]
