@@ -81,7 +81,7 @@ def test_another_owners_customer_is_404_like_a_missing_one(
     [
         (f"{V1}/migrations/abc/movers?limit=500", "items"),
         (f"{V1}/alerts?limit=500", "rows"),
-        (f"{V1}/actions?limit=500", "rows"),
+        pytest.param(f"{V1}/actions?limit=500", "rows", marks=pytest.mark.slow),
         (f"{V1}/overrides?status=all&limit=500", "items"),
     ],
 )
@@ -95,6 +95,7 @@ def test_sales_sees_only_their_movers_alerts_actions(
     assert theirs["total"] <= everyone["total"]
 
 
+@pytest.mark.slow
 def test_sales_export_holds_only_their_customers(api: Api, mine: set[str]) -> None:
     reply = api.get(f"{V1}/exports/customers", "sam")
     assert reply.status_code == 200
