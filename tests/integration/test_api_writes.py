@@ -158,3 +158,38 @@ def test_a_run_is_a_background_job_and_a_second_one_answers_409(api: Api) -> Non
     audit = api.get(f"{V1}/audit", "root", params={"action": "run"}).json()["items"]
     assert audit[0]["actor"] == "ann"
     assert_error_shape(api.get(f"{V1}/jobs/JOB-99999", "vic"), 404)
+
+
+def test_cors_only_for_the_configured_origin(history_workspace_file: Path, tmp_path: Path) -> None:
+    allowed = "https://dashboard.example"
+    api, _ = build_api(history_workspace_file, tmp_path, ServerSettings(cors_origins=(allowed,)))
+    try:
+        ok = api.get(f"{V1}/snapshots/latest", "vic", headers={"Origin": allowed})
+        assert ok.headers["access-control-allow-origin"] == allowed
+        other = api.get(f"{V1}/snapshots/latest", "vic", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+    finally:
+        api.client.__exit__(None, None, None)
+
+
+@pytest.mark.slow
+def test_report_download_for_full_readers(api: Api) -> None:
+    reply = api.get(f"{V1}/reports/html", "mia", params={"lang": "zh"})
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"].startswith("text/html")
+    assert "attachment" in reply.headers["content-disposition"]
+    assert "<html" in reply.text.lower() and "客户" in reply.text
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # see the run-job test above
+def test_a_series_job_keeps_existing_snapshots(api: Api) -> None:
+    body = {"every": "month", "start": "2026-04-30", "end": "2026-06-30"}
+    job = api.post(f"{V1}/series", "ann", json=body).json()
+    deadline = time.monotonic() + 240
+    while job["status"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job = api.get(f"{V1}/jobs/{job['job_id']}", "ann").json()
+    assert job["status"] == "done", job
+    assert api.get(f"{V1}/snapshots", "vic").json()["total"] == 4
+    assert [j["job_id"] for j in api.get(f"{V1}/jobs", "vic").json()] == [job["job_id"]]
