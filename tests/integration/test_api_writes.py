@@ -145,6 +145,9 @@ def test_a_run_is_a_background_job_and_a_second_one_answers_409(api: Api) -> Non
     job = started.json()
     busy = assert_error_shape(api.post(f"{V1}/runs", "ann", json={}), 409)
     assert job["job_id"] in busy["message"]
+    body = {"customer_id": "C000015", "scheme": "abc", "class_key": "A", "reason": "while busy"}
+    write = assert_error_shape(api.post(f"{V1}/overrides", "ann", json=body), 409)
+    assert write["code"] == "job.busy"  # one writer at a time: the audit chain stays whole
     reads = api.get(f"{V1}/snapshots/latest", "vic")  # reads go on while the job writes
     assert reads.status_code == 200
     deadline = time.monotonic() + 240

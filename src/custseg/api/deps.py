@@ -122,5 +122,12 @@ def page_limit(request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] =
     return limit
 
 
+def no_running_job(request: Request) -> None:
+    """409 while a job writes: one writer at a time (the audit log is a single chain)."""
+    if request.app.state.jobs.busy():
+        raise ApiError(409, "job.busy", Message("server_write_busy"), hint="/api/v1/jobs")
+
+
+SingleWriter = Depends(no_running_job)
 LimitDep = Annotated[int, Depends(page_limit)]
 OffsetDep = Annotated[int, Query(ge=0, le=100_000_000)]

@@ -175,6 +175,10 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "run a snapshot of an earlier date (a series)",
     },
     "server_table_unknown": {"zh": "未知的数据表 {table!r}", "en": "unknown table {table!r}"},
+    "server_write_busy": {
+        "zh": "正在运行的任务在写入工作区；同一时间只允许一个写入者，请待其完成后再试",
+        "en": "a job is writing to the workspace; one writer at a time, try again when it is done",
+    },
     "server_ingest_busy": {
         "zh": "正在运行的任务在写入工作区；请待其完成后再导入",
         "en": "a job is writing to the workspace; ingest when it is done",

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from custseg.api.deps import LangDep, LimitDep, OffsetDep, WorkspaceDep, require
+from custseg.api.deps import LangDep, LimitDep, OffsetDep, SingleWriter, WorkspaceDep, require
 from custseg.api.frames import records
 from custseg.api.schemas import AuditEntryPublic, Page, UserCreate, UserPublic
 from custseg.governance.access import Permission, Principal
@@ -22,7 +22,7 @@ def list_users(ws: WorkspaceDep, user: Admin) -> list[dict[str, Any]]:
     return [u.to_dict() for u in ws.accounts.users()]
 
 
-@router.post("/users", response_model=UserPublic, status_code=201)
+@router.post("/users", response_model=UserPublic, status_code=201, dependencies=[SingleWriter])
 def add_user(body: UserCreate, ws: WorkspaceDep, user: Admin) -> dict[str, Any]:
     """Create a user with a role (and an owner key for sales)."""
     made = ws.accounts.add_user(
@@ -31,7 +31,7 @@ def add_user(body: UserCreate, ws: WorkspaceDep, user: Admin) -> dict[str, Any]:
     return made.to_dict()
 
 
-@router.post("/users/{name}/disable", response_model=UserPublic)
+@router.post("/users/{name}/disable", response_model=UserPublic, dependencies=[SingleWriter])
 def disable_user(name: str, ws: WorkspaceDep, user: Admin) -> dict[str, Any]:
     """Disable a user and revoke their tokens."""
     return ws.accounts.disable(name, by=user.name).to_dict()

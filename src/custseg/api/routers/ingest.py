@@ -6,10 +6,10 @@ import tempfile
 from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
 
-from custseg.api.deps import WorkspaceDep, require
+from custseg.api.deps import SingleWriter, WorkspaceDep, require
 from custseg.api.errors import ApiError
 from custseg.api.schemas import IngestPublic
 from custseg.governance.access import Permission, Principal
@@ -34,10 +34,9 @@ def _table(table: str) -> str:
     return table
 
 
-@router.post("/{table}", response_model=IngestPublic)
+@router.post("/{table}", response_model=IngestPublic, dependencies=[SingleWriter])
 def upload(
     table: str,
-    request: Request,
     ws: WorkspaceDep,
     user: Ingester,
     file: Annotated[UploadFile, File(description="CSV, Excel, Parquet or JSON file")],
@@ -45,8 +44,6 @@ def upload(
 ) -> dict[str, Any]:
     """Validate and load an uploaded file into ``table``; bad rows are kept as rejects."""
     _table(table)
-    if request.app.state.jobs.busy():
-        raise ApiError(409, "job.busy", Message("server_ingest_busy"), hint="/api/v1/jobs")
     name = PurePath(file.filename or "upload.csv").name
     if not name.lower().endswith(SUFFIXES):
         raise ApiError(

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from custseg.api.deps import LimitDep, OffsetDep, PrincipalDep, WorkspaceDep, require
+from custseg.api.deps import LimitDep, OffsetDep, PrincipalDep, SingleWriter, WorkspaceDep, require
 from custseg.api.frames import records
 from custseg.api.schemas import OverrideCreate, OverridePublic, Page, ReasonCreate
 from custseg.governance.access import Permission, Principal
@@ -37,7 +37,7 @@ def list_overrides(
     return {"items": records(part), "total": len(frame), "offset": offset, "limit": limit}
 
 
-@router.post("", response_model=OverridePublic, status_code=201)
+@router.post("", response_model=OverridePublic, status_code=201, dependencies=[SingleWriter])
 def propose(body: OverrideCreate, ws: WorkspaceDep, user: Proposer) -> dict[str, Any]:
     """Set a customer's class in a scheme by hand (pending when approval is required)."""
     made = ws.overrides.add(
@@ -51,19 +51,19 @@ def propose(body: OverrideCreate, ws: WorkspaceDep, user: Proposer) -> dict[str,
     return made.to_dict()
 
 
-@router.post("/{override_id}/approve", response_model=OverridePublic)
+@router.post("/{override_id}/approve", response_model=OverridePublic, dependencies=[SingleWriter])
 def approve(override_id: str, ws: WorkspaceDep, user: Decider) -> dict[str, Any]:
     """Approve a pending override (by another user than the one who proposed it)."""
     return ws.overrides.approve(override_id, user=user.name).to_dict()
 
 
-@router.post("/{override_id}/reject", response_model=OverridePublic)
+@router.post("/{override_id}/reject", response_model=OverridePublic, dependencies=[SingleWriter])
 def reject(override_id: str, body: ReasonCreate, ws: WorkspaceDep, user: Decider) -> dict[str, Any]:
     """Reject a pending override, with a reason."""
     return ws.overrides.reject(override_id, user=user.name, reason=body.reason).to_dict()
 
 
-@router.post("/{override_id}/remove", response_model=OverridePublic)
+@router.post("/{override_id}/remove", response_model=OverridePublic, dependencies=[SingleWriter])
 def remove(
     override_id: str, body: ReasonCreate, ws: WorkspaceDep, user: PrincipalDep
 ) -> dict[str, Any]:

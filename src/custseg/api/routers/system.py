@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from custseg.api.deps import WorkspaceDep, require
+from custseg.api.deps import SingleWriter, WorkspaceDep, require
 from custseg.api.schemas import SystemCandidate, SystemPublic, ValidationPublic
 from custseg.errors import ConfigError
 from custseg.governance.access import Permission, Principal
@@ -38,7 +38,7 @@ def validate(body: SystemCandidate, user: Editor) -> ValidationPublic:
     )
 
 
-@router.post("/activate", response_model=SystemPublic)
+@router.post("/activate", response_model=SystemPublic, dependencies=[SingleWriter])
 def activate(body: SystemCandidate, ws: WorkspaceDep, user: Editor) -> SystemPublic:
     """Make a valid candidate the active system (a new version); runs use it from then on."""
     result = validate_text(body.yaml)
