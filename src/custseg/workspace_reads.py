@@ -88,8 +88,11 @@ class ScopedReads:
     ) -> dict[str, Any]:
         """One customer: features, scores, classes with reasons and strategies, class history."""
         snap = self.snapshot(snapshot_id)
-        history = [self.snapshot(i.snapshot_id) for i in self.snapshots() if i.as_of <= snap.as_of]
-        return customer_detail(history, snap, customer_id, principal, lang=lang)
+        history = [i for i in self.snapshots() if i.as_of <= snap.as_of]
+        from custseg.snapshots.store import SnapshotStore
+
+        store = SnapshotStore(self.con)
+        return customer_detail(history, snap, customer_id, principal, store=store, lang=lang)
 
     def compare(
         self, old: Snapshot, new: Snapshot, scheme: str, *, principal: Principal | None = None

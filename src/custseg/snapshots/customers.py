@@ -17,6 +17,8 @@ import pandas as pd
 from custseg.errors import ConfigError, SnapshotNotFoundError
 from custseg.governance.access import Permission, Principal, restrict
 from custseg.i18n import Lang, Message
+from custseg.snapshots.model import SnapshotInfo
+from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.view import Snapshot
 
 LIST_COLUMNS = ("customer_id", "name", "owner", "region", "revenue_12m", "recency_days")
@@ -126,11 +128,12 @@ def _with_classes(
 
 
 def customer_detail(
-    snapshots: Sequence[Snapshot],
+    snapshots: Sequence[SnapshotInfo],
     snapshot: Snapshot,
     customer_id: str,
     principal: Principal | None,
     *,
+    store: SnapshotStore,
     lang: Lang = "en",
 ) -> dict[str, Any]:
     """One customer: features, model scores, every class with reason and strategy, and history.
@@ -161,23 +164,28 @@ def customer_detail(
         "features": features,
         "scores": scores,
         "classes": [_explanation(e) for e in explained],
-        "history": class_history(snapshots, str(customer_id)),
+        "history": class_history(snapshots, str(customer_id), store),
     }
 
 
-def class_history(snapshots: Sequence[Snapshot], customer_id: str) -> list[dict[str, Any]]:
-    """Per snapshot (oldest first) that holds the customer: as-of date, id and class per scheme."""
+def class_history(
+    snapshots: Sequence[SnapshotInfo], customer_id: str, store: SnapshotStore
+) -> list[dict[str, Any]]:
+    """Per snapshot (as ordered in ``snapshots``) that holds the customer: date, id, classes.
+
+    One query over every snapshot's assignments, overrides applied.
+    """
+    rows = store.customer_history(customer_id).to_pandas()
     out = []
-    for snap in snapshots:
-        a = snap.assignments_table()
-        rows = a.filter(a.customer_id == customer_id).select("scheme", "class_key").to_pandas()
-        if rows.empty:
+    for info in snapshots:
+        mine = rows[rows.snapshot_id == info.snapshot_id]
+        if mine.empty:
             continue
         out.append(
             {
-                "snapshot_id": snap.snapshot_id,
-                "as_of": snap.as_of.isoformat(),
-                "classes": dict(zip(rows.scheme, rows.class_key, strict=True)),
+                "snapshot_id": info.snapshot_id,
+                "as_of": info.as_of.isoformat(),
+                "classes": dict(sorted(zip(mine.scheme, mine.class_key, strict=True))),
             }
         )
     return out
