@@ -163,7 +163,7 @@ class Workspace(ScopedReads):
     def snapshot(self, snapshot_id: str | None = None) -> Snapshot:
         """A stored snapshot by id (or unique prefix), or the latest one."""
         info = SnapshotStore(self.con).get(snapshot_id)
-        return Snapshot(self.con, info, SystemStore(self.con).load(info.system_hash))
+        return Snapshot(self.con, info, self.stored_system(info.system_hash))
 
     # -- governance: overrides, audit log, settings (custseg.governance) ----------------------
     @property

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
     from custseg.history.migrations import Migration
+    from custseg.schemes import ClassificationSystem
     from custseg.snapshots.model import SnapshotInfo
     from custseg.snapshots.view import Snapshot
 
@@ -54,6 +55,15 @@ class ScopedReads:
     def active_system(self) -> ActiveSystemStore:
         """The classification system new runs use, and its activations."""
         return ActiveSystemStore(self.con, self._clock)
+
+    def stored_system(self, system_hash: str) -> ClassificationSystem:
+        """A stored system by hash (kept once read: a hash always names the same system)."""
+        from custseg.snapshots.systems import SystemStore
+
+        cache: dict[str, ClassificationSystem] = self.__dict__.setdefault("_systems", {})
+        if system_hash not in cache:
+            cache[system_hash] = SystemStore(self.con).load(system_hash)
+        return cache[system_hash]
 
     def system_version(self, system_hash: str) -> int | None:
         """The version number of a stored system (None if never registered)."""
