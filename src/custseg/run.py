@@ -29,6 +29,8 @@ from custseg.governance.apply import partition_overrides
 from custseg.governance.audit import AuditAction, AuditLog
 from custseg.governance.overrides import OverrideStore
 from custseg.governance.users import current_user
+from custseg.health import check_health
+from custseg.profile import profile_data
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
 from custseg.schemes.kinds import ASSIGNERS, wants_context
 from custseg.schemes.kinds.context import run_context
@@ -82,8 +84,10 @@ def classify(
             audit.append(actor, AuditAction.RUN_REUSED, snapshot_id, detail)
         return existing
 
-    report("building the feature table", 1, total)
+    report("profiling the data", 1, total)
     parameters, inferred = feature_parameters(con, system, tables)
+    profile = profile_data(con, as_of, parameters=parameters)
+    report("building the feature table", 1, total)
     settings = ModelSettings(**system.model_parameters().model_dump())
     features, models = _materialise_features(con, parameters, as_of, snapshot_id, settings)
     try:
@@ -120,6 +124,9 @@ def classify(
             )
             parts.append(_tagged(assignment.table, snapshot_id, scheme.name))
 
+        report("checking the health of every scheme", total - 1, total)
+        staged = _staged_assignments(con, parts, features_table_name(snapshot_id))
+        findings = check_health(system, outcomes, staged, features)
         report("writing the snapshot", total - 1, total)
         applied, ignored = partition_overrides(
             in_force, system=system, outcomes=outcomes, features=features
@@ -142,13 +149,15 @@ def classify(
                 **({"inferred_parameters": inferred} if inferred else {}),
                 "models": models,
                 **overrides_extra,
+                "profile": profile.to_dict(),
+                "health": [finding.to_dict() for finding in findings],
             },
         )
         detail = _run_detail(info, list(applied.override_id), ignored)
         store.write(
             info,
             features=features,
-            assignments=parts,
+            assignments=[staged],
             overrides=applied,
             within=lambda: audit.append(actor, AuditAction.RUN, snapshot_id, detail),
         )
@@ -156,6 +165,8 @@ def classify(
         # No snapshot row was written; remove the feature table so nothing half-made remains.
         con.drop_table(features_table_name(snapshot_id), force=True)
         raise
+    finally:
+        con.drop_table(f"{features_table_name(snapshot_id)}_assigned", force=True)
     report("done", total, total)
     return info
 
@@ -232,6 +243,28 @@ def _materialise_features(
     table = con.create_table(name, with_models.order_by("customer_id"), overwrite=True)
     con.drop_table(f"{name}_base", force=True)
     return table, models
+
+
+def _staged_assignments(con: BaseBackend, parts: list[ibis.Table], name: str) -> ibis.Table:
+    """Every scheme's assignments in one table, inserted scheme by scheme.
+
+    The health check and the snapshot write both read it, so no scheme is computed twice.
+    """
+    schema = ibis.schema(
+        {
+            "snapshot_id": "string",
+            "customer_id": "string",
+            "scheme": "string",
+            "class_key": "string",
+            "score": "float64",
+            "reason": "string",
+        }
+    )
+    target = f"{name}_assigned"
+    con.create_table(target, schema=schema, overwrite=True)
+    for part in parts:
+        con.insert(target, part)
+    return con.table(target)
 
 
 def _non_null_columns(features: ibis.Table) -> set[str]:

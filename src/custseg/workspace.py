@@ -33,7 +33,9 @@ from custseg.tables import TableName
 from custseg.workspace_reads import ScopedReads
 
 if TYPE_CHECKING:
+    from custseg.health import Finding
     from custseg.history.series import SeriesProgress, SeriesReport
+    from custseg.profile import DataProfile
 
 Clock = Callable[[], datetime]
 
@@ -151,6 +153,39 @@ class Workspace(ScopedReads):
         return run_series(
             self, every, start, end, system=system, refresh=refresh, progress=progress, user=user
         )
+
+    def profile(
+        self,
+        *,
+        as_of: date | None = None,
+        system: ClassificationSystem | str | Path | None = None,
+    ) -> DataProfile:
+        """The data profile as of ``as_of`` (default: latest order): inputs, rhythm, history."""
+        from custseg.profile import profile_data
+        from custseg.run import feature_parameters
+
+        resolved = resolve_system(system)
+        parameters, _ = feature_parameters(self.con, resolved, self.tables())
+        return profile_data(self.con, as_of or self.default_as_of(), parameters=parameters)
+
+    def check(self, snapshot_id: str | None = None) -> tuple[list[Finding], bool]:
+        """The health check of a snapshot (default: latest), and whether it was stored with it.
+
+        Snapshots written before the health check existed are checked now, from their stored
+        features and computed classes.
+        """
+        from custseg.health import Finding, check_health
+
+        snap = self.snapshot(snapshot_id)
+        stored = snap.info.extra.get("health")
+        if stored is not None:
+            return [Finding.from_dict(item) for item in stored], True
+        store = SnapshotStore(self.con)
+        assignments, features = (
+            store.assignments(snap.snapshot_id),
+            store.features(snap.snapshot_id),
+        )
+        return check_health(snap.system, snap.info.outcomes, assignments, features), False
 
     def clock(self) -> datetime:
         """The workspace's current time (injectable for tests and replays)."""

@@ -228,6 +228,14 @@ EXPECTED: dict[str, dict[str, Any]] = {
                         "max_days_late": 0},
 }
 
+# The base's rhythm is the same on every row: two customers bought on two days (< 30), so the
+# fixed fallbacks; the history starts with the first order line, 2023-01-10.
+BASE_RHYTHM = {
+    "base_gap_median_days": 60.0, "base_gap_p75_days": 120.0, "base_gap_p90_days": 180.0,
+    "history_days": 537,
+}
+EXPECTED = {customer: values | BASE_RHYTHM for customer, values in EXPECTED.items()}
+
 
 @pytest.fixture(scope="module")
 def features() -> dict[str, dict[str, Any]]:

@@ -70,7 +70,8 @@ def test_zeros_of_a_non_negative_measure_fall_below_cuts_taken_among_positive_va
     out, result = run(frame_of(values), scheme(cuts=[0.1, 0.5]))
     assert result.thresholds["zeros_excluded"] is True
     assert result.thresholds["values"] == [5.4, 7.0]  # among 5, 7, 9
-    assert out.class_key.tolist() == ["bottom"] * 9 + ["top", "top"]
+    # 7 sits on the P50 cut: sent up it would leave "middle" empty, so it stays below.
+    assert out.class_key.tolist() == ["bottom"] * 9 + ["middle", "top"]
     assert out.loc["c00", "text"] == "x is 0, below every cut among positive values"
     zero = next(d for d in result.diagnostics if d.key == "schemes_d_zero_excluded")
     assert zero.params["customers"] == 8 and zero.params["feature"] == "x"
@@ -80,30 +81,33 @@ def test_zeros_of_a_non_negative_measure_fall_below_cuts_taken_among_positive_va
 def test_tied_values_stay_together_on_the_side_nearest_the_designed_share() -> None:
     values = [1.0] * 8 + [5.0, 7.0]  # P10 = P50 = 1, shared by 8 of 10 customers
     out, result = run(frame_of(values), scheme(cuts=[0.1, 0.5]))
-    # P10: ties up (0 below instead of 1 beats 8 below); P50: ties down (8 below beats 0)
-    assert result.thresholds["ties_up"] == [True, False]
-    assert out.class_key.tolist() == ["middle"] * 8 + ["top", "top"]
-    assert out.loc["c00", "text"] == "x 1 ≥ P10 1"
+    # P10: ties down, since up would leave nobody below the cut; P50 lands on the same value,
+    # so one class is empty either way and the side nearer the design wins (8 below beats 0).
+    assert result.thresholds["ties_up"] == [False, False]
+    assert out.class_key.tolist() == ["bottom"] * 8 + ["top", "top"]
+    assert out.loc["c00", "text"] == "x 1 ≤ P10 1"
     tied = [d for d in result.diagnostics if d.key == "schemes_d_tied_split"]
     assert [d.params["customers"] for d in tied] == [8, 8]
     assert tied[1].params == {**tied[1].params, "scheme": "power", "feature": "x", "value": "1",
                               "designed": "50%", "actual": "20%"}
     assert "8 customers share the value 1 of x" in tied[1].render("en")
     empty = [d for d in result.diagnostics if d.key == "schemes_d_empty_classes"]
-    assert empty and empty[0].params["classes"] == "bottom"
+    assert empty and empty[0].params["classes"] == "middle"
 
 
 def test_a_degenerate_cut_is_diagnosed_not_fatal() -> None:
     values = [-1.0] * 8 + [5.0, 7.0]  # negative values: no zero rule; P30 = P40 = -1
     out, result = run(frame_of(values), scheme(cuts=[0.3, 0.4]))
     assert result.thresholds["values"] == [-1.0, -1.0]
-    assert result.thresholds["ties_up"] == [True, True]
+    # Sent up, the tie would leave "bottom" empty; both cuts send it down, "middle" is empty.
+    assert result.thresholds["ties_up"] == [False, False]
     same = [d for d in result.diagnostics if d.key == "schemes_d_same_cut"]
     assert len(same) == 1 and same[0].params["cls"] == "middle"
-    assert out.groupby("class_key").size().to_dict() == {"top": 10}
-    # the same values cut at P10 / P50 send the tie different ways: no empty tier is announced
-    _, other = run(frame_of(values), scheme(cuts=[0.1, 0.5]))
-    assert "schemes_d_same_cut" not in [d.key for d in other.diagnostics]
+    assert out.groupby("class_key").size().to_dict() == {"bottom": 8, "top": 2}
+    # a later cut at the same value never sends the tie up after an earlier one sent it down
+    other_out, other = run(frame_of(values), scheme(cuts=[0.1, 0.5]))
+    assert other.thresholds["ties_up"] == [False, False]
+    assert other_out.groupby("class_key").size().to_dict() == {"bottom": 8, "top": 2}
 
 
 @settings(max_examples=20, deadline=None)
@@ -121,3 +125,12 @@ def test_tiers_are_exhaustive_monotone_and_ignore_row_order(values, seed) -> Non
     ordered = known.sort_values("x")
     tiers = [rank[k] for k in ordered.class_key]
     assert tiers == sorted(tiers, reverse=True)
+
+
+def test_a_tied_block_at_the_bottom_does_not_empty_the_lowest_tier() -> None:
+    # The cheapest plan (19) is bought by 60 % of the customers: sending the tie above the
+    # 30 % cut would leave "bottom" empty and put 90 % in "middle".
+    values = [19.0] * 60 + [29.0] * 25 + [49.0] * 15
+    out, result = run(frame_of(values), scheme(cuts=[0.3, 0.7]))
+    counts = out.class_key.value_counts().to_dict()
+    assert counts == {"bottom": 60, "middle": 25, "top": 15}

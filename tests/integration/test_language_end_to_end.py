@@ -29,8 +29,10 @@ WIDE = {"COLUMNS": "400", "LINES": "2000"}
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
-KEYWORDS = {"and", "or", "not", "is", "null", "in", "true", "false", "between"}
+KEYWORDS = {"and", "or", "not", "is", "null", "in", "true", "false", "between",
+            "least", "greatest", "coalesce"}  # the condition language's functions
 NOTATION = {"P10", "P20", "P30", "P50", "P80", "P90", "RFM", "ABC", "custseg", "ingest", "json",
+            "check",
             "see", "id", "k", "means", "MBG", "NBD", "e", "g",
             "parameters", "home_region", "home_city"}  # configuration keys the user types
 

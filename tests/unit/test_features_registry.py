@@ -29,6 +29,7 @@ profit_12m margin gap_mean_days gap_cv overdue_ratio top_category top_category_s
 category_count discount_share invoices_12m on_time_share mean_days_late max_days_late
 overdue_balance overdue_invoices open_opportunities open_opportunity_amount open_orders
 region_scope r_score f_score m_score rfm_score loyalty_score
+base_gap_median_days base_gap_p75_days base_gap_p90_days history_days
 p_alive expected_purchases_90d expected_purchases_365d p_no_purchase_90d expected_spend clv_12m
 """.split()
 

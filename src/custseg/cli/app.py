@@ -10,6 +10,7 @@ import typer
 from custseg.cli import _context as ctx
 from custseg.cli.commands_data import register as register_data
 from custseg.cli.commands_governance import register as register_governance
+from custseg.cli.commands_health import register as register_health
 from custseg.cli.commands_history import register as register_history
 from custseg.cli.commands_learning import register as register_learning
 from custseg.cli.commands_models import register as register_models
@@ -59,6 +60,7 @@ register_system(app)
 register_models(app)
 register_reports(app)
 register_governance(app)
+register_health(app)
 register_server(app)
 
 

@@ -181,6 +181,9 @@ def print_run(snapshot: Snapshot) -> None:
         f"{Message('schemes_n_computed', {'n': len(info.computed_schemes)}).render(lang)}",
         highlight=False,
     )
+    from custseg.cli.commands_health import print_health_line
+
+    print_health_line(info, lang)
     inferred = info.extra.get("inferred_parameters") or {}
     if inferred:
         pairs = ", ".join(f"{k}={v}" for k, v in inferred.items())

@@ -2,8 +2,9 @@
 
 ``regions`` maps a province (省/自治区/直辖市) to a macro-region (大区). The default covers
 mainland China's 31 provinces in the seven traditional macro-regions 华北, 东北, 华东, 华中,
-华南, 西南, 西北, by Chinese short name and by English (pinyin) name. Lookups ignore case, surrounding spaces and the
-administrative suffix, so ``广东``, ``广东省`` and ``Guangdong`` are the same province.
+华南, 西南, 西北, by Chinese short name and by English (pinyin) name. Lookups ignore case,
+surrounding spaces and the administrative suffix, so ``广东``, ``广东省`` and ``Guangdong`` are
+the same province.
 """
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ class FeatureParameters(BaseModel):
         Province → macro-region mapping used for ``regional`` (default: mainland China).
     active_window_days:
         Length of the "last 12 months" window of the ``*_12m`` features (default 365).
+    rhythm_min_repeat_buyers:
+        Customers with two or more purchase days needed to measure the base's purchase rhythm
+        (``base_gap_*_days``); with fewer, the fixed fallbacks below are used (default 30).
+    fallback_gap_median_days, fallback_gap_p75_days, fallback_gap_p90_days:
+        The rhythm used when it cannot be measured (60, 120 and 180 days).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -98,6 +104,10 @@ class FeatureParameters(BaseModel):
     home_city: str | None = None
     regions: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_REGIONS))
     active_window_days: int = Field(default=365, gt=0, le=3660)
+    rhythm_min_repeat_buyers: int = Field(default=30, ge=1)
+    fallback_gap_median_days: float = Field(default=60.0, gt=0, le=3660)
+    fallback_gap_p75_days: float = Field(default=120.0, gt=0, le=3660)
+    fallback_gap_p90_days: float = Field(default=180.0, gt=0, le=3660)
 
     @field_validator("home_region", "home_city")
     @classmethod

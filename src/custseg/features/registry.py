@@ -318,6 +318,36 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "home or region",
     ),
     _spec(
+        "base_gap_median_days",
+        "float64",
+        "days",
+        _O,
+        "the base's usual gap: median of the days between consecutive purchase days, pooled "
+        "over all customers (same on every row); 60 when fewer than 30 customers bought twice",
+    ),
+    _spec(
+        "base_gap_p75_days",
+        "float64",
+        "days",
+        _O,
+        "75th percentile of the base's gaps between purchase days (fallback 120)",
+    ),
+    _spec(
+        "base_gap_p90_days",
+        "float64",
+        "days",
+        _O,
+        "90th percentile of the base's gaps between purchase days: 9 in 10 returns come "
+        "sooner (fallback 180); the catalogue's active / churned thresholds are based on it",
+    ),
+    _spec(
+        "history_days",
+        "int64",
+        "days",
+        _O,
+        "span of the order history: days from the first order line to as_of (same on every row)",
+    ),
+    _spec(
         "r_score",
         "int64",
         "score 1-5",

@@ -31,6 +31,7 @@ from custseg.features import (
     region,
     regularity,
     rfm,
+    rhythm,
 )
 from custseg.features._context import BuildContext
 from custseg.features._orders import order_lines, order_totals, purchase_days
@@ -90,10 +91,12 @@ def build_feature_table(
     """
     ctx = BuildContext(as_of=as_of, parameters=parameters or FeatureParameters())
     tables = available_tables(con)
-    keyed, id_sources = _customer_tables(con, ctx, tables)
+    keyed, id_sources, constants = _customer_tables(con, ctx, tables)
     if not id_sources:
         return _empty_table()
     joined = _join_parts(_union_ids(id_sources), keyed)
+    if constants is not None:
+        joined = joined.cross_join(constants.select(*rhythm.FEATURE_COLUMNS))
     for stage in STAGES:
         columns: dict[str, ir.Value] = {}
         for table, finisher in stage:
@@ -106,10 +109,14 @@ def build_feature_table(
 
 def _customer_tables(
     con: ibis.BaseBackend, ctx: BuildContext, tables: set[str]
-) -> tuple[list[ir.Table], list[ir.Table]]:
-    """Per-customer tables to join, and the tables whose ids make up the customer set."""
+) -> tuple[list[ir.Table], list[ir.Table], ir.Table | None]:
+    """Per-customer tables, the tables of customer ids, and the base-wide constants.
+
+    The constants are one row (the purchase rhythm; None without orders).
+    """
     keyed: list[ir.Table] = []
     id_sources: list[ir.Table] = []
+    constants: ir.Table | None = None
     if "customers" in tables:
         keyed.append(attributes.customer_attributes(con))
         id_sources.append(attributes.known_customer_ids(con, ctx))
@@ -125,13 +132,14 @@ def _customer_tables(
         )
         keyed += [by_order, _purchase_part(by_order, by_day, ctx), mix.category_metrics(lines)]
         id_sources.append(by_order.select("customer_id"))
+        constants = rhythm.base_rhythm(days, lines, ctx)
     if "payments" in tables:
         keyed.append(credit.payment_metrics(con, ctx))
         id_sources.append(keyed[-1].select("customer_id"))
     if "opportunities" in tables:
         keyed.append(pipeline.opportunity_metrics(con, ctx))
         id_sources.append(keyed[-1].select("customer_id"))
-    return keyed, id_sources
+    return keyed, id_sources, constants
 
 
 def _purchase_part(by_order: ir.Table, by_day: ir.Table, ctx: BuildContext) -> ir.Table:

@@ -28,6 +28,7 @@ from custseg.schemes._model_base import (
     with_colours,
 )
 from custseg.schemes.config_alerts import AlertRule, check_alerts
+from custseg.schemes.config_checks import Exclusion, check_exclusions, health_settings
 from custseg.schemes.config_kinds import (
     AttributeScheme,
     MatrixScheme,
@@ -96,6 +97,8 @@ class ClassificationSystem(StrictModel):
     schemes: list[Scheme] = Field(min_length=1)
     alerts: list[AlertRule] | None = None
     """Moves to alert on; None (key absent) = the built-in alerts that fit, ``[]`` = none."""
+    exclusions: list[Exclusion] | None = None
+    """Classes of two schemes no customer may hold at once; checked by the health check."""
 
     @field_validator("parameters")
     @classmethod
@@ -137,6 +140,8 @@ class ClassificationSystem(StrictModel):
     def _check_alerts(self) -> ClassificationSystem:
         if self.alerts:
             check_alerts(self.alerts, self.schemes)
+        check_exclusions(self.exclusions or [], self.schemes)
+        health_settings(self.parameters)
         return self
 
     def scheme(self, name: str) -> SchemeBase:

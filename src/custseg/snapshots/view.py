@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pandas as pd
@@ -20,6 +20,10 @@ from custseg.schemes import ClassificationSystem
 from custseg.schemes.kinds.reasons import reason_renderer, render_reason
 from custseg.snapshots.model import SnapshotInfo
 from custseg.snapshots.store import SnapshotStore
+
+if TYPE_CHECKING:
+    from custseg.health.finding import Finding
+    from custseg.profile import DataProfile
 
 REVENUE_FEATURE = "revenue_12m"
 
@@ -102,6 +106,22 @@ class Snapshot:
         """
         stored = self._store.overrides(self.snapshot_id)
         return stored.order_by(["scheme", "customer_id"]).to_pandas()
+
+    @property
+    def profile(self) -> DataProfile | None:
+        """The data profile the run computed before classifying (None for older snapshots)."""
+        from custseg.profile import DataProfile
+
+        stored = self.info.extra.get("profile")
+        return DataProfile.from_dict(stored) if stored else None
+
+    @property
+    def findings(self) -> list[Finding] | None:
+        """The run's health-check findings (None for snapshots older than the health check)."""
+        from custseg.health.finding import Finding
+
+        stored = self.info.extra.get("health")
+        return None if stored is None else [Finding.from_dict(item) for item in stored]
 
     @property
     def overrides_ignored(self) -> list[dict[str, Any]]:

@@ -14,7 +14,9 @@ The rule, for a quantile ``q`` of a feature over a scheme's population:
    quantile of the base. Customers whose value equals ``T`` all go to the same side: the high
    side (``value >= T``) when that leaves the share below the cut closest to ``q``, else the low
    side (``value > T`` is high). Equal values therefore never get different classes, and a
-   mass of equal values lands where it distorts the designed shares least.
+   mass of equal values lands where it distorts the designed shares least - except that a side
+   which would leave a class empty (e.g. a cheapest price shared by 60 % of the customers sent
+   above the 30 % cut, emptying "low") is taken only when the other side empties one too.
 4. **Diagnostic.** When the tied group at ``T`` still moves the share below the cut more than
    5 percentage points away from ``q``, the cut gives a ``schemes_d_tied_split`` message with
    ``scheme``, ``feature``, ``value``, ``customers`` (the tied customers), ``side``,
@@ -109,12 +111,16 @@ def quantile_cuts(
     )
     n = int(counts["n"])
     cuts, notes = [], []
+    below_previous = 0
     for i, (q, t) in enumerate(zip(qs, values, strict=True)):
         lt, le = int(counts[f"lt{i}"] or 0), int(counts[f"le{i}"] or 0)
-        target = q * n
-        up = abs(lt - target) <= abs(le - target)
+        # A later cut at the same value may not send the ties up once an earlier one sent
+        # them down: its threshold would fall below the earlier one.
+        after_down = bool(cuts) and cuts[-1].value == t and not cuts[-1].ties_up
+        up = not after_down and _ties_go_up(lt, le, q * n, n, below_previous)
+        below_previous = lt if up else le
         cuts.append(Cut(t, ties_up=up))
-        actual = (lt if up else le) / n
+        actual = below_previous / n
         tied = le - lt
         if tied > 1 and abs(actual - q) > TIE_TOLERANCE:
             notes.append(_tied_note(scheme, feature, t, tied, up, 1 - q, 1 - actual))
@@ -123,6 +129,20 @@ def quantile_cuts(
         params["feature_label"] = feature_message(feature)
         notes.insert(0, Message("schemes_d_zero_excluded", params))
     return Split(cuts, drop_zeros, notes)
+
+
+def _ties_go_up(lt: int, le: int, target: float, n: int, below_previous: int) -> bool:
+    """Whether the customers tied at a cut go to its high side (rule 3 of the module).
+
+    ``lt`` / ``le`` are the customers below the cut with the ties sent up / down. A side that
+    would leave a class empty (nobody below the cut, nobody above it, or nobody between this
+    cut and the previous one) is taken only when the other side does too.
+    """
+    up_empties = lt in (0, n) or lt <= below_previous
+    down_empties = le in (0, n) or le <= below_previous
+    if up_empties != down_empties:
+        return not up_empties
+    return abs(lt - target) <= abs(le - target)
 
 
 def _tied_note(
