@@ -305,3 +305,19 @@ def test_an_unexpected_failure_answers_500_without_internals(
     reply = api.get(f"{V1}/snapshots", "vic")
     body = assert_error_shape(reply, 500)
     assert body["code"] == "internal" and "secret" not in reply.text
+
+
+def test_profile_and_health_check_of_a_snapshot(api: Api) -> None:
+    sid = api.get(f"{V1}/snapshots/latest", "vic").json()["snapshot_id"]
+    profile = api.get(f"{V1}/snapshots/{sid}/profile", "vic")
+    assert profile.status_code == 200, profile.text
+    body = profile.json()
+    assert body["as_of"] == "2026-06-30" and body["inputs"]
+    check = api.get(f"{V1}/snapshots/{sid}/check", "vic", params={"lang": "zh"}).json()
+    assert check["snapshot_id"] == sid and isinstance(check["stored"], bool)
+    english = api.get(f"{V1}/snapshots/{sid}/check", "vic", params={"lang": "en"}).json()
+    assert len(check["findings"]) == len(english["findings"]) > 0
+    assert all(f["level"] in ("warning", "note") for f in check["findings"])
+    pairs = zip(check["findings"], english["findings"], strict=True)
+    assert any(zh["message"] != en["message"] for zh, en in pairs)  # rendered per language
+    assert_error_shape(api.get(f"{V1}/snapshots/ffffffff/check", "vic"), 404)

@@ -25,6 +25,7 @@ from custseg.api.routers import (
     admin,
     auth,
     customers,
+    health,
     history,
     ingest,
     jobs,
@@ -106,6 +107,7 @@ def _v1() -> APIRouter:
     for module in (
         auth,
         snapshots,
+        health,
         customers,
         history,
         actions,
@@ -118,7 +120,7 @@ def _v1() -> APIRouter:
         v1.include_router(module.router)
 
     @v1.get("/health", response_model=CheckPublic, tags=["health"])
-    def health(ws: WorkspaceDep) -> CheckPublic:
+    def service_health(ws: WorkspaceDep) -> CheckPublic:
         """Whether the server and its workspace answer (no login needed)."""
         return CheckPublic(status="ok", snapshots=len(ws.snapshots()))
 
