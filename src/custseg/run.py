@@ -33,7 +33,7 @@ from custseg.health import check_health
 from custseg.profile import profile_data
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
 from custseg.schemes.kinds import ASSIGNERS, wants_context
-from custseg.schemes.kinds.context import run_context
+from custseg.schemes.kinds.context import key_lineage, run_context
 from custseg.snapshots.fingerprint import (
     data_fingerprint,
     overrides_fingerprint,
@@ -75,7 +75,13 @@ def classify(
     sys_hash = system_hash(system)
     in_force = OverrideStore(con, lambda: created_at).in_force(as_of, created_at)
     overrides_hash = overrides_fingerprint(in_force.to_dict("records"))
-    snapshot_id = snapshot_fingerprint(as_of, sys_hash, data_hash, __version__, overrides_hash)
+    context = run_context(con, as_of, store.list(), system_hash=sys_hash)
+    lineage = key_lineage(
+        context, [s.name for s in system.schemes if wants_context(ASSIGNERS[s.kind])]
+    )
+    snapshot_id = snapshot_fingerprint(
+        as_of, sys_hash, data_hash, __version__, overrides_hash, lineage=lineage
+    )
     if store.exists(snapshot_id):
         report("snapshot already computed", total, total)
         existing = store.get(snapshot_id)
@@ -104,7 +110,6 @@ def classify(
             assigner = ASSIGNERS[scheme.kind]
             try:
                 if wants_context(assigner):
-                    context = run_context(con, as_of, store.list())
                     assignment = assigner(features, scheme, context=context)
                 else:
                     assignment = assigner(features, scheme)
@@ -147,6 +152,7 @@ def classify(
             outcomes=tuple(outcomes),
             extra={
                 **({"inferred_parameters": inferred} if inferred else {}),
+                **({"key_lineage": lineage} if lineage else {}),
                 "models": models,
                 **overrides_extra,
                 "profile": profile.to_dict(),

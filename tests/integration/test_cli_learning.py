@@ -81,3 +81,40 @@ def test_learn_recovers_a_threshold_rule_and_exports_it(ws_path: Path, tmp_path:
     text = invoke(ws_path, "learn", "--labels", str(tmp_path / "labels.csv"),
                   "--scheme", "recency_learned")
     assert text.exit_code == 0 and "precision" in text.stdout and "recency_days" in text.stdout
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_clusters_speak_one_language_at_a_time(ws_path: Path) -> None:
+    zh = invoke(ws_path, "--lang", "zh", "clusters")
+    en = invoke(ws_path, "--lang", "en", "clusters")
+    assert zh.exit_code == 0 and en.exit_code == 0, zh.output + en.output
+    # headers, traits and notes in Chinese ...
+    for word in ("组编号", "组名", "客户数", "收入占比", "特征", "组", "倍", "未参与聚类"):
+        assert word in zh.stdout, word
+    for english in ("Key", "Traits", " groups", "the median", "no purchase", "snapshot",
+                    "imputed", "keys numbered", "matched to"):
+        assert english not in zh.stdout, english
+    # ... and in English, without a Chinese character
+    for word in ("Key", "Name", "Customers", "Revenue share", "Traits", "the median",
+                 "customers with no purchase are not clustered"):
+        assert word in en.stdout, word
+    assert not _has_cjk(en.stdout)
+    payload = json.loads(invoke(ws_path, "--lang", "zh", "clusters", "--json").stdout)
+    assert payload["notes"] and all(_has_cjk(n) for n in payload["notes"])
+    assert all(_has_cjk(t) for g in payload["groups"] for t in g["traits"])
+
+
+def test_run_prints_the_cluster_notes_in_the_chosen_language(ws_path: Path) -> None:
+    zh = invoke(ws_path, "--lang", "zh", "run", "--as-of", "2026-06-30")
+    en = invoke(ws_path, "--lang", "en", "run", "--as-of", "2026-06-30")
+    assert zh.exit_code == 0 and en.exit_code == 0, zh.output + en.output
+    assert "natural_groups: 325 位尚无购买的客户未参与聚类" in zh.stdout
+    assert "natural_groups: 325 customers with no purchase are not clustered" in en.stdout
+
+
+def test_clusters_refusal_is_in_the_chosen_language(ws_path: Path) -> None:
+    result = invoke(ws_path, "--lang", "zh", "clusters", "--scheme", "abc")
+    assert result.exit_code == 1 and "不是 cluster" in result.stderr

@@ -42,11 +42,19 @@ def test_sample_run_has_natural_groups_named_in_both_languages(two_months) -> No
     for name in groups.values():
         assert name["zh_CN"] and name["en"]
     assert sum(p["size"] for p in th["profiles"]) + th["prospects"] == may.info.customers
-    a = may.assignments("natural_groups")
+    a = may.assignments("natural_groups", lang="en")
     assert set(a.class_key) <= set(th["classes"])
     buyers = a[a.class_key != "prospect"]
     assert buyers.score.notna().all() and buyers.reason.str.startswith("group g").all()
+    first = buyers.iloc[0]
+    assert f"'{groups[first.class_key]['en']}'" in first.reason
     assert a[a.class_key == "prospect"].score.isna().all()
+    prospects = a[a.class_key == "prospect"].reason
+    assert (prospects == "no purchase as of the date: not clustered").all()
+    zh = may.assignments("natural_groups", lang="zh").set_index("customer_id").reason
+    why = zh[first.customer_id]
+    assert why.startswith(f"第 {first.class_key} 组“{groups[first.class_key]['zh_CN']}”")
+    assert "the median" not in why and "overall" not in why
     labels = may.class_labels("natural_groups", "zh")
     assert all(labels[k] == v["zh_CN"] for k, v in groups.items())
 
@@ -55,12 +63,14 @@ def test_group_keys_persist_from_one_month_to_the_next(two_months) -> None:  # t
     _, may, june = two_months
     matching = _outcome(june).thresholds["matching"]
     assert matching["previous_snapshot"] == may.snapshot_id
-    assert matching["kept_share"] >= 0.9
+    # Groups split on recency: a month moves some customers from active to lapsed for real;
+    # a relabelling would keep far fewer (about one in k).
+    assert matching["kept_share"] >= 0.8
     before = may.assignments("natural_groups").set_index("customer_id").class_key
     after = june.assignments("natural_groups").set_index("customer_id").class_key
     both = before.index.intersection(after.index)
     both = both[(before[both] != "prospect").to_numpy() & (after[both] != "prospect").to_numpy()]
-    assert (before[both] == after[both]).mean() >= 0.9
+    assert (before[both] == after[both]).mean() >= 0.8
     kept = set(_outcome(may).thresholds["classes"]) & set(_outcome(june).thresholds["classes"])
     for key in kept:  # generated names carry over with the key
         assert _outcome(may).thresholds["classes"][key] == _outcome(june).thresholds["classes"][key]

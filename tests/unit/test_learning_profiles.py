@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from custseg.i18n import Message
 from custseg.learning import cluster_customers, make_planted_features, profile_groups
 
 
@@ -27,8 +28,12 @@ def test_profiles_describe_planted_groups(planted: pd.DataFrame) -> None:
     lapsed = next(p for p in profiles if "lapsed" in p.name["en"])
     top = lapsed.traits[0]
     assert top.feature == "recency_days" and top.direction == "high"
-    assert top.text["en"].startswith("days since last purchase") and "× the median" in top.text["en"]
-    assert "倍" in top.text["zh_CN"]
+    en, zh = top.text.render("en"), top.text.render("zh")
+    assert en.startswith("days since last purchase") and "× the median" in en
+    assert zh.startswith("距上次购买天数") and "倍" in zh
+    # a stored trait renders in either language
+    stored = Message.from_dict(top.text.to_dict())
+    assert stored.render("zh") == zh and stored.render("en") == en
     assert all(len(p.traits) == 3 for p in profiles)
 
 

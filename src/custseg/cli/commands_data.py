@@ -178,7 +178,8 @@ def _print_report(report: IngestReport, rejects_out: Path | None, lang: Lang) ->
     line = t("ingest_summary", lang).format(
         table=report.table, file=shown(report.file), read=f"{report.rows_read:,}",
         accepted=f"[green]{report.rows_accepted:,}[/]",
-        rejected=f"[{ok}]{report.rows_rejected:,}[/]", mode=report.mode)
+        rejected=f"[{ok}]{report.rows_rejected:,}[/]",
+        mode=t(f"ingest_mode_{report.mode}", lang))
     ctx.stdout.print(line, highlight=False)
     if report.detected:
         sep = str(report.detected.get("delimiter"))

@@ -11,7 +11,7 @@ from rich.table import Table
 from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
-from custseg.i18n import label_of
+from custseg.i18n import Lang, Message, label_of, t
 from custseg.terminal import shown
 
 SnapshotOption = Annotated[
@@ -43,25 +43,15 @@ def clusters_command(
     definition = snap.scheme(scheme)
     if definition.kind != "cluster":
         raise ConfigError(
-            f"scheme {scheme!r} is of kind {definition.kind!r}, not cluster; "
-            "`custseg clusters` shows the groups of a cluster scheme"
+            Message("clusters_not_cluster", {"scheme": scheme, "kind": definition.kind})
         )
     outcome = next(o for o in snap.info.outcomes if o.name == scheme)
     th = outcome.thresholds
-    total = snap.info.customers or 1
-    groups = [
-        {
-            "key": p["key"],
-            "name": label_of(p["name"], lang),
-            "names": p["name"],
-            "size": p["size"],
-            "share": p["size"] / total,
-            "buyer_share": p["customer_share"],
-            "revenue_share": p["revenue_share"],
-            "traits": [label_of(t["text"], lang) for t in p["traits"]],
-        }
-        for p in th.get("profiles", [])
-    ]
+    groups = _groups(th, snap.info.customers or 1, lang)
+    stored = th.get("notes")
+    if stored is None and th.get("prospects"):  # snapshots made before notes were stored
+        stored = [Message("clusters_note_prospects", {"n": th["prospects"]}).to_dict()]
+    notes = [Message.from_dict(n).render(lang) for n in stored or []]
     if json_:
         ctx.emit_json(
             {
@@ -73,16 +63,48 @@ def clusters_command(
                 "features": th.get("features"),
                 "prospects": th.get("prospects"),
                 "matching": th.get("matching"),
+                "notes": notes,
                 "groups": groups,
             }
         )
         return
-    ctx.stdout.print(
-        f"{shown(label_of(definition.labels, lang))} ({shown(scheme)}) · snapshot "
-        f"{snap.snapshot_id} · as of {snap.as_of} · {th.get('k')} groups",
-        highlight=False,
-    )
-    grid = Table("key", "name", "customers", "share", "revenue share", "traits")
+    _print_groups(snap, scheme, label_of(definition.labels, lang), th, groups, lang)
+    for note in notes:
+        ctx.stdout.print(f"  {shown(note)}", highlight=False)
+
+
+def _groups(th: dict[str, Any], total: int, lang: Lang) -> list[dict[str, Any]]:
+    """The stored profiles of a cluster scheme, rendered in ``lang``."""
+    return [
+        {
+            "key": p["key"],
+            "name": label_of(p["name"], lang),
+            "names": p["name"],
+            "size": p["size"],
+            "share": p["size"] / total,
+            "buyer_share": p["customer_share"],
+            "revenue_share": p["revenue_share"],
+            "traits": [_trait_text(t["text"], lang) for t in p["traits"]],
+        }
+        for p in th.get("profiles", [])
+    ]
+
+
+def _trait_text(text: dict[str, Any], lang: Lang) -> str:
+    """A stored trait: a Message dict (current) or a {zh_CN, en} dict (older snapshots)."""
+    return Message.from_dict(text).render(lang) if "key" in text else label_of(text, lang)
+
+
+def _print_groups(
+    snap: Any, scheme: str, label: str, th: dict[str, Any], groups: list[Any], lang: Lang
+) -> None:
+    """The header line, the table of groups and the key-lineage line."""
+    header = {"scheme": label, "key": scheme, "snapshot": snap.snapshot_id,
+              "as_of": str(snap.as_of), "k": th.get("k")}
+    ctx.stdout.print(shown(Message("clusters_header", header).render(lang)), highlight=False)
+    grid = Table(*(t(f"clusters_{c}", lang) for c in
+                   ("key", "name", "customers", "share", "revenue_share", "traits")))
+    grid.columns[-1].overflow = "fold"  # Chinese text has no spaces to wrap at
     for g in groups:
         grid.add_row(
             shown(g["key"]),
@@ -90,22 +112,21 @@ def clusters_command(
             f"{g['size']:,}",
             _pct(g["share"]),
             _pct(g["revenue_share"]),
-            shown("; ".join(g["traits"])),
+            shown(("；" if lang == "zh" else "; ").join(g["traits"])),
         )
     ctx.stdout.print(grid)
     matching = th.get("matching") or {}
     if matching.get("previous_snapshot"):
-        ctx.stdout.print(
-            f"  matched to snapshot {matching['previous_snapshot']} "
-            f"({matching.get('previous_as_of')}): {_pct(matching.get('kept_share'))} "
-            f"of customers kept their group; new groups: "
-            f"{shown(matching.get('new_groups') or 'none')}",
-            highlight=False,
-        )
-    if th.get("prospects"):
-        ctx.stdout.print(
-            f"  {th['prospects']:,} customers with no purchase are not clustered", highlight=False
-        )
+        params = {
+            "snapshot": matching["previous_snapshot"],
+            "as_of": matching.get("previous_as_of"),
+            "kept": _pct(matching.get("kept_share")),
+            "new": ", ".join(matching.get("new_groups") or []) or t("clusters_none", lang),
+        }
+        line = Message("clusters_matched", params).render(lang)
+    else:
+        line = t("clusters_lineage_none", lang)
+    ctx.stdout.print(f"  {shown(line)}", highlight=False)
 
 
 @ctx.guarded

@@ -106,14 +106,15 @@ def demo_command(
     for table in TABLE_NAMES:
         path = folder / f"{table}.csv"
         if path.exists():
-            report = ws.ingest(table, path, mode="replace")
+            report = ws.ingest(table, path, mode="replace", lang=ctx.STATE.lang)
             reports.append(report_dict(report))
             if not json_:
-                ctx.stdout.print(
-                    f"{table}: {report.rows_read:,} read = {report.rows_accepted:,} accepted + "
-                    f"{report.rows_rejected:,} rejected",
-                    highlight=False,
+                line = t("ingest_summary", ctx.STATE.lang).format(
+                    table=table, file=path.name, read=f"{report.rows_read:,}",
+                    accepted=f"{report.rows_accepted:,}", rejected=f"{report.rows_rejected:,}",
+                    mode=t(f"ingest_mode_{report.mode}", ctx.STATE.lang),
                 )
+                ctx.stdout.print(line, highlight=False, markup=False)
     series: dict[str, Any] | None = None
     if months > 1:
         latest = pd.Timestamp(ws.default_as_of())

@@ -20,6 +20,10 @@ of the as-of date, so each snapshot carries its own fitted parameters (``extra["
   the customer's own `margin` feature when known, else the median margin of the base, else 1.0
   (CLV is then expected revenue); a negative margin is floored at 0, so `clv_12m` is never
   negative (losses show in the profit features).
+- Finite inputs only: a purchaser whose purchase amounts are not finite (two order amounts of
+  1e308 sum to infinity) is *dropped* from the spend model (its ``expected_spend`` and
+  ``clv_12m`` are null; the transaction model, which uses dates only, keeps it); the record
+  counts them under ``non_finite_spend`` with a note.
 - Prospects (no purchase) get nulls. When fewer than 50 customers have purchased, or a model
   cannot be fitted, the model features are null for everyone and the snapshot records why; a
   run never fails because of the models. Spend features alone are null when only the spend
@@ -107,6 +111,13 @@ def add_model_features(
             f"{settings.min_purchasers}"
         )
         return _with_scores(features, None), {**record, "status": "skipped", "reason": reason}
+    bad = ~np.isfinite(summary["monetary_value"].to_numpy(dtype=float))
+    if bad.any():
+        record["non_finite_spend"] = {
+            "customers": int(bad.sum()),
+            "note": "purchase amounts that are not finite: these customers were dropped from "
+            "the spend model (expected_spend and clv_12m are null for them)",
+        }
     try:
         scores, fitted = _score(summary, _margins(features, summary.index, settings), settings)
     except _FIT_ERRORS as exc:
@@ -127,15 +138,21 @@ def _summary(con: ibis.BaseBackend, as_of: date, freq_days: float) -> pd.DataFra
         return pd.DataFrame(columns=["frequency", "recency", "T", "monetary_value"])
     day_numbers = arrow.column("order_date").cast("int32").to_numpy().astype(np.int64)
     # Sums of floats depend on the order rows were added in: round so the fit is reproducible.
-    amounts = np.round(arrow.column("amount").to_numpy(zero_copy_only=False).astype(float), 6)
+    raw = arrow.column("amount").to_numpy(zero_copy_only=False).astype(float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.round(raw, 6)  # overflows (inf) for amounts near the float limit
+    amounts = np.where(np.isfinite(rounded), rounded, raw)
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
     counts = np.diff(np.r_[starts, ids.size])
     first_day = day_numbers[starts]
     last_day = day_numbers[starts + counts - 1]
-    totals = np.add.reduceat(amounts, starts)
-    frequency = counts - 1
-    repeat_total = totals - amounts[starts]
-    monetary = np.where(frequency > 0, repeat_total / np.maximum(frequency, 1), 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        totals = np.add.reduceat(amounts, starts)
+        finite = np.logical_and.reduceat(np.isfinite(amounts), starts) & np.isfinite(totals)
+        frequency = counts - 1
+        repeat_total = totals - amounts[starts]
+        monetary = np.where(frequency > 0, repeat_total / np.maximum(frequency, 1), 0.0)
+    monetary = np.where(finite, monetary, np.nan)
     end_day = (as_of - date(1970, 1, 1)).days
     return pd.DataFrame(
         {
@@ -189,21 +206,26 @@ def _score(
         )
         usable = (x > 0) & np.isfinite(m) & (m > 0)
         x_spend = np.where(usable, x, 0.0)
+        m_spend = np.where(usable, m, 0.0)  # non-finite spend must not reach the models
         try:
-            spend_model = GammaGamma().fit(x_spend, m)
+            spend_model = GammaGamma().fit(x_spend, m_spend)
             record["spend"] = _describe(spend_model)
-            scores["expected_spend"] = spend_model.expected_average_spend(x_spend, m)
-            discounted = customer_lifetime_value(
+            ok = np.isfinite(m)  # purchasers with non-finite spend are dropped (null)
+            spend = np.full(len(m), np.nan)
+            spend[ok] = spend_model.expected_average_spend(x_spend[ok], m_spend[ok])
+            discounted = np.full(len(m), np.nan)
+            discounted[ok] = customer_lifetime_value(
                 model,
                 spend_model,
-                x_spend,
-                t_x,
-                age,
-                m,
+                x_spend[ok],
+                t_x[ok],
+                age[ok],
+                m_spend[ok],
                 horizon_periods=settings.horizon_weeks,
                 discount_rate_per_period=settings.weekly_discount_rate,
                 margin=1.0,
             )
+            scores["expected_spend"] = spend
             scores["clv_12m"] = margins * discounted
         except _FIT_ERRORS as exc:
             record["spend"] = {"status": "skipped", "reason": str(exc)}

@@ -52,6 +52,8 @@ def _score(ranked: ir.NumericValue, scale: ir.NumericValue) -> ir.IntegerValue:
     low, high = scale.min().over(whole), scale.max().over(whole)
     width = high - low
     position = ibis.ifelse(width > 0, (scale - low) / width, 0.5)
+    # an infinite value (two amounts of 1e308) makes inf / inf: it is at the top of the range
+    position = ibis.ifelse(position.isnan(), 1.0, position)
     p = midrank_percentile(ranked)
     blended = ((p + position) / 2).round(9)
     return (1 + (blended * 5).floor()).clip(upper=5).cast("int64")

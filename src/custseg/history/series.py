@@ -107,8 +107,10 @@ def run_series(
     """Make sure there is one snapshot per period end in [start, end] under ``system``.
 
     ``end`` defaults to the latest order date and never goes past today (the workspace clock).
-    A period end that already has a snapshot under the same system is kept; with ``refresh``
-    it is re-run, which writes a new snapshot only if the data changed (snapshots are never
+    A period end that already has a snapshot under the same system, made after the same
+    predecessor (the key lineage, see :mod:`custseg.schemes.kinds.context`), is kept; with
+    ``refresh`` it is re-run, which writes a new snapshot only if the data changed (snapshots are
+    never
     overwritten).
     """
     from custseg.workspace import resolve_system
@@ -118,10 +120,9 @@ def run_series(
     today = ws.clock().date()
     last = min(end or ws.default_as_of(), today)
     dates = period_ends(every, start, last)
-    existing = {(s.as_of, s.system_hash): s.snapshot_id for s in ws.snapshots()}
     items: list[SeriesItem] = []
     for i, as_of in enumerate(dates):
-        known = existing.get((as_of, digest))
+        known = _current_snapshot(ws.snapshots(), as_of, digest, resolved)
         if known is not None and not refresh:
             items.append(SeriesItem(as_of, known, "kept"))
             if progress:
@@ -139,3 +140,24 @@ def run_series(
         if progress:
             progress(as_of, i + 1, len(dates), status)
     return SeriesReport(every, start, last, tuple(items))  # type: ignore[arg-type]
+
+
+def _current_snapshot(
+    infos: list[Any], as_of: date, digest: str, system: ClassificationSystem
+) -> str | None:
+    """A stored snapshot of ``as_of`` under ``digest`` whose key lineage is still the current one.
+
+    A snapshot made before an earlier period end was added (e.g. a single late date run before
+    the series) was keyed against other history; it is not kept, so the series' keys chain.
+    """
+    from custseg.schemes.kinds import ASSIGNERS, wants_context
+    from custseg.schemes.kinds.context import key_lineage, run_context
+
+    same = [i for i in infos if i.as_of == as_of and i.system_hash == digest]
+    if not same:
+        return None
+    context = run_context(None, as_of, infos, system_hash=digest)  # type: ignore[arg-type]
+    names = [s.name for s in system.schemes if wants_context(ASSIGNERS[s.kind])]
+    lineage = key_lineage(context, names)
+    current = [i for i in same if dict(i.extra.get("key_lineage") or {}) == lineage]
+    return max(current, key=lambda i: i.created_at).snapshot_id if current else None

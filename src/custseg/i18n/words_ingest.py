@@ -304,6 +304,8 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "{table} ← {file}: {read} rows read = {accepted} accepted + {rejected} rejected "
         "({mode})",
     },
+    "ingest_mode_replace": {"zh": "替换整表", "en": "replace"},
+    "ingest_mode_upsert": {"zh": "按键更新", "en": "upsert"},
     "ingest_detected": {
         "zh": "读取方式：编码 {encoding}，分隔符 {delimiter}，表头在第 {header} 行",
         "en": "Read as: encoding {encoding}, delimiter {delimiter}, header on line {header}",

@@ -42,7 +42,12 @@ from custseg.learning.rules_export import (
     scheme_yaml,
     tree_rules,
 )
-from custseg.learning.synthetic import PLANTED_GROUPS, make_planted_features
+from custseg.learning.synthetic import (
+    PLANTED_GROUPS,
+    PLANTED_ORDER_GROUPS,
+    make_planted_features,
+    make_planted_orders,
+)
 
 __all__ = [
     "CLUSTER_FEATURES",
@@ -61,6 +66,7 @@ __all__ = [
     "METHODS",
     "MODELS",
     "PLANTED_GROUPS",
+    "PLANTED_ORDER_GROUPS",
     "PreparedFeatures",
     "Rule",
     "ScalingParams",
@@ -71,6 +77,7 @@ __all__ = [
     "generate_name",
     "group_set",
     "make_planted_features",
+    "make_planted_orders",
     "match_groups",
     "prepare_features",
     "profile_groups",

@@ -26,6 +26,7 @@ from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.mixture import GaussianMixture
 
 from custseg.errors import ConfigError, ConvergenceWarning, ModelError, NotFittedError
+from custseg.i18n import Message
 from custseg.learning._threads import limited_threads
 from custseg.learning.preprocess import FloatArray, ScalingParams, prepare_features
 
@@ -55,7 +56,7 @@ class ClusterResult:
     features: tuple[str, ...]
     scaling: ScalingParams
     sizes: tuple[int, ...]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -191,7 +192,7 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
         selection: NDArray[np.intp],
         ks: list[int],
         rng: np.random.Generator,
-        notes: list[str],
+        notes: list[Message],
     ) -> tuple[int, dict[int, float], str, Any]:
         x_sel = x[selection]
         scores: dict[int, float] = {}
@@ -211,7 +212,7 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
         best = max(ks, key=lambda k: (scores[k], -k))
         return best, scores, "silhouette", models[best]
 
-    def _final_fit(self, x: FloatArray, k: int, notes: list[str]) -> Any:
+    def _final_fit(self, x: FloatArray, k: int, notes: list[Message]) -> Any:
         factory = (
             (lambda: self._gmm(k).fit(x))
             if self.method == "gmm"
@@ -220,7 +221,7 @@ class CustomerClusterer(BaseEstimator):  # type: ignore[misc]
         before = len(notes)
         model = _quietly(factory, notes, f"final k={k}")
         if len(notes) > before:
-            warnings.warn(notes[-1], ConvergenceWarning, stacklevel=3)
+            warnings.warn(notes[-1].render("en"), ConvergenceWarning, stacklevel=3)
         return model
 
     def _kmeans(self, k: int, n: int) -> KMeans | MiniBatchKMeans:
@@ -307,14 +308,14 @@ def _sample_rows(n: int, size: int, rng: np.random.Generator) -> NDArray[np.intp
     return np.sort(rng.choice(n, size=size, replace=False))
 
 
-def _quietly(fit: Callable[[], Any], notes: list[str], what: str) -> Any:
+def _quietly(fit: Callable[[], Any], notes: list[Message], what: str) -> Any:
     """Run ``fit``; turn sklearn convergence warnings into notes, re-raise any other warning."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = fit()
     for w in caught:
         if issubclass(w.category, SklearnConvergenceWarning):
-            notes.append(f"{what}: the fit did not fully converge ({w.message})")
+            notes.append(Message("clusters_note_not_converged", {"what": what}))
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return model
@@ -346,7 +347,7 @@ def _build_result(
     method: str,
     criterion: str,
     scores: dict[int, float],
-    notes: list[str],
+    notes: list[Message],
 ) -> ClusterResult:
     order = _canonical_order(table, x, raw)
     lookup = np.full(int(raw.max()) + 1, -1)

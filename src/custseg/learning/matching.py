@@ -3,7 +3,8 @@
 A run's groups are stored as a :class:`GroupSet`: centroids by key *plus* the scaling that
 defines the space they live in. A new run's centroids (original units) are mapped into the
 previous run's space, compared by root-mean-square distance per feature (IQR units of the
-log-scaled features), and paired with the previous groups by a minimum-cost (Hungarian)
+log-scaled features; log units for amounts, counts and durations), and paired with the
+previous groups by a minimum-cost (Hungarian)
 assignment. A pair farther apart than ``max_distance`` is not a match: the new group really is
 new and gets the next unused key ``gN``. Names given to a key (renames) carry over with it.
 """
@@ -20,6 +21,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from custseg.errors import ModelError
+from custseg.i18n import Message
 from custseg.learning.clustering import ClusterResult
 from custseg.learning.preprocess import ScalingParams
 
@@ -93,7 +95,7 @@ class GroupMatching:
     names: dict[str, Text]
     kept_share: float | None = None
     n_common: int | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def group_set(
@@ -154,7 +156,9 @@ def match_groups(
     return _finish(keys, matches, retired, names, previous_assignment, new_labels, notes)
 
 
-def _distances(previous: GroupSet, new_centroids: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def _distances(
+    previous: GroupSet, new_centroids: pd.DataFrame
+) -> tuple[np.ndarray, list[Message]]:
     """RMS distance matrix (new x previous) in the previous run's scaled space."""
     features = [f for f in previous.scaling.features if f in new_centroids.columns]
     if not features:
@@ -163,10 +167,10 @@ def _distances(previous: GroupSet, new_centroids: pd.DataFrame) -> tuple[np.ndar
             f"one (previous: {list(previous.scaling.features)}, new: "
             f"{list(new_centroids.columns)}); match only runs on the same features"
         )
-    notes = []
+    notes: list[Message] = []
     if len(features) < len(previous.scaling.features):
         dropped = sorted(set(previous.scaling.features) - set(features))
-        notes.append(f"groups matched on the common features only; missing now: {dropped}")
+        notes.append(Message("clusters_note_common_features", {"missing": ", ".join(dropped)}))
     filled = new_centroids.reindex(columns=list(previous.scaling.features))
     mapped = previous.scaling.transform(filled.assign(customer_id=0))
     idx = [previous.scaling.features.index(f) for f in features]
@@ -187,7 +191,7 @@ def _finish(
     names: dict[str, Text],
     previous_assignment: pd.Series | None,
     new_labels: pd.Series | None,
-    notes: list[str],
+    notes: list[Message],
 ) -> GroupMatching:
     kept, common = None, None
     if previous_assignment is not None and new_labels is not None:

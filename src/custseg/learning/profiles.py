@@ -3,8 +3,12 @@
 A trait compares the group's median with the whole base's median. Traits are ranked by the
 standardised difference of medians in the scaled space (log1p + robust scaling, so "IQR units
 of the log"); the text gives the plain ratio of medians ("spend 5.0× the median") for amounts,
-counts and durations, and the two values for margin-like features. Names are generated from the
-strongest traits (``"large, lapsed buyers"`` / ``"大额·流失客户"``) and are unique within a run.
+counts and durations, and the two values for margin-like features. Besides the clustering
+features, the profile describes the groups on :data:`DESCRIBE_FEATURES` (total spend), which
+are not clustered on (they would count frequency twice) but are what a manager calls "large".
+Trait texts are :class:`custseg.i18n.Message` objects (render in zh or en). Names are generated
+from the strongest traits (``"large, lapsed buyers"`` / ``"大额·流失客户"``) and are unique
+within a run.
 """
 
 from __future__ import annotations
@@ -15,26 +19,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from custseg.i18n import Message, has_word
 from custseg.learning.clustering import ClusterResult
-from custseg.learning.preprocess import LOG_FEATURES
+from custseg.learning.preprocess import LOG_FEATURES, ScalingParams, prepare_features
 
 Text = dict[str, str]
 
-#: feature -> (English word, Chinese word) used in trait texts.
-FEATURE_WORDS: dict[str, tuple[str, str]] = {
-    "recency_days": ("days since last purchase", "距上次购买天数"),
-    "orders_count": ("orders", "订单数"),
-    "frequency": ("orders", "订单数"),
-    "monetary_total": ("spend", "累计消费"),
-    "revenue_12m": ("12-month revenue", "近12个月收入"),
-    "tenure_days": ("tenure", "合作时长"),
-    "margin": ("margin", "毛利率"),
-    "gap_cv": ("purchase irregularity", "购买间隔波动"),
-}
+DESCRIBE_FEATURES: tuple[str, ...] = ("monetary_total",)
+"""Features that describe the groups (traits, names) without being clustered on."""
 
 #: feature -> ((high en, high zh), (low en, low zh)) adjectives used in generated names.
 TRAIT_WORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "monetary_total": (("large", "大额"), ("small", "小额")),
+    "avg_order_value": (("big-ticket", "大单"), ("small-ticket", "小单")),
     "revenue_12m": (("high-revenue", "高收入"), ("low-revenue", "低收入")),
     "orders_count": (("frequent", "高频"), ("occasional", "低频")),
     "frequency": (("frequent", "高频"), ("occasional", "低频")),
@@ -71,7 +68,7 @@ class Trait:
     group_median: float
     base_median: float
     ratio: float | None  # group median / base median, for amounts, counts and durations
-    text: Text  # {"zh_CN": ..., "en": ...}
+    text: Message  # renders in zh or en
 
     @property
     def strength(self) -> float:
@@ -111,15 +108,18 @@ def profile_groups(
     present = ~pd.isna(labels)
     table = table.loc[present]
     groups = labels[present].astype(np.int64)
-    features = list(result.features)
+    scaling = _describing_scaling(table, result.scaling)
+    features = list(scaling.features)
     original = table[features].astype("float64")
-    original = original.fillna(dict(zip(features, result.scaling.medians, strict=True)))
-    scaled = pd.DataFrame(result.scaling.transform(table), columns=features, index=table.index)
+    original = original.fillna(dict(zip(features, scaling.medians, strict=True)))
+    original = original.clip(-_BIG, _BIG)
+    scaled = pd.DataFrame(scaling.transform(table), columns=features, index=table.index)
     base_orig, base_scaled = original.median(), scaled.median()
     med_orig = original.groupby(groups).median()
     med_scaled = scaled.groupby(groups).median()
     revenue_feature, revenue = _revenue(table)
     total = float(revenue.sum()) if revenue is not None else 0.0
+    total = total if np.isfinite(total) else 0.0
     sizes = np.bincount(groups, minlength=result.k)
     profiles, naming = [], []
     for g in range(result.k):
@@ -152,27 +152,53 @@ def profile_groups(
     return _with_unique_names(profiles, naming)
 
 
+_BIG = 1e300
+"""Original values are clipped to ±this for medians (finite inputs only, see preprocess)."""
+
+
+def _describing_scaling(table: pd.DataFrame, clustered: ScalingParams) -> ScalingParams:
+    """The clustering scaling extended with :data:`DESCRIBE_FEATURES` present in ``table``."""
+    extra = [
+        f
+        for f in DESCRIBE_FEATURES
+        if f not in clustered.features and f in table.columns and table[f].notna().any()
+    ]
+    if not extra:
+        return clustered
+    more = prepare_features(table[["customer_id", *extra]], features=extra).scaling
+    return ScalingParams(
+        clustered.features + more.features,
+        clustered.log_features + more.log_features,
+        clustered.medians + more.medians,
+        clustered.center + more.center,
+        clustered.scale + more.scale,
+    )
+
+
 def _revenue(table: pd.DataFrame) -> tuple[str | None, pd.Series | None]:
     for name in ("revenue_12m", "monetary_total"):
         if name in table.columns and table[name].notna().any():
-            return name, pd.to_numeric(table[name], errors="coerce").fillna(0.0)
+            values = pd.to_numeric(table[name], errors="coerce").astype("float64")
+            return name, values.where(np.isfinite(values), np.nan).fillna(0.0).clip(-_BIG, _BIG)
     return None, None
 
 
+def feature_word(feature: str) -> Message | str:
+    """The feature's name in words (a Message), or the feature name itself when it has none."""
+    key = f"clusters_feature_{feature}"
+    return Message(key) if has_word(key) else feature
+
+
 def _trait(feature: str, score: float, group: float, base: float) -> Trait:
-    en_word, zh_word = FEATURE_WORDS.get(feature, (feature, feature))
+    word = feature_word(feature)
     ratio = group / base if feature in LOG_FEATURES and base > 0 and group >= 0 else None
     if ratio is not None:
-        shown = _format_ratio(ratio)
-        text = {
-            "en": f"{en_word} {shown}× the median",
-            "zh_CN": f"{zh_word}为整体中位数的{shown}倍",
-        }
+        text = Message("clusters_trait_ratio", {"feature": word, "ratio": _format_ratio(ratio)})
     else:
-        text = {
-            "en": f"{en_word} {group:.3g} vs {base:.3g} overall",
-            "zh_CN": f"{zh_word}{group:.3g}(整体{base:.3g})",
-        }
+        text = Message(
+            "clusters_trait_values",
+            {"feature": word, "group": f"{group:.3g}", "base": f"{base:.3g}"},
+        )
     return Trait(
         feature=feature,
         direction="high" if score >= 0 else "low",
@@ -197,12 +223,18 @@ def generate_name(
 ) -> Text:
     """A readable zh-CN / en name from the strongest traits (at least :data:`NAME_THRESHOLD`).
 
-    Traits of :data:`CORE_FEATURES` come first, then the others, each by strength.
+    Traits of :data:`CORE_FEATURES` come first, then the others, each by strength. Recency is
+    what a manager acts on first, so a strong recency trait ("lapsed" / "active") always takes
+    a place in the name (the last one, if the others are stronger).
     """
-    strong = sorted(
+    ranked = sorted(
         (t for t in traits if t.strength >= threshold),
         key=lambda t: (t.feature not in CORE_FEATURES, -t.strength),
-    )[:max_traits]
+    )
+    strong = ranked[:max_traits]
+    recency = next((t for t in ranked if t.feature == "recency_days"), None)
+    if recency is not None and recency not in strong and max_traits > 0:
+        strong = [*strong[: max_traits - 1], recency]
     is_new = any(t.feature == "tenure_days" and t.direction == "low" for t in strong)
     words = [_adjective(t) for t in strong if not (t.feature == "tenure_days" and is_new)]
     if not strong:
@@ -255,11 +287,12 @@ def _with_unique_names(
 
 __all__ = [
     "CORE_FEATURES",
-    "FEATURE_WORDS",
+    "DESCRIBE_FEATURES",
     "NAME_THRESHOLD",
     "TRAIT_WORDS",
     "GroupProfile",
     "Trait",
+    "feature_word",
     "generate_name",
     "profile_groups",
 ]

@@ -45,15 +45,22 @@ def snapshot_fingerprint(
     data_hash: str,
     code_version: str,
     overrides_hash: str | None = None,
+    *,
+    lineage: Mapping[str, str] | None = None,
 ) -> str:
     """The id of the snapshot of these inputs: 16 hex digits of a SHA-256.
 
     ``overrides_hash`` (see :func:`overrides_fingerprint`) is appended only when overrides are
     in force, so the ids of runs without overrides do not depend on the overrides feature.
+    ``lineage`` (scheme -> predecessor snapshot id, see
+    :func:`custseg.schemes.kinds.context.key_lineage`) is appended only when not empty: group
+    keys follow the predecessor, so it is part of what the snapshot is.
     """
     text = f"{as_of.isoformat()}|{system_hash}|{data_hash}|{code_version}"
     if overrides_hash:
         text += f"|overrides:{overrides_hash}"
+    if lineage:
+        text += "|lineage:" + ",".join(f"{k}={v}" for k, v in sorted(lineage.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
