@@ -35,11 +35,28 @@ def connect(location: str | Path) -> BaseBackend:
         return ibis.duckdb.connect(str(path))
     except WorkspaceError:
         raise
-    except Exception as exc:  # the backend's own errors vary by engine
-        raise WorkspaceError(
-            f"cannot open workspace {text!r}: {exc}. Check the path or URL "
-            "(--workspace or CUSTSEG_WORKSPACE)."
-        ) from exc
+    except Exception as exc:
+        if _is_lock_conflict(exc):
+            raise WorkspaceError(
+                f"workspace {text!r} is in use by another custseg process (DuckDB lets one "
+                "process write a file at a time). Wait for the other command to finish or stop "
+                "it; to share a workspace between several users run `custseg serve` on it, "
+                "or use a PostgreSQL workspace."
+            ) from exc
+        raise _cannot_open(text, exc) from exc
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    """Whether ``exc`` is DuckDB refusing a file another process holds the lock on."""
+    text = str(exc)
+    return type(exc).__name__ == "IOException" and "lock" in text.lower()
+
+
+def _cannot_open(text: str, exc: Exception) -> WorkspaceError:
+    return WorkspaceError(
+        f"cannot open workspace {text!r}: {exc}. Check the path or URL "
+        "(--workspace or CUSTSEG_WORKSPACE)."
+    )
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.tables import TableName
+from custseg.workspace_reads import ScopedReads
 
 if TYPE_CHECKING:
     from custseg.health import Finding
@@ -46,7 +47,7 @@ def open_workspace(
     return Workspace(connect(location), clock=clock)
 
 
-class Workspace:
+class Workspace(ScopedReads):
     """A workspace database: input tables, rejected rows, classification systems and snapshots."""
 
     def __init__(self, con: BaseBackend, *, clock: Clock | None = None) -> None:
@@ -197,7 +198,7 @@ class Workspace:
     def snapshot(self, snapshot_id: str | None = None) -> Snapshot:
         """A stored snapshot by id (or unique prefix), or the latest one."""
         info = SnapshotStore(self.con).get(snapshot_id)
-        return Snapshot(self.con, info, SystemStore(self.con).load(info.system_hash))
+        return Snapshot(self.con, info, self.stored_system(info.system_hash))
 
     # -- governance: overrides, audit log, settings (custseg.governance) ----------------------
     @property

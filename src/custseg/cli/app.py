@@ -15,6 +15,7 @@ from custseg.cli.commands_history import register as register_history
 from custseg.cli.commands_learning import register as register_learning
 from custseg.cli.commands_models import register as register_models
 from custseg.cli.commands_reports import register as register_reports
+from custseg.cli.commands_server import register as register_server
 from custseg.cli.commands_snapshot import register as register_snapshot
 from custseg.cli.commands_system import register as register_system
 
@@ -60,6 +61,7 @@ register_models(app)
 register_reports(app)
 register_governance(app)
 register_health(app)
+register_server(app)
 
 
 def main() -> None:

@@ -212,6 +212,7 @@ def _merge_word_modules() -> None:
         words_ingest,
         words_safety,
         words_schemes,
+        words_server,
     )
 
     for module in (
@@ -221,6 +222,7 @@ def _merge_word_modules() -> None:
         words_ingest,
         words_safety,
         words_schemes,
+        words_server,
     ):
         for key, entry in module.WORDS.items():
             if key in _UI:

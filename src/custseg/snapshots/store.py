@@ -166,6 +166,21 @@ class SnapshotStore:
             override_id=j.override_id,
         )
 
+    def customer_history(self, customer_id: str) -> ibis.Table:
+        """One customer's effective class in every snapshot: snapshot_id, scheme, class_key."""
+        a = self._con.table(ASSIGNMENTS)
+        a = a.filter(a.customer_id == customer_id)
+        o = self._con.table(SNAPSHOT_OVERRIDES)
+        o = o.filter(o.customer_id == customer_id).select(
+            "snapshot_id", "scheme", override_class=o.class_key
+        )
+        j = a.left_join(o, ["snapshot_id", "scheme"])
+        return j.select(
+            snapshot_id=j.snapshot_id,
+            scheme=j.scheme,
+            class_key=ibis.coalesce(j.override_class, j.class_key),
+        )
+
     def overrides(self, snapshot_id: str) -> ibis.Table:
         """The overrides one snapshot applied."""
         t = self._con.table(SNAPSHOT_OVERRIDES)

@@ -157,6 +157,10 @@ class Snapshot:
             ]
         return frame
 
+    def features_table(self) -> ibis.Table:
+        """The feature table as a lazy Ibis table (for filters and joins in the database)."""
+        return self._store.features(self.snapshot_id)
+
     def features(self) -> pd.DataFrame:
         """The feature table the snapshot classified (one row per customer)."""
         return self._store.features(self.snapshot_id).order_by("customer_id").to_pandas()

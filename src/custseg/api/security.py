@@ -1,0 +1,158 @@
+"""Security headers, request-body limits and the login rate limiter."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DOCS_PREFIX = "/api/docs"
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+)
+_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class SecurityMiddleware:
+    """Adds security headers to every response and bounds every request body.
+
+    Bodies above ``max_body`` (``max_upload`` on upload paths) answer 413 in the error shape,
+    whether the size is announced by Content-Length or found while reading.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        max_upload: int,
+        is_upload: Callable[[str], bool],
+    ) -> None:
+        self.app, self.max_body, self.max_upload, self.is_upload = (
+            app,
+            max_body,
+            max_upload,
+            is_upload,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI call."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        limit = self.max_upload if self.is_upload(path) else self.max_body
+        csp = (DOCS_CSP if path.startswith(DOCS_PREFIX) else API_CSP).encode()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    h
+                    for h in message.get("headers", [])
+                    if h[0].lower() != b"content-security-policy"
+                ]
+                message["headers"] = [*headers, *_HEADERS, (b"content-security-policy", csp)]
+            await send(message)
+
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(send_with_headers, limit)
+            return
+        seen = 0
+
+        async def bounded_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLargeError(limit)
+            return message
+
+        try:
+            await self.app(scope, bounded_receive, send_with_headers)
+        except BodyTooLargeError:
+            await _too_large(send_with_headers, limit)
+
+
+class BodyTooLargeError(HTTPException):
+    """A request body grew past its limit while being read (an HTTP 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, too_large_message(limit))
+        self.limit = limit
+
+
+def too_large_message(limit: int) -> str:
+    """The message of a 413."""
+    return f"the request body is larger than the limit of {limit:,} bytes"
+
+
+async def _too_large(send: Callable, limit: int) -> None:  # type: ignore[type-arg]
+    body = json.dumps(
+        {
+            "code": "request.too_large",
+            "message": too_large_message(limit),
+            "where": None,
+            "hint": "send a smaller file, or ask the administrator to raise the server's limit",
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class LoginLimiter:
+    """At most ``attempts`` failed logins per (user, client) within ``window`` seconds."""
+
+    def __init__(
+        self, attempts: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._attempts, self._window, self._clock = attempts, window, clock
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, user: str, client: str) -> float:
+        """Seconds to wait before the next attempt (0: allowed now)."""
+        with self._lock:
+            recent = self._recent((user, client))
+            if len(recent) < self._attempts:
+                return 0.0
+            return max(0.0, recent[0] + self._window - self._clock())
+
+    def failed(self, user: str, client: str) -> None:
+        """Record a failed attempt."""
+        with self._lock:
+            self._recent((user, client)).append(self._clock())
+
+    def succeeded(self, user: str, client: str) -> None:
+        """Forget the failures of (user, client)."""
+        with self._lock:
+            self._failures.pop((user, client), None)
+
+    def _recent(self, key: tuple[str, str]) -> deque[float]:
+        found = self._failures.setdefault(key, deque())
+        cutoff = self._clock() - self._window
+        while found and found[0] <= cutoff:
+            found.popleft()
+        return found

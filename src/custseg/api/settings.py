@@ -1,0 +1,20 @@
+"""Limits and options of the HTTP server, with safe defaults (all configurable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """What the server allows: token lifetime, body, upload and page sizes, login rate, CORS."""
+
+    token_ttl: timedelta = timedelta(hours=8)
+    max_body_bytes: int = 1_000_000
+    max_upload_bytes: int = 50_000_000
+    max_page_size: int = 500
+    login_attempts: int = 5
+    login_window_seconds: float = 300.0
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    docs: bool = True

@@ -1,0 +1,352 @@
+"""Server accounts: users with a role and Argon2-hashed password, and revocable hashed tokens.
+
+Tables (created like the other governance tables):
+
+- ``users``: name (normalised: NFKC, case-folded), role, owner (sales), password_hash (Argon2id),
+  disabled, created_at, created_by, changed_at.
+- ``tokens``: token_id, token_hash (SHA-256 of the secret: tokens are 256-bit random, so a fast
+  hash is enough), user_name, kind (``session`` from a login, ``api`` for scripts), label,
+  created_at, expires_at (null: until revoked), revoked_at.
+
+There are no default accounts and no default password. Every change is in the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import ibis
+import pandas as pd
+import sqlglot.expressions as sge
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from ibis.backends import BaseBackend
+
+from custseg.engine import transaction
+from custseg.errors import ConfigError, CustsegError, ErrorCode
+from custseg.governance.access import Principal, Role
+from custseg.governance.audit import AuditLog
+from custseg.governance.users import fold_user, normalise_user
+from custseg.i18n import Message
+
+USERS = "users"
+TOKENS = "tokens"
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "cst_"  # noqa: S105 - a prefix, not a secret
+_USER_SCHEMA = ibis.schema(
+    {
+        "name": "string",
+        "role": "string",
+        "owner": "string",
+        "password_hash": "string",
+        "disabled": "boolean",
+        "created_at": "timestamp",
+        "created_by": "string",
+        "changed_at": "timestamp",
+    }
+)
+_TOKEN_SCHEMA = ibis.schema(
+    {
+        "token_id": "string",
+        "token_hash": "string",
+        "user_name": "string",
+        "kind": "string",
+        "label": "string",
+        "created_at": "timestamp",
+        "expires_at": "timestamp",
+        "revoked_at": "timestamp",
+    }
+)
+TokenKind = Literal["session", "api"]
+_HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("custseg-timing-equaliser")
+
+
+class AuthenticationError(CustsegError):
+    """A login or token was refused (the message never says which part was wrong)."""
+
+    code = ErrorCode.GOVERNANCE
+
+
+def normalise_name(name: str) -> str:
+    """The stored form of a user name (as the audit log folds names: NFKC, case-folded)."""
+    return fold_user(name)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """One account (never its password hash)."""
+
+    name: str
+    role: Role
+    owner: str | None
+    disabled: bool
+    created_at: datetime
+    created_by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict."""
+        return {
+            "name": self.name,
+            "role": self.role.value,
+            "owner": self.owner,
+            "disabled": self.disabled,
+            "created_at": self.created_at.isoformat(),
+            "created_by": self.created_by,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A token just created: the secret is shown once and never stored."""
+
+    token_id: str
+    secret: str
+    user_name: str
+    kind: TokenKind
+    expires_at: datetime | None
+
+
+class AccountStore:
+    """Users and tokens of a workspace."""
+
+    def __init__(self, con: BaseBackend, clock: Callable[[], datetime] | None = None) -> None:
+        self._con = con
+        self._clock = clock or datetime.now
+        existing = set(con.list_tables())
+        if USERS not in existing:
+            con.create_table(USERS, schema=_USER_SCHEMA)
+        if TOKENS not in existing:
+            con.create_table(TOKENS, schema=_TOKEN_SCHEMA)
+        self._audit = AuditLog(con, self._clock)
+
+    # -- users ------------------------------------------------------------------------------
+    def add_user(
+        self, name: str, *, role: str, password: str, owner: str | None = None, by: str
+    ) -> User:
+        """Create a user; ConfigError for a taken name, unknown role, short password, no owner."""
+        key = _valid_name(name)
+        chosen = _role(role)
+        owner = (owner or "").strip() or None
+        if chosen is Role.SALES and owner is None:
+            raise ConfigError(Message("server_sales_needs_owner", {"name": key}), key_path="owner")
+        if self._find(key) is not None:
+            raise ConfigError(Message("server_user_exists", {"name": key}), key_path="name")
+        digest = _HASHER.hash(check_password(password))
+        now = pd.Timestamp(self._clock())
+        row = {
+            "name": key,
+            "role": chosen.value,
+            "owner": owner,
+            "password_hash": digest,
+            "disabled": False,
+            "created_at": now,
+            "created_by": by,
+            "changed_at": now,
+        }
+        with transaction(self._con):
+            self._con.insert(USERS, pd.DataFrame([row]))
+            self._audit.append(by, "user_add", key, {"role": chosen.value, "owner": owner})
+        return self.user(key)
+
+    def users(self) -> list[User]:
+        """Every user, by name."""
+        rows = self._con.table(USERS).order_by("name").to_pyarrow().to_pylist()
+        return [_user(r) for r in rows]
+
+    def user(self, name: str) -> User:
+        """One user; ConfigError when there is none of that name."""
+        row = self._find(normalise_name(name))
+        if row is None:
+            known = [u.name for u in self.users()]
+            shown = ", ".join(known) or "-"
+            raise ConfigError(
+                Message("server_user_unknown", {"name": normalise_name(name), "known": shown}),
+                key_path="name",
+            )
+        return _user(row)
+
+    def disable(self, name: str, *, by: str) -> User:
+        """Disable a user: no login, and every token of theirs is revoked."""
+        user = self.user(name)
+        now = pd.Timestamp(self._clock())
+        with transaction(self._con):
+            self._update(USERS, "name", user.name, {"disabled": True, "changed_at": now})
+            self._revoke_where(sge.column("user_name").eq(sge.convert(user.name)), now)
+            self._audit.append(by, "user_disable", user.name, {})
+        return self.user(user.name)
+
+    def set_password(self, name: str, password: str, *, by: str) -> None:
+        """Change a user's password; their session tokens are revoked."""
+        user = self.user(name)
+        digest = _HASHER.hash(check_password(password))
+        now = pd.Timestamp(self._clock())
+        with transaction(self._con):
+            changes = {"password_hash": digest, "changed_at": now}
+            self._update(USERS, "name", user.name, changes)
+            where = sge.and_(
+                sge.column("user_name").eq(sge.convert(user.name)),
+                sge.column("kind").eq(sge.convert("session")),
+            )
+            self._revoke_where(where, now)
+            self._audit.append(by, "user_password", user.name, {})
+
+    def authenticate(self, name: str, password: str) -> Principal:
+        """The principal for a correct name and password; AuthenticationError otherwise."""
+        row = self._find(normalise_name(name))
+        stored = row["password_hash"] if row is not None else _DUMMY_HASH
+        try:
+            ok = _HASHER.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok or row is None or bool(row["disabled"]):
+            raise AuthenticationError(Message("server_login_refused"))
+        return _principal(row)
+
+    # -- tokens -----------------------------------------------------------------------------
+    def create_token(
+        self, name: str, *, kind: TokenKind, ttl: timedelta | None, label: str = "", by: str
+    ) -> IssuedToken:
+        """A new random token for ``name``; only its hash is stored."""
+        user = self.user(name)
+        if user.disabled:
+            raise AuthenticationError(Message("server_user_is_disabled", {"name": user.name}))
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token_id = "TK-" + secrets.token_hex(4)
+        now = self._clock()
+        expires = now + ttl if ttl is not None else None
+        row = {
+            "token_id": token_id,
+            "token_hash": _digest(secret),
+            "user_name": user.name,
+            "kind": kind,
+            "label": label,
+            "created_at": pd.Timestamp(now),
+            "expires_at": pd.Timestamp(expires) if expires else pd.NaT,
+            "revoked_at": pd.NaT,
+        }
+        frame = pd.DataFrame([row]).astype(
+            {"expires_at": "datetime64[us]", "revoked_at": "datetime64[us]"}
+        )
+        with transaction(self._con):
+            self._con.insert(TOKENS, frame)
+            if kind == "api":
+                self._audit.append(by, "token_create", token_id, {"user": user.name})
+        return IssuedToken(token_id, secret, user.name, kind, expires)
+
+    def tokens(self, name: str | None = None) -> pd.DataFrame:
+        """Tokens, never their hashes: id, user, kind, label, created, expires and revoked."""
+        t = self._con.table(TOKENS).drop("token_hash")
+        if name is not None:
+            t = t.filter(t.user_name == normalise_name(name))
+        return t.order_by("created_at").to_pandas()
+
+    def revoke(self, token: str, *, by: str) -> str:
+        """Revoke a token given by id or by its secret; return its id."""
+        t = self._con.table(TOKENS)
+        key = (
+            t.token_hash == _digest(token)
+            if token.startswith(TOKEN_PREFIX)
+            else (t.token_id == token.strip())
+        )
+        found = t.filter(key).select("token_id", "kind").to_pyarrow().to_pylist()
+        if not found:
+            raise ConfigError(Message("server_token_unknown", {"token": token[:11]}))
+        token_id = found[0]["token_id"]
+        with transaction(self._con):
+            self._revoke_where(sge.column("token_id").eq(sge.convert(token_id)), self._clock())
+            if found[0]["kind"] == "api":
+                self._audit.append(by, "token_revoke", token_id, {})
+        return token_id
+
+    def principal_for_token(self, secret: str) -> Principal:
+        """The principal of a valid token; AuthenticationError if unknown, expired or revoked."""
+        t = self._con.table(TOKENS)
+        u = self._con.table(USERS)
+        now = ibis.literal(pd.Timestamp(self._clock()).to_pydatetime())
+        valid = t.filter(
+            t.token_hash == _digest(secret),
+            t.revoked_at.isnull(),
+            t.expires_at.isnull() | (t.expires_at > now),
+        )
+        joined = valid.join(u, valid.user_name == u.name).filter(~u.disabled)
+        rows = joined.select("name", "role", "owner").to_pyarrow().to_pylist()
+        if not rows:
+            raise AuthenticationError(Message("server_token_refused"))
+        return _principal(rows[0])
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _find(self, key: str) -> dict[str, Any] | None:
+        t = self._con.table(USERS)
+        rows = t.filter(t.name == key).to_pyarrow().to_pylist()
+        return rows[0] if rows else None
+
+    def _update(self, table: str, key: str, value: str, changes: dict[str, Any]) -> None:
+        values = {k: sge.convert(_plain(v)) for k, v in changes.items()}
+        statement = sge.update(table, values, where=sge.column(key).eq(sge.convert(value)))
+        self._con.raw_sql(statement.sql(dialect=self._con.name))
+
+    def _revoke_where(self, where: sge.Expression, now: datetime) -> None:
+        open_ = sge.and_(where, sge.column("revoked_at").is_(sge.null()))
+        values = {"revoked_at": sge.convert(_plain(pd.Timestamp(now)))}
+        statement = sge.update(TOKENS, values, where=open_)
+        self._con.raw_sql(statement.sql(dialect=self._con.name))
+
+
+def check_password(password: str) -> str:
+    """``password`` if it meets the policy (minimum length, not blank); ConfigError otherwise."""
+    if len(password or "") < MIN_PASSWORD_LENGTH or not password.strip():
+        raise ConfigError(
+            Message("server_password_short", {"n": MIN_PASSWORD_LENGTH}), key_path="password"
+        )
+    return password
+
+
+def _valid_name(name: str) -> str:
+    key = normalise_user(name, source="user name")
+    if " " in key:
+        raise ConfigError(
+            Message("server_name_space", {"name": name, "example": key.replace(" ", ".")}),
+            key_path="name",
+        )
+    return key
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(str(role).strip().lower())
+    except ValueError:
+        known = ", ".join(r.value for r in Role)
+        raise ConfigError(
+            Message("server_role_unknown", {"role": role, "known": known}), key_path="role"
+        ) from None
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+
+
+def _principal(row: dict[str, Any]) -> Principal:
+    owner = row.get("owner")
+    return Principal(name=row["name"], role=Role(row["role"]), owner=owner or None)
+
+
+def _user(row: dict[str, Any]) -> User:
+    owner = row.get("owner")
+    return User(
+        name=row["name"],
+        role=Role(row["role"]),
+        owner=owner or None,
+        disabled=bool(row["disabled"]),
+        created_at=pd.Timestamp(row["created_at"]).to_pydatetime(),
+        created_by=row["created_by"],
+    )

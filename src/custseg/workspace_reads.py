@@ -1,0 +1,209 @@
+"""The Workspace's principal-aware reads and server operations (mixed into :class:`Workspace`).
+
+Every method that returns customer-level rows takes ``principal``: None means the local user
+(CLI, notebook) who sees everything; a server user is limited by role and owner inside the query
+(see :mod:`custseg.governance.access`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from custseg.governance.access import Permission, Principal
+from custseg.governance.accounts import AccountStore
+from custseg.governance.active_system import ActiveSystemStore
+from custseg.i18n import Lang
+from custseg.snapshots.customers import (
+    CustomerQuery,
+    customer_detail,
+    customer_page,
+    scoped_features,
+    scoped_ids,
+)
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
+    from custseg.history.migrations import Migration
+    from custseg.schemes import ClassificationSystem
+    from custseg.snapshots.model import SnapshotInfo
+    from custseg.snapshots.view import Snapshot
+
+
+class ScopedReads:
+    """Reads for a principal, previous/compare/alerts/trend/actions/report, accounts, the system."""
+
+    con: BaseBackend
+    _clock: Callable[[], datetime]
+
+    if TYPE_CHECKING:
+
+        def snapshot(self, snapshot_id: str | None = None) -> Snapshot: ...  # noqa: D102
+        def snapshots(self) -> list[SnapshotInfo]: ...  # noqa: D102
+
+    @property
+    def accounts(self) -> AccountStore:
+        """Server users and tokens."""
+        return AccountStore(self.con, self._clock)
+
+    @property
+    def active_system(self) -> ActiveSystemStore:
+        """The classification system new runs use, and its activations."""
+        return ActiveSystemStore(self.con, self._clock)
+
+    def stored_system(self, system_hash: str) -> ClassificationSystem:
+        """A stored system by hash (kept once read: a hash always names the same system)."""
+        from custseg.snapshots.systems import SystemStore
+
+        cache: dict[str, ClassificationSystem] = self.__dict__.setdefault("_systems", {})
+        if system_hash not in cache:
+            cache[system_hash] = SystemStore(self.con).load(system_hash)
+        return cache[system_hash]
+
+    def system_version(self, system_hash: str) -> int | None:
+        """The version number of a stored system (None if never registered)."""
+        from custseg.snapshots.systems import SystemStore
+
+        return SystemStore(self.con).version_of(system_hash)
+
+    def previous(self, snapshot: Snapshot) -> Snapshot | None:
+        """The snapshot to compare ``snapshot`` with (latest earlier as-of date), or None."""
+        from custseg.history.migrations import previous_snapshot
+
+        return previous_snapshot(self, snapshot)
+
+    def customers(
+        self,
+        query: CustomerQuery,
+        *,
+        snapshot_id: str | None = None,
+        principal: Principal | None = None,
+        lang: Lang = "en",
+    ) -> tuple[pd.DataFrame, int]:
+        """A page of the customers of a snapshot the principal may see, and how many match."""
+        return customer_page(self.snapshot(snapshot_id), query, principal, lang=lang)
+
+    def customer(
+        self,
+        customer_id: str,
+        *,
+        snapshot_id: str | None = None,
+        principal: Principal | None = None,
+        lang: Lang = "en",
+    ) -> dict[str, Any]:
+        """One customer: features, scores, classes with reasons and strategies, class history."""
+        snap = self.snapshot(snapshot_id)
+        history = [i for i in self.snapshots() if i.as_of <= snap.as_of]
+        from custseg.snapshots.store import SnapshotStore
+
+        store = SnapshotStore(self.con)
+        return customer_detail(history, snap, customer_id, principal, store=store, lang=lang)
+
+    def compare(
+        self, old: Snapshot, new: Snapshot, scheme: str, *, principal: Principal | None = None
+    ) -> Migration:
+        """Migrations of ``scheme`` from ``old`` to ``new``; movers limited to the principal's."""
+        from dataclasses import replace
+
+        from custseg.history import compare
+
+        if principal is not None:
+            principal.require(Permission.READ_SUMMARY)
+        migration = compare(old, new, scheme)
+        if principal is None or principal.owner_scope is None:
+            return migration
+        return replace(migration, movers=_keep(migration.movers, new, old, principal))
+
+    def alerts(
+        self,
+        old: Snapshot | None,
+        new: Snapshot,
+        *,
+        principal: Principal | None = None,
+        lang: Lang = "en",
+    ) -> pd.DataFrame:
+        """Alerts that fired from ``old`` to ``new`` for the customers the principal may see."""
+        from custseg.history import evaluate_alerts
+
+        frame = evaluate_alerts(old, new, lang=lang)
+        return _keep(frame, new, old, principal)
+
+    def trend(self, scheme: str, *, lang: Lang = "en") -> pd.DataFrame:
+        """Per as-of date and class of ``scheme``: counts, revenue, changes (no customer rows)."""
+        from custseg.history import trend
+
+        return trend(self, scheme, lang=lang)
+
+    def actions(
+        self,
+        snapshot: Snapshot,
+        previous: Snapshot | None,
+        *,
+        principal: Principal | None = None,
+        lang: Lang = "en",
+        schemes: Sequence[str] | None = None,
+        detail: bool = False,
+    ) -> pd.DataFrame:
+        """The action list of ``snapshot`` limited to the principal's customers."""
+        from custseg.reports import build_actions
+
+        frame = build_actions(snapshot, previous, lang=lang, schemes=schemes, detail=detail)
+        kept = _keep(frame, snapshot, None, principal)
+        kept.attrs.update(frame.attrs)
+        return kept
+
+    def export(
+        self, snapshot: Snapshot, *, principal: Principal | None = None, lang: Lang | None = None
+    ) -> pd.DataFrame:
+        """One row per customer the principal may see, one class column per computed scheme."""
+        frame = snapshot.to_frame(lang=lang)
+        return _keep(frame, snapshot, None, principal)
+
+    def report(
+        self,
+        snapshot: Snapshot,
+        path: Path,
+        *,
+        format: str,
+        lang: Lang,  # noqa: A002
+        principal: Principal | None = None,
+    ) -> Path:
+        """Write the report of ``snapshot`` (it lists every owner's movers: full readers only)."""
+        from custseg.reports import write_report
+
+        if principal is not None:
+            principal.require(Permission.READ_ALL_CUSTOMERS)
+        previous = self.previous(snapshot)
+        return write_report(
+            snapshot,
+            path,
+            format=format,
+            lang=lang,  # type: ignore[arg-type]
+            previous=previous,
+        )
+
+    def owners(self, snapshot: Snapshot, principal: Principal | None = None) -> list[str]:
+        """The distinct owners of the customers the principal may see."""
+        f = scoped_features(snapshot, principal)
+        if "owner" not in f.columns:
+            return []
+        return sorted(str(o) for o in f.owner.dropna().distinct().to_pyarrow().to_pylist() if o)
+
+
+def _keep(
+    frame: pd.DataFrame, new: Snapshot, old: Snapshot | None, principal: Principal | None
+) -> pd.DataFrame:
+    """Rows of ``frame`` whose customer the principal may see (in the new or old snapshot)."""
+    ids = scoped_ids(new, principal)
+    if ids is None:
+        return frame
+    if old is not None:
+        ids |= scoped_ids(old, principal) or set()
+    kept = frame[frame.customer_id.astype(str).isin(ids)].reset_index(drop=True)
+    kept.attrs.update(frame.attrs)
+    return kept
