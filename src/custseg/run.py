@@ -21,6 +21,7 @@ import ibis
 from ibis.backends import BaseBackend
 
 from custseg import __version__
+from custseg.dates import check_date
 from custseg.engine import transaction
 from custseg.errors import ModelError, WorkspaceError
 from custseg.features import FeatureParameters, available_tables, build_feature_table
@@ -59,6 +60,7 @@ def classify(
 
     ``user`` is recorded in the audit log (default: $CUSTSEG_USER or the login name).
     """
+    check_date(as_of, "as_of")
     report = progress or (lambda _step, _done, _total: None)
     actor = current_user(user)
     tables = available_tables(con)

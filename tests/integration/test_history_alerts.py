@@ -213,9 +213,13 @@ def test_duplicate_alert_keys_are_an_error() -> None:
 
 
 def test_when_on_a_missing_feature_names_the_alert(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    # A name no feature has is refused when the system is loaded, before any data is read.
+    with pytest.raises(ConfigError, match="margin_pct"):
+        grade_system(_alert(when='"margin_pct > 0.2"'))
+    # A real feature that the stored snapshot does not hold names the alert when evaluated.
     ws = make_workspace()
-    system = grade_system(_alert(when='"margin_pct > 0.2"'))
+    system = grade_system(_alert(when='"margin > 0.2"'))
     old = write_snapshot(ws, system, MAY, {"grade": {"c1": "gold"}})
     new = write_snapshot(ws, system, JUNE, {"grade": {"c1": "bronze"}})
-    with pytest.raises(ConfigError, match="alert 'watch'.*margin_pct"):
+    with pytest.raises(ConfigError, match="alert 'watch'.*margin"):
         evaluate_alerts(old, new)

@@ -155,3 +155,16 @@ def test_a_run_that_fails_halfway_leaves_no_snapshot_and_no_feature_table(
     assert not [t for t in leftover if t.startswith("snapshot_features_")]
     monkeypatch.undo()
     assert ws.run(as_of=AS_OF).info.customers > 0
+
+
+def test_the_python_api_refuses_an_as_of_date_out_of_range(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from custseg.errors import ConfigError
+    from custseg.sample import sample_data_dir
+
+    ws = make_workspace()
+    ws.ingest("orders", sample_data_dir() / "orders.csv")
+    with pytest.raises(ConfigError, match="1900-01-01"):
+        ws.run(as_of=date(1, 1, 1))
+    assert ws.snapshots() == []

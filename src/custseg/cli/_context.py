@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from custseg.dates import check_date
 from custseg.engine import DEFAULT_WORKSPACE
 from custseg.errors import ConfigError, CustsegError
 from custseg.i18n import Lang, Message, t
@@ -63,35 +64,12 @@ def emit_json(payload: Any) -> None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EARLIEST_DATE = date(1900, 1, 1)
-"""The earliest date a command accepts (as-of dates, series bounds, expiry dates)."""
-LATEST_DATE = date(2199, 12, 31)
-"""The latest date a command accepts; later dates overflow date arithmetic (windows, periods)."""
-
 EXIT_ERROR = 1
 """Exit status of a failure the user can fix (bad input, bad configuration, missing data)."""
 EXIT_INTERNAL = 2
 """Exit status of an unexpected failure (a bug): the message asks to rerun with --debug."""
 EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C."""
-
-
-def check_date(value: date, option: str) -> date:
-    """``value`` if it lies in [EARLIEST_DATE, LATEST_DATE]; ConfigError naming ``option``."""
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise ConfigError(
-            Message(
-                "config_date_out_of_range",
-                {
-                    "option": option,
-                    "value": value.isoformat(),
-                    "low": EARLIEST_DATE.isoformat(),
-                    "high": LATEST_DATE.isoformat(),
-                },
-            ),
-            key_path=option,
-        )
-    return value
 
 
 def parse_date(text: str, option: str) -> date:
