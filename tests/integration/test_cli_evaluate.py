@@ -64,3 +64,17 @@ def test_models_shows_the_parameters_of_the_latest_snapshot(orders_ws: Path) -> 
     assert set(payload["models"]["transaction"]["params"]) == {"r", "alpha", "a", "b"}
     text = invoke(orders_ws, "models").stdout
     assert "ModifiedBetaGeo" in text and "GammaGamma" in text
+    zh = invoke(orders_ws, "--lang", "zh", "models").stdout
+    assert "购买次数模型：ModifiedBetaGeo" in zh and "估计值" in zh
+    for english in ("Snapshot", "parameter", "estimate", "converged", "customers"):
+        assert english not in zh
+
+
+def test_evaluate_speaks_chinese_with_lang_zh(orders_ws: Path) -> None:
+    out = orders_ws.parent / "charts_zh"
+    result = invoke(orders_ws, "--lang", "zh", "evaluate", "--calibration-end", "2025-06-30",
+                    "--holdout-end", "2026-06-30", "--out-dir", str(out))
+    assert result.exit_code == 0, result.output
+    assert "验证期内的重复购买次数" in result.stdout and "校准期截至" in result.stdout
+    for english in ("Calibration", "holdout", "Repeat purchases", "correlation"):
+        assert english not in result.stdout

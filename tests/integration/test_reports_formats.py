@@ -287,6 +287,12 @@ def test_cli_report(
               "--out", "old.xlsx"], catch_exceptions=False,
     )
     assert older.exit_code == 0 and "2026-05-31" in older.stdout and "2026-04-30" in older.stdout
+    zh = runner.invoke(
+        app, ["--workspace", str(location), "--lang", "zh", "report", "--format", "html",
+              "--scheme", "abc", "--out", "zh.html"], catch_exceptions=False,
+    )
+    assert zh.exit_code == 0 and "已写出快照" in zh.stdout and "自 2026-05-31" in zh.stdout
+    assert "Wrote" not in zh.stdout and "migrations" not in zh.stdout
     for bad, message in (
         (["--format", "docx"], "--format must be one of"),
         (["--format", "pdf", "--out", "r.html"], "must end in .pdf"),

@@ -144,20 +144,20 @@ def _report_json(report: HoldoutReport, charts: dict[str, str]) -> dict[str, Any
 
 
 def _print_report(report: HoldoutReport, charts: dict[str, str]) -> None:
-    out = ctx.stdout
+    out, lang = ctx.stdout, ctx.STATE.lang
     out.print(
-        f"Calibration to [bold]{report.calibration_end.date()}[/], holdout to "
-        f"[bold]{report.holdout_end.date()}[/] ({report.holdout_periods:.1f} weeks), "
-        f"{report.n_customers:,} customers"
+        t("cli_eval_header", lang).format(
+            calibration=report.calibration_end.date(),
+            holdout=report.holdout_end.date(),
+            weeks=f"{report.holdout_periods:.1f}",
+            customers=f"{report.n_customers:,}",
+        )
     )
     summary = Table(
-        "model",
-        "predicted",
-        "actual",
-        "error",
-        "correlation",
-        "MAE",
-        title="Repeat purchases in the holdout period",
+        *(t(f"cli_eval_{c}", lang) for c in ("model", "predicted", "actual", "error")),
+        t("cli_eval_correlation", lang),
+        t("cli_eval_mae", lang),
+        title=t("cli_eval_title", lang),
     )
     actual = report.actual_repeat_purchases
     for name, predicted in report.predicted_repeat_purchases.items():
@@ -174,11 +174,11 @@ def _print_report(report: HoldoutReport, charts: dict[str, str]) -> None:
     table = report.conditional_expectation
     names = list(report.models)
     grid = Table(
-        "calibration repeat purchases",
-        "customers",
-        "actual",
+        t("cli_eval_repeat", lang),
+        t("cli_eval_customers", lang),
+        t("cli_eval_actual", lang),
         *names,
-        title="Mean holdout purchases by calibration repeat purchases",
+        title=t("cli_eval_conditional", lang),
     )
     for label, row in table.iterrows():
         grid.add_row(
@@ -208,26 +208,33 @@ def models_command(snapshot_id: SnapshotOption = None, json_: ctx.JsonOption = F
             {"snapshot_id": snap.info.snapshot_id, "as_of": str(snap.info.as_of), "models": models}
         )
         return
-    out = ctx.stdout
+    out, lang = ctx.stdout, ctx.STATE.lang
     out.print(
-        f"Snapshot [bold]{snap.info.snapshot_id}[/] · as of {snap.info.as_of} · "
-        f"status {models.get('status')}"
+        t("cli_models_header", lang).format(
+            snapshot=snap.info.snapshot_id, as_of=snap.info.as_of, status=models.get("status")
+        )
     )
     if models.get("status") != "fitted":
-        out.print(f"Models not fitted: {models.get('reason')}")
+        out.print(t("cli_models_not_fitted", lang).format(reason=shown(models.get("reason"))))
     for role in ("transaction", "spend"):
         fitted = models.get(role)
         if not fitted:
             continue
+        role_name = t(f"cli_models_role_{role}", lang)
         if "params" not in fitted:
-            out.print(f"{role} model not fitted: {fitted.get('reason')}")
+            reason = shown(fitted.get("reason"))
+            out.print(t("cli_models_role_not_fitted", lang).format(role=role_name, reason=reason))
             continue
         grid = Table(
-            "parameter",
-            "estimate",
-            "std. error",
-            title=f"{role} model: {fitted['model']} ({fitted['n_customers']:,} customers, "
-            f"converged: {fitted['converged']})",
+            t("cli_models_parameter", lang),
+            t("cli_models_estimate", lang),
+            t("cli_models_std_error", lang),
+            title=t("cli_models_title", lang).format(
+                role=role_name,
+                model=fitted["model"],
+                customers=f"{fitted['n_customers']:,}",
+                converged=t("cli_yes" if fitted["converged"] else "cli_no", lang),
+            ),
         )
         for name, value in fitted["params"].items():
             se = fitted["standard_errors"].get(name)
@@ -235,6 +242,8 @@ def models_command(snapshot_id: SnapshotOption = None, json_: ctx.JsonOption = F
         out.print(grid)
     settings = models.get("settings", {})
     if settings:
-        out.print("Settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()))
+        out.print(
+            t("cli_models_settings", lang) + ", ".join(f"{k}={v}" for k, v in settings.items())
+        )
     for warning in models.get("warnings", []):
-        out.print(f"[yellow]warning:[/] {warning}")
+        out.print(f"[yellow]{t('cli_models_warning', lang)}[/] {shown(warning)}")

@@ -13,7 +13,7 @@ from rich.table import Table
 from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
-from custseg.i18n import Lang
+from custseg.i18n import Lang, t
 from custseg.reports import FORMATS, build_actions, previous_snapshot, write_actions, write_report
 from custseg.reports.labels import MERGE_SEPARATOR, text
 from custseg.snapshots.view import Snapshot
@@ -106,13 +106,18 @@ def report_command(
     if json_:
         ctx.emit_json(payload)
         return
-    compared = f", migrations since {previous.as_of}" if previous else ", no earlier snapshot"
-    ctx.stdout.print(
-        f"Wrote the {fmt} report ({lang}) of snapshot {snap.snapshot_id} as of {snap.as_of}: "
-        f"{len(payload['schemes'])} schemes{compared} → {shown(target)} "
-        f"({payload['bytes'] / 1024:,.0f} KB)",
-        highlight=False,
+    ui = ctx.STATE.lang
+    compared = (
+        t("cli_report_since", ui).format(date=previous.as_of)
+        if previous
+        else t("cli_report_no_earlier", ui)
     )
+    line = t("cli_report_written", ui).format(
+        fmt=fmt, lang=lang, snapshot=snap.snapshot_id, as_of=snap.as_of,
+        n=len(payload["schemes"]), compared=compared, target=shown(target),
+        size=f"{payload['bytes'] / 1024:,.0f}",
+    )
+    ctx.stdout.print(line, highlight=False)
 
 
 @ctx.guarded
@@ -172,11 +177,9 @@ def actions_command(
         ctx.emit_json(summary)
         return
     if out is not None:
-        kind = "detailed " if detail else ""
-        ctx.stdout.print(
-            f"Wrote the {kind}action list ({_summary_line(summary, lang)}) to {shown(out)}",
-            highlight=False,
-        )
+        key = "cli_actions_written_detail" if detail else "cli_actions_written"
+        line = t(key, lang).format(summary=_summary_line(summary, lang), target=shown(out))
+        ctx.stdout.print(line, highlight=False)
         return
     _print_actions(frame, summary, snap, previous, lang, limit)
 
@@ -228,7 +231,7 @@ def _print_actions(
         highlight=False,
     )
     if frame.empty:
-        ctx.stdout.print("No customer has a class with an owner role in the chosen schemes.")
+        ctx.stdout.print(t("cli_actions_none", lang))
         return
     table = _detail_table if summary["detail"] else _consolidated_table
     for key in dict.fromkeys(frame.owner_role_key):

@@ -206,6 +206,7 @@ def _merge_word_modules() -> None:
     a key defined twice is a programming error.
     """
     from custseg.i18n import (
+        words_cli,
         words_clusters,
         words_config,
         words_health,
@@ -216,6 +217,7 @@ def _merge_word_modules() -> None:
     )
 
     for module in (
+        words_cli,
         words_clusters,
         words_config,
         words_health,
