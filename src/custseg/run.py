@@ -34,7 +34,7 @@ from custseg.health import check_health
 from custseg.profile import profile_data
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
 from custseg.schemes.kinds import ASSIGNERS, wants_context
-from custseg.schemes.kinds.context import key_lineage, run_context
+from custseg.schemes.kinds.context import key_lineage, lineage_digest, run_context
 from custseg.snapshots.fingerprint import (
     data_fingerprint,
     overrides_fingerprint,
@@ -78,11 +78,11 @@ def classify(
     in_force = OverrideStore(con, lambda: created_at).in_force(as_of, created_at)
     overrides_hash = overrides_fingerprint(in_force.to_dict("records"))
     context = run_context(con, as_of, store.list(), system_hash=sys_hash)
-    lineage = key_lineage(
-        context, [s.name for s in system.schemes if wants_context(ASSIGNERS[s.kind])]
-    )
+    with_history = [s.name for s in system.schemes if wants_context(ASSIGNERS[s.kind])]
+    lineage = key_lineage(context, with_history)
+    lineage_digests = lineage_digest(context, with_history)
     snapshot_id = snapshot_fingerprint(
-        as_of, sys_hash, data_hash, __version__, overrides_hash, lineage=lineage
+        as_of, sys_hash, data_hash, __version__, overrides_hash, lineage=lineage_digests
     )
     if store.exists(snapshot_id):
         report("snapshot already computed", total, total)
@@ -155,6 +155,7 @@ def classify(
             extra={
                 **({"inferred_parameters": inferred} if inferred else {}),
                 **({"key_lineage": lineage} if lineage else {}),
+                **({"key_lineage_digest": lineage_digests} if lineage_digests else {}),
                 "models": models,
                 **overrides_extra,
                 "profile": profile.to_dict(),

@@ -151,13 +151,13 @@ def _current_snapshot(
     the series) was keyed against other history; it is not kept, so the series' keys chain.
     """
     from custseg.schemes.kinds import ASSIGNERS, wants_context
-    from custseg.schemes.kinds.context import key_lineage, run_context
+    from custseg.schemes.kinds.context import lineage_digest, run_context
 
     same = [i for i in infos if i.as_of == as_of and i.system_hash == digest]
     if not same:
         return None
     context = run_context(None, as_of, infos, system_hash=digest)  # type: ignore[arg-type]
     names = [s.name for s in system.schemes if wants_context(ASSIGNERS[s.kind])]
-    lineage = key_lineage(context, names)
-    current = [i for i in same if dict(i.extra.get("key_lineage") or {}) == lineage]
+    lineage = lineage_digest(context, names)
+    current = [i for i in same if dict(i.extra.get("key_lineage_digest") or {}) == lineage]
     return max(current, key=lambda i: i.created_at).snapshot_id if current else None

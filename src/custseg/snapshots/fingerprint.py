@@ -52,9 +52,9 @@ def snapshot_fingerprint(
 
     ``overrides_hash`` (see :func:`overrides_fingerprint`) is appended only when overrides are
     in force, so the ids of runs without overrides do not depend on the overrides feature.
-    ``lineage`` (scheme -> predecessor snapshot id, see
-    :func:`custseg.schemes.kinds.context.key_lineage`) is appended only when not empty: group
-    keys follow the predecessor, so it is part of what the snapshot is.
+    ``lineage`` (scheme -> digest of its key history, see
+    :func:`custseg.schemes.kinds.context.lineage_digest`) is appended only when not empty: group
+    keys follow the key history, so it is part of what the snapshot is.
     """
     text = f"{as_of.isoformat()}|{system_hash}|{data_hash}|{code_version}"
     if overrides_hash:

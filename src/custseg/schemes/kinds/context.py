@@ -11,13 +11,18 @@ if there is one; then the latest created. Not the latest *written* snapshot: run
 late date first and a monthly series afterwards gives the series' last month the previous month
 as predecessor. The keys therefore depend on history, and the dependency is explicit:
 :func:`key_lineage` gives the predecessor of each scheme that uses history, the run stores it in
-the snapshot (``extra["key_lineage"]``) and folds it into the snapshot id. Same data, as-of date,
-system, code *and* predecessor give the same snapshot, keys included; a different predecessor
-gives a different snapshot id (the old one is kept, never rewritten).
+the snapshot (``extra["key_lineage"]``) and folds what the keys depend on into the snapshot id
+(:func:`lineage_digest`: the predecessor's groups, keys and names and every key used before, not
+the predecessor's id, so that two earlier snapshots of one date with the same groups - e.g. one
+made again with an override on another scheme - lead to the same snapshot). Same data, as-of
+date, system, code *and* key history give the same snapshot, keys included; a different key
+history gives a different snapshot id (the old one is kept, never rewritten).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -103,4 +108,31 @@ def key_lineage(context: RunContext, schemes: Iterable[str]) -> dict[str, str]:
     return out
 
 
-__all__ = ["PreviousOutcome", "RunContext", "key_lineage", "run_context"]
+def lineage_digest(context: RunContext, schemes: Iterable[str]) -> dict[str, str]:
+    """Scheme -> digest of the key history its groups are keyed against (see the module).
+
+    The digest covers the predecessor's ``group_set`` (centroids, keys, names) and the keys and
+    retired keys of every earlier outcome: exactly what decides the new keys.
+    """
+    out: dict[str, str] = {}
+    for name in schemes:
+        history = context.history.get(name, ())
+        if not history:
+            continue
+        used = sorted(
+            {
+                str(key)
+                for outcome in history
+                for key in [
+                    *(outcome.thresholds.get("group_set") or {}).get("keys", []),
+                    *(outcome.thresholds.get("matching") or {}).get("retired", []),
+                ]
+            }
+        )
+        payload = {"groups": history[-1].thresholds.get("group_set"), "used": used}
+        text = json.dumps(payload, sort_keys=True, default=str)
+        out[name] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return out
+
+
+__all__ = ["PreviousOutcome", "RunContext", "key_lineage", "lineage_digest", "run_context"]
