@@ -52,6 +52,10 @@ def _system(folder: Path) -> Path:
     data = yaml.safe_load(default_catalogue_text())
     data["schemes"] = [s for s in data["schemes"] if s["name"] in SCHEMES]
     data["alerts"] = [a for a in data.get("alerts", []) if a.get("scheme") in SCHEMES]
+    data["exclusions"] = [
+        e for e in data.get("exclusions", [])
+        if {e["if"]["scheme"], e["then_not"]["scheme"]} <= set(SCHEMES)
+    ]
     path = folder / "system.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
