@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -199,33 +200,18 @@ _UI: dict[str, dict[Lang, str]] = {
 }
 
 
+WORD_AREAS = ("cli", "clusters", "config", "health", "ingest", "safety", "schemes", "server")
+"""The areas with a words module of their own, ``custseg/i18n/words_<area>.py``."""
+
+
 def _merge_word_modules() -> None:
     """Add the words of each area's module (``words_*.py``) to the one catalogue.
 
     Each area keeps its words in a module of its own so that areas never edit one shared dict;
     a key defined twice is a programming error.
     """
-    from custseg.i18n import (
-        words_cli,
-        words_clusters,
-        words_config,
-        words_health,
-        words_ingest,
-        words_safety,
-        words_schemes,
-        words_server,
-    )
-
-    for module in (
-        words_cli,
-        words_clusters,
-        words_config,
-        words_health,
-        words_ingest,
-        words_safety,
-        words_schemes,
-        words_server,
-    ):
+    for area in WORD_AREAS:
+        module = importlib.import_module(f"custseg.i18n.words_{area}")
         for key, entry in module.WORDS.items():
             if key in _UI:
                 raise RuntimeError(f"i18n key {key!r} is defined twice ({module.__name__})")
