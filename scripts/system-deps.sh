@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Debian packages custseg needs besides Python: a CJK font for Chinese labels in charts and
 # reports, pango for PDF reports (WeasyPrint), harfbuzz-subset for fast font subsetting in PDFs,
-# and venv support for the virtualenv. Installs what is missing when run as root on
-# Debian/Ubuntu; otherwise says what to install.
+# venv support for the virtualenv, a PostgreSQL server (shared workspaces; the tests run on it),
+# Chromium (the dashboard's browser tests, driven by Playwright) and a Java 17 runtime (Spark).
+# Installs what is missing when run as root on Debian/Ubuntu; otherwise says what to install.
 #
 # Another package manager run (unattended-upgrades, a second apt-get) holds the dpkg/apt lock:
 # we wait for it, up to CUSTSEG_APT_WAIT seconds (default 300), instead of failing.
 set -euo pipefail
 debs="fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+debs="$debs postgresql"
+debs="$debs chromium"
+debs="$debs openjdk-17-jre-headless"
 command -v dpkg >/dev/null 2>&1 || exit 0
 missing=""
 for deb in $debs; do
