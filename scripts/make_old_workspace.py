@@ -25,6 +25,7 @@ from custseg.schemes import load_default_system
 from custseg.workspace import open_workspace
 
 AS_OF = (date(2026, 5, 31), date(2026, 6, 30))
+PASSWORDS = {"admin": "old-admin-pass-1", "li.na": "old-sales-pass-1"}  # test accounts only
 NOW = datetime(2026, 7, 1, 9, 0, 0)
 
 
@@ -47,9 +48,9 @@ def make(out: Path) -> None:
             customer, scheme="abc", class_key="A", reason="framework contract", user="analyst"
         )
         ws.overrides.approve(pending.override_id, user="manager")
-        ws.accounts.add_user("admin", role="admin", password="old-admin-pass-1", by="setup")
+        ws.accounts.add_user("admin", role="admin", password=PASSWORDS["admin"], by="setup")
         ws.accounts.add_user(
-            "li.na", role="sales", password="old-sales-pass-1", owner="Li Na", by="admin"
+            "li.na", role="sales", password=PASSWORDS["li.na"], owner="Li Na", by="admin"
         )
         ws.accounts.create_token("admin", kind="api", ttl=None, label="old", by="admin")
         ws.close()

@@ -24,9 +24,8 @@ from custseg.errors import ConfigError, RejectedRow
 from custseg.ingest.report import Mode
 from custseg.spreadsheet import write_table
 from custseg.tables import KEYS, SCHEMAS, TableName, column_names
+from custseg.workspace_schema.tables import INGESTS, REJECTS
 
-REJECTS = "rejects"
-INGESTS = "ingests"
 _ARROW_TYPES = {
     "string": pa.string(),
     "date": pa.date32(),
