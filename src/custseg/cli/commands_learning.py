@@ -12,7 +12,6 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import Lang, Message, label_of, t
-from custseg.public import LEARNING_MODELS
 from custseg.terminal import shown
 
 SnapshotOption = Annotated[
@@ -147,6 +146,8 @@ def learn_command(
     json_: ctx.JsonOption = False,
 ) -> None:
     """Learn known classes from a snapshot's features; report quality and export rules."""
+    from custseg.public import LEARNING_MODELS  # loads scikit-learn: only when learning
+
     if model not in LEARNING_MODELS:
         raise ConfigError(f"--model must be one of {list(LEARNING_MODELS)}; got {model!r}")
     if out is not None:
