@@ -4,10 +4,10 @@ The command line (:mod:`custseg.cli`) and the HTTP layer (:mod:`custseg.api`) ma
 these custseg modules (``tests/unit/test_import_boundary.py`` enforces it, imports inside
 functions included):
 
-- :mod:`custseg.workspace` — ``open_workspace``, :class:`Workspace` and what its methods
-  return: every operation a user can do (ingest, run, previous, compare, alerts, trend,
-  actions, report, evaluate, learn, profile, check, overrides, audit, settings, accounts
-  (users and tokens), the active system, jobs);
+- :mod:`custseg.workspace` (and the names :mod:`custseg` itself exports) — ``open_workspace``,
+  :class:`Workspace` and what its methods return: every operation a user can do (ingest, run,
+  previous, compare, alerts, trend, actions, report, evaluate, learn, profile, check,
+  overrides, audit, settings, accounts (users and tokens), the active system, jobs);
 - :mod:`custseg.public` (this module) — value types those operations take or return, and
   helpers that need no workspace (read a source before opening one, write a frame the
   workspace returned, the built-in catalogue and feature list, the bundled sample);

@@ -13,6 +13,7 @@ from _imports import Import, imports, modules
 
 ALLOWED = frozenset(
     {
+        "custseg",  # the package's own lazy exports: open_workspace, Workspace, Snapshot...
         "custseg.workspace",
         "custseg.public",
         "custseg.errors",
