@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 from ibis.backends import BaseBackend
@@ -77,7 +78,7 @@ class Workspace(ScopedReads):
         self._con = con
         self._clock = clock or datetime.now
         self._location = location or f"<{con.name} connection>"
-        migrations.upgrade(con, location=repr(self._location), now=self._clock())
+        migrations.upgrade(con, location=repr(_without_password(self._location)), now=self._clock())
 
     @property
     def location(self) -> str:
@@ -303,6 +304,15 @@ class Workspace(ScopedReads):
     def close(self) -> None:
         """Close the database connection."""
         _disconnect(self._con)
+
+
+def _without_password(location: str) -> str:
+    """``location`` with the password of a database URL replaced by ``***`` (for messages)."""
+    parts = urlsplit(location)
+    if not parts.scheme or parts.password is None:
+        return location
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _disconnect(con: BaseBackend) -> None:

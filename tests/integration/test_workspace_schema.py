@@ -157,6 +157,17 @@ def test_a_workspace_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     con.disconnect()
 
 
+def test_the_refusal_never_shows_a_database_password() -> None:
+    con = ibis.duckdb.connect()
+    migrations.upgrade(con)
+    row = {"version": 99, "name": "future", "applied_at": NOW, "custseg_version": "99.0"}
+    con.insert(SCHEMA_VERSIONS, ibis.memtable(pd.DataFrame([row]), schema=VERSIONS_SCHEMA))
+    with pytest.raises(WorkspaceError) as caught:
+        Workspace(con, location="postgresql://ann:s3cret@db.example:5432/custseg")
+    assert "postgresql://ann:***@db.example:5432/custseg" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
+
+
 def test_a_failing_migration_leaves_the_workspace_at_the_version_before(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
