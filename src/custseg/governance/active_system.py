@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import ibis
 import pandas as pd
@@ -89,7 +88,7 @@ class Validation:
     """The outcome of validating a candidate system: the system, or errors; lint warnings."""
 
     system: ClassificationSystem | None
-    errors: list[dict[str, Any]]
+    errors: list[ConfigError]
     warnings: list[Message]
 
 
@@ -99,13 +98,7 @@ def validate_text(text: str, source_name: str = "system.yaml") -> Validation:
         system = parse_system(text, source_name=source_name)
         warnings = lint_system(system, [f.name for f in FEATURES])
     except ConfigError as exc:
-        error = {
-            "message": exc.message,
-            "path": exc.path,
-            "line": exc.line,
-            "key_path": exc.key_path,
-        }
-        return Validation(None, [error], [])
+        return Validation(None, [exc], [])
     return Validation(system, [], warnings)
 
 
