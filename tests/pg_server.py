@@ -40,7 +40,7 @@ def find_bindir() -> Path:
     pg_config = shutil.which("pg_config")
     if pg_config:
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            out = subprocess.run(
+            out = subprocess.run(  # noqa: S603 - our own pg_config
                 [pg_config, "--bindir"], capture_output=True, text=True, check=True, timeout=30
             ).stdout.strip()
             candidates.append(Path(out))
@@ -141,7 +141,7 @@ class PgServer:
     def _run(self, program: str, *args: str) -> None:
         assert self._bindir is not None
         command = [*self._run_as, str(self._bindir / program), *args]
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - the server programs found above
             command, capture_output=True, text=True, timeout=120, cwd=self.folder, check=False
         )
         if result.returncode != 0:

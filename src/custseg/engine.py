@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import ibis
+import pandas as pd
 from ibis.backends import BaseBackend
 
 from custseg.errors import WorkspaceError
@@ -69,3 +71,19 @@ def transaction(con: BaseBackend) -> Iterator[None]:
         con.raw_sql("ROLLBACK")
         raise
     con.raw_sql("COMMIT")
+
+
+def insert_rows(
+    con: BaseBackend,
+    table: str,
+    rows: pd.DataFrame | Sequence[Mapping[str, Any]],
+    schema: ibis.Schema,
+) -> None:
+    """Append ``rows`` to ``table`` with the column types of ``schema``.
+
+    Typed on the way in: a column that is null in every row (a pending override's decision)
+    has no type of its own, and PostgreSQL refuses such a column.
+    """
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    frame = frame.reindex(columns=list(schema.names))
+    con.insert(table, ibis.memtable(frame, schema=schema))

@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXED_NOW, SAMPLE_AS_OFS
+
 from custseg import open_workspace
-from custseg.snapshots.store import SnapshotNotFoundError
 from custseg.snapshots.customers import CustomerQuery
+from custseg.snapshots.store import SnapshotNotFoundError
 
 HEADER = "order_id,line_no,customer_id,order_date,amount\n"
 

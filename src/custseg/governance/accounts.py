@@ -27,7 +27,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import ConfigError, CustsegError, ErrorCode
 from custseg.governance.access import Principal, Role
 from custseg.governance.audit import AuditLog
@@ -150,7 +150,7 @@ class AccountStore:
             "changed_at": now,
         }
         with transaction(self._con):
-            self._con.insert(USERS, pd.DataFrame([row]))
+            insert_rows(self._con, USERS, [row], _USER_SCHEMA)
             self._audit.append(by, "user_add", key, {"role": chosen.value, "owner": owner})
         return self.user(key)
 
@@ -234,7 +234,7 @@ class AccountStore:
             {"expires_at": "datetime64[us]", "revoked_at": "datetime64[us]"}
         )
         with transaction(self._con):
-            self._con.insert(TOKENS, frame)
+            insert_rows(self._con, TOKENS, frame, _TOKEN_SCHEMA)
             if kind == "api":
                 self._audit.append(by, "token_create", token_id, {"user": user.name})
         return IssuedToken(token_id, secret, user.name, kind, expires)

@@ -17,7 +17,7 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import ConfigError
 from custseg.features import FEATURES
 from custseg.governance.audit import AuditLog
@@ -75,7 +75,7 @@ class ActiveSystemStore:
             "activated_by": by,
         }
         with transaction(self._con):
-            self._con.insert(ACTIVATIONS, pd.DataFrame([row]))
+            insert_rows(self._con, ACTIVATIONS, [row], _SCHEMA)
             AuditLog(self._con, self._clock).append(
                 by,
                 "system_activate",

@@ -39,6 +39,7 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from custseg.engine import insert_rows
 from custseg.snapshots.model import dumps
 
 AUDIT_LOG = "audit_log"
@@ -159,7 +160,7 @@ class AuditLog:
             "prev_hash": prev,
             "hash": digest,
         }
-        self._con.insert(AUDIT_LOG, pd.DataFrame([row]))
+        insert_rows(self._con, AUDIT_LOG, [row], _SCHEMA)
         return AuditEntry(seq, at, actor, str(action), subject, json.loads(text), prev, digest)
 
     def entries(

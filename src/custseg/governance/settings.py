@@ -18,7 +18,7 @@ import pandas as pd
 import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import ConfigError, UnknownNameError
 from custseg.governance.audit import AuditAction, AuditLog, Clock
 from custseg.i18n import Lang
@@ -129,7 +129,7 @@ class Settings:
         audit = AuditLog(self._con, self._clock)
         with transaction(self._con):
             self._con.raw_sql(delete.sql(dialect=self._con.name))
-            self._con.insert(SETTINGS, pd.DataFrame([row]))
+            insert_rows(self._con, SETTINGS, [row], _SCHEMA)
             audit.append(user, AuditAction.SETTING_CHANGE, key, {"old": old, "new": new})
         return new
 

@@ -23,7 +23,7 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import SnapshotNotFoundError
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
 
@@ -120,8 +120,11 @@ class SnapshotStore:
             for part in assignments:
                 self._con.insert(ASSIGNMENTS, part)
             if overrides is not None and len(overrides):
-                self._con.insert(SNAPSHOT_OVERRIDES, self._override_rows(info, overrides))
-            self._con.insert(SNAPSHOTS, pd.DataFrame([_info_row(info)]))
+                insert_rows(
+                    self._con, SNAPSHOT_OVERRIDES, self._override_rows(info, overrides),
+                    _OVERRIDE_SCHEMA,
+                )
+            insert_rows(self._con, SNAPSHOTS, [_info_row(info)], _SNAPSHOT_SCHEMA)
             if within is not None:
                 within()
 
