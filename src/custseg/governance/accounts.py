@@ -33,7 +33,7 @@ from custseg.governance.access import Principal, Role
 from custseg.governance.audit import AuditLog
 from custseg.governance.users import fold_user, normalise_user
 from custseg.i18n import Message
-from custseg.workspace_schema.tables import TOKENS, USERS
+from custseg.workspace_schema.tables import TABLES, TOKENS, USERS
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cst_"  # noqa: S105 - a prefix, not a secret
@@ -120,7 +120,7 @@ class AccountStore:
             "changed_at": now,
         }
         with transaction(self._con):
-            insert_rows(self._con, USERS, [row], _USER_SCHEMA)
+            insert_rows(self._con, USERS, [row], TABLES[USERS])
             self._audit.append(by, "user_add", key, {"role": chosen.value, "owner": owner})
         return self.user(key)
 
@@ -204,7 +204,7 @@ class AccountStore:
             {"expires_at": "datetime64[us]", "revoked_at": "datetime64[us]"}
         )
         with transaction(self._con):
-            insert_rows(self._con, TOKENS, frame, _TOKEN_SCHEMA)
+            insert_rows(self._con, TOKENS, frame, TABLES[TOKENS])
             if kind == "api":
                 self._audit.append(by, "token_create", token_id, {"user": user.name})
         return IssuedToken(token_id, secret, user.name, kind, expires)

@@ -41,7 +41,7 @@ from ibis.backends import BaseBackend
 
 from custseg.engine import insert_rows
 from custseg.snapshots.model import dumps
-from custseg.workspace_schema.tables import AUDIT_LOG
+from custseg.workspace_schema.tables import AUDIT_LOG, TABLES
 
 GENESIS_HASH = "0" * 64
 
@@ -146,7 +146,7 @@ class AuditLog:
             "prev_hash": prev,
             "hash": digest,
         }
-        insert_rows(self._con, AUDIT_LOG, [row], _SCHEMA)
+        insert_rows(self._con, AUDIT_LOG, [row], TABLES[AUDIT_LOG])
         return AuditEntry(seq, at, actor, str(action), subject, json.loads(text), prev, digest)
 
     def entries(

@@ -152,7 +152,7 @@ class OverrideStore:
                 status="pending" if pending else "active",
                 active_from=None if pending else now,
             )
-            insert_rows(self._con, OVERRIDES, _frame([override]), _SCHEMA)
+            insert_rows(self._con, OVERRIDES, _frame([override]), TABLES[OVERRIDES])
             detail = {
                 "customer_id": customer_id,
                 "scheme": scheme,

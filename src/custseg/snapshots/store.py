@@ -76,9 +76,9 @@ class SnapshotStore:
             if overrides is not None and len(overrides):
                 insert_rows(
                     self._con, SNAPSHOT_OVERRIDES, self._override_rows(info, overrides),
-                    _OVERRIDE_SCHEMA,
+                    TABLES[SNAPSHOT_OVERRIDES],
                 )
-            insert_rows(self._con, SNAPSHOTS, [_info_row(info)], _SNAPSHOT_SCHEMA)
+            insert_rows(self._con, SNAPSHOTS, [_info_row(info)], TABLES[SNAPSHOTS])
             if within is not None:
                 within()
 
