@@ -203,7 +203,8 @@ class AccountStore:
         frame = pd.DataFrame([row]).astype(
             {"expires_at": "datetime64[us]", "revoked_at": "datetime64[us]"}
         )
-        with transaction(self._con):
+        # A login session is not audited, so it need not wait for a run holding the writer lock.
+        with transaction(self._con, serialised=kind == "api"):
             insert_rows(self._con, TOKENS, frame, TABLES[TOKENS])
             if kind == "api":
                 self._audit.append(by, "token_create", token_id, {"user": user.name})
@@ -228,7 +229,7 @@ class AccountStore:
         if not found:
             raise ConfigError(Message("server_token_unknown", {"token": token[:11]}))
         token_id = found[0]["token_id"]
-        with transaction(self._con):
+        with transaction(self._con, serialised=found[0]["kind"] == "api"):
             self._revoke_where(sge.column("token_id").eq(sge.convert(token_id)), self._clock())
             if found[0]["kind"] == "api":
                 self._audit.append(by, "token_revoke", token_id, {})
