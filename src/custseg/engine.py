@@ -7,7 +7,6 @@ import hashlib
 import os
 import threading
 import time
-import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,7 +93,8 @@ DEFAULT_WRITER_WAIT_SECONDS = 600.0
 _WRITER_KEY = int.from_bytes(hashlib.sha256(b"custseg workspace writer").digest()[:8], "big",
                              signed=True)
 """The PostgreSQL advisory lock key of the workspace writer (advisory locks are per database)."""
-_held: weakref.WeakKeyDictionary[BaseBackend, int] = weakref.WeakKeyDictionary()
+_held: dict[int, int] = {}
+"""How deep each connection (by id: Ibis backends compare equal per database) holds the lock."""
 _held_guard = threading.Lock()
 
 
@@ -111,9 +111,10 @@ def exclusive_writer(con: BaseBackend, what: str) -> Iterator[None]:
     if not _is_postgres(con):
         yield
         return
+    key = id(con)
     with _held_guard:
-        depth = _held.get(con, 0)
-        _held[con] = depth + 1
+        depth = _held.get(key, 0)
+        _held[key] = depth + 1
     try:
         if depth == 0:
             _wait_for_lock(con, "pg_try_advisory_lock", what)
@@ -125,7 +126,9 @@ def exclusive_writer(con: BaseBackend, what: str) -> Iterator[None]:
                     _select(con, "pg_advisory_unlock")
     finally:
         with _held_guard:
-            _held[con] -= 1
+            _held[key] -= 1
+            if not _held[key]:
+                del _held[key]
 
 
 def _is_postgres(con: BaseBackend) -> bool:
