@@ -95,12 +95,14 @@ def copy_to_postgres(path: Path, url: str) -> None:
                 pg.create_table(name, schema=table.schema(), overwrite=True)
                 batches = table.to_pyarrow_batches(chunk_size=500_000)
                 with raw.cursor() as cur, cur.copy(
-                    sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, HEADER true)").format(
-                        sql.Identifier(name))
+                    sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
+                        sql.Identifier(name),
+                        sql.SQL(", ").join(sql.Identifier(c) for c in table.columns),
+                    )
                 ) as copy:
                     for batch in batches:
                         buffer = io.BytesIO()
-                        pacsv.write_csv(batch, buffer)
+                        pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False))
                         copy.write(buffer.getvalue())
             raw.commit()
     finally:
