@@ -200,3 +200,22 @@ def test_a_writer_that_waits_too_long_fails_with_a_clear_message(
     finally:
         ws.close()
     assert_consistent(url)
+
+
+def test_a_killed_runs_leftover_table_is_swept_by_the_next_run(url: str) -> None:
+    import ibis
+
+    from custseg.snapshots.store import features_table_name
+
+    leftover = features_table_name("00000000deadbeef")
+    raw = ibis.connect(url)
+    try:  # what a run killed before its snapshot row was written leaves behind
+        raw.create_table(leftover, ibis.memtable({"customer_id": ["C1"]}))
+    finally:
+        raw.disconnect()
+    ws = open_workspace(url, clock=lambda: FIXED_NOW)
+    try:
+        ws.run(as_of=date(2026, 4, 30), user="ann")
+    finally:
+        ws.close()
+    assert_consistent(url)
