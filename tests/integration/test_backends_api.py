@@ -144,3 +144,30 @@ def test_reads_go_on_while_the_writer_connection_is_busy(api: tuple[Client, Any]
             t.join(120)
         assert not any(t.is_alive() for t in threads), "reads waited for the writer"
     assert results == [200] * 12
+
+
+def test_the_read_pool_replaces_a_failed_connection_and_bounds_the_wait(
+    workspace_url: str,
+) -> None:
+    from custseg.api.deps import WorkspaceHandle
+    from custseg.api.errors import ApiError
+    from custseg.errors import SnapshotNotFoundError
+
+    h = WorkspaceHandle(workspace_url, readers=1)
+    try:
+        with h.reader() as ws:
+            first = ws
+        with pytest.raises(SnapshotNotFoundError), h.reader() as ws:
+            assert ws is first
+            ws.snapshot()  # a refusal of the request: the connection is kept
+        with pytest.raises(RuntimeError), h.reader() as ws:
+            assert ws is first
+            raise RuntimeError("connection lost")
+        with h.reader() as ws:
+            assert ws is not first  # the failed one was closed and replaced
+            with pytest.raises(ApiError) as busy, h.reader(timeout=0.1):
+                pass  # the only reader is in use
+            assert busy.value.status == 503
+        assert h.open_readers == 1
+    finally:
+        h.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -9,12 +10,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from custseg.api.errors import ApiError
 from custseg.api.i18n import request_lang
 from custseg.api.settings import ServerSettings
+from custseg.errors import CustsegError
 from custseg.i18n import Lang, Message, t
 from custseg.public import Permission, Principal
 from custseg.workspace import Workspace, open_workspace
@@ -76,10 +78,28 @@ class WorkspaceHandle:
             ws = self._borrow()
             try:
                 yield ws
-            finally:
-                self._idle.put(ws)
+            except (CustsegError, ApiError, HTTPException):
+                self._idle.put(ws)  # the request's own refusal: the connection is fine
+                raise
+            except BaseException:
+                self._discard(ws)  # perhaps a broken connection (database restarted): drop it
+                raise
+            self._idle.put(ws)
         finally:
             self._slots.release()
+
+    def _discard(self, ws: Workspace) -> None:
+        with self._pool_lock:
+            if ws in self._opened:
+                self._opened.remove(ws)
+        with contextlib.suppress(Exception):
+            ws.close()
+
+    @property
+    def open_readers(self) -> int:
+        """How many read connections are open now."""
+        with self._pool_lock:
+            return len(self._opened)
 
     def _borrow(self) -> Workspace:
         try:
