@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.engine import DEFAULT_WORKSPACE, connect
+from custseg.engine import DEFAULT_WORKSPACE, connect, exclusive_writer
 from custseg.errors import WorkspaceError
 from custseg.features import available_tables
 from custseg.governance import AuditLog, OverrideStore, Settings
@@ -115,19 +115,20 @@ class Workspace(ScopedReads):
         the rejected rows, written before the table is committed. Dates after the workspace
         clock's today are implausible. Row reasons are written in ``lang``.
         """
-        return ingest(
-            self._con,
-            table,
-            source,
-            mapping=mapping,
-            mode=mode,
-            sheet=sheet,
-            source_table=source_table,
-            ingested_at=self._clock(),
-            options=options,
-            rejects_out=rejects_out,
-            lang=lang,
-        )
+        with exclusive_writer(self._con, f"ingest {table}"):
+            return ingest(
+                self._con,
+                table,
+                source,
+                mapping=mapping,
+                mode=mode,
+                sheet=sheet,
+                source_table=source_table,
+                ingested_at=self._clock(),
+                options=options,
+                rejects_out=rejects_out,
+                lang=lang,
+            )
 
     def tables(self) -> set[str]:
         """The input tables that hold data."""
@@ -163,16 +164,19 @@ class Workspace(ScopedReads):
         ``user`` is who the audit log records (default: $CUSTSEG_USER or the login name).
         """
         resolved = resolve_system(system)
-        sweep_orphans(self._con)
-        SystemStore(self._con).save(resolved, at=self._clock())
-        info = classify(
-            self._con,
-            system=resolved,
-            as_of=as_of or self.default_as_of(),
-            created_at=self._clock(),
-            progress=progress,
-            user=user,
-        )
+        # One writer at a time from the first read to the stored snapshot: another run's sweep
+        # would drop this run's tables, an ingest would change its inputs half-way.
+        with exclusive_writer(self._con, "run"):
+            sweep_orphans(self._con)
+            SystemStore(self._con).save(resolved, at=self._clock())
+            info = classify(
+                self._con,
+                system=resolved,
+                as_of=as_of or self.default_as_of(),
+                created_at=self._clock(),
+                progress=progress,
+                user=user,
+            )
         return Snapshot(self._con, info, resolved)
 
     def run_series(
@@ -189,9 +193,11 @@ class Workspace(ScopedReads):
         """One snapshot per week, month or quarter end in [start, end]; existing ones are kept."""
         from custseg.history.series import run_series
 
-        return run_series(
-            self, every, start, end, system=system, refresh=refresh, progress=progress, user=user
-        )
+        with exclusive_writer(self._con, "run a series"):
+            return run_series(
+                self, every, start, end, system=system, refresh=refresh, progress=progress,
+                user=user,
+            )
 
     def profile(
         self,

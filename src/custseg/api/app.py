@@ -75,7 +75,7 @@ def create_app(
         lifespan=lifespan,
         responses=_ERRORS,
     )
-    handle = WorkspaceHandle(workspace_url, clock)
+    handle = WorkspaceHandle(workspace_url, clock, readers=chosen.read_connections)
     app.state.handle = handle
     app.state.settings = chosen
     app.state.limiter = LoginLimiter(chosen.login_attempts, chosen.login_window_seconds)

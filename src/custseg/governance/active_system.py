@@ -16,7 +16,7 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import ConfigError
 from custseg.features import FEATURES
 from custseg.governance.audit import AuditLog
@@ -24,7 +24,7 @@ from custseg.i18n import Message
 from custseg.schemes import ClassificationSystem, lint_system, load_default_system
 from custseg.schemes.loader import dump_system, parse_system
 from custseg.snapshots.systems import SystemStore
-from custseg.workspace_schema.tables import ACTIVATIONS
+from custseg.workspace_schema.tables import ACTIVATIONS, TABLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ class ActiveSystemStore:
             "activated_by": by,
         }
         with transaction(self._con):
-            self._con.insert(ACTIVATIONS, pd.DataFrame([row]))
+            insert_rows(self._con, ACTIVATIONS, [row], TABLES[ACTIVATIONS])
             AuditLog(self._con, self._clock).append(
                 by,
                 "system_activate",
