@@ -30,6 +30,7 @@ from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.tables import TableName
+from custseg.workspace_charts import ChartReads
 from custseg.workspace_reads import ScopedReads
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def open_workspace(
     return Workspace(connect(location), clock=clock)
 
 
-class Workspace(ScopedReads):
+class Workspace(ScopedReads, ChartReads):
     """A workspace database: input tables, rejected rows, classification systems and snapshots."""
 
     def __init__(self, con: BaseBackend, *, clock: Clock | None = None) -> None:

@@ -24,18 +24,21 @@ from custseg.api.routers import (
     actions,
     admin,
     auth,
+    charts,
     customers,
     health,
     history,
     ingest,
     jobs,
     overrides,
+    overview,
     snapshots,
     system,
 )
 from custseg.api.schemas import CheckPublic
 from custseg.api.security import LoginLimiter, SecurityMiddleware
 from custseg.api.settings import ServerSettings
+from custseg.dashboard import mount_dashboard
 
 API = "/api/v1"
 DOCS = "/api/docs"
@@ -86,6 +89,7 @@ def create_app(
     app.include_router(_v1())
     if chosen.docs:
         _mount_docs(app)
+    mount_dashboard(app)
     if chosen.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -116,6 +120,8 @@ def _v1() -> APIRouter:
         ingest,
         jobs,
         admin,
+        overview,
+        charts,
     ):
         v1.include_router(module.router)
 
