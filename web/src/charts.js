@@ -43,7 +43,9 @@ export function chart(option, { height = 320, label = "" } = {}) {
   requestAnimationFrame(() => {
     if (!box.isConnected) return;
     const c = echarts.init(box, null, { renderer: "canvas" });
-    c.setOption({ color: PALETTE, textStyle: { fontFamily: FONT }, animation: false, ...option });
+    // Tooltips are drawn on the canvas (richText), never as HTML: labels and names are data.
+    const tooltip = option.tooltip ? { ...option.tooltip, renderMode: "richText" } : undefined;
+    c.setOption({ color: PALETTE, textStyle: { fontFamily: FONT }, animation: false, ...option, tooltip });
     box._chart = c;
     live.add(c);
   });

@@ -1,4 +1,4 @@
-// Small DOM helpers. Text is always set as text nodes: data never goes through innerHTML.
+// Small DOM helpers. Text is always set as text nodes: data is never parsed as HTML.
 
 /** h("div", {class: "x", onclick: f}, child, "text", [more]) -> Element */
 export function h(tag, props, ...children) {

@@ -174,6 +174,7 @@ export const WORDS = {
   "movement.need_two": ["需要至少两个快照才能看到变动。", "Movement needs at least two snapshots."],
   "movement.need_two_hint": ["在“数据与运行”中按月运行一个序列。", "Run a monthly series under “Data & runs”."],
   "movement.matrix": ["迁移矩阵（客户数）", "Migration matrix (customers)"],
+  "movement.matrix_help": ["行：原类别；列：新类别；格中为客户数。", "Rows: class before; columns: class after; cells: customers."],
   "movement.sankey": ["流向图", "Flows"],
   "movement.trend": ["各类别客户数趋势", "Customers per class over time"],
   "movement.trend_one": ["只有一个快照：暂无趋势。", "Only one snapshot: no trend yet."],

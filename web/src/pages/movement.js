@@ -42,9 +42,9 @@ export async function movementPage(main, _args, query) {
   const heat = chart(
     {
       tooltip: { formatter: (p) => names[p.value[1]] + " → " + names[p.value[0]] + ": " + f.num(p.value[2]) },
-      grid: { left: 120, right: 24, top: 24, bottom: 110 },
-      xAxis: { type: "category", data: names, name: t("movement.to"), nameLocation: "middle", nameGap: 80, axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: { type: "category", data: names, name: t("movement.from"), inverse: true },
+      grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
+      xAxis: { type: "category", data: names, position: "top", axisLabel: { interval: 0, width: 90, overflow: "break" } },
+      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 110, overflow: "break" } },
       visualMap: { min: 0, max, calculable: false, orient: "horizontal", left: "center", bottom: 0, inRange: { color: ["#eef4fb", "#1f4e79"] }, text: [t("movement.more"), t("movement.fewer")] },
       series: [
         {
@@ -61,7 +61,7 @@ export async function movementPage(main, _args, query) {
   const sankey = chart(
     {
       tooltip: { trigger: "item", formatter: (p) => (p.dataType === "edge" ? p.data.source + " " + p.data.target + ": " + f.num(p.data.value) : p.name) },
-      series: [{ type: "sankey", data: nodes, links, left: 8, right: 8, top: 8, bottom: 8, nodeGap: 8, emphasis: { focus: "adjacency" }, lineStyle: { color: "gradient", opacity: 0.4 }, label: { fontSize: 11 } }],
+      series: [{ type: "sankey", data: nodes, links, left: 8, right: 150, top: 8, bottom: 8, nodeGap: 10, emphasis: { focus: "adjacency" }, lineStyle: { color: "gradient", opacity: 0.4 }, label: { fontSize: 11 } }],
     },
     { height: 380, label: t("movement.sankey") },
   );

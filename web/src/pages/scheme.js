@@ -4,7 +4,12 @@ import { h, mount, link } from "../dom.js";
 import { t } from "../i18n.js";
 import { can } from "../state.js";
 import * as f from "../fmt.js";
-import { chart, PALETTE } from "../charts.js";
+import { chart } from "../charts.js";
+
+const RF_COLOURS = [
+  "#1f4e79", "#2e86c1", "#76b7e5", "#48c9b0", "#27ae60", "#a9dfbf", "#f5b041",
+  "#d35400", "#e74c3c", "#8e44ad", "#c39bd3", "#7f8c8d", "#34495e", "#f7dc6f",
+];
 import { pageHeader, card, table, loading, empty } from "../ui.js";
 import { currentSnapshot, schemesOf, snapshots, snapshotPicker, noSnapshot } from "./common.js";
 
@@ -45,8 +50,8 @@ export async function schemePage(main, args) {
     {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0, data: [t("scheme.customers"), t("scheme.revenue_share")] },
-      grid: { left: 60, right: 60, top: 36, bottom: 80 },
-      xAxis: { type: "category", data: rows.map((r) => r.label), axisLabel: { interval: 0, rotate: rows.length > 5 ? 30 : 0 } },
+      grid: { left: 16, right: 16, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: rows.map((r) => r.label), axisLabel: { interval: 0, rotate: rows.length > 4 ? 40 : 0, width: 110, overflow: "truncate" } },
       yAxis: [
         { type: "value", name: t("unit.customers") },
         { type: "value", name: t("unit.share"), max: 100, axisLabel: { formatter: "{value}%" } },
@@ -106,7 +111,7 @@ function kindChart(c, name, scheme) {
       type: "scatter",
       name: s.label,
       symbolSize: 5,
-      data: s.points,
+      data: s.points.filter((p) => p[0] > 0),
       large: true,
     }));
     if (series.length) {
@@ -122,9 +127,9 @@ function kindChart(c, name, scheme) {
       {},
       chart(
         {
-          tooltip: { trigger: "item", formatter: (p) => p.seriesName + "<br>" + f.money(p.value[0]) + " · " + f.num(p.value[1], 1) },
-          legend: { top: 0, type: "scroll" },
-          grid: { left: 64, right: 24, top: 40, bottom: 48 },
+          tooltip: { trigger: "item", formatter: (p) => p.seriesName + "\n" + f.money(p.value[0]) + " · " + f.num(p.value[1], 1) },
+          legend: { bottom: 0, type: "scroll" },
+          grid: { left: 64, right: 24, top: 36, bottom: 72 },
           xAxis: { type: "log", name: t("feature." + c.x), nameLocation: "middle", nameGap: 28, axisLabel: { formatter: (v) => f.compactMoney(v) } },
           yAxis: { type: "value", name: t("feature." + c.y) },
           series,
@@ -165,23 +170,25 @@ function kindChart(c, name, scheme) {
   }
   if (c.type === "rf_grid") {
     const keys = [...new Set(c.cells.map((x) => x.class_key))];
-    return chart(
+    const colour = (k) => RF_COLOURS[keys.indexOf(k) % RF_COLOURS.length];
+    const box = chart(
       {
         tooltip: { formatter: (p) => { const x = c.cells[p.dataIndex]; return "R" + x.r + " F" + x.f + ": " + x.class_label + " · " + f.num(x.customers); } },
-        grid: { left: 60, right: 24, top: 24, bottom: 80 },
+        grid: { left: 60, right: 24, top: 32, bottom: 48 },
         xAxis: { type: "category", name: t("chart.f_score"), nameLocation: "middle", nameGap: 28, data: [1, 2, 3, 4, 5].map(String) },
         yAxis: { type: "category", name: t("chart.r_score"), data: [1, 2, 3, 4, 5].map(String) },
-        visualMap: { type: "piecewise", dimension: 3, orient: "horizontal", left: "center", bottom: 0, categories: keys, formatter: (k) => labelOf[k] || k, inRange: { color: PALETTE } },
         series: [
           {
             type: "heatmap",
-            data: c.cells.map((x) => [x.f - 1, x.r - 1, x.customers, x.class_key]),
+            data: c.cells.map((x) => ({ value: [x.f - 1, x.r - 1, x.customers], itemStyle: { color: colour(x.class_key) } })),
             label: { show: true, formatter: (p) => f.num(p.value[2]) },
           },
         ],
       },
-      { height: 380, label: t("chart.rf_grid") },
+      { height: 340, label: t("chart.rf_grid") },
     );
+    const legend = h("ul", { class: "legend" }, keys.map((k) => h("li", {}, h("span", { class: "swatch", style: { background: colour(k) } }), labelOf[k] || k)));
+    return h("div", {}, box, legend);
   }
   if (c.type === "profiles") {
     return h(

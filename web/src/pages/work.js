@@ -14,10 +14,8 @@ export async function workPage(main) {
   const all = await snapshots();
   const hasPrevious = all.some((s) => s.as_of < snap.as_of);
   const status = h("span", { class: "hint", role: "status" });
-  const [alerts, actions] = await Promise.all([
-    hasPrevious ? api.get("/alerts", { new: snap.snapshot_id, limit: 100 }) : Promise.resolve(null),
-    api.get("/actions", { snapshot: snap.snapshot_id, limit: 100 }),
-  ]);
+  const alertsBox = h("div", {}, loading());
+  const actionsBox = h("div", {}, loading());
   const who = (r) => h("a", { href: link("/customer/" + encodeURIComponent(r.customer_id)) }, r.name || r.customer_id);
   mount(
     main,
@@ -33,8 +31,23 @@ export async function workPage(main) {
       }, { testid: "export-actions" }),
       status,
     ),
-    card(
-      t("work.alerts"),
+    card(t("work.alerts"), alertsBox),
+    card(t("work.actions"), actionsBox),
+  );
+  if (!hasPrevious) mount(alertsBox, empty(t("work.alerts_first")));
+  else
+    api
+      .get("/alerts", { new: snap.snapshot_id, limit: 100 })
+      .then((alerts) => mount(alertsBox, alertsView(alerts, who)))
+      .catch((err) => mount(alertsBox, errorBox(err)));
+  api
+    .get("/actions", { snapshot: snap.snapshot_id, limit: 100 })
+    .then((actions) => mount(actionsBox, actionsView(actions, who)))
+    .catch((err) => mount(actionsBox, errorBox(err)));
+}
+
+function alertsView(alerts, who) {
+  return (
       alerts === null
         ? empty(t("work.alerts_first"))
         : alerts.rows.length
@@ -52,10 +65,12 @@ export async function workPage(main) {
                 { testid: "alerts" },
               ),
             ]
-          : empty(t("work.no_alerts")),
-    ),
-    card(
-      t("work.actions"),
+          : empty(t("work.no_alerts"))
+  );
+}
+
+function actionsView(actions, who) {
+  return (
       actions.rows.length
         ? [
             h("p", { class: "hint" }, t("work.count", { shown: f.num(actions.rows.length), total: f.num(actions.total) })),
@@ -72,7 +87,6 @@ export async function workPage(main) {
               { testid: "actions" },
             ),
           ]
-        : empty(t("work.no_actions")),
-    ),
+        : empty(t("work.no_actions"))
   );
 }
