@@ -4,7 +4,7 @@ import { h, mount } from "./dom.js";
 import { t } from "./i18n.js";
 import { state, setToken, setMe, setLang, can } from "./state.js";
 import { disposeCharts } from "./charts.js";
-import { errorBox, button, field } from "./ui.js";
+import { errorBox, button, field, pageHeader } from "./ui.js";
 import { overviewPage } from "./pages/overview.js";
 import { schemePage } from "./pages/scheme.js";
 import { customersPage } from "./pages/customers.js";
@@ -73,14 +73,13 @@ async function render() {
   mount(root, shell(route), main);
   document.title = (nav ? t(nav.label) : t("app.title")) + " · custseg";
   if (!page || (nav && !nav.allowed())) {
-    mount(main, errorBox(new ApiError(404, { message: t("error.no_page") , hint: t("error.no_page_hint") })));
+    mount(main, pageHeader(t("error.not_found")), errorBox(new ApiError(404, { message: t("error.no_page"), hint: t("error.no_page_hint") })));
     return;
   }
   try {
     await page(main, args, query);
   } catch (err) {
-    console.warn(err);
-    mount(main, errorBox(err));
+    mount(main, pageHeader(t("error.generic")), errorBox(err));
   }
 }
 

@@ -31,7 +31,7 @@ export async function dataPage(main) {
 function uploadForm() {
   const tableSel = select(TABLES.map((x) => [x, t("table." + x)]), "customers", () => {}, { "data-testid": "upload-table" });
   const file = h("input", { type: "file", required: true, accept: ".csv,.tsv,.txt,.xlsx,.xls,.parquet,.json,.gz", "data-testid": "upload-file" });
-  const mode = select([["replace", t("data.replace")], ["upsert", t("data.upsert")]], "replace", () => {});
+  const mode = select([["replace", t("data.replace")], ["upsert", t("data.upsert")]], "replace", () => {}, { "data-testid": "upload-mode" });
   const report = h("div", { role: "status" });
   return h(
     "div",
