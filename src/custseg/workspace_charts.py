@@ -170,23 +170,23 @@ def _overview(snap: Snapshot, lang: Lang) -> dict[str, Any]:
         "customers": int(row["customers"]),
         "buying_12m": int(row["buying"] or 0),
         "revenue_12m": total_revenue,
-        "a_revenue_share": _a_share(snap, revenue) if "abc" in snap.info.computed_schemes else None,
+        "a_revenue_share": _a_share(snap) if "abc" in snap.info.computed_schemes else None,
         "findings": None if findings is None else levels,
         "schemes": schemes,
         "skipped": skipped,
     }
 
 
-def _a_share(snap: Snapshot, revenue: Any) -> float | None:
+def _a_share(snap: Snapshot) -> float | None:
+    """Revenue share of ABC class A, as the scheme summary computes it (class totals >= 0)."""
     a = snap.assignments_table("abc")
     f = snap.features_table()
-    f = f.select("customer_id", revenue=f[REVENUE].fill_null(0.0).clip(lower=0))
+    f = f.select("customer_id", revenue=f[REVENUE].fill_null(0.0))
     j = a.join(f, "customer_id")
-    r = j.aggregate(
-        top=(j.class_key == "A").ifelse(j.revenue, 0.0).sum(), all=j.revenue.sum()
-    ).to_pandas()
-    whole = float(r["all"].iloc[0] or 0.0)
-    return float(r["top"].iloc[0] or 0.0) / whole if whole > 0 else None
+    by_class = j.group_by("class_key").aggregate(revenue=j.revenue.sum()).to_pandas()
+    totals = dict(zip(by_class.class_key, by_class.revenue.fillna(0.0).clip(lower=0), strict=True))
+    whole = float(sum(totals.values()))
+    return float(totals.get("A", 0.0)) / whole if whole > 0 else None
 
 
 def _chart(snap: Snapshot, scheme: str, lang: Lang) -> dict[str, Any]:
