@@ -74,7 +74,9 @@ class ChartReads:
             body["pending_overrides"] = len(self.overrides.list("pending"))
         return body
 
-    def scheme_chart(self, scheme: str, snapshot_id: str | None = None, *, lang: Lang = "en") -> dict[str, Any]:
+    def scheme_chart(
+        self, scheme: str, snapshot_id: str | None = None, *, lang: Lang = "en"
+    ) -> dict[str, Any]:
         """The chart that fits the scheme's kind (Pareto, quadrant, R×F grid, score, profiles).
 
         ``chart`` is None for kinds shown with class bars only.
@@ -327,7 +329,9 @@ def _profiles(th: Mapping[str, Any], lang: Lang) -> dict[str, Any]:
                 "customers": int(p.get("size") or 0),
                 "share": float(p.get("customer_share") or 0.0),
                 "revenue_share": float(p.get("revenue_share") or 0.0),
-                "traits": [Message.from_dict(t["text"]).render(lang) for t in p.get("traits") or []],
+                "traits": [
+                    Message.from_dict(t["text"]).render(lang) for t in p.get("traits") or []
+                ],
             }
         )
     return {"type": "profiles", "groups": groups}

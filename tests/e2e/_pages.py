@@ -44,7 +44,9 @@ def settle(page: Any, timeout: float = 30_000) -> None:
     """Wait until the main area has a heading and nothing is loading any more."""
     page.wait_for_selector("main h1")
     page.wait_for_function(
-        "() => !document.querySelector('main .loading')", timeout=timeout, polling=100
+        "() => !document.querySelector('main .loading, main .pending-value')",
+        timeout=timeout,
+        polling=100,
     )
 
 

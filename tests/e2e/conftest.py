@@ -103,7 +103,9 @@ def start_server(source: Path, folder: Path) -> Server:
 
 
 @pytest.fixture(scope="module")
-def server(users_workspace_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    users_workspace_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     running = start_server(users_workspace_file, tmp_path_factory.mktemp("e2e"))
     yield running
     running.stop()

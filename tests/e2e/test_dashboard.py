@@ -27,7 +27,10 @@ def facts(users_workspace_file: Path) -> dict[str, Any]:
 
 
 def nav_routes(page: Any) -> set[str]:
-    return {h.removeprefix("#/") for h in page.eval_on_selector_all("nav a", "els => els.map(e => e.getAttribute('href'))")}
+    return {
+        h.removeprefix("#/")
+        for h in page.eval_on_selector_all("nav a", "els => els.map(e => e.getAttribute('href'))")
+    }
 
 
 @pytest.mark.parametrize("user", sorted(ROLE_NAV))
@@ -214,7 +217,8 @@ def test_sales_user_cannot_reach_another_owners_customer(open_session: Any, fact
     s.go("customers")
     settle(s.page)
     owners = s.page.eval_on_selector_all(
-        "[data-testid=customer-table] tbody tr td:nth-child(3)", "els => els.map(e => e.textContent)"
+        "[data-testid=customer-table] tbody tr td:nth-child(3)",
+        "els => els.map(e => e.textContent)",
     )
     assert owners and set(owners) == {SALES_OWNER}
     # No governance or data page by URL either.

@@ -92,7 +92,9 @@ def test_chart_data_fits_the_kind(api: Api, latest: str, scheme: str, kind: str)
         assert sum(b[2] for b in chart["bins"]) > 0 and chart["cuts"]
     if kind == "rf_grid":
         cells = chart["cells"]
-        assert {(c["r"], c["f"]) for c in cells} <= {(r, f) for r in range(1, 6) for f in range(1, 6)}
+        assert {(c["r"], c["f"]) for c in cells} <= {
+            (r, f) for r in range(1, 6) for f in range(1, 6)
+        }
         assert sum(c["customers"] for c in cells) > 0
     if kind == "profiles":
         assert chart["groups"] and all(g["traits"] for g in chart["groups"])
@@ -104,9 +106,7 @@ def test_chart_is_none_for_plain_rules(api: Api, latest: str) -> None:
 
 
 def test_chart_of_an_unknown_scheme_names_the_known_ones(api: Api, latest: str) -> None:
-    body = assert_error_shape(
-        api.get(f"{V1}/snapshots/{latest}/schemes/nope/chart", "ann"), 422
-    )
+    body = assert_error_shape(api.get(f"{V1}/snapshots/{latest}/schemes/nope/chart", "ann"), 422)
     assert "nope" in body["message"] and "abc" in body["message"]
 
 

@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "web" / "src"
-_ENTRY = re.compile(r'^\s*"([a-z0-9_]+\.[a-z0-9_]+)":\s*\["((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"\],\s*$')
+_ENTRY = re.compile(
+    r'^\s*"([a-z0-9_]+\.[a-z0-9_]+)":\s*\["((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"\],\s*$'
+)
 _LITERAL = re.compile(r'"([a-z]+\.[a-z0-9_]+)"')
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 

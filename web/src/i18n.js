@@ -144,6 +144,7 @@ export const WORDS = {
   "customer.owner": ["负责人", "Owner"],
   "customer.features": ["主要特征", "Main features"],
   "customer.history": ["类别历史", "Class history"],
+  "customer.history_help": ["蓝色加粗：与上一快照相比有变化。", "Bold blue: changed since the snapshot before."],
   "customer.no_history": ["没有历史快照。", "No earlier snapshot holds this customer."],
   "customer.classes": ["各方案类别、原因与策略", "Class in every scheme, with reason and strategy"],
   "customer.scheme": ["方案", "Scheme"],

@@ -89,7 +89,7 @@ export async function customerPage(main, args) {
       h("a", { class: "btn ghost", href: link("/customers") }, t("customer.back")),
     ),
     scores,
-    h("div", { class: "grid two" }, card(t("customer.features"), features), card(t("customer.history"), timeline)),
+    h("div", { class: "grid two" }, card(t("customer.features"), features), card(t("customer.history"), history.length > 1 ? h("p", { class: "hint" }, t("customer.history_help")) : null, timeline)),
     card(t("customer.classes"), classTable),
     card(t("customer.overrides"), overridesBox, proposal),
   );

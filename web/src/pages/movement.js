@@ -92,7 +92,7 @@ export async function movementPage(main, _args, query) {
     main,
     pageHeader(t("nav.movement"), t("movement.subtitle", { scheme: scheme.label, old: f.date(m.old_snapshot_id && all.find((s) => s.snapshot_id === m.old_snapshot_id).as_of), new: f.date(newer.as_of) })),
     card(null, controls, counts, m.notes.length ? h("ul", { class: "plain hint" }, m.notes.map((n) => h("li", {}, n))) : null),
-    h("div", { class: "grid two" }, card(t("movement.matrix"), heat), card(t("movement.sankey"), sankey)),
+    h("div", { class: "grid two" }, card(t("movement.matrix"), h("p", { class: "hint" }, t("movement.matrix_help")), heat), card(t("movement.sankey"), sankey)),
     card(t("movement.trend"), dates.length > 1 ? lines : empty(t("movement.trend_one"))),
     card(t("movement.movers"), moversBox),
   );

@@ -12,7 +12,12 @@ export async function overviewPage(main) {
   const snap = await currentSnapshot();
   if (!snap) return mount(main, pageHeader(t("nav.overview")), noSnapshot(can("run")));
   const [all, data] = await Promise.all([snapshots(), api.get("/overview", { snapshot: snap.snapshot_id })]);
-  const alerts = figure(t("overview.alerts"), can("read_customers") ? "…" : "—", t("overview.alerts_note"), "fig-alerts");
+  const alerts = figure(
+    t("overview.alerts"),
+    can("read_customers") ? h("span", { class: "pending-value", "aria-label": t("common.loading") }, "…") : "—",
+    t("overview.alerts_note"),
+    "fig-alerts",
+  );
   const findings = data.findings
     ? Object.values(data.findings).reduce((a, b) => a + b, 0)
     : null;
