@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-import custseg.dashboard as dashboard
+from custseg.api import dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"

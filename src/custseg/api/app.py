@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from custseg.api.dashboard import mount_dashboard
 from custseg.api.deps import WorkspaceDep, WorkspaceHandle
 from custseg.api.errors import ErrorBody, install_error_handlers
 from custseg.api.jobs import JobRunner
@@ -38,7 +39,6 @@ from custseg.api.routers import (
 from custseg.api.schemas import CheckPublic
 from custseg.api.security import LoginLimiter, SecurityMiddleware
 from custseg.api.settings import ServerSettings
-from custseg.dashboard import mount_dashboard
 
 API = "/api/v1"
 DOCS = "/api/docs"

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from custseg.api.deps import LangDep, WorkspaceDep, require
 from custseg.api.routers.customers import class_filters
-from custseg.governance.access import Permission, Principal
+from custseg.public import Permission, Principal
 from custseg.spreadsheet import write_csv, write_xlsx
 
 router = APIRouter(tags=["dashboard"])

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from custseg.api.deps import LangDep, WorkspaceDep, require
-from custseg.governance.access import Permission, Principal
+from custseg.public import Permission, Principal
 
 router = APIRouter(tags=["dashboard"])
 Summary = Annotated[Principal, Depends(require(Permission.READ_SUMMARY))]

@@ -1,7 +1,8 @@
 """The web dashboard: built assets (from web/, see scripts/build_web.sh) served at ``/``.
 
-The files in ``static/`` are the committed output of the build; ``static/build.json`` records the
-digest of the sources they were built from (checked by tests/unit/test_dashboard_build.py).
+The assets are package data in ``custseg/dashboard/static`` (no Python there): the committed
+output of the build; ``static/build.json`` records the digest of the sources they were built
+from (checked by tests/unit/test_dashboard_build.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "dashboard" / "static"
 
 
 def mount_dashboard(app: FastAPI) -> None:
