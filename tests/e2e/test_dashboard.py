@@ -226,3 +226,24 @@ def test_sales_user_cannot_reach_another_owners_customer(open_session: Any, fact
     settle(s.page)
     assert "no such page" in s.page.inner_text("main").lower()
     assert s.page.locator("[data-testid=upload-file]").count() == 0
+
+
+def test_system_yaml_is_validated_with_line_and_key(open_session: Any) -> None:
+    s = open_session()
+    s.login("ann")
+    s.go("data")
+    settle(s.page)
+    s.page.wait_for_selector("[data-testid=profile-inputs]")
+    editor = s.page.locator("[data-testid=system-yaml]")
+    text = editor.input_value()
+    assert "schemes:" in text
+    broken = text.replace("schemes:", "schemes:\n  - name: 12\n    kind: nonsense", 1)
+    editor.fill(broken)
+    s.page.click("[data-testid=system-validate]")
+    rows = s.page.locator("[data-testid=system-errors] tbody tr")
+    rows.first.wait_for()
+    first = rows.first.inner_text()
+    assert any(ch.isdigit() for ch in first.split("\t")[0]), first
+    editor.fill(text)
+    s.page.click("[data-testid=system-validate]")
+    s.page.wait_for_selector("text=Valid.")

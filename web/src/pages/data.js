@@ -196,7 +196,7 @@ async function loadHealth(box, snap) {
           )
         : h("p", { class: "ok" }, t("data.no_findings")),
       h("h3", {}, t("data.profile")),
-      h("pre", { class: "json" }, JSON.stringify({ inputs, rhythm: profile.rhythm, history: profile.history, activity: profile.activity }, null, 2)),
+      profileView(inputs, profile.rhythm || {}, profile.history || {}, profile.activity || {}),
     );
   } catch (err) {
     mount(box, errorBox(err));
@@ -254,4 +254,35 @@ async function loadSystem(box) {
   } catch (err) {
     mount(box, errorBox(err));
   }
+}
+
+function profileView(inputs, rhythm, history, activity) {
+  const figures = h(
+    "div",
+    { class: "figures" },
+    figure(t("data.span"), f.date(history.first_order_date) + " – " + f.date(history.last_order_date), t("data.span_days", { n: f.num(history.span_days) })),
+    figure(t("data.purchasers"), f.num(activity.purchasers), t("data.of_customers", { n: f.num(activity.customers) })),
+    figure(t("data.repeat_buyers"), f.num(rhythm.repeat_buyers), t("data.one_time_share", { share: f.pct(rhythm.one_time_share) })),
+    figure(t("data.gap"), t("data.days", { n: f.num(rhythm.gap_median_days) }), t("data.gap_note", { p75: f.num(rhythm.gap_p75_days), p90: f.num(rhythm.gap_p90_days) })),
+  );
+  const rows = Object.entries(inputs).map(([name, x]) => ({ name, ...x }));
+  const gaps = (x) =>
+    Object.entries(x.columns || {})
+      .filter(([, share]) => share < 1)
+      .map(([column, share]) => column + " " + f.pct(share, 0))
+      .join(" · ");
+  return h(
+    "div",
+    {},
+    figures,
+    table(
+      [
+        { title: t("data.table"), cell: (x) => t("table." + x.name) },
+        { title: t("data.rows"), num: true, cell: (x) => f.num(x.rows) },
+        { title: t("data.filled"), cell: (x) => gaps(x) || t("data.all_filled") },
+      ],
+      rows,
+      { testid: "profile-inputs" },
+    ),
+  );
 }
