@@ -68,11 +68,18 @@ class ChartReads:
         if principal is not None:
             principal.require(Permission.READ_SUMMARY)
         snap = self.snapshot(snapshot_id)
-        body = dict(self._kept(("overview", snap.snapshot_id, lang), lambda: _overview(snap, lang)))
+        counts = self._kept(("overview", snap.snapshot_id), lambda: _overview_counts(snap))
+        body = _overview(snap, counts, lang)
         body["pending_overrides"] = None
         if principal is None or principal.can(Permission.READ_CUSTOMERS):
             body["pending_overrides"] = len(self.overrides.list("pending"))
         return body
+
+    def warm_dashboard(self) -> None:
+        """Compute the latest snapshot's overview figures now (a server does it when it starts)."""
+        if self.snapshots():
+            snap = self.snapshot()
+            self._kept(("overview", snap.snapshot_id), lambda: _overview_counts(snap))
 
     def scheme_chart(
         self, scheme: str, snapshot_id: str | None = None, *, lang: Lang = "en"
@@ -119,7 +126,8 @@ def _ordered_labels(snap: Snapshot, scheme: str, lang: Lang, present: Sequence[s
     return keys + [k for k in present if k not in keys]
 
 
-def _overview(snap: Snapshot, lang: Lang) -> dict[str, Any]:
+def _overview_counts(snap: Snapshot) -> dict[str, Any]:
+    """The language-independent figures of the overview (the costly part, kept per snapshot)."""
     f = snap.features_table()
     cols = set(f.columns)
     revenue = f[REVENUE].fill_null(0.0) if REVENUE in cols else ibis.literal(0.0)
@@ -131,10 +139,23 @@ def _overview(snap: Snapshot, lang: Lang) -> dict[str, Any]:
     ).to_pandas()
     a = snap.assignments_table()
     counts = a.group_by(["scheme", "class_key"]).aggregate(n=a.count()).to_pandas()
+    by_scheme: dict[str, dict[str, int]] = {}
+    for scheme, key, n in zip(counts.scheme, counts.class_key, counts.n, strict=True):
+        by_scheme.setdefault(str(scheme), {})[str(key)] = int(n)
+    row = head.iloc[0]
+    return {
+        "customers": int(row["customers"]),
+        "buying_12m": int(row["buying"] or 0),
+        "revenue_12m": float(row["revenue"] or 0.0),
+        "a_revenue_share": _a_share(snap) if "abc" in snap.info.computed_schemes else None,
+        "counts": by_scheme,
+    }
+
+
+def _overview(snap: Snapshot, figures: Mapping[str, Any], lang: Lang) -> dict[str, Any]:
     schemes = []
     for name in snap.info.computed_schemes:
-        mine = counts[counts.scheme == name]
-        by_key = dict(zip(mine.class_key, mine.n.astype(int), strict=True))
+        by_key = figures["counts"].get(name, {})
         total = sum(by_key.values()) or 1
         labels = snap.class_labels(name, lang)
         definition = snap.scheme(name)
@@ -164,15 +185,13 @@ def _overview(snap: Snapshot, lang: Lang) -> dict[str, Any]:
     levels: dict[str, int] = {}
     for finding in findings or []:
         levels[str(finding.level)] = levels.get(str(finding.level), 0) + 1
-    row = head.iloc[0]
-    total_revenue = float(row["revenue"] or 0.0)
     return {
         "snapshot_id": snap.snapshot_id,
         "as_of": snap.as_of.isoformat(),
-        "customers": int(row["customers"]),
-        "buying_12m": int(row["buying"] or 0),
-        "revenue_12m": total_revenue,
-        "a_revenue_share": _a_share(snap) if "abc" in snap.info.computed_schemes else None,
+        "customers": figures["customers"],
+        "buying_12m": figures["buying_12m"],
+        "revenue_12m": figures["revenue_12m"],
+        "a_revenue_share": figures["a_revenue_share"],
         "findings": None if findings is None else levels,
         "schemes": schemes,
         "skipped": skipped,

@@ -165,3 +165,22 @@ def test_dashboard_page_is_served_with_its_own_csp(api: Api) -> None:
     assert asset.status_code == 200 and "javascript" in asset.headers["content-type"]
     api_csp = api.client.get(f"{V1}/health").headers["content-security-policy"]
     assert api_csp.startswith("default-src 'none'")
+
+
+def test_server_start_computes_the_latest_overview(
+    history_workspace_file: Path, tmp_path: Path
+) -> None:
+    """The first visitor of a large snapshot does not wait for the overview's figures."""
+    import time
+
+    built, app = build_api(history_workspace_file, tmp_path)
+    try:
+        ws = app.state.handle.workspace
+        latest = built.get(f"{V1}/snapshots/latest", "vic").json()["snapshot_id"]
+        deadline = time.monotonic() + 30
+        while ("overview", latest) not in ws.__dict__.get("_chart_cache", {}):
+            assert time.monotonic() < deadline, "the overview was not computed at start"
+            time.sleep(0.05)
+        assert built.get(f"{V1}/overview", "vic").json()["snapshot_id"] == latest
+    finally:
+        built.client.__exit__(None, None, None)

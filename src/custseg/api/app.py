@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from custseg.api.dashboard import mount_dashboard
+from custseg.api.dashboard import mount_dashboard, start_warming
 from custseg.api.deps import WorkspaceDep, WorkspaceHandle
 from custseg.api.errors import ErrorBody, install_error_handlers
 from custseg.api.jobs import JobRunner
@@ -64,7 +64,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warming = start_warming(app.state.handle)
         yield
+        warming.join(timeout=60)
         app.state.jobs.wait(timeout=5)
         app.state.handle.close()
 

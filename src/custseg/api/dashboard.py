@@ -7,7 +7,10 @@ from (checked by tests/unit/test_dashboard_build.py).
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
@@ -27,3 +30,22 @@ def mount_dashboard(app: FastAPI) -> None:
     @app.get("/index.html", include_in_schema=False)
     def index_file() -> RedirectResponse:
         return RedirectResponse("/")
+
+
+def start_warming(handle: Any) -> threading.Thread:
+    """Compute the latest snapshot's overview in the background, so the first visit is fast.
+
+    It holds the workspace like a request does; a failure is logged, never raised (the overview
+    is then computed on its first request, as without warming).
+    """
+
+    def warm() -> None:
+        try:
+            with handle.lock:
+                handle.workspace.warm_dashboard()
+        except Exception:  # noqa: BLE001 - an optimisation only
+            logging.getLogger("custseg.api").warning("dashboard warm-up failed", exc_info=True)
+
+    thread = threading.Thread(target=warm, name="custseg-dashboard-warm", daemon=True)
+    thread.start()
+    return thread
