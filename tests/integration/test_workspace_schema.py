@@ -218,7 +218,6 @@ def test_jobs_are_recorded_and_a_job_left_running_is_marked_failed() -> None:
     ws.close()
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # as the API's own run-job test
 def test_the_job_list_survives_a_server_restart(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
