@@ -6,14 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from _pages import assert_clean, number, settle
-
-# The run's clustering records warnings with warnings.catch_warnings (process-wide, not per
-# thread) and re-raises those it does not expect; a DuckDB deprecation warning emitted by the
-# server's request thread meanwhile is caught there and, under filterwarnings=error, fails the
-# run. Reported to the clustering area; ignored here so the page's run is what is tested.
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
 
 XSS = "<script>alert(1)</script>"
 HEADER = (
