@@ -262,15 +262,16 @@ def _quadrant(
     fx, fy = str(x.get("feature")), str(y.get("feature"))
     f = snap.features_table()
     if fx not in f.columns or fy not in f.columns:
-        return {"type": "quadrant", "x": fx, "y": fy, "points": [], "sampled": False}
-    a = snap.assignments_table(scheme)
-    j = a.join(f.select("customer_id", fx, fy), "customer_id")
-    j = j.filter(j[fx].notnull(), j[fy].notnull())
-    n = int(j.count().execute())
+        return {"type": "quadrant", "x": fx, "y": fy, "series": [], "total": 0, "sampled": False}
+    # Sample the customers first, then look up their class: the join stays small.
+    base = f.filter(f[fx].notnull(), f[fy].notnull()).select("customer_id", fx, fy)
+    n = int(base.count().execute())
     sampled = n > SCATTER_POINTS
     if sampled:
-        j = j.sample(min(1.0, 1.2 * SCATTER_POINTS / n), seed=7)
-    rows = j.select("class_key", fx, fy).limit(SCATTER_POINTS).to_pandas()
+        base = base.sample(min(1.0, 1.2 * SCATTER_POINTS / n), seed=7)
+    base = base.limit(SCATTER_POINTS)
+    a = snap.assignments_table(scheme).select("customer_id", "class_key")
+    rows = base.join(a, "customer_id").select("class_key", fx, fy).to_pandas()
     groups: dict[str, list[list[float]]] = {}
     for key, vx, vy in zip(rows.class_key, rows[fx], rows[fy], strict=True):
         groups.setdefault(str(key), []).append([float(vx), float(vy)])
