@@ -63,7 +63,8 @@ class ChartReads:
     ) -> dict[str, Any]:
         """Headline figures of a snapshot and every scheme's class counts (no customer rows).
 
-        ``pending_overrides`` is None for a principal who may not read customer-level data.
+        ``pending_overrides`` is None for a principal who may not read customer-level data;
+        ``own_customers`` is the number of customers of an owner-scoped (sales) principal.
         """
         if principal is not None:
             principal.require(Permission.READ_SUMMARY)
@@ -71,8 +72,20 @@ class ChartReads:
         counts = self._kept(("overview", snap.snapshot_id), lambda: _overview_counts(snap))
         body = _overview(snap, counts, lang)
         body["pending_overrides"] = None
+        body["own_customers"] = None
         if principal is None or principal.can(Permission.READ_CUSTOMERS):
             body["pending_overrides"] = len(self.overrides.list("pending"))
+        if (
+            principal is not None
+            and principal.can(Permission.READ_CUSTOMERS)
+            and principal.owner_scope is not None
+        ):
+            from custseg.snapshots.customers import CustomerQuery
+
+            _, mine = self.customers(
+                CustomerQuery(limit=1), snapshot_id=snap.snapshot_id, principal=principal
+            )
+            body["own_customers"] = mine
         return body
 
     def warm_dashboard(self) -> None:

@@ -40,6 +40,12 @@ def test_login_shows_what_the_role_allows(open_session: Any, user: str, facts: d
     settle(s.page)
     assert nav_routes(s.page) == ROLE_NAV[user]
     assert number(s.page.inner_text("[data-testid=fig-customers]")) == facts["customers"]
+    own = s.page.locator("[data-testid=fig-own]")
+    if user == "sam":
+        mine = sum(1 for o in facts["owner"].values() if o == SALES_OWNER)
+        assert number(own.inner_text()) == mine
+    else:
+        assert own.count() == 0
     cards = s.page.locator("[data-testid=scheme-card]")
     assert cards.count() > 5
     # Class bars link to the customer list only for roles that read customers.

@@ -58,6 +58,16 @@ def test_overview_of_an_older_snapshot(api: Api) -> None:
 def test_viewer_gets_the_overview_without_customer_level_counts(api: Api) -> None:
     body = api.get(f"{V1}/overview", "vic").json()
     assert body["pending_overrides"] is None and body["customers"] > 0
+    assert body["own_customers"] is None
+
+
+def test_sales_overview_counts_their_own_customers(api: Api) -> None:
+    owners = owners_by_snapshot(api.path)
+    latest = api.get(f"{V1}/snapshots/latest", "sam").json()["snapshot_id"]
+    mine = sum(1 for o in owners[latest].values() if o == SALES_OWNER)
+    body = api.get(f"{V1}/overview", "sam").json()
+    assert body["own_customers"] == mine and 0 < mine < body["customers"]
+    assert api.get(f"{V1}/overview", "ann").json()["own_customers"] is None
 
 
 def test_overview_needs_a_login(api: Api) -> None:

@@ -42,6 +42,8 @@ export const WORDS = {
   "empty.no_schemes": ["此快照没有计算任何方案。", "This snapshot computed no scheme."],
   "overview.subtitle": ["截至 {date} · {n} 位客户", "As of {date} · {n} customers"],
   "overview.customers": ["客户数", "Customers"],
+  "overview.own": ["我的客户", "My customers"],
+  "overview.own_note": ["由您负责；其余数字为全部客户", "Yours; the other figures are of all customers"],
   "overview.buying": ["近 12 个月有购买", "Bought in the last 12 months"],
   "overview.revenue": ["近 12 个月收入", "Revenue, last 12 months"],
   "overview.revenue_note": ["人民币", "CNY"],

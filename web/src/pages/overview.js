@@ -25,6 +25,9 @@ export async function overviewPage(main) {
     "div",
     { class: "figures" },
     figure(t("overview.customers"), f.num(data.customers), null, "fig-customers"),
+    data.own_customers === null || data.own_customers === undefined
+      ? null
+      : figure(t("overview.own"), h("a", { href: "#/customers" }, f.num(data.own_customers)), t("overview.own_note"), "fig-own"),
     figure(t("overview.buying"), f.num(data.buying_12m), f.pct(data.customers ? data.buying_12m / data.customers : 0), "fig-buying"),
     figure(t("overview.revenue"), f.compactMoney(data.revenue_12m), t("overview.revenue_note"), "fig-revenue"),
     figure(t("overview.a_share"), f.pct(data.a_revenue_share), t("overview.a_share_note"), "fig-a-share"),

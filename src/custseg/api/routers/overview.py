@@ -45,7 +45,8 @@ class OverviewPublic(BaseModel):
 
     ``a_revenue_share``: share of 12-month revenue from ABC class A (None without ABC);
     ``findings``: health findings per level (None for snapshots older than the health check);
-    ``pending_overrides``: None for roles that do not read customer-level data.
+    ``pending_overrides``: None for roles that do not read customer-level data;
+    ``own_customers``: a sales user's own customers (None for other roles).
     """
 
     snapshot_id: str
@@ -56,6 +57,7 @@ class OverviewPublic(BaseModel):
     a_revenue_share: float | None
     findings: dict[str, int] | None
     pending_overrides: int | None
+    own_customers: int | None = None
     schemes: list[SchemeCountsPublic]
     skipped: list[SkippedPublic]
 
