@@ -288,7 +288,7 @@ export const WORDS = {
   "data.quarter": ["季度", "Quarter"],
   "data.week": ["周", "Week"],
   "data.start_series": ["开始序列", "Start a series"],
-  "data.no_jobs": ["此服务器进程还没有运行任务。", "No job has run in this server process yet."],
+  "data.no_jobs": ["还没有运行过任务。", "No run or series has been started yet."],
   "data.job": ["任务", "Job"],
   "data.started": ["开始", "Started"],
   "data.status": ["状态", "Status"],
