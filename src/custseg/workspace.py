@@ -33,6 +33,7 @@ from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.tables import TableName
+from custseg.workspace_charts import ChartReads
 from custseg.workspace_reads import ScopedReads
 from custseg.workspace_schema import migrations
 
@@ -65,7 +66,7 @@ def open_workspace(
         raise
 
 
-class Workspace(ScopedReads):
+class Workspace(ScopedReads, ChartReads):
     """A workspace database: input tables, rejected rows, classification systems and snapshots.
 
     The database connection is private: every operation is a method here (or of an object a
