@@ -79,6 +79,8 @@ class Workspace(ScopedReads, ChartReads):
         self._con = con
         self._clock = clock or datetime.now
         self._location = location or f"<{con.name} connection>"
+        # While a series runs, the input data cannot change: its fingerprint is computed once.
+        self._data_memo: dict[str, object] | None = None
         migrations.upgrade(con, location=repr(_without_password(self._location)), now=self._clock())
 
     @property
@@ -106,6 +108,7 @@ class Workspace(ScopedReads, ChartReads):
         options: ReadOptions | None = None,
         rejects_out: Path | None = None,
         lang: Lang = "en",
+        progress: ProgressCallback | None = None,
     ) -> IngestReport:
         """Validate and load one source into ``table``; bad rows go to the rejects table.
 
@@ -114,8 +117,10 @@ class Workspace(ScopedReads, ChartReads):
         ``options`` overrides delimiter / header detection and sets the resource bounds;
         ``rejects_out`` (a path already checked with ``custseg.outputs.check_output_path``) gets
         the rejected rows, written before the table is committed. Dates after the workspace
-        clock's today are implausible. Row reasons are written in ``lang``.
+        clock's today are implausible. Row reasons are written in ``lang``. ``progress(step,
+        done, total)`` is told each step: reading, checking, storing.
         """
+        self._data_memo = None
         with exclusive_writer(self._con, f"ingest {table}"):
             return ingest(
                 self._con,
@@ -129,6 +134,7 @@ class Workspace(ScopedReads, ChartReads):
                 options=options,
                 rejects_out=rejects_out,
                 lang=lang,
+                progress=progress,
             )
 
     def tables(self) -> set[str]:
@@ -177,6 +183,7 @@ class Workspace(ScopedReads, ChartReads):
                 created_at=self._clock(),
                 progress=progress,
                 user=user,
+                data_memo=self._data_memo,
             )
         return Snapshot(self._con, info, resolved)
 
@@ -194,11 +201,21 @@ class Workspace(ScopedReads, ChartReads):
         """One snapshot per week, month or quarter end in [start, end]; existing ones are kept."""
         from custseg.history.series import run_series
 
-        with exclusive_writer(self._con, "run a series"):
-            return run_series(
-                self, every, start, end, system=system, refresh=refresh, progress=progress,
-                user=user,
-            )
+        self._data_memo = {}
+        try:
+            with exclusive_writer(self._con, "run a series"):
+                return run_series(
+                    self,
+                    every,
+                    start,
+                    end,
+                    system=system,
+                    refresh=refresh,
+                    progress=progress,
+                    user=user,
+                )
+        finally:
+            self._data_memo = None
 
     def profile(
         self,

@@ -207,6 +207,7 @@ WORD_AREAS = (
     "facade",
     "health",
     "ingest",
+    "perf",
     "postgres",
     "safety",
     "schemes",
