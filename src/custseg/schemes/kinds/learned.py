@@ -76,7 +76,7 @@ def assign(features: ir.Table, scheme: LearnedScheme) -> Assignment:
     """Train on the labelled customers of ``features`` and classify every customer."""
     from custseg.learning import LearnedClassifier, class_keys
 
-    df = features.to_pandas()
+    df = features.order_by("customer_id").to_pandas()  # a fixed order on every engine
     df["customer_id"] = df["customer_id"].astype(str)
     known = known_labels(df, scheme)
     clf = LearnedClassifier(
