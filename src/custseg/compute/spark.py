@@ -92,7 +92,20 @@ def _double_literals() -> None:
         def visit_bit_xor(self: Any, op: Any, *, arg: Any, where: Any) -> Any:
             return self.agg.bit_xor(arg, where=where)
 
+        original_round = PySparkCompiler.visit_Round
+
+        def visit_round(self: Any, op: Any, *, arg: Any, digits: Any) -> Any:
+            places = getattr(op.digits, "value", None)
+            if not (op.arg.dtype.is_floating() and isinstance(places, int) and places > 0):
+                return original_round(self, op, arg=arg, digits=digits)
+            scale = self.cast(sge.convert(float(10**places)), op.arg.dtype)
+            scaled = arg * scale
+            finite = sge.func("abs", scaled) < self.cast(sge.convert("Infinity"), op.arg.dtype)
+            result = self.if_(finite, self.f.round(scaled, 0) / scale, arg)
+            return self.cast(result, op.dtype)
+
         PySparkCompiler.visit_NonNullLiteral = visit_non_null_literal  # type: ignore[method-assign]
+        PySparkCompiler.visit_Round = visit_round  # type: ignore[method-assign]
         PySparkBackend._register_in_memory_table = _register_arrow  # type: ignore[method-assign]
         PySparkBackend.to_pyarrow = _to_pyarrow  # type: ignore[method-assign]
         PySparkBackend.execute = _execute  # type: ignore[method-assign]
