@@ -72,14 +72,14 @@ def child_custseg(folder: Path, workspace: Path) -> dict[str, float]:
     sys.path.insert(0, str(HERE))
     from pandas_rfm_baseline import RFM_FEATURES  # the baseline's features, like for like
 
-    rfm = build_feature_table(ws.con, AS_OF).select("customer_id", *RFM_FEATURES)
-    ws.con.create_table("_bench_rfm", rfm, overwrite=True)
+    rfm = build_feature_table(ws._con, AS_OF).select("customer_id", *RFM_FEATURES)
+    ws._con.create_table("_bench_rfm", rfm, overwrite=True)
     out["rfm_s"] = time.perf_counter() - started
-    ws.con.drop_table("_bench_rfm")
+    ws._con.drop_table("_bench_rfm")
     started = time.perf_counter()
-    ws.con.create_table("_bench_features", build_feature_table(ws.con, AS_OF), overwrite=True)
+    ws._con.create_table("_bench_features", build_feature_table(ws._con, AS_OF), overwrite=True)
     out["features_s"] = time.perf_counter() - started
-    ws.con.drop_table("_bench_features")
+    ws._con.drop_table("_bench_features")
     started = time.perf_counter()
     snapshot = ws.run(as_of=AS_OF)
     out["run_s"] = time.perf_counter() - started

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 from ibis.backends import BaseBackend
@@ -20,10 +21,12 @@ from custseg.engine import DEFAULT_WORKSPACE, connect
 from custseg.errors import WorkspaceError
 from custseg.features import available_tables
 from custseg.governance import AuditLog, OverrideStore, Settings
+from custseg.governance.jobs import JobStore
 from custseg.i18n import Lang
 from custseg.ingest import IngestReport, PreparedSource, ReadOptions, ingest, read_rejects
 from custseg.run import ProgressCallback, classify
-from custseg.schemes import ClassificationSystem, load_default_system, load_system
+from custseg.schemes import ClassificationSystem
+from custseg.schemes.resolve import resolve_system
 from custseg.snapshots.cleanup import sweep_orphans
 from custseg.snapshots.model import SnapshotInfo
 from custseg.snapshots.store import SnapshotStore
@@ -31,11 +34,16 @@ from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.tables import TableName
 from custseg.workspace_reads import ScopedReads
+from custseg.workspace_schema import migrations
 
 if TYPE_CHECKING:
     from custseg.health import Finding
     from custseg.history.series import SeriesProgress, SeriesReport
+    from custseg.learning.known_classes import LearnedClasses
+    from custseg.models import HoldoutReport
     from custseg.profile import DataProfile
+
+__all__ = ["DEFAULT_WORKSPACE", "Workspace", "open_workspace", "resolve_system"]
 
 Clock = Callable[[], datetime]
 
@@ -43,16 +51,47 @@ Clock = Callable[[], datetime]
 def open_workspace(
     location: str | Path = DEFAULT_WORKSPACE, *, clock: Clock | None = None
 ) -> Workspace:
-    """Open (or create) the workspace at ``location``: a DuckDB file, ``:memory:`` or an Ibis URL."""
-    return Workspace(connect(location), clock=clock)
+    """Open (or create) the workspace at ``location``: a DuckDB file, ``:memory:`` or an Ibis URL.
+
+    Its tables are brought to the schema version of this code first
+    (:mod:`custseg.workspace_schema.migrations`); a workspace written by a newer custseg is
+    refused with a WorkspaceError.
+    """
+    con = connect(location)
+    try:
+        return Workspace(con, clock=clock, location=str(location))
+    except BaseException:
+        _disconnect(con)
+        raise
 
 
 class Workspace(ScopedReads):
-    """A workspace database: input tables, rejected rows, classification systems and snapshots."""
+    """A workspace database: input tables, rejected rows, classification systems and snapshots.
 
-    def __init__(self, con: BaseBackend, *, clock: Clock | None = None) -> None:
-        self.con = con
+    The database connection is private: every operation is a method here (or of an object a
+    method returns), so the CLI, the server and notebooks do the same things the same way.
+    """
+
+    def __init__(
+        self, con: BaseBackend, *, clock: Clock | None = None, location: str | None = None
+    ) -> None:
+        self._con = con
         self._clock = clock or datetime.now
+        self._location = location or f"<{con.name} connection>"
+        migrations.upgrade(con, location=repr(_without_password(self._location)), now=self._clock())
+
+    @property
+    def location(self) -> str:
+        """Where the workspace is (file, ``:memory:`` or URL), as it was opened."""
+        return self._location
+
+    def schema_version(self) -> int:
+        """The schema version of the workspace's own tables."""
+        return migrations.schema_version(self._con)
+
+    def schema_history(self) -> pd.DataFrame:
+        """The migrations applied to this workspace: version, name, applied_at, custseg_version."""
+        return migrations.applied(self._con)
 
     def ingest(
         self,
@@ -77,7 +116,7 @@ class Workspace(ScopedReads):
         clock's today are implausible. Row reasons are written in ``lang``.
         """
         return ingest(
-            self.con,
+            self._con,
             table,
             source,
             mapping=mapping,
@@ -92,18 +131,18 @@ class Workspace(ScopedReads):
 
     def tables(self) -> set[str]:
         """The input tables that hold data."""
-        return available_tables(self.con)
+        return available_tables(self._con)
 
     def rejects(self, table: str | None = None) -> pd.DataFrame:
         """Rejected rows of the latest ingest of each table (or of one table)."""
-        return read_rejects(self.con, table)
+        return read_rejects(self._con, table)
 
     def default_as_of(self) -> date:
         """The as-of date used when none is given: the date of the latest order in the data."""
         tables = self.tables()
         for name, column in (("orders", "order_date"), ("customers", "created_date")):
             if name in tables:
-                value = self.con.table(name)[column].max().execute()
+                value = self._con.table(name)[column].max().execute()
                 if value is not None and not pd.isna(value):
                     return pd.Timestamp(value).date()
         raise WorkspaceError(
@@ -124,17 +163,17 @@ class Workspace(ScopedReads):
         ``user`` is who the audit log records (default: $CUSTSEG_USER or the login name).
         """
         resolved = resolve_system(system)
-        sweep_orphans(self.con)
-        SystemStore(self.con).save(resolved, at=self._clock())
+        sweep_orphans(self._con)
+        SystemStore(self._con).save(resolved, at=self._clock())
         info = classify(
-            self.con,
+            self._con,
             system=resolved,
             as_of=as_of or self.default_as_of(),
             created_at=self._clock(),
             progress=progress,
             user=user,
         )
-        return Snapshot(self.con, info, resolved)
+        return Snapshot(self._con, info, resolved)
 
     def run_series(
         self,
@@ -165,8 +204,8 @@ class Workspace(ScopedReads):
         from custseg.run import feature_parameters
 
         resolved = resolve_system(system)
-        parameters, _ = feature_parameters(self.con, resolved, self.tables())
-        return profile_data(self.con, as_of or self.default_as_of(), parameters=parameters)
+        parameters, _ = feature_parameters(self._con, resolved, self.tables())
+        return profile_data(self._con, as_of or self.default_as_of(), parameters=parameters)
 
     def check(self, snapshot_id: str | None = None) -> tuple[list[Finding], bool]:
         """The health check of a snapshot (default: latest), and whether it was stored with it.
@@ -180,12 +219,53 @@ class Workspace(ScopedReads):
         stored = snap.info.extra.get("health")
         if stored is not None:
             return [Finding.from_dict(item) for item in stored], True
-        store = SnapshotStore(self.con)
+        store = SnapshotStore(self._con)
         assignments, features = (
             store.assignments(snap.snapshot_id),
             store.features(snap.snapshot_id),
         )
         return check_health(snap.system, snap.info.outcomes, assignments, features), False
+
+    def evaluate(
+        self,
+        calibration_end: date,
+        holdout_end: date,
+        *,
+        models: tuple[str, ...] = ("mbgnbd", "bgnbd"),
+    ) -> HoldoutReport:
+        """Fit purchase models on orders up to ``calibration_end``; compare with the holdout."""
+        from custseg.features._orders import purchases
+        from custseg.models import holdout_evaluation
+
+        if "orders" not in self.tables():
+            raise WorkspaceError(
+                "the workspace holds no orders; ingest them first "
+                "(custseg ingest orders orders.csv)"
+            )
+        return holdout_evaluation(
+            purchases(self._con, holdout_end),
+            customer_col="customer_id",
+            date_col="order_date",
+            amount_col="amount",
+            calibration_end=calibration_end,
+            holdout_end=holdout_end,
+            models=models,
+        )
+
+    def learn(
+        self,
+        labels: Path,
+        *,
+        scheme: str,
+        model: str = "tree",
+        max_depth: int = 4,
+        snapshot_id: str | None = None,
+    ) -> LearnedClasses:
+        """Learn the known classes in ``labels`` from a snapshot's features (default: latest)."""
+        from custseg.learning.known_classes import learn_known_classes
+
+        snap = self.snapshot(snapshot_id)
+        return learn_known_classes(snap, labels, scheme=scheme, model=model, max_depth=max_depth)
 
     def clock(self) -> datetime:
         """The workspace's current time (injectable for tests and replays)."""
@@ -193,40 +273,49 @@ class Workspace(ScopedReads):
 
     def snapshots(self) -> list[SnapshotInfo]:
         """Every stored snapshot, oldest as-of date first."""
-        return SnapshotStore(self.con).list()
+        return SnapshotStore(self._con).list()
 
     def snapshot(self, snapshot_id: str | None = None) -> Snapshot:
         """A stored snapshot by id (or unique prefix), or the latest one."""
-        info = SnapshotStore(self.con).get(snapshot_id)
-        return Snapshot(self.con, info, self.stored_system(info.system_hash))
+        info = SnapshotStore(self._con).get(snapshot_id)
+        return Snapshot(self._con, info, self.stored_system(info.system_hash))
 
     # -- governance: overrides, audit log, settings (custseg.governance) ----------------------
     @property
     def overrides(self) -> OverrideStore:
         """Manual class overrides: add, approve, reject, remove, list, in_force."""
-        return OverrideStore(self.con, self._clock)
+        return OverrideStore(self._con, self._clock)
 
     @property
     def audit(self) -> AuditLog:
         """The append-only audit log of runs, overrides and setting changes."""
-        return AuditLog(self.con, self._clock)
+        return AuditLog(self._con, self._clock)
 
     @property
     def settings(self) -> Settings:
         """Workspace settings (e.g. ``require_override_approval``)."""
-        return Settings(self.con, self._clock)
+        return Settings(self._con, self._clock)
+
+    @property
+    def jobs(self) -> JobStore:
+        """The record of the server's background jobs (runs, series)."""
+        return JobStore(self._con, self._clock)
 
     def close(self) -> None:
         """Close the database connection."""
-        disconnect = getattr(self.con, "disconnect", None)
-        if disconnect is not None:
-            disconnect()
+        _disconnect(self._con)
 
 
-def resolve_system(system: ClassificationSystem | str | Path | None) -> ClassificationSystem:
-    """The system itself, the one in a YAML file, or the built-in one when ``system`` is None."""
-    if system is None:
-        return load_default_system()
-    if isinstance(system, ClassificationSystem):
-        return system
-    return load_system(Path(system))
+def _without_password(location: str) -> str:
+    """``location`` with the password of a database URL replaced by ``***`` (for messages)."""
+    parts = urlsplit(location)
+    if not parts.scheme or parts.password is None:
+        return location
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _disconnect(con: BaseBackend) -> None:
+    disconnect = getattr(con, "disconnect", None)
+    if disconnect is not None:
+        disconnect()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -29,6 +29,7 @@ from custseg.snapshots.customers import (
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
+    from custseg.governance.overrides import ListFilter, OverrideStore
     from custseg.history.migrations import Migration
     from custseg.schemes import ClassificationSystem
     from custseg.snapshots.model import SnapshotInfo
@@ -38,23 +39,25 @@ if TYPE_CHECKING:
 class ScopedReads:
     """Reads for a principal, previous/compare/alerts/trend/actions/report, accounts, the system."""
 
-    con: BaseBackend
+    _con: BaseBackend
     _clock: Callable[[], datetime]
 
     if TYPE_CHECKING:
 
         def snapshot(self, snapshot_id: str | None = None) -> Snapshot: ...  # noqa: D102
         def snapshots(self) -> list[SnapshotInfo]: ...  # noqa: D102
+        @property
+        def overrides(self) -> OverrideStore: ...  # noqa: D102
 
     @property
     def accounts(self) -> AccountStore:
         """Server users and tokens."""
-        return AccountStore(self.con, self._clock)
+        return AccountStore(self._con, self._clock)
 
     @property
     def active_system(self) -> ActiveSystemStore:
         """The classification system new runs use, and its activations."""
-        return ActiveSystemStore(self.con, self._clock)
+        return ActiveSystemStore(self._con, self._clock)
 
     def stored_system(self, system_hash: str) -> ClassificationSystem:
         """A stored system by hash (kept once read: a hash always names the same system)."""
@@ -62,14 +65,14 @@ class ScopedReads:
 
         cache: dict[str, ClassificationSystem] = self.__dict__.setdefault("_systems", {})
         if system_hash not in cache:
-            cache[system_hash] = SystemStore(self.con).load(system_hash)
+            cache[system_hash] = SystemStore(self._con).load(system_hash)
         return cache[system_hash]
 
     def system_version(self, system_hash: str) -> int | None:
         """The version number of a stored system (None if never registered)."""
         from custseg.snapshots.systems import SystemStore
 
-        return SystemStore(self.con).version_of(system_hash)
+        return SystemStore(self._con).version_of(system_hash)
 
     def previous(self, snapshot: Snapshot) -> Snapshot | None:
         """The snapshot to compare ``snapshot`` with (latest earlier as-of date), or None."""
@@ -101,7 +104,7 @@ class ScopedReads:
         history = [i for i in self.snapshots() if i.as_of <= snap.as_of]
         from custseg.snapshots.store import SnapshotStore
 
-        store = SnapshotStore(self.con)
+        store = SnapshotStore(self._con)
         return customer_detail(history, snap, customer_id, principal, store=store, lang=lang)
 
     def compare(
@@ -133,11 +136,34 @@ class ScopedReads:
         frame = evaluate_alerts(old, new, lang=lang)
         return _keep(frame, new, old, principal)
 
-    def trend(self, scheme: str, *, lang: Lang = "en") -> pd.DataFrame:
-        """Per as-of date and class of ``scheme``: counts, revenue, changes (no customer rows)."""
+    def direction_counts(self, old: Snapshot, new: Snapshot) -> pd.DataFrame:
+        """Per scheme computed in both: movers per direction and unchanged (no customer rows)."""
+        from custseg.history import direction_counts
+
+        return direction_counts(old, new)
+
+    def snapshot_notes(self, old: Snapshot, new: Snapshot) -> list[tuple[str, dict[str, Any]]]:
+        """Notes about comparing the two snapshots (word key, parameters): order, systems."""
+        from custseg.history.migrations import snapshot_notes
+
+        return snapshot_notes(old, new)
+
+    def system_text(self, snapshot: Snapshot) -> str:
+        """``name v2 (1a2b3c4d5e)``: the snapshot's system, with its version when known."""
+        from custseg.history.migrations import system_text
+
+        return system_text(snapshot)
+
+    def trend(
+        self, scheme: str, *, lang: Lang = "en", system_hash: str | None = None
+    ) -> pd.DataFrame:
+        """Per as-of date and class of ``scheme``: counts, revenue, changes (no customer rows).
+
+        ``system_hash`` (or a prefix) keeps the snapshots of one system only.
+        """
         from custseg.history import trend
 
-        return trend(self, scheme, lang=lang)
+        return trend(self, scheme, lang=lang, system_hash=system_hash)
 
     def actions(
         self,
@@ -148,11 +174,14 @@ class ScopedReads:
         lang: Lang = "en",
         schemes: Sequence[str] | None = None,
         detail: bool = False,
+        owner: str | None = None,
     ) -> pd.DataFrame:
-        """The action list of ``snapshot`` limited to the principal's customers."""
+        """The action list of ``snapshot`` limited to the principal's customers (and ``owner``)."""
         from custseg.reports import build_actions
 
-        frame = build_actions(snapshot, previous, lang=lang, schemes=schemes, detail=detail)
+        frame = build_actions(
+            snapshot, previous, lang=lang, schemes=schemes, owner=owner, detail=detail
+        )
         kept = _keep(frame, snapshot, None, principal)
         kept.attrs.update(frame.attrs)
         return kept
@@ -172,20 +201,43 @@ class ScopedReads:
         format: str,
         lang: Lang,  # noqa: A002
         principal: Principal | None = None,
+        previous: Snapshot | None | Literal["auto"] = "auto",
+        schemes: Sequence[str] | None = None,
     ) -> Path:
-        """Write the report of ``snapshot`` (it lists every owner's movers: full readers only)."""
+        """Write the report of ``snapshot`` (it lists every owner's movers: full readers only).
+
+        Migrations are against ``previous``: by default the one :meth:`previous` chooses.
+        """
         from custseg.reports import write_report
 
         if principal is not None:
             principal.require(Permission.READ_ALL_CUSTOMERS)
-        previous = self.previous(snapshot)
+        against = self.previous(snapshot) if previous == "auto" else previous
         return write_report(
             snapshot,
             path,
             format=format,
             lang=lang,  # type: ignore[arg-type]
-            previous=previous,
+            previous=against,  # type: ignore[arg-type]
+            schemes=schemes,
         )
+
+    def visible_overrides(
+        self,
+        status: ListFilter = "open",
+        *,
+        scheme: str | None = None,
+        customer_id: str | None = None,
+        principal: Principal | None = None,
+    ) -> pd.DataFrame:
+        """Overrides (see ``overrides.list``) of the customers the principal may see."""
+        frame = self.overrides.list(status, scheme=scheme, customer_id=customer_id)
+        if principal is None or principal.owner_scope is None:
+            return frame
+        ids: set[str] = set()
+        if self.snapshots():
+            ids = scoped_ids(self.snapshot(), principal) or set()
+        return frame[frame.customer_id.astype(str).isin(ids)].reset_index(drop=True)
 
     def owners(self, snapshot: Snapshot, principal: Principal | None = None) -> list[str]:
         """The distinct owners of the customers the principal may see."""

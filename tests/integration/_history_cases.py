@@ -65,7 +65,7 @@ def write_snapshot(
     schemes of the system not in ``classes`` are recorded as skipped. ``overrides`` maps
     (scheme, customer) to the class a manual override sets (stored as the run would).
     """
-    digest = SystemStore(ws.con).save(system)
+    digest = SystemStore(ws._con).save(system)
     ids = sorted({c for mapping in classes.values() for c in mapping})
     if features is None:
         features = pd.DataFrame({"customer_id": ids})
@@ -113,7 +113,7 @@ def write_snapshot(
         )
         for name, mapping in classes.items()
     ]
-    store = SnapshotStore(ws.con)
+    store = SnapshotStore(ws._con)
     if overrides:
         rows = pd.DataFrame(
             [

@@ -134,10 +134,6 @@ def test_admin_manages_users_over_the_api(api: Api) -> None:
 
 
 @pytest.mark.slow
-# learning.clustering._quietly records warnings with catch_warnings, which is process-wide: it
-# catches the library deprecation warnings of the reads this test makes meanwhile and re-emits
-# them from another module, where the suite's "error" filter would fail the job.
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_a_run_is_a_background_job_and_a_second_one_answers_409(api: Api) -> None:
     assert_error_shape(api.post(f"{V1}/runs", "mia", json={}), 403)
     started = api.post(f"{V1}/runs", "ann", json={"as_of": "2026-03-31"})
@@ -185,7 +181,6 @@ def test_report_download_for_full_readers(api: Api) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # see the run-job test above
 def test_a_series_job_keeps_existing_snapshots(api: Api) -> None:
     body = {"every": "month", "start": "2026-04-30", "end": "2026-06-30"}
     job = api.post(f"{V1}/series", "ann", json=body).json()

@@ -111,7 +111,7 @@ def test_a_snapshot_without_a_stored_check_is_checked_from_its_tables(
     assert was_stored is True
     older = replace(snap.info, extra={k: v for k, v in snap.info.extra.items() if k != "health"})
     monkeypatch.setattr(
-        Workspace, "snapshot", lambda self, _id=None: Snapshot(self.con, older, snap.system)
+        Workspace, "snapshot", lambda self, _id=None: Snapshot(self._con, older, snap.system)
     )
     recomputed, was_stored = ws.check()
     assert was_stored is False

@@ -159,7 +159,7 @@ def scenario(
     x = abc[(abc.class_key_x == "C") & (abc.class_key_y == "C")].customer_id.iloc[0]
     credit = may.assignments("credit").merge(june.assignments("credit"), on="customer_id")
     y = credit[(credit.class_key_x != "A") & (credit.class_key_y != "A")].customer_id.iloc[0]
-    early = OverrideStore(ws.con, lambda: JUNE_1)  # added on June 1, so June 15 is in the future
+    early = OverrideStore(ws._con, lambda: JUNE_1)  # added on June 1, so June 15 is in the future
     ox = early.add(
         x,
         scheme="abc",

@@ -11,7 +11,7 @@ from _history_cases import grade_system, write_snapshot
 from custseg.errors import ConfigError
 from custseg.history import effective_alerts, evaluate_alerts
 from custseg.schemes import load_default_system
-from custseg.schemes.config_alerts import builtin_alerts
+from custseg.schemes.alerts_in_force import builtin_alerts
 
 MAY, JUNE = date(2026, 5, 31), date(2026, 6, 30)
 ABSENT = None

@@ -61,7 +61,7 @@ def test_changed_system_is_a_new_version_with_its_own_snapshots(
     edited = base.model_copy(update={"description": None})
     report = ws.run_series("month", date(2026, 6, 1), system=edited)  # type: ignore[attr-defined]
     assert [i.status for i in report.items] == ["computed"]  # same period, new system version
-    store = SystemStore(ws.con)  # type: ignore[attr-defined]
+    store = SystemStore(ws._con)  # type: ignore[attr-defined]
     hashes = [s.system_hash for s in ws.snapshots()]  # type: ignore[attr-defined]
     assert len(set(hashes)) == 2
     assert sorted(store.version_of(h) for h in hashes) == [1, 2]

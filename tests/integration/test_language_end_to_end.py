@@ -63,7 +63,7 @@ def _data_words(ws: Path) -> tuple[set[str], set[str]]:
     for table in ("customers", "orders"):
         if table not in workspace.tables():
             continue
-        frame = workspace.con.table(table).to_pandas()
+        frame = workspace._con.table(table).to_pandas()
         for column in frame.columns:
             if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(
                 frame[column]

@@ -190,9 +190,9 @@ def test_infinite_amounts_are_clipped_in_clustering_and_dropped_from_the_spend_m
     tmp_path: Path,
 ) -> None:
     ws, _ = planted_workspace(tmp_path, STRUCTURES["four"], n=400)
-    victim = ws.con.table("orders").customer_id.min().execute()
+    victim = ws._con.table("orders").customer_id.min().execute()
     _insert_orders(
-        ws.con,
+        ws._con,
         pd.DataFrame(
             {
                 "order_id": ["HUGE1", "HUGE2"],

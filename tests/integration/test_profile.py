@@ -45,7 +45,7 @@ def small_business(folder: Path, repeaters: int = 40) -> Any:
 
 def test_profile_reports_inputs_rhythm_history_and_activity(tmp_path: Path) -> None:
     ws = small_business(tmp_path)
-    profile = profile_data(ws.con, AS_OF)
+    profile = profile_data(ws._con, AS_OF)
     assert profile.inputs["customers"]["rows"] == 60
     assert profile.fill_share("customers", "industry") == 0.5
     assert profile.fill_share("customers", "satisfaction") == 0.0
@@ -75,13 +75,13 @@ def test_profile_reports_inputs_rhythm_history_and_activity(tmp_path: Path) -> N
 
 
 def test_profile_is_json_and_round_trips(tmp_path: Path) -> None:
-    profile = profile_data(small_business(tmp_path).con, AS_OF)
+    profile = profile_data(small_business(tmp_path)._con, AS_OF)
     text = json.dumps(profile.to_dict())
     assert DataProfile.from_dict(json.loads(text)) == profile
 
 
 def test_profile_ignores_rows_after_the_as_of_date(tmp_path: Path) -> None:
-    profile = profile_data(small_business(tmp_path).con, date(2025, 10, 15))
+    profile = profile_data(small_business(tmp_path)._con, date(2025, 10, 15))
     assert profile.inputs["orders"]["rows"] == 90
     assert profile.history["last_order_date"] == "2025-10-11"
     assert profile.rhythm["gaps"] == 40 and profile.rhythm["gap_p90_days"] == 10.0
@@ -89,23 +89,23 @@ def test_profile_ignores_rows_after_the_as_of_date(tmp_path: Path) -> None:
 
 def test_too_few_repeat_buyers_give_the_documented_fallbacks(tmp_path: Path) -> None:
     ws = small_business(tmp_path, repeaters=5)
-    profile = profile_data(ws.con, AS_OF)
+    profile = profile_data(ws._con, AS_OF)
     assert profile.rhythm["measured"] is False
     assert profile.rhythm["measured_gap_p90_days"] == 20.0
     assert (profile.rhythm["gap_median_days"], profile.rhythm["gap_p90_days"]) == (60.0, 180.0)
-    features = build_feature_table(ws.con, AS_OF).to_pandas()
+    features = build_feature_table(ws._con, AS_OF).to_pandas()
     assert set(features.base_gap_p90_days) == {180.0}
     lowered = FeatureParameters(rhythm_min_repeat_buyers=5, fallback_gap_p90_days=90)
-    assert profile_data(ws.con, AS_OF, parameters=lowered).rhythm["gap_p90_days"] == 20.0
+    assert profile_data(ws._con, AS_OF, parameters=lowered).rhythm["gap_p90_days"] == 20.0
 
 
 def test_rhythm_features_equal_the_profile_on_every_row(tmp_path: Path) -> None:
     ws = small_business(tmp_path)
-    features = build_feature_table(ws.con, AS_OF).to_pandas()
+    features = build_feature_table(ws._con, AS_OF).to_pandas()
     assert len(features) == 60
     for q in ("median", "p75", "p90"):
         assert set(features[f"base_gap_{q}_days"]) == {
-            profile_data(ws.con, AS_OF).rhythm[f"gap_{q}_days"]
+            profile_data(ws._con, AS_OF).rhythm[f"gap_{q}_days"]
         }
     assert set(features.history_days) == {578}
 
@@ -118,7 +118,7 @@ def test_rhythm_thresholds_are_usable_in_rule_conditions(tmp_path: Path) -> None
     assert classes["R00"] == "churned" and classes["S00"] == "churned"
     assert classes["P00"] == "potential"
     assert snap.info.extra["profile"]["rhythm"]["gap_p90_days"] == 20.0
-    assert snap.profile == profile_data(ws.con, AS_OF)
+    assert snap.profile == profile_data(ws._con, AS_OF)
     assert snap.findings is not None and all(f.level in ("warning", "note") for f in snap.findings)
 
 

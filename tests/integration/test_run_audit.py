@@ -14,7 +14,7 @@ FEB = date(2026, 2, 28)
 
 
 def _leftovers(ws: Any) -> dict[str, Any]:
-    con = ws.con
+    con = ws._con
     audit = ws.audit.entries()
     return {
         "snapshots": {s.as_of for s in ws.snapshots()},
@@ -41,7 +41,7 @@ def test_a_failing_run_leaves_no_snapshot_no_overrides_and_no_audit_entry(
 ) -> None:
     ws = history_workspace
     customer = ws.snapshot().assignments("abc").customer_id.iloc[0]
-    OverrideStore(ws.con, lambda: datetime(2026, 6, 1)).add(
+    OverrideStore(ws._con, lambda: datetime(2026, 6, 1)).add(
         customer, scheme="abc", class_key="B", reason="test", user="alice"
     )
     before = _leftovers(ws)

@@ -100,10 +100,10 @@ def test_kill_while_classifying_leaves_no_snapshot_and_the_next_run_cleans_up(
 
     ws = open_workspace(path)
     try:
-        leftovers = orphan_feature_tables(ws.con)
+        leftovers = orphan_feature_tables(ws._con)
         assert len(leftovers) == 1  # the killed run's feature table, unreferenced
         snapshot = ws.run(as_of=date(2026, 3, 31))
-        assert orphan_feature_tables(ws.con) == []
+        assert orphan_feature_tables(ws._con) == []
         assert features_table_name(snapshot.snapshot_id) == leftovers[0]  # same inputs, same id
     finally:
         ws.close()
@@ -122,7 +122,7 @@ def test_kill_inside_the_snapshot_transaction_rolls_it_back(
         from custseg import open_workspace
 
         ws = open_workspace(sys.argv[1])
-        real_insert = ws.con.insert
+        real_insert = ws._con.insert
         calls = []
 
         def insert(name, obj, *args, **kwargs):
@@ -135,7 +135,7 @@ def test_kill_inside_the_snapshot_transaction_rolls_it_back(
                 os.kill(os.getpid(), signal.SIGKILL)
             return result
 
-        ws.con.insert = insert
+        ws._con.insert = insert
         ws.run(as_of=date(2026, 3, 31))
         """,
         path,

@@ -51,7 +51,7 @@ def test_run_records_as_of_system_hash_and_input_counts(sample_run) -> None:  # 
     ws, snap = sample_run
     assert snap.info.as_of == AS_OF
     assert len(snap.info.system_hash) == 64
-    rows = {t: ws.con.table(t).count().execute() for t in TABLE_NAMES}
+    rows = {t: ws._con.table(t).count().execute() for t in TABLE_NAMES}
     assert snap.info.input_counts == rows
 
 
@@ -75,7 +75,7 @@ def test_a_later_order_does_not_change_an_earlier_snapshot(sample_run, tmp_path:
     _, snap = sample_run
     ws = open_workspace(tmp_path / "later.duckdb", clock=lambda: FIXED_NOW)
     _load_sample(ws)
-    orders = ws.con.table("orders").to_pandas()
+    orders = ws._con.table("orders").to_pandas()
     late = orders.iloc[[0]].copy()
     late["order_id"], late["order_date"], late["amount"] = "LATE-1", date(2026, 5, 1), 9e6
     extra = tmp_path / "late.csv"
@@ -141,7 +141,7 @@ def test_a_run_that_fails_halfway_leaves_no_snapshot_and_no_feature_table(
 
     ws = make_workspace()
     _load_sample(ws, ("customers", "orders"))
-    tables_before = set(ws.con.list_tables())
+    tables_before = set(ws._con.list_tables())
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("injected fault")
@@ -150,8 +150,8 @@ def test_a_run_that_fails_halfway_leaves_no_snapshot_and_no_feature_table(
     with pytest.raises(RuntimeError, match="injected fault"):
         ws.run(as_of=AS_OF)
     assert ws.snapshots() == []
-    assert ws.con.table("assignments").count().execute() == 0
-    leftover = set(ws.con.list_tables()) - tables_before
+    assert ws._con.table("assignments").count().execute() == 0
+    leftover = set(ws._con.list_tables()) - tables_before
     assert not [t for t in leftover if t.startswith("snapshot_features_")]
     monkeypatch.undo()
     assert ws.run(as_of=AS_OF).info.customers > 0

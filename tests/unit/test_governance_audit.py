@@ -11,6 +11,7 @@ from custseg.engine import transaction
 from custseg.errors import ConfigError, UnknownNameError
 from custseg.governance import AuditLog, Settings
 from custseg.governance.audit import GENESIS_HASH
+from custseg.workspace_schema import upgrade
 
 
 class Clock:
@@ -26,7 +27,9 @@ class Clock:
 
 @pytest.fixture
 def con():  # type: ignore[no-untyped-def]
-    return ibis.duckdb.connect()
+    con = ibis.duckdb.connect()
+    upgrade(con)  # the workspace's own tables, as opening a workspace makes them
+    return con
 
 
 @pytest.fixture

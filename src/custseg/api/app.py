@@ -80,8 +80,12 @@ def create_app(
     app.state.settings = chosen
     app.state.limiter = LoginLimiter(chosen.login_attempts, chosen.login_window_seconds)
     app.state.jobs = JobRunner(
-        handle.open_writer, _shared(handle) if handle.shared_only else None, clock or datetime.now
+        handle.open_writer,
+        _shared(handle) if handle.shared_only else None,
+        clock or datetime.now,
+        journal=_journal(handle),
     )
+    app.state.jobs.fail_abandoned()
     install_error_handlers(app)
     app.include_router(_v1())
     if chosen.docs:
@@ -132,6 +136,22 @@ def _shared(handle: WorkspaceHandle) -> Callable[[], Any]:
     def hold() -> Any:
         with handle.lock:
             yield handle.workspace
+
+    return hold
+
+
+def _journal(handle: WorkspaceHandle) -> Callable[[bool], Any]:
+    """The shared workspace for recording jobs (None without waiting when it is busy)."""
+
+    @contextmanager
+    def hold(wait: bool) -> Any:
+        if not handle.lock.acquire(blocking=wait):
+            yield None
+            return
+        try:
+            yield handle.workspace
+        finally:
+            handle.lock.release()
 
     return hold
 

@@ -13,8 +13,8 @@ from fastapi.security import OAuth2PasswordBearer
 from custseg.api.errors import ApiError
 from custseg.api.i18n import request_lang
 from custseg.api.settings import ServerSettings
-from custseg.governance.access import Permission, Principal
 from custseg.i18n import Lang, Message, t
+from custseg.public import Permission, Principal
 from custseg.workspace import Workspace, open_workspace
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret

@@ -20,9 +20,8 @@ from custseg.errors import (
     UnknownNameError,
     WorkspaceError,
 )
-from custseg.governance.access import AccessDeniedError
-from custseg.governance.accounts import AuthenticationError
 from custseg.i18n import Message, t
+from custseg.public import AccessDeniedError, AuthenticationError
 
 log = logging.getLogger("custseg.api")
 

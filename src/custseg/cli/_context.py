@@ -16,11 +16,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from custseg.dates import check_date
-from custseg.engine import DEFAULT_WORKSPACE
 from custseg.errors import ConfigError, CustsegError
 from custseg.i18n import Lang, Message, t
 from custseg.terminal import shown
-from custseg.workspace import Workspace, open_workspace
+from custseg.workspace import DEFAULT_WORKSPACE, Workspace, open_workspace
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 

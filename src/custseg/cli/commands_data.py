@@ -13,15 +13,21 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import CustsegError, RejectedRow, UnknownNameError
 from custseg.i18n import Lang, t
-from custseg.ingest import (
+from custseg.public import (
+    DATE_FLOOR,
+    MAX_BYTES,
+    MAX_CELL_CHARS,
+    MAX_SECONDS,
+    SCHEMAS,
+    TABLE_NAMES,
     IngestReport,
     ReadOptions,
+    TableName,
+    option_error,
     prepare,
     render_error,
     write_rejects_frame,
 )
-from custseg.ingest.options import DATE_FLOOR, MAX_BYTES, MAX_CELL_CHARS, MAX_SECONDS, option_error
-from custseg.tables import SCHEMAS, TABLE_NAMES, TableName
 from custseg.terminal import shown
 
 

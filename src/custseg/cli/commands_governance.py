@@ -14,9 +14,8 @@ from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError, GovernanceError, UnknownNameError
-from custseg.governance import AuditAction, Override, current_user
-from custseg.governance.targets import Targets, class_keys, latest_targets
-from custseg.i18n import Lang, label_of, t
+from custseg.i18n import Lang, t
+from custseg.public import AuditAction, Override, Targets, current_user
 from custseg.terminal import shown as escape  # data as visible text, never markup
 
 UserOption = Annotated[
@@ -49,18 +48,8 @@ def _status(status: str, lang: Lang) -> str:
 
 def _class_label(targets: Targets, scheme: str, key: str, lang: Lang) -> str:
     """``label key`` of a class in the latest system, or the key alone when unknown."""
-    definition = next((s for s in targets.system.schemes if s.name == scheme), None)
-    if definition is None:
-        return escape(key)
-    labels = {c.key: label_of(c.labels, lang) for c in definition.classes}
-    outcome = None
-    if targets.latest is not None:
-        outcome = next((o for o in targets.latest.outcomes if o.name == scheme), None)
-    generated = (outcome.thresholds.get("classes") or {}) if outcome else {}
-    for k, v in generated.items():
-        labels.setdefault(str(k), v if isinstance(v, str) else label_of(v, lang))
-    label = labels.get(key, "") if key in class_keys(definition, outcome) else ""
-    return f"{escape(label)} [dim]{escape(key)}[/]" if label and label != key else escape(key)
+    label = targets.class_label(scheme, key, lang)
+    return f"{escape(label)} [dim]{escape(key)}[/]" if label else escape(key)
 
 
 def _print_override(o: Override, lang: Lang, message: str) -> None:
@@ -110,7 +99,7 @@ def add_command(
     if json_:
         ctx.emit_json({**override.to_dict(), "supersedes": superseded})
         return
-    targets = latest_targets(ws.con)
+    targets = ws.overrides.targets()
     message = t("gov_added", lang).format(
         id=f"[bold]{override.override_id}[/]",
         customer=escape(override.customer_id),
@@ -147,7 +136,7 @@ def list_command(
     if frame.empty:
         ctx.stdout.print(t("gov_none", lang))
         return
-    targets = latest_targets(ws.con)
+    targets = ws.overrides.targets()
     grid = Table(
         t("gov_id", lang),
         t("gov_customer", lang),

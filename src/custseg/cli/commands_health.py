@@ -9,10 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from custseg.cli import _context as ctx
-from custseg.health import Finding
 from custseg.i18n import Lang, t
-from custseg.profile import DataProfile
-from custseg.snapshots.model import SnapshotInfo
+from custseg.public import DataProfile, Finding, SnapshotInfo
 
 
 def register(app: typer.Typer) -> None:

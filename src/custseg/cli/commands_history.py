@@ -10,18 +10,10 @@ from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError, SnapshotNotFoundError
-from custseg.history import compare, evaluate_alerts, previous_snapshot, trend
-from custseg.history.migrations import (
-    ABSENT,
-    Migration,
-    direction_counts,
-    snapshot_notes,
-    system_text,
-)
 from custseg.i18n import Lang, label_of, t
-from custseg.schemes.config_alerts import SEVERITY_ORDER
-from custseg.snapshots.view import Snapshot
+from custseg.public import ABSENT, SEVERITY_ORDER, Migration, Snapshot
 from custseg.terminal import shown as escape  # data as visible text, never markup
+from custseg.workspace import Workspace
 
 DEFAULT_TREND_SCHEME = "abc"
 """`custseg trend` shows ABC grading unless --scheme is given: how many key / major / ordinary
@@ -67,12 +59,12 @@ def diff_command(
     old = ws.snapshot(old_id) if old_id else _previous(ws, new)
     lang = ctx.STATE.lang
     if scheme is None:
-        _diff_overview(old, new, lang, json_)
+        _diff_overview(ws, old, new, lang, json_)
         return
-    migration = compare(old, new, scheme)
+    migration = ws.compare(old, new, scheme)
     if json_:
         payload = _migration_payload(migration, movers, lang)
-        ctx.emit_json({**payload, "old": _ref(old), "new": _ref(new)})
+        ctx.emit_json({**payload, "old": _ref(ws, old), "new": _ref(ws, new)})
         return
     _print_header(old, new, lang)
     _print_matrix(migration, new, lang)
@@ -80,8 +72,8 @@ def diff_command(
     _print_notes(migration.notes_in(lang), lang)
 
 
-def _previous(ws: Any, new: Snapshot) -> Snapshot:
-    old = previous_snapshot(ws, new)
+def _previous(ws: Workspace, new: Snapshot) -> Snapshot:
+    old = ws.previous(new)
     if old is None:
         raise SnapshotNotFoundError(_no_previous(new))
     return old
@@ -91,20 +83,20 @@ def _no_previous(new: Snapshot) -> str:
     return t("hist_no_previous", ctx.STATE.lang).format(snapshot=new.snapshot_id, as_of=new.as_of)
 
 
-def _ref(snap: Snapshot) -> dict[str, Any]:
+def _ref(ws: Workspace, snap: Snapshot) -> dict[str, Any]:
     return {
         "snapshot_id": snap.snapshot_id,
         "as_of": str(snap.as_of),
-        "system": system_text(snap),
+        "system": ws.system_text(snap),
         "system_hash": snap.info.system_hash,
     }
 
 
-def _diff_overview(old: Snapshot, new: Snapshot, lang: Lang, json_: bool) -> None:
-    counted = direction_counts(old, new).set_index("scheme")
-    notes = [t(key, lang).format(**params) for key, params in snapshot_notes(old, new)]
+def _diff_overview(ws: Workspace, old: Snapshot, new: Snapshot, lang: Lang, json_: bool) -> None:
+    counted = ws.direction_counts(old, new).set_index("scheme")
+    notes = [t(key, lang).format(**params) for key, params in ws.snapshot_notes(old, new)]
     if json_:
-        payload = {"old": _ref(old), "new": _ref(new), "notes": notes, "schemes": {}}
+        payload = {"old": _ref(ws, old), "new": _ref(ws, new), "notes": notes, "schemes": {}}
         for name, row in counted.iterrows():
             payload["schemes"][name] = {k: int(v) for k, v in row.items()}
         ctx.emit_json(payload)
@@ -260,20 +252,20 @@ def alerts_command(
     ws = ctx.workspace()
     lang = ctx.STATE.lang
     new = ws.snapshot(snapshot_id)
-    old = ws.snapshot(against) if against else previous_snapshot(ws, new)
+    old = ws.snapshot(against) if against else ws.previous(new)
     if old is None:
         if json_:
-            ctx.emit_json({"old": None, "new": _ref(new), "counts": {}, "alerts": []})
+            ctx.emit_json({"old": None, "new": _ref(ws, new), "counts": {}, "alerts": []})
         else:
             ctx.stdout.print(f"[yellow]{escape(_no_previous(new))}[/]", highlight=False)
         return
-    frame = evaluate_alerts(old, new, lang=lang)
+    frame = ws.alerts(old, new, lang=lang)
     frame = frame[frame.severity.map(SEVERITY_ORDER) <= SEVERITY_ORDER[severity]]
     if json_:
         ctx.emit_json(
             {
-                "old": _ref(old),
-                "new": _ref(new),
+                "old": _ref(ws, old),
+                "new": _ref(ws, new),
                 "counts": {str(k): int(v) for k, v in frame.alert.value_counts().items()},
                 "alerts": _records(frame),
             }
@@ -341,7 +333,7 @@ def trend_command(
     """Per period and class: customers, change, inflow / outflow and year on year (趋势)."""
     ws = ctx.workspace()
     lang = ctx.STATE.lang
-    frame = trend(ws, scheme, lang=lang, system_hash=system)
+    frame = ws.trend(scheme, lang=lang, system_hash=system)
     dates = sorted(frame.as_of.unique())
     if last:
         frame = frame[frame.as_of.isin(dates[-last:])]
@@ -351,7 +343,7 @@ def trend_command(
     _print_trend(ws, scheme, frame, lang)
 
 
-def _print_trend(ws: Any, scheme: str, frame: pd.DataFrame, lang: Lang) -> None:
+def _print_trend(ws: Workspace, scheme: str, frame: pd.DataFrame, lang: Lang) -> None:
     latest = ws.snapshot(ws.snapshots()[-1].snapshot_id).system
     definition = next((s for s in latest.schemes if s.name == scheme), None)
     name = label_of(definition.labels, lang) if definition else scheme

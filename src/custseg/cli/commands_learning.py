@@ -146,48 +146,26 @@ def learn_command(
     json_: ctx.JsonOption = False,
 ) -> None:
     """Learn known classes from a snapshot's features; report quality and export rules."""
-    from custseg.learning import MODELS, LearnedClassifier, scheme_yaml
-    from custseg.schemes import ClassificationSystem
-    from custseg.schemes.kinds.learned import cv_summary, read_labels_file
+    from custseg.public import LEARNING_MODELS  # loads scikit-learn: only when learning
 
-    if model not in MODELS:
-        raise ConfigError(f"--model must be one of {list(MODELS)}; got {model!r}")
+    if model not in LEARNING_MODELS:
+        raise ConfigError(f"--model must be one of {list(LEARNING_MODELS)}; got {model!r}")
     if out is not None:
         checked_out(out, force=force)
-    snap = ctx.workspace().snapshot(snapshot_id)
-    known = read_labels_file(labels)
-    features = snap.features()
-    features["customer_id"] = features["customer_id"].astype(str)
-    clf = LearnedClassifier(model, max_depth=max_depth).fit(features, known)
-    pred = clf.predict(features)
-    low = int(pred["low_confidence"].sum())
-    report = cv_summary(clf.report_)
-    text = None
-    if model == "tree":
-        exported = clf.to_scheme(name=scheme)
-        text = scheme_yaml(exported)
-        ClassificationSystem.model_validate({"name": "check", "schemes": [exported]})  # must load
-        if out is not None:
-            yaml_text = text
-            write_out(out, lambda temporary: temporary.write_text(yaml_text, encoding="utf-8"))
+    learned = ctx.workspace().learn(
+        labels, scheme=scheme, model=model, max_depth=max_depth, snapshot_id=snapshot_id
+    )
+    text = learned.rules_yaml
+    if text is not None and out is not None:
+        write_out(out, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     payload: dict[str, Any] = {
-        "snapshot_id": snap.snapshot_id,
-        "as_of": str(snap.as_of),
-        "scheme": scheme,
-        "model": model,
-        "features": list(clf.features_),
-        "report": report,
-        "predicted": int(len(pred)),
-        "low_confidence": low,
-        "low_confidence_threshold": clf.low_confidence,
-        "notes": list(clf.notes_),
+        **learned.payload,
         "out": str(out) if out is not None and text is not None else None,
-        "rules_yaml": text,
     }
     if json_:
         ctx.emit_json(payload)
         return
-    _print_report(payload, clf)
+    _print_report(payload, learned.classifier)
     if text is None:
         ctx.stdout.print(
             "  [dim]gradient boosting cannot be exported as rules; use --model tree[/]"

@@ -14,17 +14,13 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.cli.commands_snapshot import SnapshotOption, parse_date
 from custseg.errors import ConfigError, OutputError, WorkspaceError
-from custseg.features import FeatureParameters
-from custseg.features._context import BuildContext
-from custseg.features._orders import order_lines, order_totals
 from custseg.i18n import t
-from custseg.models import (
+from custseg.public import (
+    PURCHASE_MODELS,
     HoldoutReport,
-    holdout_evaluation,
     plot_conditional_expectation,
     plot_tracking,
 )
-from custseg.models.evaluation import MODELS
 from custseg.terminal import shown
 
 DEFAULT_OUT_DIR = Path("custseg-evaluation")
@@ -51,7 +47,9 @@ def evaluate_command(
     model: Annotated[
         list[str] | None,
         typer.Option(
-            "--model", help=f"Model(s) to compare: {', '.join(MODELS)} (default: mbgnbd and bgnbd)."
+            "--model",
+            help=f"Model(s) to compare: {', '.join(PURCHASE_MODELS)} "
+            "(default: mbgnbd and bgnbd).",
         ),
     ] = None,
     force: ForceOption = False,
@@ -63,20 +61,8 @@ def evaluate_command(
     if hold_end <= cal_end:
         raise ConfigError(f"--holdout-end {hold_end} must be after --calibration-end {cal_end}")
     tracking, conditional = _chart_paths(out_dir, force)
-    ws = ctx.workspace()
-    if "orders" not in ws.tables():
-        raise WorkspaceError(
-            "the workspace holds no orders; ingest them first (custseg ingest orders orders.csv)"
-        )
-    purchases = _purchases(ws.con, hold_end)
-    report = holdout_evaluation(
-        purchases,
-        customer_col="customer_id",
-        date_col="order_date",
-        amount_col="amount",
-        calibration_end=cal_end,
-        holdout_end=hold_end,
-        models=tuple(model) if model else ("mbgnbd", "bgnbd"),
+    report = ctx.workspace().evaluate(
+        cal_end, hold_end, models=tuple(model) if model else ("mbgnbd", "bgnbd")
     )
     write_out(tracking, lambda temporary: plot_tracking(report, temporary), option="--out-dir")
     write_out(
@@ -105,15 +91,6 @@ def _chart_paths(out_dir: Path, force: bool) -> tuple[Path, Path]:
         checked_out(out_dir / name, force=force, option="--out-dir")
         for name in ("tracking.png", "conditional_expectation.png")
     )
-
-
-def _purchases(con: Any, end: Any) -> pd.DataFrame:
-    """Purchases (orders with a positive net total) dated on or before ``end``."""
-    orders = order_totals(order_lines(con, BuildContext(as_of=end, parameters=FeatureParameters())))
-    bought = orders.filter(orders.net > 0)
-    frame = bought.select("customer_id", "order_date", amount=bought.net).to_pandas()
-    frame["order_date"] = pd.to_datetime(frame["order_date"])
-    return frame
 
 
 def _num(value: float) -> float | None:

@@ -14,9 +14,8 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import Lang, t
-from custseg.reports import FORMATS, build_actions, previous_snapshot, write_actions, write_report
-from custseg.reports.labels import MERGE_SEPARATOR, text
-from custseg.snapshots.view import Snapshot
+from custseg.public import MERGE_SEPARATOR, REPORT_FORMATS, Snapshot, write_actions
+from custseg.public import report_text as text
 from custseg.terminal import shown
 from custseg.workspace import Workspace
 
@@ -46,7 +45,7 @@ def _snapshots(
     ws: Workspace, snapshot_id: str | None, against: str | None
 ) -> tuple[Snapshot, Snapshot | None]:
     snap = ws.snapshot(snapshot_id)
-    previous = ws.snapshot(against) if against else previous_snapshot(ws, snap)
+    previous = ws.snapshot(against) if against else ws.previous(snap)
     return snap, previous
 
 
@@ -69,8 +68,10 @@ def report_command(
 ) -> None:
     """Write a report of one snapshot: summary per scheme, charts, migrations (in --lang)."""
     fmt = format_.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise ConfigError(f"--format must be one of {list(FORMATS)}; got {format_!r}")
+    if fmt not in REPORT_FORMATS:
+        raise ConfigError(
+            f"--format must be one of {list(REPORT_FORMATS)}; got {format_!r}"
+        )
     lang: Lang = ctx.STATE.lang
     if out is not None:
         checked_out(out, force=force, suffixes=(f".{fmt}",))
@@ -82,9 +83,8 @@ def report_command(
     checked_out(target, force=force, suffixes=(f".{fmt}",))
 
     def write(temporary: Path) -> None:
-        write_report(
-            snap, temporary, format=fmt, lang=lang, previous=previous,  # type: ignore[arg-type]
-            schemes=scheme or None,
+        ws.report(
+            snap, temporary, format=fmt, lang=lang, previous=previous, schemes=scheme or None
         )
 
     if json_:
@@ -165,7 +165,7 @@ def actions_command(
     lang: Lang = ctx.STATE.lang
     ws = ctx.workspace()
     snap, previous = _snapshots(ws, snapshot_id, against)
-    frame = build_actions(
+    frame = ws.actions(
         snap, previous, lang=lang, schemes=scheme or None, owner=owner, detail=detail
     )
     if out is not None:

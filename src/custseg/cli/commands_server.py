@@ -11,8 +11,8 @@ from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError
-from custseg.governance.users import current_user
 from custseg.i18n import t
+from custseg.public import current_user
 
 user_app = typer.Typer(help="Server users: add, list, disable, passwd.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts: create, list, revoke.", no_args_is_help=True)

@@ -17,9 +17,7 @@ from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.compute.settings import engine_settings
 from custseg.errors import ConfigError
 from custseg.i18n import Message, label_of, t
-from custseg.schemes import ClassificationSystem
-from custseg.snapshots.systems import SystemStore
-from custseg.snapshots.view import Snapshot
+from custseg.public import ClassificationSystem, Snapshot
 from custseg.spreadsheet import write_csv, write_xlsx
 from custseg.terminal import shown
 from custseg.workspace import resolve_system
@@ -263,8 +261,7 @@ def snapshots_command(json_: ctx.JsonOption = False) -> None:
     """List the stored snapshots."""
     ws = ctx.workspace()
     infos = ws.snapshots()
-    systems = SystemStore(ws.con)
-    versions = {h: systems.version_of(h) for h in {i.system_hash for i in infos}}
+    versions = {h: ws.system_version(h) for h in {i.system_hash for i in infos}}
     if json_:
         ctx.emit_json([{**i.to_dict(), "system_version": versions[i.system_hash]} for i in infos])
         return

@@ -18,10 +18,8 @@ from custseg.cli.commands_snapshot import (
     run_snapshot,
     show_command,
 )
-from custseg.features import FEATURES
 from custseg.i18n import t
-from custseg.schemes.catalogue import default_catalogue_text
-from custseg.tables import TABLE_NAMES
+from custseg.public import FEATURES, TABLE_NAMES, default_catalogue_text
 from custseg.terminal import shown
 
 DEMO_SCHEMES = ("lifecycle", "abc", "sales_loyalty", "rfm_segments", "composite", "credit")
@@ -98,7 +96,7 @@ def demo_command(
     With ``--months 24`` the last 24 month ends are classified too, so `custseg diff`,
     `alerts`, `trend` and `report` have a history to work on.
     """
-    from custseg.sample import sample_data_dir
+    from custseg.public import sample_data_dir
 
     ws = ctx.workspace()
     folder = sample_data_dir()

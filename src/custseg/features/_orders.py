@@ -12,10 +12,14 @@ grouped aggregation each, instead of scanning the order lines again.
 
 from __future__ import annotations
 
+from datetime import date
+
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 from custseg.features._context import BuildContext
+from custseg.features.params import FeatureParameters
 
 
 def order_lines(con: ibis.BaseBackend, ctx: BuildContext) -> ir.Table:
@@ -60,3 +64,15 @@ def purchase_days(orders: ir.Table, ctx: BuildContext) -> ir.Table:
         gap=days.order_date.delta(previous, unit="day").cast("int64"),
         days_ago=ctx.days_before_as_of(days.order_date),
     )
+
+
+def purchases(con: ibis.BaseBackend, end: date) -> pd.DataFrame:
+    """Purchases (orders with a positive net total) dated on or before ``end``.
+
+    Columns ``customer_id, order_date, amount``: the input of the purchase-model evaluation.
+    """
+    totals = order_totals(order_lines(con, BuildContext(as_of=end, parameters=FeatureParameters())))
+    bought = totals.filter(totals.net > 0)
+    frame = bought.select("customer_id", "order_date", amount=bought.net).to_pandas()
+    frame["order_date"] = pd.to_datetime(frame["order_date"])
+    return frame

@@ -33,7 +33,6 @@ of the as-of date, so each snapshot carries its own fitted parameters (``extra["
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -43,10 +42,11 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from custseg.errors import ModelError
+from custseg.errors import ConvergenceWarning, ModelError
 from custseg.features._context import BuildContext
 from custseg.features._orders import order_lines, order_totals
 from custseg.features.params import FeatureParameters
+from custseg.warnings_capture import thread_warnings
 
 MODEL_COLUMNS: tuple[str, ...] = (
     "p_alive",
@@ -191,8 +191,7 @@ def _score(
     )
     weeks_90, weeks_365 = 90 / settings.freq_days, 365 / settings.freq_days
     record: dict[str, Any] = {}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with thread_warnings(ConvergenceWarning, RuntimeWarning) as caught:
         model = ModifiedBetaGeo().fit(x, t_x, age)
         record["transaction"] = _describe(model)
         scores = pd.DataFrame(

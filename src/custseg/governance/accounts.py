@@ -33,35 +33,10 @@ from custseg.governance.access import Principal, Role
 from custseg.governance.audit import AuditLog
 from custseg.governance.users import fold_user, normalise_user
 from custseg.i18n import Message
+from custseg.workspace_schema.tables import TOKENS, USERS
 
-USERS = "users"
-TOKENS = "tokens"
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cst_"  # noqa: S105 - a prefix, not a secret
-_USER_SCHEMA = ibis.schema(
-    {
-        "name": "string",
-        "role": "string",
-        "owner": "string",
-        "password_hash": "string",
-        "disabled": "boolean",
-        "created_at": "timestamp",
-        "created_by": "string",
-        "changed_at": "timestamp",
-    }
-)
-_TOKEN_SCHEMA = ibis.schema(
-    {
-        "token_id": "string",
-        "token_hash": "string",
-        "user_name": "string",
-        "kind": "string",
-        "label": "string",
-        "created_at": "timestamp",
-        "expires_at": "timestamp",
-        "revoked_at": "timestamp",
-    }
-)
 TokenKind = Literal["session", "api"]
 _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("custseg-timing-equaliser")
@@ -118,11 +93,6 @@ class AccountStore:
     def __init__(self, con: BaseBackend, clock: Callable[[], datetime] | None = None) -> None:
         self._con = con
         self._clock = clock or datetime.now
-        existing = set(con.list_tables())
-        if USERS not in existing:
-            con.create_table(USERS, schema=_USER_SCHEMA)
-        if TOKENS not in existing:
-            con.create_table(TOKENS, schema=_TOKEN_SCHEMA)
         self._audit = AuditLog(con, self._clock)
 
     # -- users ------------------------------------------------------------------------------

@@ -24,11 +24,7 @@ from custseg.governance.audit import AuditLog
 from custseg.schemes import ClassificationSystem, lint_system, load_default_system
 from custseg.schemes.loader import dump_system, parse_system
 from custseg.snapshots.systems import SystemStore
-
-ACTIVATIONS = "system_activations"
-_SCHEMA = ibis.schema(
-    {"seq": "int64", "system_hash": "string", "activated_at": "timestamp", "activated_by": "string"}
-)
+from custseg.workspace_schema.tables import ACTIVATIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +44,6 @@ class ActiveSystemStore:
     def __init__(self, con: BaseBackend, clock: Callable[[], datetime] | None = None) -> None:
         self._con = con
         self._clock = clock or datetime.now
-        if ACTIVATIONS not in con.list_tables():
-            con.create_table(ACTIVATIONS, schema=_SCHEMA)
 
     def current(self) -> ActiveSystem:
         """The latest activated system, or the built-in one (version None) if none was."""
@@ -62,6 +56,10 @@ class ActiveSystemStore:
         digest = rows[0]["system_hash"]
         system = store.load(digest)
         return ActiveSystem(system, system.name, store.version_of(digest), digest, _yaml(system))
+
+    def validate(self, text: str, source_name: str = "system.yaml") -> Validation:
+        """Check a candidate system's YAML: errors with file:line and key, lint warnings."""
+        return validate_text(text, source_name)
 
     def activate(self, system: ClassificationSystem, *, by: str) -> ActiveSystem:
         """Store ``system`` as a version (if new) and make it the active one; audited."""

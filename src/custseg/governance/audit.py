@@ -40,22 +40,10 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from custseg.snapshots.model import dumps
+from custseg.workspace_schema.tables import AUDIT_LOG
 
-AUDIT_LOG = "audit_log"
 GENESIS_HASH = "0" * 64
 
-_SCHEMA = ibis.schema(
-    {
-        "seq": "int64",
-        "at": "timestamp",
-        "actor": "string",
-        "action": "string",
-        "subject": "string",
-        "detail": "string",
-        "prev_hash": "string",
-        "hash": "string",
-    }
-)
 
 Clock = Callable[[], datetime]
 
@@ -129,8 +117,6 @@ class AuditLog:
     def __init__(self, con: BaseBackend, clock: Clock | None = None) -> None:
         self._con = con
         self._clock = clock or datetime.now
-        if AUDIT_LOG not in con.list_tables():
-            con.create_table(AUDIT_LOG, schema=_SCHEMA)
 
     def append(
         self, actor: str, action: str, subject: str, detail: dict[str, Any] | None = None

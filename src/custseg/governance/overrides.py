@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-import ibis
 import pandas as pd
 import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
@@ -40,34 +39,13 @@ from custseg.engine import transaction
 from custseg.errors import ConfigError, GovernanceError
 from custseg.governance.audit import AuditAction, AuditLog, Clock, naive
 from custseg.governance.settings import Settings
-from custseg.governance.targets import check_target, latest_targets
+from custseg.governance.targets import Targets, check_target, latest_targets
 from custseg.governance.users import normalise_user, same_user
+from custseg.workspace_schema.tables import OVERRIDES, TABLES
 
-OVERRIDES = "overrides"
 OverrideStatus = Literal["pending", "active", "rejected", "removed"]
 ListFilter = Literal["open", "active", "pending", "all"]
 
-_SCHEMA = ibis.schema(
-    {
-        "override_id": "string",
-        "customer_id": "string",
-        "scheme": "string",
-        "class_key": "string",
-        "reason": "string",
-        "expires_on": "date",
-        "created_by": "string",
-        "created_at": "timestamp",
-        "status": "string",
-        "active_from": "timestamp",
-        "decided_by": "string",
-        "decided_at": "timestamp",
-        "decision_note": "string",
-        "removed_by": "string",
-        "removed_at": "timestamp",
-        "removal_reason": "string",
-        "superseded_by": "string",
-    }
-)
 IN_FORCE_COLUMNS = [
     "override_id",
     "customer_id",
@@ -126,10 +104,12 @@ class OverrideStore:
         self._con = con
         source = clock or datetime.now
         self._clock: Clock = lambda: naive(source())
-        if OVERRIDES not in con.list_tables():
-            con.create_table(OVERRIDES, schema=_SCHEMA)
         self._audit = AuditLog(con, self._clock)
         self._settings = Settings(con, self._clock)
+
+    def targets(self) -> Targets:
+        """What an override may name now: the latest snapshot's system, classes and customers."""
+        return latest_targets(self._con)
 
     # -- changes ---------------------------------------------------------------------------
     def add(
@@ -372,13 +352,15 @@ def _required(reason: str | None, verb: str) -> str:
 def _frame(overrides: list[Override]) -> pd.DataFrame:
     rows = []
     for o in overrides:
-        row = {name: getattr(o, name) for name in _SCHEMA.names}
-        for name, dtype in _SCHEMA.items():
+        row = {name: getattr(o, name) for name in TABLES[OVERRIDES].names}
+        for name, dtype in TABLES[OVERRIDES].items():
             if dtype.is_timestamp():
                 row[name] = pd.Timestamp(row[name]) if row[name] is not None else pd.NaT
         rows.append(row)
-    df = pd.DataFrame(rows, columns=list(_SCHEMA.names))
-    return df.astype({n: "object" for n, d in _SCHEMA.items() if d.is_string() or d.is_date()})
+    df = pd.DataFrame(rows, columns=list(TABLES[OVERRIDES].names))
+    return df.astype(
+        {n: "object" for n, d in TABLES[OVERRIDES].items() if d.is_string() or d.is_date()}
+    )
 
 
 def _override(row: dict[str, Any]) -> Override:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import ibis
 import pandas as pd
 import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
@@ -22,11 +21,7 @@ from custseg.engine import transaction
 from custseg.errors import ConfigError, UnknownNameError
 from custseg.governance.audit import AuditAction, AuditLog, Clock
 from custseg.i18n import Lang
-
-SETTINGS = "settings"
-_SCHEMA = ibis.schema(
-    {"key": "string", "value": "string", "changed_at": "timestamp", "changed_by": "string"}
-)
+from custseg.workspace_schema.tables import SETTINGS
 
 _TRUE = {"true", "yes", "on", "1", "是", "开"}
 _FALSE = {"false", "no", "off", "0", "否", "关"}
@@ -76,8 +71,6 @@ class Settings:
     def __init__(self, con: BaseBackend, clock: Clock | None = None) -> None:
         self._con = con
         self._clock = clock or datetime.now
-        if SETTINGS not in con.list_tables():
-            con.create_table(SETTINGS, schema=_SCHEMA)
 
     def get(self, key: str) -> Any:
         """The current value of ``key`` (its default when never set)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ibis.backends import BaseBackend
 
 from custseg.errors import GovernanceError, UnknownNameError
+from custseg.i18n import Lang, label_of
 from custseg.schemes import ClassificationSystem, load_default_system
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo
 from custseg.snapshots.store import ASSIGNMENTS, SnapshotStore
@@ -29,6 +30,21 @@ class Targets:
             f"system {self.system.name!r} of the latest snapshot {self.latest.snapshot_id} "
             f"(as of {self.latest.as_of})"
         )
+
+    def class_label(self, scheme: str, key: str, lang: Lang) -> str:
+        """The label of class ``key`` of ``scheme`` in ``lang`` ("" when unknown or the key)."""
+        definition = next((s for s in self.system.schemes if s.name == scheme), None)
+        if definition is None:
+            return ""
+        labels = {c.key: label_of(c.labels, lang) for c in definition.classes}
+        outcome = None
+        if self.latest is not None:
+            outcome = next((o for o in self.latest.outcomes if o.name == scheme), None)
+        generated = (outcome.thresholds.get("classes") or {}) if outcome else {}
+        for k, v in generated.items():
+            labels.setdefault(str(k), v if isinstance(v, str) else label_of(v, lang))
+        label = labels.get(key, "") if key in class_keys(definition, outcome) else ""
+        return "" if label == key else label
 
 
 def latest_targets(con: BaseBackend) -> Targets:

@@ -24,7 +24,8 @@ from custseg.history.migrations import (
     previous_snapshot,
 )
 from custseg.history.trend import trend
-from custseg.schemes.config_alerts import AlertRule, effective_alerts
+from custseg.schemes.alerts_in_force import effective_alerts
+from custseg.schemes.config_alerts import AlertRule
 
 __all__ = [
     "ABSENT",

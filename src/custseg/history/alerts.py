@@ -1,6 +1,6 @@
 """Alerts (预警): the customers whose move since the previous snapshot matches an alert rule.
 
-The rules are the new snapshot's system's (:func:`custseg.schemes.config_alerts.effective_alerts`:
+The rules are the new snapshot's system's (:func:`custseg.schemes.alerts_in_force.effective_alerts`:
 its own ``alerts``, or the built-in ones that fit its schemes). A rule is matched in the
 database, all rules in one query: the moves of their schemes (:func:`custseg.history._moves.moves`)
 matched by scheme, direction, ``from`` / ``to`` classes and the ``when`` condition over the new
@@ -19,7 +19,8 @@ from custseg.errors import ConfigError
 from custseg.history._moves import moves
 from custseg.history._source import raw_features
 from custseg.i18n import Lang, label_of
-from custseg.schemes.config_alerts import SEVERITY_ORDER, AlertRule, effective_alerts
+from custseg.schemes.alerts_in_force import effective_alerts
+from custseg.schemes.config_alerts import SEVERITY_ORDER, AlertRule
 from custseg.schemes.expr import compile_predicate
 from custseg.snapshots.view import Snapshot
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from custseg.errors import ConfigError
 from custseg.schemes import ClassificationSystem, system_hash
+from custseg.schemes.resolve import resolve_system
 
 if TYPE_CHECKING:
     from custseg.workspace import Workspace
@@ -113,8 +114,6 @@ def run_series(
     never
     overwritten).
     """
-    from custseg.workspace import resolve_system
-
     resolved = resolve_system(system)
     digest = system_hash(resolved)
     today = ws.clock().date()

@@ -141,9 +141,7 @@ def _flows(snaps: list[Snapshot], scheme: str) -> dict[str, dict[str, tuple[int,
 
 def _versions(ws: Any, infos: list[SnapshotInfo]) -> dict[str, int]:
     """System hash -> version number (the workspace's, else order of first appearance)."""
-    from custseg.snapshots.systems import SystemStore
-
-    lookup = getattr(SystemStore(ws.con), "version_of", None)
+    lookup = getattr(ws, "system_version", None)
     hashes = list(dict.fromkeys(i.system_hash for i in ws.snapshots()))
     if lookup is not None:
         found = {h: lookup(h) for h in hashes}

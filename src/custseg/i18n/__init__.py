@@ -200,7 +200,17 @@ _UI: dict[str, dict[Lang, str]] = {
 }
 
 
-WORD_AREAS = ("cli", "clusters", "config", "health", "ingest", "safety", "schemes", "server")
+WORD_AREAS = (
+    "cli",
+    "clusters",
+    "config",
+    "facade",
+    "health",
+    "ingest",
+    "safety",
+    "schemes",
+    "server",
+)
 """The areas with a words module of their own, ``custseg/i18n/words_<area>.py``."""
 
 

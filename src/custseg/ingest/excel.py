@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from custseg.ingest.options import Deadline, ReadOptions, ingest_error
-from custseg.ingest.text import HEADER_SEARCH, HeaderScore, choose_header
+from custseg.ingest.text import HEADER_SEARCH, HeaderScore, choose_header, unique_names
 
 CHECK_EVERY = 10_000
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
@@ -128,8 +128,6 @@ def read_excel(
     grid = [(values + [None] * width)[:width] for _, values in body]
     header = (header + [None] * width)[:width]
     used = [j for j in range(width) if _filled(header[j]) or any(_filled(r[j]) for r in grid)]
-    from custseg.ingest.sources import unique_names
-
     names = unique_names([header[j] for j in used])
     columns = {
         name: _excel_column([r[j] for r in grid]) for name, j in zip(names, used, strict=True)

@@ -27,7 +27,14 @@ import pyarrow as pa
 
 from custseg.ingest.excel import read_excel
 from custseg.ingest.options import Deadline, ReadOptions, ingest_error
-from custseg.ingest.text import EXTRA_FIELDS, HeaderScore, decode, read_bytes, read_text
+from custseg.ingest.text import (
+    EXTRA_FIELDS,
+    HeaderScore,
+    decode,
+    read_bytes,
+    read_text,
+    unique_names,
+)
 
 __all__ = ["EXTRA_FIELDS", "RawTable", "SourceSpec", "read_source", "resolve_source"]
 
@@ -252,19 +259,5 @@ def _drop_blank(raw: RawTable) -> RawTable:
         return raw
     return RawTable(frame[filled].reset_index(drop=True), raw.rows[filled], raw.label, raw.kind,
                     raw.detected)
-
-
-def unique_names(names: Sequence[Any]) -> list[str]:
-    seen: dict[str, int] = {}
-    result = []
-    for i, name in enumerate(names):
-        text = str(name).strip() if name is not None and str(name).strip() else f"column_{i + 1}"
-        if text in seen:
-            seen[text] += 1
-            text = f"{text}.{seen[text]}"
-        else:
-            seen[text] = 0
-        result.append(text)
-    return result
 
 

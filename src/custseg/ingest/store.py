@@ -24,39 +24,16 @@ from custseg.errors import ConfigError, RejectedRow
 from custseg.ingest.report import Mode
 from custseg.spreadsheet import write_table
 from custseg.tables import KEYS, SCHEMAS, TableName, column_names
+from custseg.workspace_schema.tables import INGESTS, REJECTS, TABLES
 
-REJECTS = "rejects"
-INGESTS = "ingests"
 _ARROW_TYPES = {
     "string": pa.string(),
     "date": pa.date32(),
     "float": pa.float64(),
     "int": pa.int64(),
 }
-REJECTS_SCHEMA = pa.schema(
-    [
-        ("ingest_id", pa.string()),
-        ("table_name", pa.string()),
-        ("file", pa.string()),
-        ("row", pa.int64()),
-        ("column", pa.string()),
-        ("code", pa.string()),
-        ("value", pa.string()),
-        ("message", pa.string()),
-    ]
-)
-INGESTS_SCHEMA = pa.schema(
-    [
-        ("ingest_id", pa.string()),
-        ("table_name", pa.string()),
-        ("file", pa.string()),
-        ("mode", pa.string()),
-        ("rows_read", pa.int64()),
-        ("rows_accepted", pa.int64()),
-        ("rows_rejected", pa.int64()),
-        ("ingested_at", pa.timestamp("us")),
-    ]
-)
+REJECTS_SCHEMA = TABLES[REJECTS].to_pyarrow()
+INGESTS_SCHEMA = TABLES[INGESTS].to_pyarrow()
 
 
 def new_ingest_id() -> str:

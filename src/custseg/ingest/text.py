@@ -25,6 +25,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -267,3 +268,18 @@ def _parse_records(
     if any(extra):
         frame[EXTRA_FIELDS] = pd.Series(extra, dtype=str)
     return frame, np.asarray(rows, dtype=np.int64)
+
+
+def unique_names(names: Sequence[Any]) -> list[str]:
+    """Column names as text, blanks named ``column_N``, repeats suffixed ``.1``, ``.2``..."""
+    seen: dict[str, int] = {}
+    result = []
+    for i, name in enumerate(names):
+        text = str(name).strip() if name is not None and str(name).strip() else f"column_{i + 1}"
+        if text in seen:
+            seen[text] += 1
+            text = f"{text}.{seen[text]}"
+        else:
+            seen[text] = 0
+        result.append(text)
+    return result

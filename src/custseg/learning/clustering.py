@@ -29,6 +29,7 @@ from custseg.errors import ConfigError, ConvergenceWarning, ModelError, NotFitte
 from custseg.i18n import Message
 from custseg.learning._threads import limited_threads
 from custseg.learning.preprocess import FloatArray, ScalingParams, prepare_features
+from custseg.warnings_capture import thread_warnings
 
 METHODS: tuple[str, ...] = ("kmeans", "gmm")
 """Valid values of ``method``."""
@@ -309,15 +310,11 @@ def _sample_rows(n: int, size: int, rng: np.random.Generator) -> NDArray[np.intp
 
 
 def _quietly(fit: Callable[[], Any], notes: list[Message], what: str) -> Any:
-    """Run ``fit``; turn sklearn convergence warnings into notes, re-raise any other warning."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    """Run ``fit``; turn sklearn convergence warnings into notes."""
+    with thread_warnings(SklearnConvergenceWarning) as caught:
         model = fit()
-    for w in caught:
-        if issubclass(w.category, SklearnConvergenceWarning):
-            notes.append(Message("clusters_note_not_converged", {"what": what}))
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if caught:
+        notes.append(Message("clusters_note_not_converged", {"what": what}))
     return model
 
 

@@ -5,7 +5,7 @@ classes (``to``), in a direction (``up`` / ``down`` by the scheme's ranking, ``e
 customer who was not in the previous snapshot, ``any`` = every change of class) and, optionally,
 only for customers whose features in the new snapshot satisfy ``when``. A system without an
 ``alerts`` key gets the built-in alerts of the catalogue that fit its schemes
-(:func:`effective_alerts`); ``alerts: []`` turns alerts off.
+(:func:`custseg.schemes.alerts_in_force.effective_alerts`); ``alerts: []`` turns alerts off.
 """
 
 from __future__ import annotations
@@ -110,32 +110,11 @@ def fits(alert: AlertRule, schemes: Sequence[SchemeBase]) -> bool:
     return True
 
 
-def effective_alerts(system: object) -> list[AlertRule]:
-    """The alerts in force for ``system``.
-
-    Its own list, or (without an ``alerts`` key) the catalogue's built-in alerts whose scheme
-    and classes exist in it.
-    """
-    own = getattr(system, "alerts", None)
-    if own is not None:
-        return list(own)
-    return [a for a in builtin_alerts() if fits(a, getattr(system, "schemes", []))]
-
-
-def builtin_alerts() -> list[AlertRule]:
-    """The alerts defined in the built-in catalogue."""
-    from custseg.schemes.catalogue import load_default_system
-
-    return list(load_default_system().alerts or [])
-
-
 __all__ = [
     "SEVERITY_ORDER",
     "AlertRule",
     "Direction",
     "Severity",
-    "builtin_alerts",
     "check_alerts",
-    "effective_alerts",
     "fits",
 ]

@@ -26,50 +26,11 @@ from ibis.backends import BaseBackend
 from custseg.engine import transaction
 from custseg.errors import SnapshotNotFoundError
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
-
-SNAPSHOTS = "snapshots"
-ASSIGNMENTS = "assignments"
-SNAPSHOT_OVERRIDES = "snapshot_overrides"
-
-_SNAPSHOT_SCHEMA = ibis.schema(
-    {
-        "snapshot_id": "string",
-        "as_of": "date",
-        "system_name": "string",
-        "system_hash": "string",
-        "data_hash": "string",
-        "code_version": "string",
-        "created_at": "timestamp",
-        "customers": "int64",
-        "input_counts": "string",
-        "outcomes": "string",
-        "extra": "string",
-    }
-)
-_ASSIGNMENT_SCHEMA = ibis.schema(
-    {
-        "snapshot_id": "string",
-        "customer_id": "string",
-        "scheme": "string",
-        "class_key": "string",
-        "score": "float64",
-        "reason": "string",
-    }
-)
-
-
-_OVERRIDE_SCHEMA = ibis.schema(
-    {
-        "snapshot_id": "string",
-        "customer_id": "string",
-        "scheme": "string",
-        "class_key": "string",
-        "computed_class_key": "string",
-        "override_id": "string",
-        "reason": "string",
-        "created_by": "string",
-        "expires_on": "date",
-    }
+from custseg.workspace_schema.tables import (
+    ASSIGNMENTS,
+    SNAPSHOT_OVERRIDES,
+    SNAPSHOTS,
+    TABLES,
 )
 
 
@@ -83,13 +44,6 @@ class SnapshotStore:
 
     def __init__(self, con: BaseBackend) -> None:
         self._con = con
-        existing = set(con.list_tables())
-        if SNAPSHOTS not in existing:
-            con.create_table(SNAPSHOTS, schema=_SNAPSHOT_SCHEMA)
-        if ASSIGNMENTS not in existing:
-            con.create_table(ASSIGNMENTS, schema=_ASSIGNMENT_SCHEMA)
-        if SNAPSHOT_OVERRIDES not in existing:  # workspaces made before overrides existed
-            con.create_table(SNAPSHOT_OVERRIDES, schema=_OVERRIDE_SCHEMA)
 
     def exists(self, snapshot_id: str) -> bool:
         """Whether a snapshot with this id has been written."""
@@ -137,9 +91,9 @@ class SnapshotStore:
         rows = overrides.assign(customer_id=overrides.customer_id.astype(str)).merge(
             computed, on=["customer_id", "scheme"], how="left"
         )
-        rows = rows.assign(snapshot_id=info.snapshot_id)[list(_OVERRIDE_SCHEMA.names)]
+        rows = rows.assign(snapshot_id=info.snapshot_id)[list(TABLES[SNAPSHOT_OVERRIDES].names)]
         rows["expires_on"] = [_as_date(v) for v in rows["expires_on"]]
-        return rows.astype({n: "object" for n in _OVERRIDE_SCHEMA.names})
+        return rows.astype({n: "object" for n in TABLES[SNAPSHOT_OVERRIDES].names})
 
     def effective_assignments(self, snapshot_id: str, *, overridden: bool = True) -> ibis.Table:
         """Assignments with the overrides applied, the computed class kept beside the effective one.

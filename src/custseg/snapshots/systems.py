@@ -11,19 +11,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
 from custseg.errors import SnapshotNotFoundError
 from custseg.schemes import ClassificationSystem, system_hash
-
-SYSTEMS = "systems"
-SYSTEM_VERSIONS = "system_versions"
-_SCHEMA = ibis.schema({"system_hash": "string", "name": "string", "document": "string"})
-_VERSION_SCHEMA = ibis.schema(
-    {"name": "string", "version": "int64", "system_hash": "string", "registered_at": "timestamp"}
-)
+from custseg.workspace_schema.tables import SYSTEM_VERSIONS, SYSTEMS
 
 
 class SystemStore:
@@ -31,11 +24,6 @@ class SystemStore:
 
     def __init__(self, con: BaseBackend) -> None:
         self._con = con
-        existing = set(con.list_tables())
-        if SYSTEMS not in existing:
-            con.create_table(SYSTEMS, schema=_SCHEMA)
-        if SYSTEM_VERSIONS not in existing:
-            con.create_table(SYSTEM_VERSIONS, schema=_VERSION_SCHEMA)
 
     def save(self, system: ClassificationSystem, *, at: datetime | None = None) -> str:
         """Store ``system`` if new, giving it its name's next version number; return its hash."""

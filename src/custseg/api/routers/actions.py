@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, Response
 from custseg.api.deps import LangDep, LimitDep, OffsetDep, WorkspaceDep, require
 from custseg.api.frames import page_of
 from custseg.api.schemas import RowsPublic
-from custseg.governance.access import Permission, Principal
+from custseg.public import Permission, Principal
 from custseg.spreadsheet import write_csv, write_xlsx
 
 router = APIRouter(tags=["actions and downloads"])
@@ -73,7 +73,7 @@ def export_customers(
 )
 def export_actions(ws: WorkspaceDep, user: Reader, lang: LangDep, snapshot: Ref = None) -> Response:
     """The action list as an xlsx workbook, one sheet per owner role."""
-    from custseg.reports import write_actions
+    from custseg.public import write_actions
 
     snap = ws.snapshot(snapshot)
     frame = ws.actions(snap, ws.previous(snap), principal=user, lang=lang)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from custseg.api.deps import LangDep, LimitDep, OffsetDep, SingleWriter, WorkspaceDep, require
 from custseg.api.frames import records
 from custseg.api.schemas import AuditEntryPublic, Page, UserCreate, UserPublic
-from custseg.governance.access import Permission, Principal
+from custseg.public import Permission, Principal
 
 router = APIRouter(tags=["admin"])
 Admin = Annotated[Principal, Depends(require(Permission.MANAGE_USERS))]

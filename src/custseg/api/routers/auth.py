@@ -10,9 +10,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 from custseg.api.deps import LangDep, PrincipalDep, SettingsDep, WorkspaceDep, oauth2
 from custseg.api.errors import ApiError
 from custseg.api.schemas import MePublic, TokenPublic
-from custseg.governance.access import ROLE_PERMISSIONS
-from custseg.governance.accounts import AuthenticationError, normalise_name
 from custseg.i18n import t
+from custseg.public import ROLE_PERMISSIONS, AuthenticationError, normalise_name
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -10,9 +10,8 @@ from custseg.api.deps import LangDep, LimitDep, OffsetDep, WorkspaceDep, require
 from custseg.api.errors import ApiError
 from custseg.api.frames import records
 from custseg.api.schemas import CustomerPublic, CustomerRowPublic, Page
-from custseg.governance.access import Permission, Principal
 from custseg.i18n import Message
-from custseg.snapshots.customers import SORTABLE, CustomerQuery
+from custseg.public import SORTABLE, CustomerQuery, Permission, Principal
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 Reader = Annotated[Principal, Depends(require(Permission.READ_CUSTOMERS))]

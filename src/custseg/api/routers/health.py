@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from custseg.api.deps import LangDep, WorkspaceDep, require
-from custseg.governance.access import Permission
+from custseg.public import Permission
 
 router = APIRouter(
     prefix="/snapshots",

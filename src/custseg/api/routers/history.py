@@ -10,9 +10,8 @@ from custseg.api.deps import LangDep, LimitDep, OffsetDep, WorkspaceDep, require
 from custseg.api.errors import ApiError
 from custseg.api.frames import page_of, records
 from custseg.api.schemas import MigrationPublic, MoverPublic, Page, RowsPublic
-from custseg.governance.access import Permission, Principal
 from custseg.i18n import Message
-from custseg.snapshots.view import Snapshot
+from custseg.public import Permission, Principal, Snapshot
 from custseg.workspace import Workspace
 
 router = APIRouter(tags=["history"])

@@ -12,10 +12,9 @@ from fastapi.responses import Response
 from custseg.api.deps import SingleWriter, WorkspaceDep, require
 from custseg.api.errors import ApiError
 from custseg.api.schemas import IngestPublic
-from custseg.governance.access import Permission, Principal
 from custseg.i18n import Message
+from custseg.public import TABLE_NAMES, Permission, Principal
 from custseg.spreadsheet import write_csv
-from custseg.tables import TABLE_NAMES
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 Ingester = Annotated[Principal, Depends(require(Permission.INGEST))]

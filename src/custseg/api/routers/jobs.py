@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from custseg.api.deps import PrincipalDep, WorkspaceDep, require
 from custseg.api.errors import ApiError
 from custseg.api.schemas import JobPublic, RunCreate, SeriesCreate
-from custseg.governance.access import Permission, Principal
 from custseg.i18n import Message
+from custseg.public import Permission, Principal
 from custseg.workspace import Workspace
 
 router = APIRouter(tags=["jobs"])
@@ -36,7 +36,7 @@ def start_run(body: RunCreate, request: Request, ws: WorkspaceDep, user: Runner)
             "customers": snap.info.customers,
         }
 
-    return _start(request, "run", user, work)
+    return _start(request, ws, "run", user, work)
 
 
 @router.post("/series", response_model=JobPublic, status_code=202, responses=_BUSY)
@@ -55,14 +55,16 @@ def start_series(
         )
         return report.to_dict()
 
-    return _start(request, "series", user, work)
+    return _start(request, ws, "series", user, work)
 
 
-def _start(request: Request, kind: str, user: Principal, work: Any) -> dict[str, Any]:
+def _start(
+    request: Request, ws: Workspace, kind: str, user: Principal, work: Any
+) -> dict[str, Any]:
     from custseg.api.jobs import JobBusyError
 
     try:
-        job = request.app.state.jobs.start(kind, user.name, work)
+        job = request.app.state.jobs.start(kind, user.name, work, ws)
     except JobBusyError as exc:
         raise ApiError(
             409, "job.busy", exc.msg or exc.message, hint=Message("server_hint_busy")
@@ -71,15 +73,15 @@ def _start(request: Request, kind: str, user: Principal, work: Any) -> dict[str,
 
 
 @router.get("/jobs", response_model=list[JobPublic])
-def list_jobs(request: Request, user: PrincipalDep) -> list[dict[str, Any]]:
-    """Jobs of this server process, newest first."""
-    return [j.public() for j in request.app.state.jobs.list()]
+def list_jobs(request: Request, ws: WorkspaceDep, user: PrincipalDep) -> list[dict[str, Any]]:
+    """Jobs, newest first (those of earlier server processes too)."""
+    return [j.public() for j in request.app.state.jobs.list(ws)]
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic)
-def one_job(job_id: str, request: Request, user: PrincipalDep) -> dict[str, Any]:
+def one_job(job_id: str, request: Request, ws: WorkspaceDep, user: PrincipalDep) -> dict[str, Any]:
     """A job's progress and, when done, its result (or error)."""
-    job = request.app.state.jobs.get(job_id)
+    job = request.app.state.jobs.get(job_id, ws)
     if job is None:
         raise ApiError(
             404,

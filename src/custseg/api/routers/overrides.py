@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from custseg.api.deps import LimitDep, OffsetDep, PrincipalDep, SingleWriter, WorkspaceDep, require
 from custseg.api.frames import records
 from custseg.api.schemas import OverrideCreate, OverridePublic, Page, ReasonCreate
-from custseg.governance.access import Permission, Principal
-from custseg.snapshots.customers import scoped_ids
+from custseg.public import Permission, Principal
 
 router = APIRouter(prefix="/overrides", tags=["overrides"])
 Reader = Annotated[Principal, Depends(require(Permission.READ_CUSTOMERS))]
@@ -29,10 +28,7 @@ def list_overrides(
     customer_id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     """Overrides by id (a sales user: those of their own customers)."""
-    frame = ws.overrides.list(status, scheme=scheme, customer_id=customer_id)
-    if user.owner_scope is not None and ws.snapshots():
-        ids = scoped_ids(ws.snapshot(), user) or set()
-        frame = frame[frame.customer_id.astype(str).isin(ids)]
+    frame = ws.visible_overrides(status, scheme=scheme, customer_id=customer_id, principal=user)
     part = frame.iloc[offset : offset + limit]
     return {"items": records(part), "total": len(frame), "offset": offset, "limit": limit}
 

@@ -16,9 +16,8 @@ from custseg.api.schemas import (
     SummaryPublic,
     SummaryRowPublic,
 )
-from custseg.governance.access import Permission
 from custseg.i18n import Lang, label_of
-from custseg.snapshots.model import SnapshotInfo
+from custseg.public import Permission, SnapshotInfo
 from custseg.workspace import Workspace
 
 router = APIRouter(

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends
 from custseg.api.deps import SingleWriter, WorkspaceDep, require
 from custseg.api.schemas import SystemCandidate, SystemPublic, ValidationPublic
 from custseg.errors import ConfigError
-from custseg.governance.access import Permission, Principal
-from custseg.governance.active_system import validate_text
+from custseg.public import Permission, Principal
 
 router = APIRouter(prefix="/system", tags=["system"])
 Summary = Annotated[Principal, Depends(require(Permission.READ_SUMMARY))]
@@ -30,9 +29,9 @@ def current(ws: WorkspaceDep, user: Summary) -> SystemPublic:
 
 
 @router.post("/validate", response_model=ValidationPublic)
-def validate(body: SystemCandidate, user: Editor) -> ValidationPublic:
+def validate(body: SystemCandidate, ws: WorkspaceDep, user: Editor) -> ValidationPublic:
     """Validate a candidate: errors with file:line and key; lint warnings."""
-    result = validate_text(body.yaml)
+    result = ws.active_system.validate(body.yaml)
     return ValidationPublic(
         valid=result.system is not None, errors=result.errors, warnings=result.warnings
     )
@@ -41,7 +40,7 @@ def validate(body: SystemCandidate, user: Editor) -> ValidationPublic:
 @router.post("/activate", response_model=SystemPublic, dependencies=[SingleWriter])
 def activate(body: SystemCandidate, ws: WorkspaceDep, user: Editor) -> SystemPublic:
     """Make a valid candidate the active system (a new version); runs use it from then on."""
-    result = validate_text(body.yaml)
+    result = ws.active_system.validate(body.yaml)
     if result.system is None:
         first = result.errors[0]
         raise ConfigError(

@@ -1,0 +1,103 @@
+"""The public value types and helpers the front ends use beside the :class:`Workspace`.
+
+The command line (:mod:`custseg.cli`) and the HTTP layer (:mod:`custseg.api`) may import only
+these custseg modules (``tests/unit/test_import_boundary.py`` enforces it, imports inside
+functions included):
+
+- :mod:`custseg.workspace` (and the names :mod:`custseg` itself exports) — ``open_workspace``,
+  :class:`Workspace` and what its methods return: every operation a user can do (ingest, run,
+  previous, compare, alerts, trend, actions, report, evaluate, learn, profile, check,
+  overrides, audit, settings, accounts (users and tokens), the active system, jobs);
+- :mod:`custseg.public` (this module) — value types those operations take or return, and
+  helpers that need no workspace (read a source before opening one, write a frame the
+  workspace returned, the built-in catalogue and feature list, the bundled sample);
+- :mod:`custseg.errors`, :mod:`custseg.i18n` (and its word modules) — errors and words;
+- :mod:`custseg.outputs`, :mod:`custseg.spreadsheet`, :mod:`custseg.terminal`,
+  :mod:`custseg.dates` — writing files, cells and terminal text; parsing dates;
+- the CLI may also import :mod:`custseg.api` (``custseg serve`` builds the app).
+
+Names here are imported lazily, so ``from custseg.public import Permission`` does not load the
+reports, the models or the ingest readers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
+
+_EXPORTS: dict[str, tuple[str, str]] = {
+    # access: roles, permissions, the authenticated principal
+    "AccessDeniedError": ("custseg.governance.access", "AccessDeniedError"),
+    "AuthenticationError": ("custseg.governance.accounts", "AuthenticationError"),
+    "Permission": ("custseg.governance.access", "Permission"),
+    "Principal": ("custseg.governance.access", "Principal"),
+    "ROLE_PERMISSIONS": ("custseg.governance.access", "ROLE_PERMISSIONS"),
+    "Role": ("custseg.governance.access", "Role"),
+    "normalise_name": ("custseg.governance.accounts", "normalise_name"),
+    "current_user": ("custseg.governance", "current_user"),
+    # governance values
+    "AuditAction": ("custseg.governance", "AuditAction"),
+    "JobRecord": ("custseg.governance.jobs", "JobRecord"),
+    "Override": ("custseg.governance", "Override"),
+    "Targets": ("custseg.governance.targets", "Targets"),
+    # snapshots and history
+    "ABSENT": ("custseg.history.migrations", "ABSENT"),
+    "CustomerQuery": ("custseg.snapshots.customers", "CustomerQuery"),
+    "Migration": ("custseg.history.migrations", "Migration"),
+    "SEVERITY_ORDER": ("custseg.schemes.config_alerts", "SEVERITY_ORDER"),
+    "SORTABLE": ("custseg.snapshots.customers", "SORTABLE"),
+    "Snapshot": ("custseg.snapshots.view", "Snapshot"),
+    "SnapshotInfo": ("custseg.snapshots.model", "SnapshotInfo"),
+    # health, profile, models, learning
+    "DataProfile": ("custseg.profile", "DataProfile"),
+    "Finding": ("custseg.health", "Finding"),
+    "HoldoutReport": ("custseg.models", "HoldoutReport"),
+    "LEARNING_MODELS": ("custseg.learning.classifier", "MODELS"),
+    "LearnedClasses": ("custseg.learning.known_classes", "LearnedClasses"),
+    "PURCHASE_MODELS": ("custseg.models.evaluation", "MODELS"),
+    "plot_conditional_expectation": ("custseg.models", "plot_conditional_expectation"),
+    "plot_tracking": ("custseg.models", "plot_tracking"),
+    # input tables and reading sources (before a workspace is opened)
+    "DATE_FLOOR": ("custseg.ingest.options", "DATE_FLOOR"),
+    "IngestReport": ("custseg.ingest", "IngestReport"),
+    "MAX_BYTES": ("custseg.ingest.options", "MAX_BYTES"),
+    "MAX_CELL_CHARS": ("custseg.ingest.options", "MAX_CELL_CHARS"),
+    "MAX_SECONDS": ("custseg.ingest.options", "MAX_SECONDS"),
+    "PreparedSource": ("custseg.ingest", "PreparedSource"),
+    "ReadOptions": ("custseg.ingest", "ReadOptions"),
+    "SCHEMAS": ("custseg.tables", "SCHEMAS"),
+    "TABLE_NAMES": ("custseg.tables", "TABLE_NAMES"),
+    "TableName": ("custseg.tables", "TableName"),
+    "option_error": ("custseg.ingest.options", "option_error"),
+    "prepare": ("custseg.ingest", "prepare"),
+    "render_error": ("custseg.ingest", "render_error"),
+    "write_rejects_frame": ("custseg.ingest", "write_rejects_frame"),
+    # reports: formats and writers of frames the workspace returned
+    "MERGE_SEPARATOR": ("custseg.reports.labels", "MERGE_SEPARATOR"),
+    "REPORT_FORMATS": ("custseg.reports", "FORMATS"),
+    "report_text": ("custseg.reports.labels", "text"),
+    "write_actions": ("custseg.reports", "write_actions"),
+    # the system, the feature list and the bundled sample
+    "ClassificationSystem": ("custseg.schemes", "ClassificationSystem"),
+    "FEATURES": ("custseg.features", "FEATURES"),
+    "default_catalogue_text": ("custseg.schemes", "default_catalogue_text"),
+    "sample_data_dir": ("custseg.sample", "sample_data_dir"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        module, attribute = _EXPORTS[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'custseg.public' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,147 @@
+"""Numbered migrations of the workspace's own tables, applied when a workspace is opened.
+
+A workspace records each migration it went through in ``schema_versions`` (version, name,
+applied_at, custseg_version); its schema version is the largest one. :func:`upgrade` applies the
+missing ones in order, each in its own transaction together with its ``schema_versions`` row,
+so a failure leaves the workspace at the previous version and the next open tries again.
+Applying them again does nothing. A workspace whose version is newer than this code knows is
+refused (:class:`~custseg.errors.WorkspaceError`): an older custseg must not write to it.
+
+Adding a migration is one function at the end of this module::
+
+    @migration(3, "assignments stored as ...")
+    def _assignments_as_(con: BaseBackend) -> None:
+        ...  # Ibis calls only (DuckDB and PostgreSQL), no SQL strings
+
+and, when it adds or changes a table, the table's new schema in ``tables.TABLES`` (never in
+``tables.TABLES_V1``). The number is the next integer; the function sees the workspace at the
+previous version, whether it was just created or made by an older release (the stored workspace
+in ``tests/data/workspaces`` checks the second case). Keep it idempotent within its transaction
+and backend-neutral.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import ibis.expr.schema as sch
+import pandas as pd
+from ibis.backends import BaseBackend
+
+from custseg.engine import transaction
+from custseg.errors import WorkspaceError
+from custseg.i18n import Message
+from custseg.workspace_schema.tables import (
+    JOBS,
+    JOBS_SCHEMA,
+    SCHEMA_VERSIONS,
+    TABLES_V1,
+    VERSIONS_SCHEMA,
+)
+
+MigrationStep = Callable[[BaseBackend], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered change of the workspace schema."""
+
+    version: int
+    name: str
+    apply: MigrationStep
+
+
+MIGRATIONS: list[Migration] = []
+"""Every migration, in version order (filled by :func:`migration`)."""
+
+
+def migration(version: int, name: str) -> Callable[[MigrationStep], MigrationStep]:
+    """Register the decorated function as migration ``version`` (the next number)."""
+
+    def register(step: MigrationStep) -> MigrationStep:
+        expected = len(MIGRATIONS) + 1
+        if version != expected:
+            raise RuntimeError(f"migration {name!r} is numbered {version}; the next is {expected}")
+        MIGRATIONS.append(Migration(version, name, step))
+        return step
+
+    return register
+
+
+def latest_version() -> int:
+    """The schema version this code writes."""
+    return MIGRATIONS[-1].version
+
+
+def schema_version(con: BaseBackend) -> int:
+    """The workspace's schema version: 0 for a new workspace or one made before versions."""
+    if SCHEMA_VERSIONS not in con.list_tables():
+        return 0
+    value = con.table(SCHEMA_VERSIONS).version.max().execute()
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def applied(con: BaseBackend) -> pd.DataFrame:
+    """The ``schema_versions`` rows, oldest first (empty before the first upgrade)."""
+    if SCHEMA_VERSIONS not in con.list_tables():
+        return pd.DataFrame(columns=list(VERSIONS_SCHEMA.names))
+    return con.table(SCHEMA_VERSIONS).order_by("version").to_pandas()
+
+
+def upgrade(
+    con: BaseBackend, *, location: str = "the workspace", now: datetime | None = None
+) -> list[int]:
+    """Apply the migrations the workspace has not had; return their versions.
+
+    ``location`` names the workspace in the error for one newer than this code.
+    """
+    from custseg import __version__
+
+    current = schema_version(con)
+    latest = latest_version()
+    if current > latest:
+        params = {"location": location, "version": current, "latest": latest}
+        raise WorkspaceError(
+            Message("workspace_schema_newer", {**params, "release": __version__})
+        )
+    done: list[int] = []
+    for step in MIGRATIONS[current:]:
+        try:
+            with transaction(con):
+                if SCHEMA_VERSIONS not in con.list_tables():
+                    con.create_table(SCHEMA_VERSIONS, schema=VERSIONS_SCHEMA)
+                step.apply(con)
+                row = {
+                    "version": step.version,
+                    "name": step.name,
+                    "applied_at": pd.Timestamp(now or datetime.now()),
+                    "custseg_version": __version__,
+                }
+                con.insert(SCHEMA_VERSIONS, pd.DataFrame([row]))
+        except Exception:
+            if schema_version(con) >= step.version:  # another process applied it meanwhile
+                continue
+            raise
+        done.append(step.version)
+    return done
+
+
+def _create_missing(con: BaseBackend, tables: Mapping[str, sch.Schema]) -> None:
+    existing = set(con.list_tables())
+    for name, schema in tables.items():
+        if name not in existing:
+            con.create_table(name, schema=schema)
+
+
+# -- the migrations, oldest first ------------------------------------------------------------
+@migration(1, "baseline: the tables of the release before schema versions")
+def _baseline(con: BaseBackend) -> None:
+    # Older workspaces created these tables on first use, so any of them may be missing.
+    _create_missing(con, TABLES_V1)
+
+
+@migration(2, "jobs: background jobs of the server")
+def _jobs(con: BaseBackend) -> None:
+    _create_missing(con, {JOBS: JOBS_SCHEMA})
