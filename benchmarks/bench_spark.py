@@ -5,7 +5,8 @@
 
 Data: ``generate_data.py`` (canonical Parquet files). DuckDB: ingest the Parquet files into a
 workspace, then ``Workspace.run``. Spark: the same Parquet files read in place
-(``parquet:PATH`` inputs), then ``run_on_spark`` with a DuckDB file as the state database. Each
+(``parquet:PATH`` inputs), then ``Workspace.run(engine=SparkSettings(...))`` with a DuckDB
+file as the state database. Each
 engine runs in its own process (peak memory is per process; for Spark the JVM's is not in it,
 it is bounded by ``spark.driver.memory``). Both runs must give the same classes: the benchmark
 compares the class counts per scheme and fails when they differ.
@@ -79,7 +80,7 @@ def child_duckdb(folder: Path, work: Path) -> dict[str, object]:
     started = time.perf_counter()
     snap = ws.run(as_of=AS_OF)
     run_s = time.perf_counter() - started
-    counts = _counts(SnapshotStore(ws.con).assignments(snap.snapshot_id))
+    counts = _counts(SnapshotStore(ws._con).assignments(snap.snapshot_id))
     ws.close()
     return {
         "ingest_s": ingest_s,
@@ -93,7 +94,7 @@ def child_duckdb(folder: Path, work: Path) -> dict[str, object]:
 
 def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> dict[str, object]:
     from custseg import open_workspace
-    from custseg.compute import open_spark_engine, run_on_spark
+    from custseg.compute import open_spark_engine
     from custseg.compute.settings import SparkSettings
 
     state = work / "state.duckdb"
@@ -120,7 +121,7 @@ def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> di
     start_s = time.perf_counter() - started
     ws = open_workspace(state, clock=lambda: datetime(2026, 7, 1))
     started = time.perf_counter()
-    snap = run_on_spark(ws, as_of=AS_OF, settings=settings)
+    snap = ws.run(as_of=AS_OF, engine=settings)
     run_s = time.perf_counter() - started
     counts = _counts(snap.assignments_table())
     ws.close()

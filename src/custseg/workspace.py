@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from custseg.compute.settings import SparkSettings, engine_settings
 from custseg.engine import DEFAULT_WORKSPACE, connect
 from custseg.errors import WorkspaceError
 from custseg.features import available_tables
@@ -157,11 +158,31 @@ class Workspace(ScopedReads):
         system: ClassificationSystem | str | Path | None = None,
         progress: ProgressCallback | None = None,
         user: str | None = None,
+        engine: str | SparkSettings | None = None,
+        engine_config: str | Path | None = None,
     ) -> Snapshot:
         """Classify every customer as of ``as_of`` (default: latest order date); store a snapshot.
 
         ``user`` is who the audit log records (default: $CUSTSEG_USER or the login name).
+        ``engine`` is where the data is computed: ``"duckdb"`` (this database), ``"spark"``
+        (settings from ``engine_config`` / ``CUSTSEG_SPARK_*``) or :class:`SparkSettings`;
+        default ``CUSTSEG_ENGINE``, else duckdb. On Spark the data stays in Spark and this
+        database keeps the state (docs/spark.md).
         """
+        spark = _spark_settings(engine, engine_config)
+        if spark is not None:
+            from custseg.compute import run_on_spark
+
+            return run_on_spark(
+                self._con,
+                clock=self._clock,
+                location=self._location,
+                as_of=as_of,
+                system=system,
+                settings=spark,
+                progress=progress,
+                user=user,
+            )
         resolved = resolve_system(system)
         sweep_orphans(self._con)
         SystemStore(self._con).save(resolved, at=self._clock())
@@ -313,6 +334,16 @@ def _without_password(location: str) -> str:
         return location
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _spark_settings(
+    engine: str | SparkSettings | None, config: str | Path | None
+) -> SparkSettings | None:
+    """The Spark settings when the run is to be computed on Spark, else None (DuckDB)."""
+    if isinstance(engine, SparkSettings):
+        return engine
+    chosen = engine_settings(engine, config)
+    return chosen.spark if chosen.name == "spark" else None
 
 
 def _disconnect(con: BaseBackend) -> None:

@@ -52,7 +52,7 @@ def sample_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         if source.exists():
             ws.ingest(table, source)
             path = root / f"{table}.parquet"
-            ws.con.table(table).to_parquet(path)
+            ws._con.table(table).to_parquet(path)
             parquet[table] = f"parquet:{path}"
     ws.close()
     return {"root": root, "duckdb": root / "duckdb.duckdb", "inputs": parquet}
@@ -102,9 +102,12 @@ def both_engines(
     state_path = root / "state.duckdb"
     state = open_workspace(state_path, clock=lambda: FIXED_NOW)
     system = load_default_system()
+    # One date through the façade (Workspace.run with Spark settings), one straight.
     spark_infos = {
-        d: classify_on_spark(state.con, spark_engine, system=system, as_of=d, created_at=FIXED_NOW)
-        for d in (PREVIOUS, AS_OF)
+        PREVIOUS: state.run(as_of=PREVIOUS, engine=spark_engine.settings).info,
+        AS_OF: classify_on_spark(
+            state._con, spark_engine, system=system, as_of=AS_OF, created_at=FIXED_NOW
+        ),
     }
     state.close()
     return {

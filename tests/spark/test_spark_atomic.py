@@ -34,7 +34,7 @@ def test_failed_assignment_write_commits_no_snapshot(
     state = open_workspace(tmp_path / "state.duckdb", clock=lambda: FIXED_NOW)
     with pytest.raises(OSError, match="disk quota"):
         classify_on_spark(
-            state.con,
+            state._con,
             spark_engine,
             system=load_default_system(),
             as_of=AS_OF,
@@ -43,8 +43,8 @@ def test_failed_assignment_write_commits_no_snapshot(
     kinds = [p.split("/snapshot_id=")[0].rsplit("/", 1)[-1] for p in written]
     assert kinds == ["rejects"] * 4 + ["features", "assignments"]
     assert state.snapshots() == []
-    assert state.con.table("snapshots").count().execute() == 0
-    assert state.con.table("audit_log").count().execute() == 0
+    assert state._con.table("snapshots").count().execute() == 0
+    assert state._con.table("audit_log").count().execute() == 0
     for path in written:
         assert not Path(path).exists(), path
     state.close()

@@ -28,7 +28,7 @@ def _assignments(path: Any, snapshot_id: str) -> pd.DataFrame:
     from custseg.snapshots.store import SnapshotStore
 
     ws = open_workspace(path, clock=lambda: FIXED_NOW)
-    frame = SnapshotStore(ws.con).assignments(snapshot_id).to_pandas()
+    frame = SnapshotStore(ws._con).assignments(snapshot_id).to_pandas()
     ws.close()
     return frame
 
@@ -89,17 +89,17 @@ def test_state_in_the_workspace_data_on_spark(
     for info in stored:
         assert engine_of(info) == {"name": "spark", "storage": spark_engine.storage.root}
         assert info.extra["rejects"] == dict.fromkeys(spark_engine.inputs, 0)
-        assert f"snapshot_features_{info.snapshot_id}" not in state.con.list_tables()
+        assert f"snapshot_features_{info.snapshot_id}" not in state._con.list_tables()
         assert spark_engine.storage.features(info.snapshot_id).count().execute() == 2500
-    assert state.con.table("assignments").count().execute() == 0  # nothing copied to the state
-    entries = state.con.table("audit_log").to_pandas()
+    assert state._con.table("assignments").count().execute() == 0  # nothing copied to the state
+    entries = state._con.table("audit_log").to_pandas()
     assert sorted(entries.action) == ["run", "run"]
 
     # The same inputs again: the stored snapshot, nothing written but a run_reused entry.
     again = classify_on_spark(
-        state.con, spark_engine, system=load_default_system(), as_of=AS_OF, created_at=FIXED_NOW
+        state._con, spark_engine, system=load_default_system(), as_of=AS_OF, created_at=FIXED_NOW
     )
     assert again.snapshot_id == infos[AS_OF].snapshot_id
     assert len(state.snapshots()) == 2
-    assert sorted(state.con.table("audit_log").to_pandas().action) == ["run", "run", "run_reused"]
+    assert sorted(state._con.table("audit_log").to_pandas().action) == ["run", "run", "run_reused"]
     state.close()

@@ -53,10 +53,53 @@ def test_export_to_parquet_from_spark(both_engines: dict[str, Any], tmp_path: Pa
     spark = _open(both_engines["state"])
     snap = spark.snapshot(both_engines["spark_infos"][AS_OF].snapshot_id)
     folder = tmp_path / "classes"
-    rows = export_parquet(spark.con, snap.snapshot_id, str(folder))
+    rows = export_parquet(spark._con, snap.snapshot_id, str(folder))
     written = pd.read_parquet(folder).sort_values("customer_id").reset_index(drop=True)
     assert rows == len(written) == 2500
     expected = snap.to_frame().sort_values("customer_id").reset_index(drop=True)
     assert list(written.columns) == list(expected.columns)
     pd.testing.assert_frame_equal(written, expected, check_dtype=False)
     spark.close()
+
+
+def test_cli_reads_a_spark_snapshot(both_engines: dict[str, Any]) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from custseg.cli.app import app
+
+    runner = CliRunner()
+    state, duck = both_engines["state"], both_engines["duckdb"]
+    shown = []
+    for path in (state, duck):
+        result = runner.invoke(
+            app,
+            ["--workspace", str(path), "show", "--scheme", "abc", "--json"],
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.output
+        shown.append(json.loads(result.output))
+    spark_rows, duck_rows = shown[0]["schemes"]["abc"], shown[1]["schemes"]["abc"]
+    assert [(r["class_key"], r["customers"]) for r in spark_rows] == [
+        (r["class_key"], r["customers"]) for r in duck_rows
+    ]
+    assert sum(r["customers"] for r in spark_rows) == 2500
+    for got, expected in zip(spark_rows, duck_rows, strict=True):
+        assert got["revenue"] == pytest.approx(expected["revenue"], rel=1e-9)
+    refused = runner.invoke(
+        app,
+        [
+            "--workspace",
+            str(state),
+            "run",
+            "--engine",
+            "spark",
+            "--every",
+            "month",
+            "--from",
+            "2026-01-01",
+        ],
+    )
+    assert refused.exit_code != 0
+    assert "DuckDB only" in refused.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict
 from datetime import date
@@ -14,7 +15,6 @@ from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
-from custseg.compute.settings import engine_settings
 from custseg.errors import ConfigError
 from custseg.i18n import Message, label_of, t
 from custseg.public import ClassificationSystem, Snapshot
@@ -55,23 +55,17 @@ def run_snapshot(
     ``engine`` (default ``CUSTSEG_ENGINE``, else duckdb) chooses where the data is computed;
     ``engine_config`` is the Spark settings file (see docs/spark.md).
     """
-    settings = engine_settings(engine, engine_config)
     ws = ctx.workspace()
 
     def run(progress: Any = None) -> Snapshot:
-        if settings.name == "spark":
-            from custseg.compute import run_on_spark
-
-            return run_on_spark(
-                ws,
-                as_of=as_of,
-                system=system,
-                settings=settings.spark,
-                location=ctx.STATE.workspace,
-                progress=progress,
-                user=user,
-            )
-        return ws.run(as_of=as_of, system=system, progress=progress, user=user)
+        return ws.run(
+            as_of=as_of,
+            system=system,
+            progress=progress,
+            user=user,
+            engine=engine,
+            engine_config=engine_config,
+        )
 
     if quiet:
         return run()
@@ -144,7 +138,7 @@ def run_command(
     # the system is validated before the workspace is opened: a refused file changes nothing
     resolved = resolve_system(system) if system is not None else None
     if every or start or end or refresh:
-        if engine_settings(engine, engine_config).name != "duckdb":
+        if (engine or os.environ.get("CUSTSEG_ENGINE") or "duckdb").strip().lower() == "spark":
             raise ConfigError(
                 "a series (--every) runs on DuckDB only for now; on Spark run one --as-of "
                 "date at a time (e.g. from a scheduler)"

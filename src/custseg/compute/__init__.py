@@ -4,14 +4,17 @@ State (systems, snapshots' metadata, overrides, audit, users, jobs) stays in the
 database; with ``--engine spark`` (``CUSTSEG_ENGINE=spark``) the inputs, the feature table and
 the assignments live in Spark. See docs/spark.md.
 
->>> ws = open_workspace("state.duckdb")                       # doctest: +SKIP
->>> snap = run_on_spark(ws, as_of=date(2026, 6, 30))          # doctest: +SKIP
+>>> ws = open_workspace("state.duckdb")                                  # doctest: +SKIP
+>>> snap = ws.run(as_of=date(2026, 6, 30), engine="spark")               # doctest: +SKIP
+>>> snap = ws.run(engine=SparkSettings(master="local[4]", storage="/data/custseg",
+...                                    inputs={"orders": "parquet:/data/orders"}))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,11 +24,12 @@ from custseg.compute.settings import EngineSettings, SparkSettings, engine_setti
 from custseg.errors import WorkspaceError
 
 if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
     from custseg.compute.engine import SparkEngine
     from custseg.run import ProgressCallback
     from custseg.schemes import ClassificationSystem
     from custseg.snapshots.view import Snapshot
-    from custseg.workspace import Workspace
 
 __all__ = [
     "EngineSettings",
@@ -71,36 +75,37 @@ def spark_default_as_of(engine: SparkEngine) -> date:
 
 
 def run_on_spark(
-    ws: Workspace,
+    state: BaseBackend,
     *,
+    clock: Callable[[], datetime],
+    location: str | Path | None = None,
     as_of: date | None = None,
     system: ClassificationSystem | str | Path | None = None,
     settings: SparkSettings | None = None,
-    location: str | Path | None = None,
     progress: ProgressCallback | None = None,
     user: str | None = None,
 ) -> Snapshot:
-    """Classify on Spark with ``ws`` as the state database; return the committed snapshot.
+    """Classify on Spark with ``state`` (a workspace database) as the state; return the snapshot.
 
-    ``settings`` default to the environment (``CUSTSEG_SPARK_*``); ``location`` (the
-    workspace's file) gives the default storage root ``<file>.spark``.
+    Called by :meth:`custseg.workspace.Workspace.run` with ``engine="spark"``. ``settings``
+    default to the environment (``CUSTSEG_SPARK_*``); ``location`` (the workspace's file) gives
+    the default storage root ``<file>.spark``.
     """
     from custseg.compute.run import classify_on_spark
+    from custseg.schemes.resolve import resolve_system
     from custseg.snapshots.systems import SystemStore
     from custseg.snapshots.view import Snapshot
-    from custseg.workspace import resolve_system
 
     resolved = resolve_system(system)
     spark = settings or engine_settings("spark").spark
     engine = open_spark_engine(spark, location)
-    state = ws.con
-    SystemStore(state).save(resolved, at=ws.clock())
+    SystemStore(state).save(resolved, at=clock())
     info = classify_on_spark(
         state,
         engine,
         system=resolved,
         as_of=as_of or spark_default_as_of(engine),
-        created_at=ws.clock(),
+        created_at=clock(),
         progress=progress,
         user=user,
     )

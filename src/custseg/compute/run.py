@@ -53,14 +53,8 @@ from custseg.snapshots.fingerprint import (
     snapshot_fingerprint,
 )
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, join_messages
-from custseg.snapshots.store import (
-    _OVERRIDE_SCHEMA,
-    SNAPSHOT_OVERRIDES,
-    SNAPSHOTS,
-    SnapshotStore,
-    _as_date,
-    _info_row,
-)
+from custseg.snapshots.store import SnapshotStore, _as_date, _info_row
+from custseg.workspace_schema.tables import SNAPSHOT_OVERRIDES, SNAPSHOTS, TABLES
 
 ENGINE_KEY = "engine"
 
@@ -275,7 +269,7 @@ _ASSIGNMENT_COLUMNS = {
 
 def _override_rows(info: SnapshotInfo, applied: pd.DataFrame, staged: ir.Table) -> pd.DataFrame:
     """The ``snapshot_overrides`` rows, each beside the class the run computed on Spark."""
-    columns = list(_OVERRIDE_SCHEMA.names)
+    columns = list(TABLES[SNAPSHOT_OVERRIDES].names)
     if applied is None or not len(applied):
         return pd.DataFrame(columns=columns)
     ids = sorted(set(applied.customer_id.astype(str)))
