@@ -20,6 +20,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -151,6 +152,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="3g")
+    parser.add_argument(
+        "--data", type=Path, help="an existing folder of generate_data.py output to use"
+    )
     parser.add_argument("--child", choices=["duckdb", "spark"])
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--work", type=Path)
@@ -162,9 +166,8 @@ def main() -> None:
         print(json.dumps(child_spark(args.folder, args.work, args.master, args.driver_memory)))
         return
 
-    folder = _data_dir(args.customers, args.lines, args.seed)
-    work = folder / "bench_spark"
-    work.mkdir(exist_ok=True)
+    folder = args.data or _data_dir(args.customers, args.lines, args.seed)
+    work = Path(tempfile.mkdtemp(prefix="bench_spark_"))
     common = ["--folder", str(folder), "--work", str(work)]
     duck = _child(["--child", "duckdb", *common])
     spark = _child(
@@ -181,7 +184,10 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     same = duck["counts"] == spark["counts"]
     ratio = float(spark["run_s"]) / float(duck["run_s"])  # type: ignore[arg-type]
-    print(f"\n## Spark benchmark: {args.customers:,} customers, {args.lines:,} order lines\n")
+    import pyarrow.parquet as pq
+
+    lines = pq.ParquetFile(folder / "orders.parquet").metadata.num_rows
+    print(f"\n## Spark benchmark: {duck['customers']:,} customers, {lines:,} order lines\n")
     print("| engine | step | seconds | peak memory (Python process) |")
     print("|---|---|---:|---:|")
     print(f"| DuckDB | ingest (Parquet → workspace, validated) | {duck['ingest_s']:.1f} | |")

@@ -301,6 +301,16 @@ class Workspace(ScopedReads):
         info = SnapshotStore(self._con).get(snapshot_id)
         return Snapshot(self._con, info, self.stored_system(info.system_hash))
 
+    def export_on_engine(self, path: str, snapshot_id: str | None = None) -> int:
+        """Write a Spark snapshot's classes to the Parquet folder ``path`` from Spark; rows.
+
+        One row per customer, one column per scheme (effective classes), as ``custseg export``
+        writes, without passing through this process. Only for snapshots computed on Spark.
+        """
+        from custseg.compute.export import export_parquet
+
+        return export_parquet(self._con, self.snapshot(snapshot_id).snapshot_id, path)
+
     # -- governance: overrides, audit log, settings (custseg.governance) ----------------------
     @property
     def overrides(self) -> OverrideStore:

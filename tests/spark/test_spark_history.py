@@ -48,12 +48,10 @@ def test_migrations_alerts_and_trend_match_duckdb(both_engines: dict[str, Any]) 
 
 
 def test_export_to_parquet_from_spark(both_engines: dict[str, Any], tmp_path: Path) -> None:
-    from custseg.compute.export import export_parquet
-
     spark = _open(both_engines["state"])
     snap = spark.snapshot(both_engines["spark_infos"][AS_OF].snapshot_id)
     folder = tmp_path / "classes"
-    rows = export_parquet(spark._con, snap.snapshot_id, str(folder))
+    rows = spark.export_on_engine(str(folder), snap.snapshot_id)
     written = pd.read_parquet(folder).sort_values("customer_id").reset_index(drop=True)
     assert rows == len(written) == 2500
     expected = snap.to_frame().sort_values("customer_id").reset_index(drop=True)

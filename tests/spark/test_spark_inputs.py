@@ -39,7 +39,11 @@ def test_orders_and_customers_are_checked_on_spark(spark_engine: Any, tmp_path: 
     con = spark_engine.con
     try:
         found = register_inputs(con, settings)
-        assert set(found) == {"orders", "customers"}
+        # orders and customers from the files; payments and opportunities are the session's
+        # views of those names (an input without a path is the table of its name)
+        assert set(found) == {"orders", "customers", "payments", "opportunities"}
+        assert found["orders"].source == f"parquet:{tmp_path / 'orders.parquet'}"
+        assert found["payments"].source == "table:payments"
         good = found["orders"].accepted.order_by("order_id").to_pandas()
         assert good.order_id.tolist() == ["O1"]
         assert good.amount.tolist() == [100.5]
