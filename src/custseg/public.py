@@ -26,7 +26,51 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    pass
+    from custseg.features import FEATURES
+    from custseg.governance import AuditAction, Override, current_user
+    from custseg.governance.access import (
+        ROLE_PERMISSIONS,
+        AccessDeniedError,
+        Permission,
+        Principal,
+        Role,
+    )
+    from custseg.governance.accounts import AuthenticationError, normalise_name
+    from custseg.governance.jobs import JobRecord, job_error
+    from custseg.governance.targets import Targets
+    from custseg.health import Finding
+    from custseg.history.migrations import ABSENT, Migration
+    from custseg.ingest import (
+        IngestReport,
+        PreparedSource,
+        ReadOptions,
+        prepare,
+        render_error,
+        write_rejects_frame,
+    )
+    from custseg.ingest.options import (
+        DATE_FLOOR,
+        MAX_BYTES,
+        MAX_CELL_CHARS,
+        MAX_SECONDS,
+        option_error,
+    )
+    from custseg.learning.classifier import MODELS as LEARNING_MODELS
+    from custseg.learning.known_classes import LearnedClasses
+    from custseg.models import HoldoutReport, plot_conditional_expectation, plot_tracking
+    from custseg.models.evaluation import MODELS as PURCHASE_MODELS
+    from custseg.profile import DataProfile
+    from custseg.reports import FORMATS as REPORT_FORMATS
+    from custseg.reports import write_actions
+    from custseg.reports.labels import MERGE_SEPARATOR
+    from custseg.reports.labels import text as report_text
+    from custseg.sample import sample_data_dir
+    from custseg.schemes import ClassificationSystem, default_catalogue_text
+    from custseg.schemes.config_alerts import SEVERITY_ORDER
+    from custseg.snapshots.customers import SORTABLE, CustomerQuery
+    from custseg.snapshots.model import SnapshotInfo
+    from custseg.snapshots.view import Snapshot
+    from custseg.tables import SCHEMAS, TABLE_NAMES, TableName
 
 _EXPORTS: dict[str, tuple[str, str]] = {
     # access: roles, permissions, the authenticated principal
@@ -41,6 +85,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     # governance values
     "AuditAction": ("custseg.governance", "AuditAction"),
     "JobRecord": ("custseg.governance.jobs", "JobRecord"),
+    "job_error": ("custseg.governance.jobs", "job_error"),
     "Override": ("custseg.governance", "Override"),
     "Targets": ("custseg.governance.targets", "Targets"),
     # snapshots and history
@@ -87,7 +132,58 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "sample_data_dir": ("custseg.sample", "sample_data_dir"),
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "ABSENT",
+    "AccessDeniedError",
+    "AuditAction",
+    "AuthenticationError",
+    "ClassificationSystem",
+    "CustomerQuery",
+    "DATE_FLOOR",
+    "DataProfile",
+    "FEATURES",
+    "Finding",
+    "HoldoutReport",
+    "IngestReport",
+    "JobRecord",
+    "LEARNING_MODELS",
+    "LearnedClasses",
+    "MAX_BYTES",
+    "MAX_CELL_CHARS",
+    "MAX_SECONDS",
+    "MERGE_SEPARATOR",
+    "Migration",
+    "Override",
+    "PURCHASE_MODELS",
+    "Permission",
+    "PreparedSource",
+    "Principal",
+    "REPORT_FORMATS",
+    "ROLE_PERMISSIONS",
+    "ReadOptions",
+    "Role",
+    "SCHEMAS",
+    "SEVERITY_ORDER",
+    "SORTABLE",
+    "Snapshot",
+    "SnapshotInfo",
+    "TABLE_NAMES",
+    "TableName",
+    "Targets",
+    "current_user",
+    "default_catalogue_text",
+    "job_error",
+    "normalise_name",
+    "option_error",
+    "plot_conditional_expectation",
+    "plot_tracking",
+    "prepare",
+    "render_error",
+    "report_text",
+    "sample_data_dir",
+    "write_actions",
+    "write_rejects_frame",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -22,6 +22,7 @@ import pytest
 from custseg import __version__
 from custseg.errors import WorkspaceError
 from custseg.governance.jobs import JobRecord
+from custseg.i18n import t
 from custseg.workspace import Workspace, open_workspace
 from custseg.workspace_schema import migrations
 from custseg.workspace_schema.tables import SCHEMA_VERSIONS, TABLES, VERSIONS_SCHEMA
@@ -214,6 +215,9 @@ def test_jobs_are_recorded_and_a_job_left_running_is_marked_failed() -> None:
     left = ws.jobs.get("JOB-00001")
     assert left is not None and left.status == "failed" and left.finished_at == NOW
     assert left.error is not None and "server stopped" in left.error["message"]
+    in_zh = {"code": "job.abandoned", "message": t("jobs_abandoned", "zh")}
+    assert left.public("zh")["error"] == in_zh
+    assert left.public("en")["error"]["message"] == t("jobs_abandoned", "en")
     assert ws.jobs.fail_abandoned() == []
     ws.close()
 
@@ -240,6 +244,8 @@ def test_the_job_list_survives_a_server_restart(tmp_path: Path) -> None:
         jobs = client.get("/api/v1/jobs", headers=auth).json()
         assert [(j["job_id"], j["status"]) for j in jobs] == [("JOB-00001", "failed")]
         assert "server stopped" in jobs[0]["error"]["message"]
+        in_zh = client.get("/api/v1/jobs", headers=auth, params={"lang": "zh"}).json()
+        assert in_zh[0]["error"]["message"] == t("jobs_abandoned", "zh")
         job = client.post("/api/v1/runs", headers=auth, json={"as_of": "2026-06-15"}).json()
         assert job["job_id"] == "JOB-00002"
         deadline = time.monotonic() + 120

@@ -38,7 +38,7 @@ def imports(path: Path, known: set[str]) -> Iterator[Import]:
     """The custseg modules ``path`` imports, anywhere in the file (TYPE_CHECKING blocks skipped).
 
     ``from package import name`` counts as importing the submodule ``package.name`` when it is
-    one, and the package otherwise. ``top_level`` is False for imports inside a function or class.
+    one, and the package otherwise. ``top_level`` is False for imports inside a function.
     """
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -69,7 +69,8 @@ def _walk(
                 full = f"{base}.{alias.name}"
                 yield Import(name, full if full in known else base, node.lineno, top_level)
             continue
-        nested = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        # a function body runs when called; a class body runs at import time like the module
+        nested = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         for field in ("body", "orelse", "finalbody", "handlers"):
             children = getattr(node, field, None)
             if isinstance(children, list):
@@ -80,5 +81,3 @@ def _walk(
                 yield from _walk(
                     stmts, name, package, known, top_level=top_level and not nested
                 )
-        if isinstance(node, ast.With | ast.AsyncWith | ast.Try):
-            continue

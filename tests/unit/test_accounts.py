@@ -138,3 +138,22 @@ def test_role_table(role: Role, allowed, denied) -> None:
     who = Principal("x", role, "o")
     assert all(who.can(p) for p in allowed)
     assert not any(who.can(p) for p in denied)
+
+
+def test_ended_session_tokens_are_deleted_a_week_later_api_tokens_are_kept(
+    accounts, clock: Clock
+) -> None:
+    accounts.add_user("ann", role="analyst", password=PASSWORD, by="root")
+    first = accounts.create_token("ann", kind="session", ttl=timedelta(hours=8), by="ann")
+    revoked = accounts.create_token("ann", kind="session", ttl=timedelta(hours=8), by="ann")
+    accounts.revoke(revoked.token_id, by="ann")
+    script = accounts.create_token("ann", kind="api", ttl=timedelta(hours=1), by="root")
+    clock.now += timedelta(days=6)
+    accounts.create_token("ann", kind="session", ttl=timedelta(hours=8), by="ann")
+    assert len(accounts.tokens("ann")) == 4  # ended less than a week ago: still listed
+    clock.now += timedelta(days=2)
+    latest = accounts.create_token("ann", kind="session", ttl=timedelta(hours=8), by="ann")
+    left = set(accounts.tokens("ann").token_id)
+    assert first.token_id not in left and revoked.token_id not in left
+    assert script.token_id in left and latest.token_id in left
+    assert accounts.principal_for_token(latest.secret).name == "ann"

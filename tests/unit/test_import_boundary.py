@@ -93,6 +93,11 @@ def test_imports_inside_functions_are_seen(tmp_path) -> None:  # type: ignore[no
     assert [allowed(i) for i in found] == [True, False, False]
 
 
+def test_the_public_names_are_listed_once() -> None:
+    public = importlib.import_module("custseg.public")
+    assert public.__all__ == sorted(public._EXPORTS)
+
+
 @pytest.mark.parametrize("name", __import__("custseg.public").public.__all__)
 def test_every_public_name_resolves(name: str) -> None:
     public = importlib.import_module("custseg.public")

@@ -206,8 +206,13 @@ def test_model_parameters_are_validated_with_their_path() -> None:
         0.08,
         50,
     )
-    with pytest.raises(ConfigError, match=r":4 parameters\.models\.margin: .*less than or equal"):
+    with pytest.raises(
+        ConfigError, match=r":4 parameters\.models\.margin: must be at most 1\.0; got 1\.5"
+    ) as info:
         parse_system(_with_model_parameters("{margin: 1.5}"))
+    assert info.value.render("zh") == (
+        "<system> 第 4 行 parameters.models.margin：必须小于或等于 1.0；实际为 1.5"
+    )
     with pytest.raises(ConfigError, match=r"parameters\.models\.marjin: unknown key.*'margin'"):
         parse_system(_with_model_parameters("{marjin: 0.3}"))
 

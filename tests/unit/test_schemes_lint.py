@@ -23,7 +23,19 @@ def rules_scheme(rules: list[tuple[str, str]], default: str, keys: list[str] | N
 
 def lint(scheme: RulesScheme) -> list[str]:
     system = ClassificationSystem(name="t", schemes=[scheme])
-    return lint_system(system, FEATURES)
+    return [w.render("en") for w in lint_system(system, FEATURES)]
+
+
+def test_warnings_read_in_both_languages() -> None:
+    scheme = rules_scheme([("r_score >= 3", "loyal"), ("r_score >= 4", "champions")], "other")
+    system = ClassificationSystem(name="t", schemes=[scheme])
+    warnings = lint_system(system, FEATURES)
+    assert {w.key for w in warnings} == {
+        "schemes_d_rule_shadowed", "schemes_d_class_unreachable"
+    }
+    zh = [w.render("zh") for w in warnings]
+    assert any("rfm：规则 rules[1]" in w and "被 rules[0]" in w and "遮蔽" in w for w in zh), zh
+    assert any("类别 'champions' 永远不会被赋予" in w for w in zh), zh
 
 
 def test_champions_under_loyal_is_shadowed_and_unreachable() -> None:

@@ -21,8 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from custseg.errors import CustsegError
-from custseg.i18n import Message
-from custseg.public import JobRecord
+from custseg.i18n import Lang, Message
+from custseg.public import JobRecord, job_error
 from custseg.workspace import Workspace
 
 JobWork = Callable[[Workspace, Callable[[str, int, int], None]], dict[str, Any]]
@@ -65,9 +65,9 @@ class Job:
             finished_at=self.finished_at,
         )
 
-    def public(self) -> dict[str, Any]:
-        """The job as the API shows it."""
-        return self.record().public()
+    def public(self, lang: Lang = "en") -> dict[str, Any]:
+        """The job as the API shows it, its error message in ``lang``."""
+        return self.record().public(lang)
 
 
 class JobBusyError(CustsegError):
@@ -160,14 +160,11 @@ class JobRunner:
                     ws.close()
             job.status = "done"
         except CustsegError as exc:
-            job.status, job.error = "failed", {"code": str(exc.code), "message": exc.message}
+            job.status, job.error = "failed", job_error(str(exc.code), exc.msg or exc.message)
         except Exception:  # the job's own failure is reported, never its traceback
             logging.getLogger("custseg.api").exception("job %s failed", job.job_id)
             job.status = "failed"
-            job.error = {
-                "code": "internal",
-                "message": "the job failed unexpectedly; see the server log",
-            }
+            job.error = job_error("internal", Message("jobs_failed_unexpectedly"))
         finally:
             job.finished_at = self._clock()
             self._record(job, wait=True)

@@ -123,36 +123,63 @@ async def _too_large(send: Callable, limit: int) -> None:  # type: ignore[type-a
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed logins per (user, client) within ``window`` seconds."""
+    """Failed logins limited per (user, client) and per user across all clients.
+
+    At most ``attempts`` failures per (user, client) within ``window`` seconds, and at most
+    ``attempts * USER_FACTOR`` per user from any number of clients (guessing one account's
+    password from many addresses). Only failures are kept, for at most ``max_keys`` keys: past
+    that the oldest entries are forgotten, so random names cannot fill the memory.
+    """
+
+    USER_FACTOR = 4
 
     def __init__(
-        self, attempts: int, window: float, clock: Callable[[], float] = time.monotonic
+        self,
+        attempts: int,
+        window: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
     ) -> None:
         self._attempts, self._window, self._clock = attempts, window, clock
+        self._max_keys = max_keys
         self._failures: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
     def retry_after(self, user: str, client: str) -> float:
         """Seconds to wait before the next attempt (0: allowed now)."""
         with self._lock:
-            recent = self._recent((user, client))
-            if len(recent) < self._attempts:
-                return 0.0
-            return max(0.0, recent[0] + self._window - self._clock())
+            waits = [
+                self._wait(self._recent((user, client)), self._attempts),
+                self._wait(self._recent((user, "")), self._attempts * self.USER_FACTOR),
+            ]
+        return max(waits)
 
     def failed(self, user: str, client: str) -> None:
         """Record a failed attempt."""
+        now = self._clock()
         with self._lock:
-            self._recent((user, client)).append(self._clock())
+            for key in ((user, client), (user, "")):
+                recent = self._recent(key)
+                recent.append(now)
+                self._failures[key] = recent
+            while len(self._failures) > self._max_keys:
+                del self._failures[next(iter(self._failures))]
 
     def succeeded(self, user: str, client: str) -> None:
-        """Forget the failures of (user, client)."""
+        """Forget the failures of (user, client); the user's total stays until it expires."""
         with self._lock:
             self._failures.pop((user, client), None)
 
+    def _wait(self, recent: deque[float], limit: int) -> float:
+        if len(recent) < limit:
+            return 0.0
+        return max(0.0, recent[-limit] + self._window - self._clock())
+
     def _recent(self, key: tuple[str, str]) -> deque[float]:
-        found = self._failures.setdefault(key, deque())
+        found = self._failures.get(key, deque())
         cutoff = self._clock() - self._window
         while found and found[0] <= cutoff:
             found.popleft()
+        if not found:
+            self._failures.pop(key, None)
         return found

@@ -175,6 +175,14 @@ def serve_command(
     cors_origin: Annotated[
         list[str] | None, typer.Option("--cors-origin", help="Allow a browser origin (repeat).")
     ] = None,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Reverse proxies trusted to give the client's address (X-Forwarded-For), "
+            "comma-separated; the login limit counts per client address.",
+        ),
+    ] = "127.0.0.1",
 ) -> None:
     """Serve the REST API (and its docs at /api/docs) on the workspace."""
     import uvicorn
@@ -194,5 +202,10 @@ def serve_command(
     )
     ctx.stderr.print(t("server_serving", lang).format(host=host, port=port))
     uvicorn.run(
-        create_app(ctx.STATE.workspace, settings), host=host, port=port, log_level="warning"
+        create_app(ctx.STATE.workspace, settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
     )

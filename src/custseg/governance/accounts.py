@@ -9,6 +9,9 @@ Tables (created like the other governance tables):
   created_at, expires_at (null: until revoked), revoked_at.
 
 There are no default accounts and no default password. Every change is in the audit log.
+Session tokens (from logins) that expired or were revoked more than
+:data:`SESSION_RETENTION` ago are deleted when a new session starts, so the table does not grow
+with every login; API tokens are kept (they are audited).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from custseg.workspace_schema.tables import TOKENS, USERS
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cst_"  # noqa: S105 - a prefix, not a secret
+SESSION_RETENTION = timedelta(days=7)
+"""How long an ended session token stays in the table (for `token list` and inquiries)."""
 TokenKind = Literal["session", "api"]
 _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("custseg-timing-equaliser")
@@ -204,6 +209,8 @@ class AccountStore:
             {"expires_at": "datetime64[us]", "revoked_at": "datetime64[us]"}
         )
         with transaction(self._con):
+            if kind == "session":
+                self._purge_old_sessions(now)
             self._con.insert(TOKENS, frame)
             if kind == "api":
                 self._audit.append(by, "token_create", token_id, {"user": user.name})
@@ -259,6 +266,12 @@ class AccountStore:
     def _update(self, table: str, key: str, value: str, changes: dict[str, Any]) -> None:
         values = {k: sge.convert(_plain(v)) for k, v in changes.items()}
         statement = sge.update(table, values, where=sge.column(key).eq(sge.convert(value)))
+        self._con.raw_sql(statement.sql(dialect=self._con.name))
+
+    def _purge_old_sessions(self, now: datetime) -> None:
+        before = sge.convert(_plain(pd.Timestamp(now - SESSION_RETENTION)))
+        ended = sge.or_(sge.column("expires_at") < before, sge.column("revoked_at") < before)
+        statement = sge.delete(TOKENS, where=sge.and_(sge.column("kind").eq("session"), ended))
         self._con.raw_sql(statement.sql(dialect=self._con.name))
 
     def _revoke_where(self, where: sge.Expression, now: datetime) -> None:

@@ -21,6 +21,7 @@ from custseg.engine import transaction
 from custseg.errors import ConfigError
 from custseg.features import FEATURES
 from custseg.governance.audit import AuditLog
+from custseg.i18n import Message
 from custseg.schemes import ClassificationSystem, lint_system, load_default_system
 from custseg.schemes.loader import dump_system, parse_system
 from custseg.snapshots.systems import SystemStore
@@ -89,7 +90,7 @@ class Validation:
 
     system: ClassificationSystem | None
     errors: list[dict[str, Any]]
-    warnings: list[str]
+    warnings: list[Message]
 
 
 def validate_text(text: str, source_name: str = "system.yaml") -> Validation:

@@ -20,7 +20,7 @@ import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
 from custseg.engine import transaction
-from custseg.i18n import t
+from custseg.i18n import Lang, Message
 from custseg.workspace_schema.tables import JOBS, TABLES
 
 ABANDONED = "jobs_abandoned"
@@ -42,8 +42,8 @@ class JobRecord:
     started_at: datetime
     finished_at: datetime | None
 
-    def public(self) -> dict[str, Any]:
-        """The job as the API shows it."""
+    def public(self, lang: Lang = "en") -> dict[str, Any]:
+        """The job as the API shows it, its error message in ``lang``."""
         return {
             "job_id": self.job_id,
             "kind": self.kind,
@@ -55,7 +55,7 @@ class JobRecord:
             "done": self.done,
             "total": self.total,
             "result": self.result,
-            "error": self.error,
+            "error": _error_in(self.error, lang),
         }
 
 
@@ -100,11 +100,27 @@ class JobStore:
         """Mark every job still ``running`` as failed (left by a server that stopped)."""
         jobs = self._con.table(JOBS)
         rows = jobs.filter(jobs.status == "running").to_pyarrow().to_pylist()
-        error = {"code": "job.abandoned", "message": t(ABANDONED, "en")}
+        error = job_error("job.abandoned", Message(ABANDONED))
         for row in rows:
             failed = replace(_job(row), status="failed", error=error, finished_at=self._clock())
             self.record(failed)
         return [r["job_id"] for r in rows]
+
+
+def job_error(code: str, message: str | Message) -> dict[str, Any]:
+    """A job's error as recorded: code, English message, and the words to show it in zh too."""
+    if isinstance(message, str):
+        return {"code": code, "message": message}
+    return {"code": code, "message": message.render("en"), "words": message.to_dict()}
+
+
+def _error_in(error: dict[str, Any] | None, lang: Lang) -> dict[str, Any] | None:
+    """``{code, message}`` with the message in ``lang`` when its words were recorded."""
+    if error is None:
+        return None
+    words = error.get("words")
+    message = Message.from_dict(words).render(lang) if words else error.get("message", "")
+    return {"code": error.get("code", ""), "message": message}
 
 
 def _dump(value: dict[str, Any] | None) -> str | None:

@@ -159,3 +159,100 @@ WORDS.update(
         "gov_action_override_refused": {"zh": "人工调整操作被拒绝", "en": "override refused"},
     }
 )
+WORDS.update(
+    {
+        # -- validation problems of a system file (custseg.schemes.loader) --------------------
+        "config_text": {"zh": "{text}", "en": "{text}"},
+        "config_problem": {
+            "zh": "{source} 第 {line} 行 {where}：{msg}",
+            "en": "{source}:{line} {where}: {msg}",
+        },
+        "config_top_level": {"zh": "（顶层）", "en": "(top level)"},
+        "config_unknown_key": {
+            "zh": "未知的键 {key}。允许的键：{allowed}",
+            "en": "unknown key {key} Allowed keys: {allowed}",
+        },
+        "config_unknown_key_close": {
+            "zh": "未知的键 {key}；是否想写 {close}？允许的键：{allowed}",
+            "en": "unknown key {key}; did you mean {close}? Allowed keys: {allowed}",
+        },
+        "config_not_ascending_strict": {
+            "zh": "必须严格递增，实际为 {values}",
+            "en": "must be strictly ascending, got {values}",
+        },
+        "config_not_ascending": {
+            "zh": "必须递增，实际为 {values}",
+            "en": "must be ascending, got {values}",
+        },
+        "config_p_missing": {"zh": "必须填写", "en": "is required"},
+        "config_p_kind_invalid": {
+            "zh": "kind 必须是 {allowed} 之一；实际为 {got}",
+            "en": "kind must be one of {allowed}; got {got}",
+        },
+        "config_p_kind_missing": {
+            "zh": "必须填写 kind，取 {allowed} 之一",
+            "en": "kind is required; one of {allowed}",
+        },
+        "config_p_literal": {
+            "zh": "必须是 [{expected}] 之一；实际为 {got}",
+            "en": "must be one of [{expected}]; got {got}",
+        },
+        "config_p_key_pattern": {
+            "zh": "{got} 不是有效的键：只能用 ASCII 字母、数字和 _，以字母开头"
+            "（方案名用小写），例如 'key_account'",
+            "en": "{got} is not a valid key: use ASCII letters, digits and _ , starting with a "
+            "letter (scheme names in lower case), e.g. 'key_account'",
+        },
+        "config_p_int": {
+            "zh": "必须是整数；实际为 {got}",
+            "en": "must be a whole number; got {got}",
+        },
+        "config_p_number": {
+            "zh": "必须是（有限的）数字；实际为 {got}",
+            "en": "must be a (finite) number; got {got}",
+        },
+        "config_p_bool": {
+            "zh": "必须是 true 或 false；实际为 {got}",
+            "en": "must be true or false; got {got}",
+        },
+        "config_p_text": {"zh": "必须是文本；实际为 {got}", "en": "must be text; got {got}"},
+        "config_p_list": {
+            "zh": "必须是列表（- 项）；实际为 {got}",
+            "en": "must be a list (- items); got {got}",
+        },
+        "config_p_mapping": {
+            "zh": "必须是映射（键: 值）；实际为 {got}",
+            "en": "must be a mapping (key: value); got {got}",
+        },
+        "config_p_gt": {
+            "zh": "必须大于 {gt}；实际为 {got}",
+            "en": "must be greater than {gt}; got {got}",
+        },
+        "config_p_ge": {
+            "zh": "必须大于或等于 {ge}；实际为 {got}",
+            "en": "must be at least {ge}; got {got}",
+        },
+        "config_p_lt": {
+            "zh": "必须小于 {lt}；实际为 {got}",
+            "en": "must be less than {lt}; got {got}",
+        },
+        "config_p_le": {
+            "zh": "必须小于或等于 {le}；实际为 {got}",
+            "en": "must be at most {le}; got {got}",
+        },
+        "config_p_text_short": {
+            "zh": "至少需要 {min_length} 个字符；实际为 {got}",
+            "en": "needs at least {min_length} character(s); got {got}",
+        },
+        "config_p_list_short": {
+            "zh": "至少需要 {min_length} 项",
+            "en": "needs at least {min_length} item(s)",
+        },
+        "config_p_list_long": {
+            "zh": "至多 {max_length} 项",
+            "en": "takes at most {max_length} item(s)",
+        },
+        "config_p_other": {"zh": "取值无效（{msg}）；实际为 {got}", "en": "{msg}; got {got}"},
+        "config_p_other_nogot": {"zh": "取值无效（{msg}）", "en": "{msg}"},
+    }
+)

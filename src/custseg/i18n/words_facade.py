@@ -17,6 +17,10 @@ WORDS: dict[str, dict[Lang, str]] = {
         "(pip install -U custseg) to open it; this version does not write to it so that nothing "
         "in it is lost.",
     },
+    "jobs_failed_unexpectedly": {
+        "zh": "任务意外失败；请查看服务器日志",
+        "en": "the job failed unexpectedly; see the server log",
+    },
     "jobs_abandoned": {
         "zh": "该任务运行时服务器停止了；请重新启动任务（未完成的运行不会写入任何内容）。",
         "en": "the server stopped while this job was running; start it again (a run that did "

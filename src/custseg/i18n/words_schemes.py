@@ -79,6 +79,29 @@ _REASONS: dict[str, dict[Lang, str]] = {
 _NOTES: dict[str, dict[Lang, str]] = {
     "schemes_text": {"zh": "{text}", "en": "{text}"},
     "schemes_join": {"zh": "{a}；{b}", "en": "{a}; {b}"},
+    "schemes_d_rule_never": {
+        "zh": "{scheme}：规则 rules[{rule}]（“{when}” → {cls}）永远不会命中：其条件互相矛盾",
+        "en": "{scheme}: rules[{rule}] (\"{when}\" -> {cls}) can never match: its constraints "
+        "contradict each other",
+    },
+    "schemes_d_rule_shadowed": {
+        "zh": "{scheme}：规则 rules[{rule}]（“{when}” → {cls}）被 rules[{earlier}]"
+        "（“{earlier_when}” → {earlier_cls}）遮蔽：它能匹配的客户都已被前面的规则匹配；"
+        "请把它移到前面，或收窄前面的规则",
+        "en": "{scheme}: rules[{rule}] (\"{when}\" -> {cls}) is shadowed by rules[{earlier}] "
+        "(\"{earlier_when}\" -> {earlier_cls}): every customer it matches is matched earlier; "
+        "move it above or narrow the earlier rule",
+    },
+    "schemes_d_class_unreachable": {
+        "zh": "{scheme}：类别 '{cls}' 永远不会被赋予：没有能命中的规则给出它",
+        "en": "{scheme}: class '{cls}' can never be assigned: no rule that can match gives it",
+    },
+    "schemes_d_class_unreachable_all": {
+        "zh": "{scheme}：类别 '{cls}' 永远不会被赋予：没有能命中的规则给出它"
+        "（前面的某条规则匹配所有客户）",
+        "en": "{scheme}: class '{cls}' can never be assigned: no rule that can match gives it "
+        "(an earlier rule matches everyone)",
+    },
     "schemes_d_empty_classes": {
         "zh": "{scheme}：{n} 个类别没有客户：{classes}",
         "en": "{scheme}: {n} class(es) received no customer: {classes}",

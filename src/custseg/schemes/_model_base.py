@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from custseg.i18n import Message
 
 SLUG_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -37,28 +39,103 @@ PALETTE: tuple[str, ...] = (
 """Default class colours, given in class order (best class first) when none is set."""
 
 _LOCATED = re.compile(r"^@(?P<path>[^|]*)\| (?P<message>.*)$", re.DOTALL)
+Path = tuple[str | int, ...]
 
 
-def located(path: Sequence[str | int], message: str) -> ValueError:
+class LocatedError(ValueError):
+    """A validation error for the key ``path`` below the field being validated.
+
+    Pydantic wraps it; ``loader.py`` finds it again in the error's context and reports the
+    message (a :class:`~custseg.i18n.Message`, so it reads in zh-CN or en) at the full key path.
+    """
+
+    def __init__(self, path: Sequence[str | int], message: str | Message) -> None:
+        self.path: Path = tuple(path)
+        self.msg = message if isinstance(message, Message) else plain(message)
+        super().__init__(f"@{'.'.join(str(p) for p in self.path)}| {self.msg.render('en')}")
+
+
+def plain(text: str) -> Message:
+    """A message with no translation (text from elsewhere, shown as it is)."""
+    return Message("config_text", {"text": text})
+
+
+def located(path: Sequence[str | int], message: str | Message) -> LocatedError:
     """An error for the key ``path`` below the field being validated (see ``loader.py``)."""
-    return ValueError(f"@{'.'.join(str(p) for p in path)}| {message}")
+    return LocatedError(path, message)
 
 
-def split_located(message: str) -> tuple[tuple[str | int, ...], str]:
-    """Split a :func:`located` message into (sub-path, message); sub-path is empty if none."""
-    found = _LOCATED.match(message)
+def split_located(error: BaseException | str) -> tuple[Path, Message]:
+    """The sub-path and message of a :func:`located` error (sub-path empty if none)."""
+    if isinstance(error, LocatedError):
+        return error.path, error.msg
+    found = _LOCATED.match(str(error).removeprefix("Value error, "))
     if not found:
-        return (), message
+        return (), plain(str(error).removeprefix("Value error, "))
     parts = tuple(int(p) if p.isdigit() else p for p in found["path"].split(".") if p)
-    return parts, found["message"]
+    return parts, plain(found["message"])
+
+
+def error_cause(error: Any) -> BaseException | str:
+    """The exception a Pydantic error dict was raised from, else its message."""
+    return (error.get("ctx") or {}).get("error") or str(error["msg"])
+
+
+_PYDANTIC_KINDS = {
+    "missing": "config_p_missing",
+    "int_parsing": "config_p_int",
+    "int_type": "config_p_int",
+    "int_from_float": "config_p_int",
+    "float_parsing": "config_p_number",
+    "float_type": "config_p_number",
+    "finite_number": "config_p_number",
+    "bool_parsing": "config_p_bool",
+    "bool_type": "config_p_bool",
+    "string_type": "config_p_text",
+    "list_type": "config_p_list",
+    "dict_type": "config_p_mapping",
+    "model_type": "config_p_mapping",
+    "model_attributes_type": "config_p_mapping",
+    "greater_than": "config_p_gt",
+    "greater_than_equal": "config_p_ge",
+    "less_than": "config_p_lt",
+    "less_than_equal": "config_p_le",
+    "string_too_short": "config_p_text_short",
+    "too_short": "config_p_list_short",
+    "too_long": "config_p_list_long",
+}
+
+
+def pydantic_message(error: Any, kinds: Iterable[str] = ()) -> tuple[Path, Message]:
+    """The sub-path and message of one Pydantic error dict (``kinds``: the scheme kinds)."""
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "value_error":
+        return split_located(error_cause(error))
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        allowed = str(sorted(kinds))
+        got = repr(ctx.get("tag", "nothing"))
+        key = "config_p_kind_invalid" if kind == "union_tag_invalid" else "config_p_kind_missing"
+        return ("kind",), Message(key, {"allowed": allowed, "got": got})
+    if kind == "literal_error":
+        return (), Message(
+            "config_p_literal", {"expected": ctx.get("expected"), "got": repr(value)}
+        )
+    if kind == "string_pattern_mismatch":
+        return (), Message("config_p_key_pattern", {"got": repr(value)})
+    got = "" if isinstance(value, dict | list) else repr(value)
+    if kind in _PYDANTIC_KINDS:
+        return (), Message(
+            _PYDANTIC_KINDS[kind], {**{k: str(v) for k, v in ctx.items()}, "got": got}
+        )
+    return (), Message(
+        "config_p_other" if got else "config_p_other_nogot", {"msg": error["msg"], "got": got}
+    )
 
 
 class StrictModel(BaseModel):
     """A model that rejects unknown keys, naming the allowed ones and the closest."""
 
-    model_config = ConfigDict(
-        populate_by_name=True, serialize_by_alias=True, allow_inf_nan=False
-    )
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -73,8 +150,17 @@ class StrictModel(BaseModel):
         for key in data:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), shown, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise located([str(key)], f"unknown key {key!r}{hint} Allowed keys: {shown}")
+                raise located(
+                    [str(key)],
+                    Message(
+                        "config_unknown_key_close" if close else "config_unknown_key",
+                        {
+                            "key": repr(key),
+                            "close": repr(close[0]) if close else "",
+                            "allowed": str(shown),
+                        },
+                    ),
+                )
         return data
 
 
@@ -130,4 +216,10 @@ def check_ascending(values: Sequence[float], *, strict: bool = True) -> None:
     """Raise ValueError unless ``values`` are (strictly) ascending."""
     pairs = zip(values, values[1:], strict=False)
     if any(b < a or (strict and b == a) for a, b in pairs):
-        raise ValueError(f"must be {'strictly ' if strict else ''}ascending, got {list(values)}")
+        raise located(
+            [],
+            Message(
+                "config_not_ascending_strict" if strict else "config_not_ascending",
+                {"values": str(list(values))},
+            ),
+        )

@@ -24,7 +24,7 @@ from custseg.schemes._model_base import (
     StrictModel,
     Text,
     located,
-    split_located,
+    pydantic_message,
     with_colours,
 )
 from custseg.schemes.config_alerts import AlertRule, check_alerts
@@ -64,6 +64,7 @@ Scheme = Annotated[
     Field(discriminator="kind"),
 ]
 """Any scheme; Pydantic picks the model from ``kind`` (must match :data:`SCHEME_MODELS`)."""
+
 
 class ModelParameters(StrictModel):
     """``parameters.models``: settings of the customer-base models behind p_alive and clv_12m.
@@ -112,7 +113,7 @@ class ClassificationSystem(StrictModel):
                 models = ModelParameters.model_validate(value["models"] or {})
             except ValidationError as exc:
                 error = exc.errors()[0]
-                inner, message = split_located(str(error["msg"]).removeprefix("Value error, "))
+                inner, message = pydantic_message(error)
                 path = ["models", *(str(p) for p in error["loc"]), *(str(p) for p in inner)]
                 raise located(path, message) from exc
             value = {**value, "models": models.model_dump(exclude_defaults=True)}

@@ -26,7 +26,7 @@ from custseg.schemes._model_base import (
     StrictModel,
     Text,
     located,
-    split_located,
+    pydantic_message,
 )
 from custseg.schemes.scheme_base import SchemeBase, unknown_class_message
 
@@ -89,7 +89,7 @@ def health_settings(parameters: Mapping[str, Any]) -> HealthSettings:
         return HealthSettings.model_validate(parameters.get("health") or {})
     except ValidationError as exc:
         error = exc.errors()[0]
-        inner, message = split_located(str(error["msg"]).removeprefix("Value error, "))
+        inner, message = pydantic_message(error)
         path = ["parameters", "health", *(str(p) for p in error["loc"]), *(str(p) for p in inner)]
         raise located(path, message) from exc
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from custseg.errors import UnknownNameError
+from custseg.i18n import Message
 from custseg.schemes.config import ClassificationSystem
 from custseg.schemes.config_kinds import RulesScheme
 from custseg.schemes.scheme_base import SchemeBase
@@ -17,14 +18,14 @@ from custseg.schemes.shadowing import rule_warnings
 from custseg.tables import TABLE_NAMES
 
 
-def lint_system(system: ClassificationSystem, feature_names: Iterable[str]) -> list[str]:
-    """Raise UnknownNameError for unknown names; return warnings as ``scheme: sentence``."""
+def lint_system(system: ClassificationSystem, feature_names: Iterable[str]) -> list[Message]:
+    """Raise UnknownNameError for unknown names; return the warnings (each names its scheme)."""
     known = set(feature_names)
-    warnings: list[str] = []
+    warnings: list[Message] = []
     for scheme in system.schemes:
         check_names(scheme, known)
         if isinstance(scheme, RulesScheme):
-            warnings += [f"{scheme.name}: {note}" for note in rule_warnings(scheme)]
+            warnings += rule_warnings(scheme)
     return warnings
 
 

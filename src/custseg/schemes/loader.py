@@ -17,10 +17,11 @@ import yaml
 from pydantic import ValidationError
 
 from custseg.errors import ConfigError
-from custseg.schemes._model_base import split_located
+from custseg.i18n import Message
+from custseg.schemes._model_base import pydantic_message
 from custseg.schemes.config import SCHEME_MODELS, ClassificationSystem
 from custseg.schemes.scheme_base import render_path
-from custseg.schemes.validate import check_document, check_features
+from custseg.schemes.validate import MessageLines, check_document, check_features
 from custseg.schemes.yaml_bounded import (
     DuplicateKeyError,
     check_text_size,
@@ -128,20 +129,25 @@ def _exists(source: str) -> bool:
 def _config_error(
     exc: ValidationError, data: dict[str, Any], lines: dict[KeyPath, int], source: str
 ) -> ConfigError:
-    problems: list[tuple[int | None, str, str]] = []
+    problems: dict[tuple[int | None, str], Message] = {}
     for error in exc.errors(include_url=False):
         loc = _data_path(tuple(error["loc"]), data)
-        sub, message = _message(error)
+        sub, message = pydantic_message(error, SCHEME_MODELS)
         loc = (*loc, *sub)
-        problems.append((_line_of(loc, lines), render_path(loc) or "(top level)", message))
-    unique = list(dict.fromkeys(problems))
-    rendered = [f"{source}:{line or '?'} {where}: {msg}" for line, where, msg in unique]
-    if len(rendered) == 1:
-        text = rendered[0]
-    else:
-        text = f"{len(rendered)} problems in {source}:\n  " + "\n  ".join(rendered)
-    first_line, first_path, _ = unique[0]
-    return ConfigError(text, path=source, line=first_line, key_path=first_path)
+        problems.setdefault((_line_of(loc, lines), render_path(loc)), message)
+    rendered = [
+        Message(
+            "config_problem",
+            {"source": source, "line": line or "?", "where": where or _TOP, "msg": msg},
+        )
+        for (line, where), msg in problems.items()
+    ]
+    text = MessageLines("config_problems", {"items": rendered, "file": source})
+    (first_line, first_path), _ = next(iter(problems.items()))
+    return ConfigError(text, path=source, line=first_line, key_path=first_path or "(top level)")
+
+
+_TOP = Message("config_top_level")
 
 
 def _data_path(loc: KeyPath, data: Any) -> KeyPath:
@@ -149,33 +155,6 @@ def _data_path(loc: KeyPath, data: Any) -> KeyPath:
     if len(loc) > 2 and loc[0] == "schemes" and isinstance(loc[1], int) and loc[2] in SCHEME_MODELS:
         return (*loc[:2], *loc[3:])
     return loc
-
-
-def _message(error: Any) -> tuple[KeyPath, str]:
-    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    if kind == "value_error":
-        return split_located(str(ctx.get("error", error["msg"])))
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        allowed = sorted(SCHEME_MODELS)
-        got = ctx.get("tag", "nothing")
-        return (
-            ("kind",),
-            f"kind must be one of {allowed}; got {got!r}"
-            if kind == "union_tag_invalid"
-            else f"kind is required; one of {allowed}",
-        )
-    if kind == "missing":
-        return (), "is required"
-    if kind == "literal_error":
-        return (), f"must be one of [{ctx.get('expected')}]; got {value!r}"
-    if kind == "string_pattern_mismatch":
-        return (), (
-            f"{value!r} is not a valid key: use ASCII letters, digits and _ , starting with "
-            f"a letter (scheme names in lower case), e.g. 'key_account'"
-        )
-    return (), f"{error['msg']}; got {value!r}" if not isinstance(value, dict | list) else error[
-        "msg"
-    ]
 
 
 def _line_of(loc: KeyPath, lines: dict[KeyPath, int]) -> int | None:

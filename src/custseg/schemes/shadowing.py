@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from custseg.i18n import Message
 from custseg.schemes.config_kinds import RulesScheme
 from custseg.schemes.expr import (
     And,
@@ -121,16 +122,16 @@ def read(node: Node) -> Conjunction:
     return out
 
 
-def rule_warnings(scheme: RulesScheme) -> list[str]:
-    """Shadowed / never-matching rules and classes no rule can give, as English sentences."""
+def rule_warnings(scheme: RulesScheme) -> list[Message]:
+    """Shadowed / never-matching rules and classes no rule can give, as messages."""
     read_rules = [read(parse(r.when)) for r in scheme.rules]
     live: set[str] = set()
-    notes: list[str] = []
+    notes: list[Message] = []
     default_reachable = True
     for j, (rule, conj) in enumerate(zip(scheme.rules, read_rules, strict=True)):
-        label = f'rules[{j}] ("{rule.when}" -> {rule.class_})'
+        this = {"scheme": scheme.name, "rule": j, "when": rule.when, "cls": rule.class_}
         if conj.never:
-            notes.append(f"{label} can never match: its constraints contradict each other")
+            notes.append(Message("schemes_d_rule_never", this))
             continue
         earlier = next(
             (i for i in range(j) if conj.implies(read_rules[i]) and not read_rules[i].never), None
@@ -138,9 +139,15 @@ def rule_warnings(scheme: RulesScheme) -> list[str]:
         if earlier is not None:
             first = scheme.rules[earlier]
             notes.append(
-                f'{label} is shadowed by rules[{earlier}] ("{first.when}" -> '
-                f"{first.class_}): every customer it matches is matched earlier; "
-                "move it above or narrow the earlier rule"
+                Message(
+                    "schemes_d_rule_shadowed",
+                    {
+                        **this,
+                        "earlier": earlier,
+                        "earlier_when": first.when,
+                        "earlier_cls": first.class_,
+                    },
+                )
             )
             continue
         live.add(rule.class_)
@@ -148,12 +155,12 @@ def rule_warnings(scheme: RulesScheme) -> list[str]:
             default_reachable = False
     if default_reachable:
         live.add(scheme.default)
-    for key in scheme.class_keys:
-        if key not in live:
-            notes.append(
-                f"class {key!r} can never be assigned: no rule that can match gives it"
-                + ("" if default_reachable else " (an earlier rule matches everyone)")
-            )
+    key = "schemes_d_class_unreachable" if default_reachable else "schemes_d_class_unreachable_all"
+    notes += [
+        Message(key, {"scheme": scheme.name, "cls": cls})
+        for cls in scheme.class_keys
+        if cls not in live
+    ]
     return notes
 
 

@@ -16,8 +16,10 @@ Adding a migration is one function at the end of this module::
 and, when it adds or changes a table, the table's new schema in ``tables.TABLES`` (never in
 ``tables.TABLES_V1``). The number is the next integer; the function sees the workspace at the
 previous version, whether it was just created or made by an older release (the stored workspace
-in ``tests/data/workspaces`` checks the second case). Keep it idempotent within its transaction
-and backend-neutral.
+in ``tests/data/workspaces`` checks the second case). Keep it backend-neutral. To change a
+table's columns, replace it by an expression over itself:
+``con.create_table(name, converted, overwrite=True)`` (inside the migration's transaction on
+DuckDB and PostgreSQL alike; Ibis has no ``rename_table`` for DuckDB).
 """
 
 from __future__ import annotations

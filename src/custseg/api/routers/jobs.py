@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from custseg.api.deps import PrincipalDep, WorkspaceDep, require
+from custseg.api.deps import LangDep, PrincipalDep, WorkspaceDep, require
 from custseg.api.errors import ApiError
 from custseg.api.schemas import JobPublic, RunCreate, SeriesCreate
 from custseg.i18n import Message
@@ -73,13 +73,17 @@ def _start(
 
 
 @router.get("/jobs", response_model=list[JobPublic])
-def list_jobs(request: Request, ws: WorkspaceDep, user: PrincipalDep) -> list[dict[str, Any]]:
+def list_jobs(
+    request: Request, ws: WorkspaceDep, user: PrincipalDep, lang: LangDep
+) -> list[dict[str, Any]]:
     """Jobs, newest first (those of earlier server processes too)."""
-    return [j.public() for j in request.app.state.jobs.list(ws)]
+    return [j.public(lang) for j in request.app.state.jobs.list(ws)]
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic)
-def one_job(job_id: str, request: Request, ws: WorkspaceDep, user: PrincipalDep) -> dict[str, Any]:
+def one_job(
+    job_id: str, request: Request, ws: WorkspaceDep, user: PrincipalDep, lang: LangDep
+) -> dict[str, Any]:
     """A job's progress and, when done, its result (or error)."""
     job = request.app.state.jobs.get(job_id, ws)
     if job is None:
@@ -90,4 +94,4 @@ def one_job(job_id: str, request: Request, ws: WorkspaceDep, user: PrincipalDep)
             where="job_id",
             hint="/api/v1/jobs",
         )
-    return job.public()  # type: ignore[no-any-return]
+    return job.public(lang)  # type: ignore[no-any-return]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from custseg.api.deps import SingleWriter, WorkspaceDep, require
+from custseg.api.deps import LangDep, SingleWriter, WorkspaceDep, require
 from custseg.api.schemas import SystemCandidate, SystemPublic, ValidationPublic
 from custseg.errors import ConfigError
 from custseg.public import Permission, Principal
@@ -29,11 +29,15 @@ def current(ws: WorkspaceDep, user: Summary) -> SystemPublic:
 
 
 @router.post("/validate", response_model=ValidationPublic)
-def validate(body: SystemCandidate, ws: WorkspaceDep, user: Editor) -> ValidationPublic:
+def validate(
+    body: SystemCandidate, ws: WorkspaceDep, user: Editor, lang: LangDep
+) -> ValidationPublic:
     """Validate a candidate: errors with file:line and key; lint warnings."""
     result = ws.active_system.validate(body.yaml)
     return ValidationPublic(
-        valid=result.system is not None, errors=result.errors, warnings=result.warnings
+        valid=result.system is not None,
+        errors=result.errors,
+        warnings=[w.render(lang) for w in result.warnings],
     )
 
 
