@@ -112,6 +112,8 @@ class SnapshotStore:
         o = o.filter(o.snapshot_id == snapshot_id).select(
             "customer_id", "scheme", override_class=o.class_key, override_id=o.override_id
         )
+        if _engine_storage(self._con, snapshot_id) is not None:  # join where the classes are
+            o = ibis.memtable(o.to_pandas(), schema=o.schema())
         j = a.left_join(o, ["customer_id", "scheme"])
         return j.select(
             customer_id=j.customer_id,
@@ -172,13 +174,26 @@ class SnapshotStore:
         return None
 
     def assignments(self, snapshot_id: str) -> ibis.Table:
-        """Long table of one snapshot's assignments."""
+        """Long table of one snapshot's assignments (on Spark for a snapshot computed there)."""
+        storage = _engine_storage(self._con, snapshot_id)
+        if storage is not None:
+            return storage.assignments(snapshot_id)
         t = self._con.table(ASSIGNMENTS)
         return t.filter(t.snapshot_id == snapshot_id).drop("snapshot_id")
 
     def features(self, snapshot_id: str) -> ibis.Table:
-        """The feature table one snapshot classified."""
+        """The feature table one snapshot classified (on Spark for a snapshot computed there)."""
+        storage = _engine_storage(self._con, snapshot_id)
+        if storage is not None:
+            return storage.features(snapshot_id)
         return self._con.table(features_table_name(snapshot_id))
+
+
+def _engine_storage(con: BaseBackend, snapshot_id: str) -> Any:
+    """The Spark storage of a snapshot computed on Spark (see custseg.compute), else None."""
+    from custseg.compute.reads import snapshot_storage
+
+    return snapshot_storage(con, snapshot_id)
 
 
 def _as_date(value: Any) -> date | None:
