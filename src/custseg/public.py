@@ -146,6 +146,8 @@ __all__ = [
     "FEATURES",
     "Finding",
     "HoldoutReport",
+    "INGEST_STEPS",
+    "IngestProgress",
     "IngestReport",
     "JobRecord",
     "LEARNING_MODELS",
