@@ -17,7 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.engine import DEFAULT_WORKSPACE, connect
+from custseg.compute.settings import SparkSettings, engine_settings
+from custseg.engine import DEFAULT_WORKSPACE, connect, exclusive_writer
 from custseg.errors import WorkspaceError
 from custseg.features import available_tables
 from custseg.governance import AuditLog, OverrideStore, Settings
@@ -33,6 +34,7 @@ from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.tables import TableName
+from custseg.workspace_charts import ChartReads
 from custseg.workspace_reads import ScopedReads
 from custseg.workspace_schema import migrations
 
@@ -65,7 +67,7 @@ def open_workspace(
         raise
 
 
-class Workspace(ScopedReads):
+class Workspace(ScopedReads, ChartReads):
     """A workspace database: input tables, rejected rows, classification systems and snapshots.
 
     The database connection is private: every operation is a method here (or of an object a
@@ -120,20 +122,21 @@ class Workspace(ScopedReads):
         done, total)`` is told each step: reading, checking, storing.
         """
         self._data_memo = None
-        return ingest(
-            self._con,
-            table,
-            source,
-            mapping=mapping,
-            mode=mode,
-            sheet=sheet,
-            source_table=source_table,
-            ingested_at=self._clock(),
-            options=options,
-            rejects_out=rejects_out,
-            lang=lang,
-            progress=progress,
-        )
+        with exclusive_writer(self._con, f"ingest {table}"):
+            return ingest(
+                self._con,
+                table,
+                source,
+                mapping=mapping,
+                mode=mode,
+                sheet=sheet,
+                source_table=source_table,
+                ingested_at=self._clock(),
+                options=options,
+                rejects_out=rejects_out,
+                lang=lang,
+                progress=progress,
+            )
 
     def tables(self) -> set[str]:
         """The input tables that hold data."""
@@ -163,23 +166,47 @@ class Workspace(ScopedReads):
         system: ClassificationSystem | str | Path | None = None,
         progress: ProgressCallback | None = None,
         user: str | None = None,
+        engine: str | SparkSettings | None = None,
+        engine_config: str | Path | None = None,
     ) -> Snapshot:
         """Classify every customer as of ``as_of`` (default: latest order date); store a snapshot.
 
         ``user`` is who the audit log records (default: $CUSTSEG_USER or the login name).
+        ``engine`` is where the data is computed: ``"duckdb"`` (this database), ``"spark"``
+        (settings from ``engine_config`` / ``CUSTSEG_SPARK_*``) or :class:`SparkSettings`;
+        default ``CUSTSEG_ENGINE``, else duckdb. On Spark the data stays in Spark and this
+        database keeps the state (docs/spark.md).
         """
+        spark = _spark_settings(engine, engine_config)
+        if spark is not None:
+            from custseg.compute import run_on_spark
+
+            with exclusive_writer(self._con, "run"):
+                return run_on_spark(
+                    self._con,
+                    clock=self._clock,
+                    location=self._location,
+                    as_of=as_of,
+                    system=system,
+                    settings=spark,
+                    progress=progress,
+                    user=user,
+                )
         resolved = resolve_system(system)
-        sweep_orphans(self._con)
-        SystemStore(self._con).save(resolved, at=self._clock())
-        info = classify(
-            self._con,
-            system=resolved,
-            as_of=as_of or self.default_as_of(),
-            created_at=self._clock(),
-            progress=progress,
-            user=user,
-            data_memo=self._data_memo,
-        )
+        # One writer at a time from the first read to the stored snapshot: another run's sweep
+        # would drop this run's tables, an ingest would change its inputs half-way.
+        with exclusive_writer(self._con, "run"):
+            sweep_orphans(self._con)
+            SystemStore(self._con).save(resolved, at=self._clock())
+            info = classify(
+                self._con,
+                system=resolved,
+                as_of=as_of or self.default_as_of(),
+                created_at=self._clock(),
+                progress=progress,
+                user=user,
+                data_memo=self._data_memo,
+            )
         return Snapshot(self._con, info, resolved)
 
     def run_series(
@@ -198,16 +225,17 @@ class Workspace(ScopedReads):
 
         self._data_memo = {}
         try:
-            return run_series(
-                self,
-                every,
-                start,
-                end,
-                system=system,
-                refresh=refresh,
-                progress=progress,
-                user=user,
-            )
+            with exclusive_writer(self._con, "run a series"):
+                return run_series(
+                    self,
+                    every,
+                    start,
+                    end,
+                    system=system,
+                    refresh=refresh,
+                    progress=progress,
+                    user=user,
+                )
         finally:
             self._data_memo = None
 
@@ -298,6 +326,16 @@ class Workspace(ScopedReads):
         info = SnapshotStore(self._con).get(snapshot_id)
         return Snapshot(self._con, info, self.stored_system(info.system_hash))
 
+    def export_on_engine(self, path: str, snapshot_id: str | None = None) -> int:
+        """Write a Spark snapshot's classes to the Parquet folder ``path`` from Spark; rows.
+
+        One row per customer, one column per scheme (effective classes), as ``custseg export``
+        writes, without passing through this process. Only for snapshots computed on Spark.
+        """
+        from custseg.compute.export import export_parquet
+
+        return export_parquet(self._con, self.snapshot(snapshot_id).snapshot_id, path)
+
     # -- governance: overrides, audit log, settings (custseg.governance) ----------------------
     @property
     def overrides(self) -> OverrideStore:
@@ -331,6 +369,16 @@ def _without_password(location: str) -> str:
         return location
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _spark_settings(
+    engine: str | SparkSettings | None, config: str | Path | None
+) -> SparkSettings | None:
+    """The Spark settings when the run is to be computed on Spark, else None (DuckDB)."""
+    if isinstance(engine, SparkSettings):
+        return engine
+    chosen = engine_settings(engine, config)
+    return chosen.spark if chosen.name == "spark" else None
 
 
 def _disconnect(con: BaseBackend) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict
 from datetime import date
@@ -46,11 +47,28 @@ def run_snapshot(
     *,
     quiet: bool,
     user: str | None = None,
+    engine: str | None = None,
+    engine_config: Path | None = None,
 ) -> Snapshot:
-    """Run the classification with a progress bar on stderr (unless quiet)."""
+    """Run the classification with a progress bar on stderr (unless quiet).
+
+    ``engine`` (default ``CUSTSEG_ENGINE``, else duckdb) chooses where the data is computed;
+    ``engine_config`` is the Spark settings file (see docs/spark.md).
+    """
     ws = ctx.workspace()
+
+    def run(progress: Any = None) -> Snapshot:
+        return ws.run(
+            as_of=as_of,
+            system=system,
+            progress=progress,
+            user=user,
+            engine=engine,
+            engine_config=engine_config,
+        )
+
     if quiet:
-        return ws.run(as_of=as_of, system=system, user=user)
+        return run()
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=ctx.stderr, transient=True) as bar:
         task = bar.add_task("classifying", total=1)
@@ -58,7 +76,7 @@ def run_snapshot(
         def report(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
 
-        return ws.run(as_of=as_of, system=system, progress=report, user=user)
+        return run(report)
 
 
 @ctx.guarded
@@ -95,6 +113,21 @@ def run_command(
         str | None,
         typer.Option("--user", help="Who runs it, for the audit log (default: $CUSTSEG_USER)."),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="Where the data is computed: duckdb (default) or spark (CUSTSEG_ENGINE).",
+        ),
+    ] = None,
+    engine_config: Annotated[
+        Path | None,
+        typer.Option(
+            "--engine-config",
+            help="Spark settings YAML: master, remote, storage, inputs, conf "
+            "(CUSTSEG_SPARK_CONFIG; see docs/spark.md).",
+        ),
+    ] = None,
     json_: ctx.JsonOption = False,
 ) -> None:
     """Classify every customer as of a date (or a series of period ends) and store snapshots.
@@ -105,6 +138,11 @@ def run_command(
     # the system is validated before the workspace is opened: a refused file changes nothing
     resolved = resolve_system(system) if system is not None else None
     if every or start or end or refresh:
+        if (engine or os.environ.get("CUSTSEG_ENGINE") or "duckdb").strip().lower() == "spark":
+            raise ConfigError(
+                "a series (--every) runs on DuckDB only for now; on Spark run one --as-of "
+                "date at a time (e.g. from a scheduler)"
+            )
         if as_of:
             raise ConfigError("use either --as-of (one run) or --every/--from/--to (a series)")
         if not (every and start):
@@ -123,7 +161,12 @@ def run_command(
         )
         return
     snapshot = run_snapshot(
-        parse_date(as_of, "--as-of") if as_of else None, resolved, quiet=json_, user=user
+        parse_date(as_of, "--as-of") if as_of else None,
+        resolved,
+        quiet=json_,
+        user=user,
+        engine=engine,
+        engine_config=engine_config,
     )
     if json_:
         ctx.emit_json(snapshot.info.to_dict())

@@ -208,6 +208,7 @@ WORD_AREAS = (
     "health",
     "ingest",
     "perf",
+    "postgres",
     "safety",
     "schemes",
     "server",

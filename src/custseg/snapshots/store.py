@@ -23,7 +23,7 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import SnapshotNotFoundError
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
 from custseg.workspace_schema.tables import (
@@ -74,8 +74,11 @@ class SnapshotStore:
             for part in assignments:
                 self._con.insert(ASSIGNMENTS, part)
             if overrides is not None and len(overrides):
-                self._con.insert(SNAPSHOT_OVERRIDES, self._override_rows(info, overrides))
-            self._con.insert(SNAPSHOTS, pd.DataFrame([_info_row(info)]))
+                insert_rows(
+                    self._con, SNAPSHOT_OVERRIDES, self._override_rows(info, overrides),
+                    TABLES[SNAPSHOT_OVERRIDES],
+                )
+            insert_rows(self._con, SNAPSHOTS, [_info_row(info)], TABLES[SNAPSHOTS])
             if within is not None:
                 within()
 
@@ -109,6 +112,8 @@ class SnapshotStore:
         o = o.filter(o.snapshot_id == snapshot_id).select(
             "customer_id", "scheme", override_class=o.class_key, override_id=o.override_id
         )
+        if _engine_storage(self._con, snapshot_id) is not None:  # join where the classes are
+            o = ibis.memtable(o.to_pandas(), schema=o.schema())
         j = a.left_join(o, ["customer_id", "scheme"])
         return j.select(
             customer_id=j.customer_id,
@@ -169,13 +174,26 @@ class SnapshotStore:
         return None
 
     def assignments(self, snapshot_id: str) -> ibis.Table:
-        """Long table of one snapshot's assignments."""
+        """Long table of one snapshot's assignments (on Spark for a snapshot computed there)."""
+        storage = _engine_storage(self._con, snapshot_id)
+        if storage is not None:
+            return storage.assignments(snapshot_id)
         t = self._con.table(ASSIGNMENTS)
         return t.filter(t.snapshot_id == snapshot_id).drop("snapshot_id")
 
     def features(self, snapshot_id: str) -> ibis.Table:
-        """The feature table one snapshot classified."""
+        """The feature table one snapshot classified (on Spark for a snapshot computed there)."""
+        storage = _engine_storage(self._con, snapshot_id)
+        if storage is not None:
+            return storage.features(snapshot_id)
         return self._con.table(features_table_name(snapshot_id))
+
+
+def _engine_storage(con: BaseBackend, snapshot_id: str) -> Any:
+    """The Spark storage of a snapshot computed on Spark (see custseg.compute), else None."""
+    from custseg.compute.reads import snapshot_storage
+
+    return snapshot_storage(con, snapshot_id)
 
 
 def _as_date(value: Any) -> date | None:

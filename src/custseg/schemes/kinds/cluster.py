@@ -22,6 +22,7 @@ import json
 import uuid
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
@@ -100,8 +101,13 @@ def _numeric_frame(features: ir.Table) -> pd.DataFrame:
         c for c, dtype in features.schema().items()
         if c != "customer_id" and (dtype.is_numeric() or dtype.is_boolean())
     ]
-    df = features.select("customer_id", *wanted).to_pandas()
+    # In customer order: the seeded samples of the clustering pick rows by position, and an
+    # engine that computes in parallel (Spark) returns rows in no fixed order.
+    df = features.select("customer_id", *wanted).order_by("customer_id").to_pandas()
     df["customer_id"] = df["customer_id"].astype(str)
+    # The clustering depends on the row order, which no engine promises (DuckDB and PostgreSQL
+    # return the same table in different orders); sorted here, by code point, not by collation.
+    df = df.sort_values("customer_id", ignore_index=True)
     return df
 
 
@@ -292,13 +298,16 @@ def _jsonable(value: Any) -> Any:
 
 
 def _to_table(features: ir.Table, frame: pd.DataFrame) -> ir.Table:
-    """The result as a table of the features' backend (a temporary table)."""
+    """The result as a table of the features' backend (a temporary table where it has them)."""
     frame = frame.astype(
         {"customer_id": "string", "class_key": "string", "score": "float64", "reason": "string"}
     )
     con = features._find_backend()
     name = f"_cluster_{uuid.uuid4().hex[:12]}"
-    return con.create_table(name, frame, temp=True, overwrite=True)
+    try:
+        return con.create_table(name, frame, temp=True, overwrite=True)
+    except NotImplementedError:  # PySpark: no temporary tables; an in-memory table instead
+        return ibis.memtable(frame)
 
 
 __all__ = ["assign"]

@@ -1,0 +1,50 @@
+"""A Spark run whose data write fails leaves no snapshot (and no data folders) behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.spark.conftest import AS_OF, FIXED_NOW
+
+pytestmark = pytest.mark.slow
+
+
+def test_failed_assignment_write_commits_no_snapshot(
+    spark_engine: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custseg import open_workspace
+    from custseg.compute.run import classify_on_spark
+    from custseg.compute.storage import SparkStorage
+    from custseg.schemes import load_default_system
+
+    written: list[str] = []
+    real_write = SparkStorage._write
+
+    def failing_write(self: SparkStorage, table: Any, path: str) -> None:
+        written.append(path)
+        if "/assignments/" in path:
+            real_write(self, table.limit(10), path)  # a partial write, then the failure
+            raise OSError("disk quota exceeded while writing assignments")
+        real_write(self, table, path)
+
+    monkeypatch.setattr(SparkStorage, "_write", failing_write)
+    state = open_workspace(tmp_path / "state.duckdb", clock=lambda: FIXED_NOW)
+    with pytest.raises(OSError, match="disk quota"):
+        classify_on_spark(
+            state._con,
+            spark_engine,
+            system=load_default_system(),
+            as_of=AS_OF,
+            created_at=FIXED_NOW,
+        )
+    kinds = [p.split("/snapshot_id=")[0].rsplit("/", 1)[-1] for p in written]
+    assert kinds == ["rejects"] * 4 + ["features", "assignments"]
+    assert state.snapshots() == []
+    assert state._con.table("snapshots").count().execute() == 0
+    assert state._con.table("audit_log").count().execute() == 0
+    for path in written:
+        assert not Path(path).exists(), path
+    state.close()
