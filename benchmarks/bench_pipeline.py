@@ -77,7 +77,8 @@ def _data_dir(customers: int, lines: int, seed: int) -> Path:
         cmd = [sys.executable, str(HERE / "generate_data.py"), "--customers", str(customers)]
         cmd += ["--lines", str(lines), "--out", str(folder), "--seed", str(seed)]
         subprocess.run(cmd, check=True)
-        print(f"generated data in {time.perf_counter() - started:.1f} s -> {folder}", file=sys.stderr)
+        took = time.perf_counter() - started
+        print(f"generated data in {took:.1f} s -> {folder}", file=sys.stderr)
     csv = folder / "orders.csv"
     if not csv.exists():
         import duckdb
@@ -99,11 +100,12 @@ def _best(step: Callable[[], object], repeat: int) -> float:
 def _sums(con: Any, table: str) -> dict[str, float]:
     """Row count of customers with an order, and the sum of each feature over them."""
     names = _rfm_features()
-    row = con.execute(
-        f"SELECT count(*), {', '.join(f'sum({n})::DOUBLE' for n in names)} FROM {table} "
-        "WHERE monetary_total <> 0 OR orders_count > 0"
-    ).fetchone()
-    return {"rows": float(row[0]), **dict(zip(names, (float(v or 0) for v in row[1:])))}
+    sums = ", ".join(f"sum({n})::DOUBLE" for n in names)
+    where = "WHERE monetary_total <> 0 OR orders_count > 0"
+    query = f"SELECT count(*), {sums} FROM {table} {where}"  # noqa: S608 (its own tables)
+    row = con.execute(query).fetchone()
+    values = (float(v or 0) for v in row[1:])
+    return {"rows": float(row[0]), **dict(zip(names, values, strict=True))}
 
 
 def child_ingest_baseline(folder: Path, scratch: Path) -> dict[str, float]:

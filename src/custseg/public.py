@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         MAX_SECONDS,
         option_error,
     )
+    from custseg.ingest.pipeline import INGEST_STEPS, IngestProgress
     from custseg.learning.classifier import MODELS as LEARNING_MODELS
     from custseg.learning.known_classes import LearnedClasses
     from custseg.models import HoldoutReport, plot_conditional_expectation, plot_tracking
