@@ -20,6 +20,8 @@ def main() -> None:
             ["bench_models.py", "--customers", "20000"],
             ["bench_clustering.py", "--customers", "20000"],
             ["bench_history.py", "--customers", "20000", "--lines", "200000"],
+            ["bench_server.py", "--smoke", "--backend", "duckdb"],
+            ["bench_server.py", "--smoke", "--backend", "postgresql"],
             ["bench_spark.py", "--customers", "20000", "--lines", "200000", "--driver-memory", "1g"],
         ]
     else:
@@ -28,6 +30,8 @@ def main() -> None:
             ["bench_models.py"],
             ["bench_clustering.py"],
             ["bench_history.py", "--customers", "1000000", "--lines", "10000000"],
+            ["bench_server.py", "--backend", "duckdb"],
+            ["bench_server.py", "--backend", "postgresql"],
             ["bench_spark.py", "--customers", "1000000", "--lines", "10000000"],
         ]
     for run in runs:

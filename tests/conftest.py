@@ -66,3 +66,119 @@ def history_workspace(history_workspace_file: Path, tmp_path: Path) -> Iterator[
     ws = open_workspace(copy, clock=lambda: FIXED_NOW)
     yield ws
     ws.close()
+
+
+# -- PostgreSQL: a throw-away server for the session, a database per test (tests/pg_server.py) --
+
+SAMPLE_AS_OFS = ("2026-05-31", "2026-06-30")
+"""As-of dates of the sample workspaces the backend tests share (two consecutive month ends)."""
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """The session's PostgreSQL server: started here, or the one of $CUSTSEG_TEST_PG_URL.
+
+    Without PostgreSQL the tests that need it fail with the reason (CI must run them);
+    ``CUSTSEG_TEST_NO_PG=1`` skips them instead, for a developer machine without PostgreSQL.
+    """
+    import os
+
+    from pg_server import ENV_OPT_OUT, PgServer, PgUnavailable
+
+    if os.environ.get(ENV_OPT_OUT, "").strip() not in ("", "0"):
+        pytest.skip(f"PostgreSQL tests skipped: {ENV_OPT_OUT} is set")
+    try:
+        server = PgServer.from_env_or_start()
+    except PgUnavailable as exc:
+        pytest.fail(f"PostgreSQL test server unavailable: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+def _new_database_name() -> str:
+    import uuid
+
+    return "t_" + uuid.uuid4().hex[:16]
+
+
+@pytest.fixture
+def pg_url(pg_server: object) -> Iterator[str]:
+    """The URL of a new empty database on the test server, dropped after the test."""
+    name = _new_database_name()
+    url = pg_server.create_database(name)  # type: ignore[attr-defined]
+    yield url
+    pg_server.drop_database(name)  # type: ignore[attr-defined]
+
+
+BACKENDS = ("duckdb", pytest.param("postgresql", marks=pytest.mark.postgres))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The workspace backend a test runs on: duckdb or postgresql."""
+    return str(request.param)
+
+
+@pytest.fixture
+def workspace_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty workspace on each backend: a DuckDB file, or a new PostgreSQL database."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "ws.duckdb")
+
+
+def build_sample_workspace(location: str) -> None:
+    """Ingest the bundled sample into ``location`` and run one snapshot per SAMPLE_AS_OFS."""
+    from datetime import date
+
+    from custseg import open_workspace
+    from custseg.sample import sample_data_dir
+    from custseg.tables import TABLE_NAMES
+
+    ws = open_workspace(location, clock=lambda: FIXED_NOW)
+    try:
+        for table in TABLE_NAMES:
+            source = sample_data_dir() / f"{table}.csv"
+            if source.exists():
+                ws.ingest(table, source)
+        for text in SAMPLE_AS_OFS:
+            ws.run(as_of=date.fromisoformat(text), user="setup")
+    finally:
+        ws.close()
+
+
+@pytest.fixture(scope="session")
+def sample_duckdb_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB workspace of the sample with SAMPLE_AS_OFS snapshots, built once (read-only)."""
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    build_sample_workspace(str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_pg_template(pg_server: object) -> str:
+    """A PostgreSQL database of the sample with SAMPLE_AS_OFS snapshots, built once.
+
+    Tests never open it: ``sample_workspace_url`` gives each test a copy (CREATE DATABASE ...
+    TEMPLATE), which needs the template to have no open connection.
+    """
+    name = "sample_" + _new_database_name()
+    build_sample_workspace(pg_server.create_database(name))  # type: ignore[attr-defined]
+    return name
+
+
+@pytest.fixture
+def sample_workspace_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A private copy, on each backend, of the sample workspace with SAMPLE_AS_OFS snapshots."""
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("sample_pg_template")
+        name = _new_database_name()
+        url = server.copy_database(template, name)
+        request.addfinalizer(lambda: server.drop_database(name))
+        return str(url)
+    import shutil
+
+    copy = tmp_path / "sample.duckdb"
+    shutil.copyfile(request.getfixturevalue("sample_duckdb_file"), copy)
+    return str(copy)

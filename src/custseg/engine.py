@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import ibis
+import pandas as pd
+import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
 from custseg.errors import WorkspaceError
@@ -60,12 +68,111 @@ def _cannot_open(text: str, exc: Exception) -> WorkspaceError:
 
 
 @contextmanager
-def transaction(con: BaseBackend) -> Iterator[None]:
-    """Run the enclosed writes in one database transaction; roll back on any exception."""
+def transaction(con: BaseBackend, *, serialised: bool = True) -> Iterator[None]:
+    """Run the enclosed writes in one database transaction; roll back on any exception.
+
+    ``serialised``: on PostgreSQL the transaction first takes the workspace's writer lock (see
+    :func:`exclusive_writer`), so writers that read before they write (the audit chain's next
+    entry, the next override id) never interleave; False for bookkeeping that neither appends
+    to the audit log nor numbers anything (login sessions, the server's job records), which then
+    need not wait for a run in progress.
+    """
     con.raw_sql("BEGIN TRANSACTION")
     try:
+        if serialised and _is_postgres(con):
+            _wait_for_lock(con, "pg_try_advisory_xact_lock", "write")
         yield
     except BaseException:
         con.raw_sql("ROLLBACK")
         raise
     con.raw_sql("COMMIT")
+
+
+WRITER_WAIT_ENV = "CUSTSEG_WRITER_WAIT"
+DEFAULT_WRITER_WAIT_SECONDS = 600.0
+_WRITER_KEY = int.from_bytes(hashlib.sha256(b"custseg workspace writer").digest()[:8], "big",
+                             signed=True)
+"""The PostgreSQL advisory lock key of the workspace writer (advisory locks are per database)."""
+_held: dict[int, int] = {}
+"""How deep each connection (by id: Ibis backends compare equal per database) holds the lock."""
+_held_guard = threading.Lock()
+
+
+@contextmanager
+def exclusive_writer(con: BaseBackend, what: str) -> Iterator[None]:
+    """Hold the workspace's writer lock for a whole operation that reads and writes (a run).
+
+    On PostgreSQL this is a session advisory lock: a second run, an ingest, or any serialised
+    transaction (override, setting, user change) from another connection or process waits for
+    it, up to $CUSTSEG_WRITER_WAIT seconds (default 600), then fails with a WorkspaceError that
+    says so. Re-entrant on one connection. On DuckDB one process holds the file and the server
+    serialises its own writers, so nothing is locked here.
+    """
+    if not _is_postgres(con):
+        yield
+        return
+    key = id(con)
+    with _held_guard:
+        depth = _held.get(key, 0)
+        _held[key] = depth + 1
+    try:
+        if depth == 0:
+            _wait_for_lock(con, "pg_try_advisory_lock", what)
+        try:
+            yield
+        finally:
+            if depth == 0:
+                with contextlib.suppress(Exception):  # a closed connection released it already
+                    _select(con, "pg_advisory_unlock")
+    finally:
+        with _held_guard:
+            _held[key] -= 1
+            if not _held[key]:
+                del _held[key]
+
+
+def _is_postgres(con: BaseBackend) -> bool:
+    return getattr(con, "name", "") == "postgres"
+
+
+def _select(con: BaseBackend, function: str) -> Any:
+    """``SELECT function(writer key)`` through the backend; its single value."""
+    call = sge.Anonymous(this=function, expressions=[sge.convert(_WRITER_KEY)])
+    with contextlib.closing(con.raw_sql(sge.select(call))) as cursor:
+        return cursor.fetchone()[0]
+
+
+def _wait_for_lock(con: BaseBackend, function: str, what: str) -> None:
+    """Poll ``function`` (a pg_try_advisory_* lock) until it is granted or the wait is over."""
+    try:
+        wait = float(os.environ.get(WRITER_WAIT_ENV, DEFAULT_WRITER_WAIT_SECONDS))
+    except ValueError:
+        wait = DEFAULT_WRITER_WAIT_SECONDS
+    deadline = time.monotonic() + max(wait, 0.0)
+    pause = 0.05
+    while not _select(con, function):
+        if time.monotonic() >= deadline:
+            raise WorkspaceError(
+                f"cannot {what}: another custseg process or server has been writing to this "
+                f"workspace for more than {wait:g} s (a run, a series or an ingest: one writer "
+                "at a time). Try again when it has finished, or wait longer with "
+                f"{WRITER_WAIT_ENV}=SECONDS."
+            )
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
+
+
+def insert_rows(
+    con: BaseBackend,
+    table: str,
+    rows: pd.DataFrame | Sequence[Mapping[str, Any]],
+    schema: ibis.Schema,
+) -> None:
+    """Append ``rows`` to ``table`` with the column types of ``schema``.
+
+    Typed on the way in: a column that is null in every row (a pending override's decision)
+    has no type of its own, and PostgreSQL refuses such a column.
+    """
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    frame = frame.reindex(columns=list(schema.names))
+    con.insert(table, ibis.memtable(frame, schema=schema))

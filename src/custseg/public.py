@@ -107,6 +107,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "plot_tracking": ("custseg.models", "plot_tracking"),
     # input tables and reading sources (before a workspace is opened)
     "DATE_FLOOR": ("custseg.ingest.options", "DATE_FLOOR"),
+    "INGEST_STEPS": ("custseg.ingest.pipeline", "INGEST_STEPS"),
+    "IngestProgress": ("custseg.ingest.pipeline", "IngestProgress"),
     "IngestReport": ("custseg.ingest", "IngestReport"),
     "MAX_BYTES": ("custseg.ingest.options", "MAX_BYTES"),
     "MAX_CELL_CHARS": ("custseg.ingest.options", "MAX_CELL_CHARS"),
@@ -144,6 +146,8 @@ __all__ = [
     "FEATURES",
     "Finding",
     "HoldoutReport",
+    "INGEST_STEPS",
+    "IngestProgress",
     "IngestReport",
     "JobRecord",
     "LEARNING_MODELS",

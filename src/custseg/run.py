@@ -43,6 +43,17 @@ from custseg.snapshots.fingerprint import (
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, join_messages
 from custseg.snapshots.store import SnapshotStore, features_table_name
 
+STAGED_SCHEMA = ibis.schema(
+    {
+        "snapshot_id": "string",
+        "customer_id": "string",
+        "scheme": "string",
+        "class_key": "string",
+        "score": "float64",
+        "reason": "string",
+    }
+)
+
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(step_description, steps_done, steps_total)``."""
 
@@ -55,10 +66,13 @@ def classify(
     created_at: datetime,
     progress: ProgressCallback | None = None,
     user: str | None = None,
+    data_memo: dict[str, Any] | None = None,
 ) -> SnapshotInfo:
     """Classify every customer under every scheme of ``system`` as of ``as_of``; store a snapshot.
 
     ``user`` is recorded in the audit log (default: $CUSTSEG_USER or the login name).
+    ``data_memo`` (a series of runs over data that does not change between them) keeps the
+    data fingerprint of the first run for the next ones.
     """
     check_date(as_of, "as_of")
     report = progress or (lambda _step, _done, _total: None)
@@ -73,7 +87,10 @@ def classify(
     audit = AuditLog(con, lambda: created_at)
     total = len(system.schemes) + 3
     report("fingerprinting input data", 0, total)
-    data_hash, counts = data_fingerprint(con, tables)
+    fingerprint = (data_memo or {}).get("fingerprint") or data_fingerprint(con, tables)
+    if data_memo is not None:
+        data_memo["fingerprint"] = fingerprint
+    data_hash, counts = fingerprint
     sys_hash = system_hash(system)
     in_force = OverrideStore(con, lambda: created_at).in_force(as_of, created_at)
     overrides_hash = overrides_fingerprint(in_force.to_dict("records"))
@@ -255,25 +272,14 @@ def _materialise_features(
 
 
 def _staged_assignments(con: BaseBackend, parts: list[ibis.Table], name: str) -> ibis.Table:
-    """Every scheme's assignments in one table, inserted scheme by scheme.
+    """Every scheme's assignments in one temporary table, computed in one statement.
 
     The health check and the snapshot write both read it, so no scheme is computed twice.
     """
-    schema = ibis.schema(
-        {
-            "snapshot_id": "string",
-            "customer_id": "string",
-            "scheme": "string",
-            "class_key": "string",
-            "score": "float64",
-            "reason": "string",
-        }
-    )
     target = f"{name}_assigned"
-    con.create_table(target, schema=schema, overwrite=True)
-    for part in parts:
-        con.insert(target, part)
-    return con.table(target)
+    if not parts:
+        return con.create_table(target, schema=STAGED_SCHEMA, temp=True, overwrite=True)
+    return con.create_table(target, ibis.union(*parts), temp=True, overwrite=True)
 
 
 def _non_null_columns(features: ibis.Table) -> set[str]:

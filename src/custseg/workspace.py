@@ -18,7 +18,7 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from custseg.compute.settings import SparkSettings, engine_settings
-from custseg.engine import DEFAULT_WORKSPACE, connect
+from custseg.engine import DEFAULT_WORKSPACE, connect, exclusive_writer
 from custseg.errors import WorkspaceError
 from custseg.features import available_tables
 from custseg.governance import AuditLog, OverrideStore, Settings
@@ -34,6 +34,7 @@ from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.tables import TableName
+from custseg.workspace_charts import ChartReads
 from custseg.workspace_reads import ScopedReads
 from custseg.workspace_schema import migrations
 
@@ -66,7 +67,7 @@ def open_workspace(
         raise
 
 
-class Workspace(ScopedReads):
+class Workspace(ScopedReads, ChartReads):
     """A workspace database: input tables, rejected rows, classification systems and snapshots.
 
     The database connection is private: every operation is a method here (or of an object a
@@ -79,6 +80,8 @@ class Workspace(ScopedReads):
         self._con = con
         self._clock = clock or datetime.now
         self._location = location or f"<{con.name} connection>"
+        # While a series runs, the input data cannot change: its fingerprint is computed once.
+        self._data_memo: dict[str, object] | None = None
         migrations.upgrade(con, location=repr(_without_password(self._location)), now=self._clock())
 
     @property
@@ -106,6 +109,7 @@ class Workspace(ScopedReads):
         options: ReadOptions | None = None,
         rejects_out: Path | None = None,
         lang: Lang = "en",
+        progress: ProgressCallback | None = None,
     ) -> IngestReport:
         """Validate and load one source into ``table``; bad rows go to the rejects table.
 
@@ -114,21 +118,25 @@ class Workspace(ScopedReads):
         ``options`` overrides delimiter / header detection and sets the resource bounds;
         ``rejects_out`` (a path already checked with ``custseg.outputs.check_output_path``) gets
         the rejected rows, written before the table is committed. Dates after the workspace
-        clock's today are implausible. Row reasons are written in ``lang``.
+        clock's today are implausible. Row reasons are written in ``lang``. ``progress(step,
+        done, total)`` is told each step: reading, checking, storing.
         """
-        return ingest(
-            self._con,
-            table,
-            source,
-            mapping=mapping,
-            mode=mode,
-            sheet=sheet,
-            source_table=source_table,
-            ingested_at=self._clock(),
-            options=options,
-            rejects_out=rejects_out,
-            lang=lang,
-        )
+        self._data_memo = None
+        with exclusive_writer(self._con, f"ingest {table}"):
+            return ingest(
+                self._con,
+                table,
+                source,
+                mapping=mapping,
+                mode=mode,
+                sheet=sheet,
+                source_table=source_table,
+                ingested_at=self._clock(),
+                options=options,
+                rejects_out=rejects_out,
+                lang=lang,
+                progress=progress,
+            )
 
     def tables(self) -> set[str]:
         """The input tables that hold data."""
@@ -173,27 +181,32 @@ class Workspace(ScopedReads):
         if spark is not None:
             from custseg.compute import run_on_spark
 
-            return run_on_spark(
+            with exclusive_writer(self._con, "run"):
+                return run_on_spark(
+                    self._con,
+                    clock=self._clock,
+                    location=self._location,
+                    as_of=as_of,
+                    system=system,
+                    settings=spark,
+                    progress=progress,
+                    user=user,
+                )
+        resolved = resolve_system(system)
+        # One writer at a time from the first read to the stored snapshot: another run's sweep
+        # would drop this run's tables, an ingest would change its inputs half-way.
+        with exclusive_writer(self._con, "run"):
+            sweep_orphans(self._con)
+            SystemStore(self._con).save(resolved, at=self._clock())
+            info = classify(
                 self._con,
-                clock=self._clock,
-                location=self._location,
-                as_of=as_of,
-                system=system,
-                settings=spark,
+                system=resolved,
+                as_of=as_of or self.default_as_of(),
+                created_at=self._clock(),
                 progress=progress,
                 user=user,
+                data_memo=self._data_memo,
             )
-        resolved = resolve_system(system)
-        sweep_orphans(self._con)
-        SystemStore(self._con).save(resolved, at=self._clock())
-        info = classify(
-            self._con,
-            system=resolved,
-            as_of=as_of or self.default_as_of(),
-            created_at=self._clock(),
-            progress=progress,
-            user=user,
-        )
         return Snapshot(self._con, info, resolved)
 
     def run_series(
@@ -210,9 +223,21 @@ class Workspace(ScopedReads):
         """One snapshot per week, month or quarter end in [start, end]; existing ones are kept."""
         from custseg.history.series import run_series
 
-        return run_series(
-            self, every, start, end, system=system, refresh=refresh, progress=progress, user=user
-        )
+        self._data_memo = {}
+        try:
+            with exclusive_writer(self._con, "run a series"):
+                return run_series(
+                    self,
+                    every,
+                    start,
+                    end,
+                    system=system,
+                    refresh=refresh,
+                    progress=progress,
+                    user=user,
+                )
+        finally:
+            self._data_memo = None
 
     def profile(
         self,

@@ -87,6 +87,42 @@ def test_system_validate_and_activate(api: Api) -> None:
     assert api.get(f"{V1}/system", "vic").json()["system_hash"] == active["system_hash"]
 
 
+_SHADOWED = """\
+name: t
+schemes:
+  - name: recent
+    kind: rules
+    labels: {zh_CN: 近期, en: Recent}
+    rules:
+      - when: "recency_days <= 30"
+        class: a
+      - when: "recency_days <= 10"
+        class: b
+    default: c
+    classes:
+      - {key: a, labels: {zh_CN: 甲, en: A}}
+      - {key: b, labels: {zh_CN: 乙, en: B}}
+      - {key: c, labels: {zh_CN: 丙, en: C}}
+"""
+
+
+def test_system_validation_speaks_the_requests_language(api: Api) -> None:
+    url = f"{V1}/system/validate"
+    zh = api.post(f"{url}?lang=zh", "ann", json={"yaml": _SHADOWED}).json()
+    en = api.post(f"{url}?lang=en", "ann", json={"yaml": _SHADOWED}).json()
+    assert zh["valid"] and en["valid"]
+    assert any("被 rules[0]" in w and "遮蔽" in w for w in zh["warnings"]), zh
+    assert any("is shadowed by rules[0]" in w for w in en["warnings"]), en
+    broken = _SHADOWED.replace("    default: c\n", "    default: c\n    ranking: [a, a]\n")
+    zh = api.post(f"{url}?lang=zh", "ann", json={"yaml": broken}).json()
+    en = api.post(f"{url}?lang=en", "ann", json={"yaml": broken}).json()
+    assert not zh["valid"] and zh["errors"][0]["line"] == en["errors"][0]["line"] is not None
+    assert "在排序中出现了两次" in zh["errors"][0]["message"], zh
+    assert "is ranked twice" in en["errors"][0]["message"], en
+    refused = api.post(f"{V1}/system/activate?lang=zh", "ann", json={"yaml": broken})
+    assert "在排序中出现了两次" in assert_error_shape(refused, 422)["message"]
+
+
 def test_ingest_upload_returns_the_report_and_rejects(api: Api, tmp_path: Path) -> None:
     source = sample_data_dir() / "customers.csv"
     bad = tmp_path / "customers.csv"

@@ -27,6 +27,7 @@ from typing import Any
 import ibis
 import pytest
 
+from custseg.errors import UnknownNameError
 from custseg.features import FEATURE_NAMES, FeatureParameters, build_category_shares
 from custseg.features import build_feature_table as build
 from custseg.tables import SCHEMAS, TableName
@@ -356,3 +357,40 @@ def test_activity_window_length_is_a_parameter() -> None:
     assert rows["C01"]["orders_12m"] == 1  # only O105 (2024-06-10)
     assert rows["C01"]["revenue_12m"] == 120.0
     assert rows["C06"]["revenue_12m"] == 70.0
+
+
+# ---- a build of some features only ------------------------------------------------------------
+RFM_8 = ("recency_days", "orders_count", "purchase_days", "monetary_total", "avg_order_value",
+         "max_order_value", "revenue_12m", "revenue_prev_12m")
+
+
+@pytest.mark.parametrize("name", FEATURE_NAMES[1:])
+def test_one_feature_alone_equals_its_column_of_the_whole_table(name: str) -> None:
+    con = make_workspace()
+    whole = feature_rows(con, parameters=HOME)
+    alone = feature_rows(con, parameters=HOME, columns=[name])
+    assert alone.keys() == whole.keys()
+    for customer, row in alone.items():
+        assert list(row) == ["customer_id", name]
+        assert row[name] == whole[customer][name], (customer, name)
+
+
+def test_a_few_features_keep_the_table_order_and_skip_the_other_parts() -> None:
+    con = make_workspace()
+    expr = build(con, AS_OF, columns=list(reversed(RFM_8)))
+    assert expr.columns == tuple(n for n in FEATURE_NAMES if n == "customer_id" or n in RFM_8)
+    whole = feature_rows(con)
+    rows = {row["customer_id"]: row for row in expr.to_pyarrow().to_pylist()}
+    assert rows == {c: {k: v for k, v in row.items() if k in expr.columns}
+                    for c, row in whole.items()}
+    sql = str(ibis.to_sql(expr)).lower()
+    # customers give their ids only (they decide the rows); neither the attributes, the
+    # categories, the costs nor the purchase-day gaps are computed (null placeholders may
+    # carry their names, nothing reads them)
+    for read in ('."region"', '."category"', '."cost"', '."discount"', "lag("):
+        assert read not in sql, read
+
+
+def test_an_unknown_feature_name_is_refused_with_suggestions() -> None:
+    with pytest.raises(UnknownNameError, match="recency_days"):
+        build(make_workspace(), AS_OF, columns=["recency_day"])

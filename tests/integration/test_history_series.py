@@ -140,3 +140,31 @@ def test_demo_with_months_builds_a_monthly_history(tmp_path: Path) -> None:
     assert payload["snapshot"]["as_of"] == "2026-06-30"
     listed = json.loads(runner.invoke(app, ["-w", workspace, "snapshots", "--json"]).output)
     assert [s["as_of"] for s in listed] == ["2026-05-31", "2026-06-30"]
+
+
+def test_a_series_fingerprints_the_data_once_and_a_later_run_again(
+    make_workspace: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import custseg.run
+
+    ws = _sample_workspace(make_workspace)
+    calls: list[set[str]] = []
+    real = custseg.run.data_fingerprint
+
+    def counted(con: object, tables: set[str]) -> tuple[str, dict[str, int]]:
+        calls.append(tables)
+        return real(con, tables)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(custseg.run, "data_fingerprint", counted)
+    report = ws.run_series("month", date(2026, 5, 1), date(2026, 6, 30))  # type: ignore[attr-defined]
+    assert [i.status for i in report.items] == ["computed", "computed"]
+    assert len(calls) == 1
+    # the same snapshot ids as runs that each fingerprint the data themselves
+    alone = _sample_workspace(make_workspace)
+    ids = [alone.run(as_of=i.as_of).snapshot_id for i in report.items]  # type: ignore[attr-defined]
+    assert ids == [i.snapshot_id for i in report.items]
+    assert len(calls) == 3
+    # after the series, a run over changed data fingerprints it again
+    ws.ingest("orders", sample_data_dir() / "orders.csv")  # type: ignore[attr-defined]
+    ws.run(as_of=date(2026, 6, 30))  # type: ignore[attr-defined]
+    assert len(calls) == 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import ibis
@@ -17,8 +18,15 @@ HEADER = "order_id,line_no,customer_id,order_date,amount\n"
 
 
 @pytest.fixture
-def con() -> ibis.BaseBackend:
-    return ibis.duckdb.connect()
+def con(backend: str, request: pytest.FixtureRequest) -> Iterator[ibis.BaseBackend]:
+    """An empty database on each backend (DuckDB in memory, a new PostgreSQL database)."""
+    connection = (
+        ibis.connect(request.getfixturevalue("pg_url"))
+        if backend == "postgresql"
+        else ibis.duckdb.connect()
+    )
+    yield connection
+    connection.disconnect()
 
 
 def _write(tmp_path: Path, name: str, rows: str) -> Path:

@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from custseg.api.dashboard import mount_dashboard, start_warming
 from custseg.api.deps import WorkspaceDep, WorkspaceHandle
 from custseg.api.errors import ErrorBody, install_error_handlers
 from custseg.api.jobs import JobRunner
@@ -24,12 +25,14 @@ from custseg.api.routers import (
     actions,
     admin,
     auth,
+    charts,
     customers,
     health,
     history,
     ingest,
     jobs,
     overrides,
+    overview,
     snapshots,
     system,
 )
@@ -61,7 +64,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warming = start_warming(app.state.handle)
         yield
+        warming.join(timeout=60)
         app.state.jobs.wait(timeout=5)
         app.state.handle.close()
 
@@ -75,7 +80,7 @@ def create_app(
         lifespan=lifespan,
         responses=_ERRORS,
     )
-    handle = WorkspaceHandle(workspace_url, clock)
+    handle = WorkspaceHandle(workspace_url, clock, readers=chosen.read_connections)
     app.state.handle = handle
     app.state.settings = chosen
     app.state.limiter = LoginLimiter(chosen.login_attempts, chosen.login_window_seconds)
@@ -90,6 +95,7 @@ def create_app(
     app.include_router(_v1())
     if chosen.docs:
         _mount_docs(app)
+    mount_dashboard(app)
     if chosen.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -120,6 +126,8 @@ def _v1() -> APIRouter:
         ingest,
         jobs,
         admin,
+        overview,
+        charts,
     ):
         v1.include_router(module.router)
 

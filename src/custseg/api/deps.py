@@ -2,49 +2,120 @@
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from custseg.api.errors import ApiError
 from custseg.api.i18n import request_lang
 from custseg.api.settings import ServerSettings
+from custseg.errors import CustsegError
 from custseg.i18n import Lang, Message, t
 from custseg.public import Permission, Principal
 from custseg.workspace import Workspace, open_workspace
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
 oauth2 = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+READ_METHODS = frozenset({"GET", "HEAD"})
+READ_WAIT_SECONDS = 30.0
+"""How long a read waits for a free connection of the pool before the server answers 503."""
 
 
 class WorkspaceHandle:
-    """The server's workspace connection, used by one request at a time.
+    """The server's connections to its workspace: one writer, and a pool of readers.
 
-    ``open_writer`` gives background jobs a connection of their own to the same database, so
-    reads go on while a run writes (a ``:memory:`` workspace has only the shared one).
+    Requests that change something (POST, PUT, PATCH, DELETE) share one connection, one request
+    at a time. Reads (GET, HEAD) each borrow a connection of their own from a pool of up to
+    ``readers`` (opened when first needed), so they run side by side: on DuckDB more
+    connections to the same database in this process, on PostgreSQL more server connections.
+    ``open_writer`` gives background jobs a connection of their own too. A ``:memory:``
+    workspace has only the shared connection.
     """
 
-    def __init__(self, location: str, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, location: str, clock: Callable[[], datetime] | None = None, *, readers: int = 8
+    ) -> None:
         self.location = location
         self.clock = clock
         self.workspace = open_workspace(location, clock=clock)
         self.lock = threading.Lock()
+        self._max_readers = 0 if self.shared_only else max(readers, 0)
+        self._idle: queue.LifoQueue[Workspace] = queue.LifoQueue()
+        self._opened: list[Workspace] = []
+        self._slots = threading.BoundedSemaphore(max(self._max_readers, 1))
+        self._pool_lock = threading.Lock()
+        self._closed = False
 
     @property
     def shared_only(self) -> bool:
-        """Whether jobs must use the shared connection (in-memory workspace)."""
+        """Whether every request and job must use the shared connection (in-memory workspace)."""
         return self.location == ":memory:"
 
     def open_writer(self) -> Workspace:
         """A second connection for a background job."""
         return open_workspace(self.location, clock=self.clock)
 
+    @contextmanager
+    def reader(self, timeout: float = READ_WAIT_SECONDS) -> Iterator[Workspace]:
+        """A connection of the read pool for one request (the shared one without a pool)."""
+        if self._max_readers == 0:
+            with self.lock:
+                yield self.workspace
+            return
+        if not self._slots.acquire(timeout=timeout):
+            raise ApiError(
+                503, "server.busy", Message("server_read_busy", {"seconds": f"{timeout:g}"}),
+                hint=Message("server_hint_read_busy"), headers={"Retry-After": "1"},
+            )
+        try:
+            ws = self._borrow()
+            try:
+                yield ws
+            except (CustsegError, ApiError, HTTPException):
+                self._idle.put(ws)  # the request's own refusal: the connection is fine
+                raise
+            except BaseException:
+                self._discard(ws)  # perhaps a broken connection (database restarted): drop it
+                raise
+            self._idle.put(ws)
+        finally:
+            self._slots.release()
+
+    def _discard(self, ws: Workspace) -> None:
+        with self._pool_lock:
+            if ws in self._opened:
+                self._opened.remove(ws)
+        with contextlib.suppress(Exception):
+            ws.close()
+
+    @property
+    def open_readers(self) -> int:
+        """How many read connections are open now."""
+        with self._pool_lock:
+            return len(self._opened)
+
+    def _borrow(self) -> Workspace:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            ws = open_workspace(self.location, clock=self.clock)
+            with self._pool_lock:
+                self._opened.append(ws)
+            return ws
+
     def close(self) -> None:
-        """Close the shared connection."""
+        """Close the shared connection and the readers."""
+        with self._pool_lock:
+            opened, self._opened = self._opened, []
+        for ws in opened:
+            ws.close()
         self.workspace.close()
 
 
@@ -58,8 +129,14 @@ def settings(request: Request) -> ServerSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def workspace(h: Annotated[WorkspaceHandle, Depends(handle)]) -> Iterator[Workspace]:
-    """The workspace, held for this request only."""
+def workspace(
+    request: Request, h: Annotated[WorkspaceHandle, Depends(handle)]
+) -> Iterator[Workspace]:
+    """The workspace for this request: a reader of the pool for GET / HEAD, else the writer."""
+    if request.method in READ_METHODS:
+        with h.reader() as ws:
+            yield ws
+        return
     with h.lock:
         yield h.workspace
 

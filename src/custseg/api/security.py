@@ -17,6 +17,11 @@ DOCS_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
 )
+DASHBOARD_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 _HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -54,7 +59,13 @@ class SecurityMiddleware:
             return
         path: str = scope.get("path", "")
         limit = self.max_upload if self.is_upload(path) else self.max_body
-        csp = (DOCS_CSP if path.startswith(DOCS_PREFIX) else API_CSP).encode()
+        csp = (
+            DOCS_CSP
+            if path.startswith(DOCS_PREFIX)
+            else API_CSP
+            if path.startswith("/api/")
+            else DASHBOARD_CSP
+        ).encode()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

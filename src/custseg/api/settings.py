@@ -8,7 +8,7 @@ from datetime import timedelta
 
 @dataclass(frozen=True, slots=True)
 class ServerSettings:
-    """What the server allows: token lifetime, body, upload and page sizes, login rate, CORS."""
+    """What the server allows: token lifetime, body, upload, page sizes, login rate, CORS, reads."""
 
     token_ttl: timedelta = timedelta(hours=8)
     max_body_bytes: int = 1_000_000
@@ -18,3 +18,5 @@ class ServerSettings:
     login_window_seconds: float = 300.0
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     docs: bool = True
+    read_connections: int = 8
+    """Connections of the read pool: how many GET requests run at once (0: one at a time)."""

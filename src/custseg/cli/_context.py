@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -51,9 +52,22 @@ def default_lang() -> Lang:
     return "zh" if value.startswith("zh") else "en"
 
 
+_OPENED: list[Workspace] = []
+"""Workspaces the running command opened; ``guarded`` closes them when the command ends."""
+
+
 def workspace() -> Workspace:
-    """Open the workspace the global options point at."""
-    return open_workspace(STATE.workspace)
+    """Open the workspace the global options point at (closed when the command ends)."""
+    ws = open_workspace(STATE.workspace)
+    _OPENED.append(ws)
+    return ws
+
+
+def close_workspaces() -> None:
+    """Close the workspaces the command opened (a server connection must not be left open)."""
+    while _OPENED:
+        with contextlib.suppress(Exception):  # closing never hides the command's own outcome
+            _OPENED.pop().close()
 
 
 def emit_json(payload: Any) -> None:
@@ -132,6 +146,8 @@ def guarded(command: F) -> F:
             if STATE.debug:
                 raise
             raise typer.Exit(report_error(exc)) from exc
+        finally:
+            close_workspaces()
 
     wrapper.custseg_guarded = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

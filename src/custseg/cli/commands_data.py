@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,11 +17,13 @@ from custseg.errors import CustsegError, RejectedRow, UnknownNameError
 from custseg.i18n import Lang, t
 from custseg.public import (
     DATE_FLOOR,
+    INGEST_STEPS,
     MAX_BYTES,
     MAX_CELL_CHARS,
     MAX_SECONDS,
     SCHEMAS,
     TABLE_NAMES,
+    IngestProgress,
     IngestReport,
     ReadOptions,
     TableName,
@@ -123,12 +127,15 @@ def ingest_command(
         if rejects_out is not None:
             rejects_out = checked_out(rejects_out, force=force, option="--rejects-out",
                                       suffixes=(".csv", ".xlsx"))
-        prepared = prepare(name, source, mapping=mapping, sheet=sheet, source_table=source_table,
-                           options=options, lang=lang)  # the file is read before the workspace
-        report = ctx.workspace().ingest(
-            name, prepared, mode=mode,  # type: ignore[arg-type]
-            rejects_out=rejects_out, lang=lang,
-        )
+        with _ingest_bar(json_) as step:
+            step(t("ingest_step_reading", lang).format(file=Path(source).name), 0, INGEST_STEPS)
+            prepared = prepare(name, source, mapping=mapping, sheet=sheet,
+                               source_table=source_table, options=options,
+                               lang=lang)  # the file is read before the workspace is opened
+            report = ctx.workspace().ingest(
+                name, prepared, mode=mode,  # type: ignore[arg-type]
+                rejects_out=rejects_out, lang=lang, progress=step,
+            )
     except CustsegError as exc:
         render_error(exc, lang)
         raise
@@ -136,6 +143,24 @@ def ingest_command(
         ctx.emit_json(report_dict(report, lang))
         return
     _print_report(report, rejects_out, lang)
+
+
+@contextlib.contextmanager
+def _ingest_bar(quiet: bool) -> Iterator[IngestProgress]:
+    """A progress bar on stderr, told each step of the ingest (nothing shown when quiet)."""
+    if quiet:
+        yield lambda _step, _done, _total: None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=ctx.stderr, transient=True) as bar:
+        task = bar.add_task("", total=INGEST_STEPS)
+
+        def step(description: str, done: int, total: int) -> None:
+            bar.update(task, description=description, completed=done, total=total)
+
+        yield step
 
 
 def _check_table(table: str, mode: str) -> TableName:

@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from custseg.features._context import BuildContext
+from custseg.features._prune import Pruning
 from custseg.features.params import FeatureParameters
 
 
@@ -28,7 +29,7 @@ def order_lines(con: ibis.BaseBackend, ctx: BuildContext) -> ir.Table:
     return lines.filter(lines.order_date <= ctx.as_of_literal())
 
 
-def order_totals(lines: ir.Table) -> ir.Table:
+def order_totals(lines: ir.Table, pruning: Pruning | None = None) -> ir.Table:
     """One row per (customer, order) with its totals.
 
     Columns: ``customer_id, order_id, order_date, net, gross, returned, costed_net, cost,
@@ -38,20 +39,24 @@ def order_totals(lines: ir.Table) -> ir.Table:
     amount = lines.amount
     has_cost = lines.cost.notnull()
     has_discount = lines.discount.notnull()
-    return lines.group_by(["customer_id", "order_id"]).aggregate(
-        order_date=lines.order_date.min(),
-        net=amount.sum(),
-        gross=ibis.greatest(amount, 0.0).sum(),
-        returned=ibis.greatest(-amount, 0.0).sum(),
-        costed_net=amount.sum(where=has_cost),
-        cost=lines.cost.sum(),
-        discount=lines.discount.sum(),
-        discount_base=amount.sum(where=has_discount),
-        is_open=(lines.status == "open").any(),
+    totals = {
+        "order_date": lines.order_date.min(),
+        "net": amount.sum(),
+        "gross": ibis.greatest(amount, 0.0).sum(),
+        "returned": ibis.greatest(-amount, 0.0).sum(),
+        "costed_net": amount.sum(where=has_cost),
+        "cost": lines.cost.sum(),
+        "discount": lines.discount.sum(),
+        "discount_base": amount.sum(where=has_discount),
+        "is_open": (lines.status == "open").any(),
+    }
+    # the date and the net total decide which orders are purchases and on which days
+    return (pruning or Pruning()).aggregate(
+        lines, ["customer_id", "order_id"], totals, always=("order_date", "net")
     )
 
 
-def purchase_days(orders: ir.Table, ctx: BuildContext) -> ir.Table:
+def purchase_days(orders: ir.Table, ctx: BuildContext, pruning: Pruning | None = None) -> ir.Table:
     """One row per (customer, day with a purchase), with the gap in days since the previous one.
 
     Columns: ``customer_id, order_date, gap, days_ago``.
@@ -60,10 +65,11 @@ def purchase_days(orders: ir.Table, ctx: BuildContext) -> ir.Table:
     previous = days.order_date.lag().over(
         ibis.window(group_by=days.customer_id, order_by=days.order_date)
     )
-    return days.mutate(
-        gap=days.order_date.delta(previous, unit="day").cast("int64"),
-        days_ago=ctx.days_before_as_of(days.order_date),
-    )
+    derived = {
+        "gap": days.order_date.delta(previous, unit="day").cast("int64"),
+        "days_ago": ctx.days_before_as_of(days.order_date),
+    }
+    return (pruning or Pruning()).mutate(days, derived)
 
 
 def purchases(con: ibis.BaseBackend, end: date) -> pd.DataFrame:

@@ -41,6 +41,8 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from custseg.errors import ConvergenceWarning, ModelError
 from custseg.features._context import BuildContext
@@ -133,17 +135,19 @@ def _summary(con: ibis.BaseBackend, as_of: date, freq_days: float) -> pd.DataFra
     purchases = orders.filter(orders.net > 0)
     days = purchases.group_by(["customer_id", "order_date"]).aggregate(amount=purchases.net.sum())
     arrow = days.order_by(["customer_id", "order_date"]).to_pyarrow()
-    ids = np.asarray(arrow.column("customer_id").to_pylist(), dtype=object).astype(str)
-    if ids.size == 0:
+    if arrow.num_rows == 0:
         return pd.DataFrame(columns=["frequency", "recency", "T", "monetary_value"])
+    id_column = arrow.column("customer_id").cast(pa.string())
     day_numbers = arrow.column("order_date").cast("int32").to_numpy().astype(np.int64)
     # Sums of floats depend on the order rows were added in: round so the fit is reproducible.
     raw = arrow.column("amount").to_numpy(zero_copy_only=False).astype(float)
     with np.errstate(over="ignore", invalid="ignore"):
         rounded = np.round(raw, 6)  # overflows (inf) for amounts near the float limit
     amounts = np.where(np.isfinite(rounded), rounded, raw)
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-    counts = np.diff(np.r_[starts, ids.size])
+    # the rows are sorted by customer: a customer's rows start where the id changes
+    changed = pc.not_equal(id_column.slice(1), id_column.slice(0, arrow.num_rows - 1))
+    starts = np.flatnonzero(np.r_[True, changed.to_numpy(zero_copy_only=False)])
+    counts = np.diff(np.r_[starts, arrow.num_rows])
     first_day = day_numbers[starts]
     last_day = day_numbers[starts + counts - 1]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -161,7 +165,7 @@ def _summary(con: ibis.BaseBackend, as_of: date, freq_days: float) -> pd.DataFra
             "T": (end_day - first_day) / freq_days,
             "monetary_value": monetary,
         },
-        index=pd.Index(ids[starts], name="customer_id"),
+        index=pd.Index(id_column.take(starts).to_numpy(zero_copy_only=False), name="customer_id"),
     )
 
 
@@ -173,8 +177,8 @@ def _margins(features: ir.Table, ids: pd.Index, settings: ModelSettings) -> np.n
         return np.ones(len(ids))
     table = features.select("customer_id", "margin").to_pyarrow()
     known = pd.Series(
-        np.asarray(table.column("margin").to_pylist(), dtype=float),
-        index=np.asarray(table.column("customer_id").to_pylist(), dtype=object).astype(str),
+        table.column("margin").to_numpy(zero_copy_only=False).astype(float),
+        index=table.column("customer_id").cast(pa.string()).to_numpy(zero_copy_only=False),
     ).dropna()
     fallback = float(known.median()) if len(known) else 1.0
     margins = known.reindex(ids).fillna(fallback).to_numpy(dtype=float)

@@ -11,7 +11,7 @@ of purchasers built from the per-customer order tables, and joined like the othe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 from types import ModuleType
 
@@ -35,8 +35,9 @@ from custseg.features import (
 )
 from custseg.features._context import BuildContext
 from custseg.features._orders import order_lines, order_totals, purchase_days
+from custseg.features._prune import Pruning, null_columns
 from custseg.features.params import FeatureParameters
-from custseg.features.registry import FEATURES
+from custseg.features.registry import FEATURES, FeatureSpec, get_feature
 from custseg.tables import TABLE_NAMES, TableName
 
 _Finisher = Callable[[ir.Table, BuildContext], dict[str, ir.Value]]
@@ -62,6 +63,7 @@ STAGES: tuple[tuple[tuple[TableName, _Finisher], ...], ...] = (
 # Window-based scores among purchasers, computed on a narrow table of purchasers and joined.
 SCORE_PREREQUISITES: tuple[_Finisher, ...] = (recency.finish, frequency.finish, regularity.finish)
 SCORERS: tuple[_Finisher, ...] = (rfm.scores, loyalty.scores)
+SCORE_COLUMNS: tuple[str, ...] = ("r_score", "f_score", "m_score", "rfm_score", "loyalty_score")
 SCORE_INPUTS: tuple[str, ...] = (
     "customer_id",
     "recency_days",
@@ -81,34 +83,72 @@ def available_tables(con: ibis.BaseBackend) -> set[str]:
 
 
 def build_feature_table(
-    con: ibis.BaseBackend, as_of: date, *, parameters: FeatureParameters | None = None
+    con: ibis.BaseBackend,
+    as_of: date,
+    *,
+    parameters: FeatureParameters | None = None,
+    columns: Collection[str] | None = None,
 ) -> ir.Table:
     """Return the feature table as of ``as_of``: one row per customer, columns :data:`FEATURES`.
 
     Only rows dated on or before ``as_of`` are used (later rows are ignored). A missing input
     table gives null features (see ``FeatureSpec.requires``), never an error. Nothing is
     computed until the expression is executed.
+
+    ``columns`` (feature names) limits the table to ``customer_id`` and those features; only
+    what they are computed from is computed, and the rows and values are those of the whole
+    table. An unknown name raises :class:`~custseg.errors.UnknownNameError`.
     """
     ctx = BuildContext(as_of=as_of, parameters=parameters or FeatureParameters())
     tables = available_tables(con)
-    keyed, id_sources, constants = _customer_tables(con, ctx, tables)
+    if columns is None:
+        return _build(con, ctx, tables, Pruning(), FEATURES)
+    specs = _requested(columns)
+    recorded = Pruning()
+    _build(con, ctx, tables, recorded, specs)
+    keep = recorded.closure(spec.name for spec in specs)
+    return _build(con, ctx, tables, Pruning(keep), specs)
+
+
+def _requested(columns: Collection[str]) -> tuple[FeatureSpec, ...]:
+    """The specs of ``customer_id`` and of the requested features, in the table's order."""
+    names = {"customer_id", *(get_feature(name).name for name in columns)}
+    return tuple(spec for spec in FEATURES if spec.name in names)
+
+
+def _build(
+    con: ibis.BaseBackend,
+    ctx: BuildContext,
+    tables: set[str],
+    pruning: Pruning,
+    specs: tuple[FeatureSpec, ...],
+) -> ir.Table:
+    keyed, id_sources, constants = _customer_tables(con, ctx, tables, pruning)
     if not id_sources:
-        return _empty_table()
-    joined = _join_parts(_union_ids(id_sources), keyed)
+        return _empty_table(specs)
+    ids = _union_ids(id_sources)
+    joined = _join_parts(ids, [part for part in keyed if pruning.needs(part)])
+    left_out = [part for part in keyed if not pruning.needs(part)]
+    if left_out:
+        joined = joined.mutate(**_merge(null_columns(part) for part in left_out))
     if constants is not None:
-        joined = joined.cross_join(constants.select(*rhythm.FEATURE_COLUMNS))
+        constants = constants.select(*rhythm.FEATURE_COLUMNS)
+        if pruning.needs(constants, key=""):
+            joined = joined.cross_join(constants)
+        else:
+            joined = joined.mutate(**null_columns(constants, key=""))
     for stage in STAGES:
-        columns: dict[str, ir.Value] = {}
+        derived: dict[str, ir.Value] = {}
         for table, finisher in stage:
             if table in tables:
-                columns |= finisher(joined, ctx)
-        if columns:
-            joined = joined.mutate(**columns)
-    return joined.select(*(_feature_column(joined, spec.name, spec.dtype) for spec in FEATURES))
+                derived |= finisher(joined, ctx)
+        if derived:
+            joined = pruning.mutate(joined, derived)
+    return joined.select(*(_feature_column(joined, spec.name, spec.dtype) for spec in specs))
 
 
 def _customer_tables(
-    con: ibis.BaseBackend, ctx: BuildContext, tables: set[str]
+    con: ibis.BaseBackend, ctx: BuildContext, tables: set[str], pruning: Pruning
 ) -> tuple[list[ir.Table], list[ir.Table], ir.Table | None]:
     """Per-customer tables, the tables of customer ids, and the base-wide constants.
 
@@ -122,15 +162,21 @@ def _customer_tables(
         id_sources.append(attributes.known_customer_ids(con, ctx))
     if "orders" in tables:
         lines = order_lines(con, ctx)
-        orders = order_totals(lines)
-        days = purchase_days(orders, ctx)
-        by_order = orders.group_by("customer_id").aggregate(
-            **_merge(family.order_metrics(orders, ctx) for family in ORDER_FAMILIES)
+        orders = order_totals(lines, pruning)
+        days = purchase_days(orders, ctx, pruning)
+        by_order = pruning.aggregate(
+            orders,
+            "customer_id",
+            _merge(family.order_metrics(orders, ctx) for family in ORDER_FAMILIES),
         )
-        by_day = days.group_by("customer_id").aggregate(
-            **_merge(family.day_metrics(days, ctx) for family in DAY_FAMILIES)
+        by_day = pruning.aggregate(
+            days, "customer_id", _merge(family.day_metrics(days, ctx) for family in DAY_FAMILIES)
         )
-        keyed += [by_order, _purchase_part(by_order, by_day, ctx), mix.category_metrics(lines)]
+        keyed += [
+            by_order,
+            _purchase_part(by_order, by_day, ctx, pruning),
+            mix.category_metrics(lines),
+        ]
         id_sources.append(by_order.select("customer_id"))
         constants = rhythm.base_rhythm(days, lines, ctx)
     if "payments" in tables:
@@ -142,20 +188,25 @@ def _customer_tables(
     return keyed, id_sources, constants
 
 
-def _purchase_part(by_order: ir.Table, by_day: ir.Table, ctx: BuildContext) -> ir.Table:
+def _purchase_part(
+    by_order: ir.Table, by_day: ir.Table, ctx: BuildContext, pruning: Pruning
+) -> ir.Table:
     """The purchase-day aggregates and the window-based scores, one row per purchaser.
 
     by_day holds exactly the purchasers. The windows run on a narrow table built from the
     per-customer order tables (not on the wide joined table, which would then be referenced
-    twice and computed twice).
+    twice and computed twice). Without a kept score, it is by_day itself.
     """
+    day_columns = [name for name in by_day.columns if name != "customer_id"]
+    if pruning.keep is not None and pruning.keep.isdisjoint(SCORE_COLUMNS):
+        return by_day.mutate(**{name: ibis.null(get_feature(name).dtype) for name in SCORE_COLUMNS})
     purchasers = by_order.join(by_day, "customer_id")
     for finisher in SCORE_PREREQUISITES:
-        purchasers = purchasers.mutate(**finisher(purchasers, ctx))
-    day_columns = [name for name in by_day.columns if name != "customer_id"]
+        purchasers = pruning.mutate(purchasers, finisher(purchasers, ctx))
     narrow = purchasers.select(*dict.fromkeys([*SCORE_INPUTS, *day_columns]))
-    scores = _merge(scorer(narrow, ctx) for scorer in SCORERS)
-    return narrow.select("customer_id", *day_columns, **scores)
+    kept, left_out = pruning.split(_merge(scorer(narrow, ctx) for scorer in SCORERS))
+    nulls = {name: ibis.null(value.type()) for name, value in left_out.items()}
+    return narrow.select("customer_id", *day_columns, **kept, **nulls)
 
 
 def _join_parts(ids: ir.Table, parts: list[ir.Table]) -> ir.Table:
@@ -189,6 +240,6 @@ def _feature_column(t: ir.Table, name: str, dtype: str) -> ir.Value:
     return ibis.null(dtype).name(name)
 
 
-def _empty_table() -> ir.Table:
-    schema = ibis.schema({spec.name: spec.dtype for spec in FEATURES})
+def _empty_table(specs: tuple[FeatureSpec, ...]) -> ir.Table:
+    schema = ibis.schema({spec.name: spec.dtype for spec in specs})
     return ibis.memtable(schema.to_pyarrow().empty_table())

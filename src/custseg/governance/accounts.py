@@ -30,13 +30,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import ConfigError, CustsegError, ErrorCode
 from custseg.governance.access import Principal, Role
 from custseg.governance.audit import AuditLog
 from custseg.governance.users import fold_user, normalise_user
 from custseg.i18n import Message
-from custseg.workspace_schema.tables import TOKENS, USERS
+from custseg.workspace_schema.tables import TABLES, TOKENS, USERS
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cst_"  # noqa: S105 - a prefix, not a secret
@@ -125,7 +125,7 @@ class AccountStore:
             "changed_at": now,
         }
         with transaction(self._con):
-            self._con.insert(USERS, pd.DataFrame([row]))
+            insert_rows(self._con, USERS, [row], TABLES[USERS])
             self._audit.append(by, "user_add", key, {"role": chosen.value, "owner": owner})
         return self.user(key)
 
@@ -208,10 +208,11 @@ class AccountStore:
         frame = pd.DataFrame([row]).astype(
             {"expires_at": "datetime64[us]", "revoked_at": "datetime64[us]"}
         )
-        with transaction(self._con):
+        # A login session is not audited, so it need not wait for a run holding the writer lock.
+        with transaction(self._con, serialised=kind == "api"):
             if kind == "session":
                 self._purge_old_sessions(now)
-            self._con.insert(TOKENS, frame)
+            insert_rows(self._con, TOKENS, frame, TABLES[TOKENS])
             if kind == "api":
                 self._audit.append(by, "token_create", token_id, {"user": user.name})
         return IssuedToken(token_id, secret, user.name, kind, expires)
@@ -235,7 +236,7 @@ class AccountStore:
         if not found:
             raise ConfigError(Message("server_token_unknown", {"token": token[:11]}))
         token_id = found[0]["token_id"]
-        with transaction(self._con):
+        with transaction(self._con, serialised=found[0]["kind"] == "api"):
             self._revoke_where(sge.column("token_id").eq(sge.convert(token_id)), self._clock())
             if found[0]["kind"] == "api":
                 self._audit.append(by, "token_revoke", token_id, {})

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import ConfigError
 from custseg.features import FEATURES
 from custseg.governance.audit import AuditLog
@@ -25,7 +24,7 @@ from custseg.i18n import Message
 from custseg.schemes import ClassificationSystem, lint_system, load_default_system
 from custseg.schemes.loader import dump_system, parse_system
 from custseg.snapshots.systems import SystemStore
-from custseg.workspace_schema.tables import ACTIVATIONS
+from custseg.workspace_schema.tables import ACTIVATIONS, TABLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +73,7 @@ class ActiveSystemStore:
             "activated_by": by,
         }
         with transaction(self._con):
-            self._con.insert(ACTIVATIONS, pd.DataFrame([row]))
+            insert_rows(self._con, ACTIVATIONS, [row], TABLES[ACTIVATIONS])
             AuditLog(self._con, self._clock).append(
                 by,
                 "system_activate",
@@ -89,7 +88,7 @@ class Validation:
     """The outcome of validating a candidate system: the system, or errors; lint warnings."""
 
     system: ClassificationSystem | None
-    errors: list[dict[str, Any]]
+    errors: list[ConfigError]
     warnings: list[Message]
 
 
@@ -99,13 +98,7 @@ def validate_text(text: str, source_name: str = "system.yaml") -> Validation:
         system = parse_system(text, source_name=source_name)
         warnings = lint_system(system, [f.name for f in FEATURES])
     except ConfigError as exc:
-        error = {
-            "message": exc.message,
-            "path": exc.path,
-            "line": exc.line,
-            "key_path": exc.key_path,
-        }
-        return Validation(None, [error], [])
+        return Validation(None, [exc], [])
     return Validation(system, [], warnings)
 
 

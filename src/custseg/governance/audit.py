@@ -39,8 +39,9 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from custseg.engine import insert_rows
 from custseg.snapshots.model import dumps
-from custseg.workspace_schema.tables import AUDIT_LOG
+from custseg.workspace_schema.tables import AUDIT_LOG, TABLES
 
 GENESIS_HASH = "0" * 64
 
@@ -145,7 +146,7 @@ class AuditLog:
             "prev_hash": prev,
             "hash": digest,
         }
-        self._con.insert(AUDIT_LOG, pd.DataFrame([row]))
+        insert_rows(self._con, AUDIT_LOG, [row], TABLES[AUDIT_LOG])
         return AuditEntry(seq, at, actor, str(action), subject, json.loads(text), prev, digest)
 
     def entries(

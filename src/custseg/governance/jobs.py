@@ -79,7 +79,8 @@ class JobStore:
             {"started_at": "datetime64[us]", "finished_at": "datetime64[us]"}
         )
         delete = sge.delete(JOBS, where=sge.column("job_id").eq(sge.convert(job.job_id)))
-        with transaction(self._con):
+        # Not serialised: the server records progress while its own run holds the writer lock.
+        with transaction(self._con, serialised=False):
             self._con.raw_sql(delete.sql(dialect=self._con.name))
             self._con.insert(JOBS, ibis.memtable(frame, schema=TABLES[JOBS]))
 

@@ -35,7 +35,7 @@ import pandas as pd
 import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import ConfigError, GovernanceError
 from custseg.governance.audit import AuditAction, AuditLog, Clock, naive
 from custseg.governance.settings import Settings
@@ -152,7 +152,7 @@ class OverrideStore:
                 status="pending" if pending else "active",
                 active_from=None if pending else now,
             )
-            self._con.insert(OVERRIDES, _frame([override]))
+            insert_rows(self._con, OVERRIDES, _frame([override]), TABLES[OVERRIDES])
             detail = {
                 "customer_id": customer_id,
                 "scheme": scheme,

@@ -17,11 +17,11 @@ import pandas as pd
 import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import ConfigError, UnknownNameError
 from custseg.governance.audit import AuditAction, AuditLog, Clock
 from custseg.i18n import Lang
-from custseg.workspace_schema.tables import SETTINGS
+from custseg.workspace_schema.tables import SETTINGS, TABLES
 
 _TRUE = {"true", "yes", "on", "1", "是", "开"}
 _FALSE = {"false", "no", "off", "0", "否", "关"}
@@ -122,7 +122,7 @@ class Settings:
         audit = AuditLog(self._con, self._clock)
         with transaction(self._con):
             self._con.raw_sql(delete.sql(dialect=self._con.name))
-            self._con.insert(SETTINGS, pd.DataFrame([row]))
+            insert_rows(self._con, SETTINGS, [row], TABLES[SETTINGS])
             audit.append(user, AuditAction.SETTING_CHANGE, key, {"old": old, "new": new})
         return new
 

@@ -207,6 +207,8 @@ WORD_AREAS = (
     "facade",
     "health",
     "ingest",
+    "perf",
+    "postgres",
     "safety",
     "schemes",
     "server",

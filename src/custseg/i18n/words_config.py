@@ -162,7 +162,6 @@ WORDS.update(
 WORDS.update(
     {
         # -- validation problems of a system file (custseg.schemes.loader) --------------------
-        "config_text": {"zh": "{text}", "en": "{text}"},
         "config_problem": {
             "zh": "{source} 第 {line} 行 {where}：{msg}",
             "en": "{source}:{line} {where}: {msg}",
@@ -254,5 +253,153 @@ WORDS.update(
         },
         "config_p_other": {"zh": "取值无效（{msg}）；实际为 {got}", "en": "{msg}; got {got}"},
         "config_p_other_nogot": {"zh": "取值无效（{msg}）", "en": "{msg}"},
+    }
+)
+WORDS.update(
+    {
+        # -- validators of a system's schemes, alerts and exclusions (custseg.schemes.config*) -
+        "config_v_type": {
+            "zh": "类型必须是 {types}；实际为 {got}",
+            "en": "must be {types}, got {got}",
+        },
+        "config_v_duplicate_scheme": {
+            "zh": "方案名 {name} 重复（另见 schemes[{other}]）；方案名必须唯一",
+            "en": "duplicate scheme name {name} (also schemes[{other}]); scheme names must be "
+            "unique",
+        },
+        "config_v_entered_from": {
+            "zh": "`entered` 预警关注的是上一快照中没有的客户，他们没有 `from` 类别；"
+            "请删去 `from`，或把 direction 改为 any / up / down",
+            "en": "an `entered` alert watches customers who were not in the previous snapshot, "
+            "so they have no `from` class; remove `from` or use direction any / up / down",
+        },
+        "config_v_duplicate_alert": {
+            "zh": "预警键 {key} 重复（另见 alerts[{other}]）；预警键必须唯一",
+            "en": "duplicate alert key {key} (also alerts[{other}]); alert keys must be unique",
+        },
+        "config_v_alert_scheme": {
+            "zh": "预警 {key} 关注的方案 {scheme} 不存在。本体系的方案：{schemes}",
+            "en": "alert {key} watches unknown scheme {scheme}. Schemes of this system: {schemes}",
+        },
+        "config_v_in_alert": {"zh": "预警 {key}：{msg}", "en": "alert {key}: {msg}"},
+        "config_v_alert_unranked": {
+            "zh": "预警 {key} 关注 {direction} 方向的变动，但方案 {scheme} 的类别没有排序；"
+            "请在方案中加 `ranking: [最好, ..., 最差]`，或用 `from` / `to` 并设 direction any",
+            "en": "alert {key} watches {direction} moves, but scheme {scheme} has no ranking of "
+            "its classes; add `ranking: [best, ..., worst]` to the scheme, or use `from` / `to` "
+            "with direction any",
+        },
+        "config_v_duplicate_exclusion": {
+            "zh": "互斥规则键 {key} 重复（另见 exclusions[{other}]）",
+            "en": "duplicate exclusion key {key} (also exclusions[{other}])",
+        },
+        "config_v_exclusion_scheme": {
+            "zh": "互斥规则 {key} 引用的方案 {scheme} 不存在。本体系的方案：{schemes}",
+            "en": "exclusion {key} names unknown scheme {scheme}. Schemes of this system: "
+            "{schemes}",
+        },
+        "config_v_in_exclusion": {"zh": "互斥规则 {key}：{msg}", "en": "exclusion {key}: {msg}"},
+        "config_v_feature_name": {
+            "zh": "必须是特征名（字母、数字、_）；实际为 {got}",
+            "en": "must be a feature name (letters, digits, _), got {got}",
+        },
+        "config_v_class_unused": {
+            "zh": "类别 {cls} 永远不会被赋予：它既不是分档，也未被 missing_class / "
+            "outside_class / zero_class 引用",
+            "en": "class {cls} can never be assigned: it is not a bin and not named by "
+            "missing_class / outside_class / zero_class",
+        },
+        "config_v_outside_class": {
+            "zh": "给出 `where` 时必须填写：适用范围以外客户的类别",
+            "en": "is required when `where` is given: the class of customers outside the "
+            "population",
+        },
+        "config_v_quantile_cuts": {
+            "zh": "分位数分界必须严格介于 0 与 1 之间；实际为 {got}",
+            "en": "quantile cuts must lie strictly between 0 and 1, got {got}",
+        },
+        "config_v_tier_classes": {
+            "zh": "{cuts} 个分界形成 {bins} 档，至少需要 {bins} 个类别（最好的在前）；实际为 {got}",
+            "en": "{cuts} cuts make {bins} tiers, so at least {bins} classes are needed (best "
+            "first); got {got}",
+        },
+        "config_v_share_cuts": {
+            "zh": "累计占比分界必须在 (0, 1] 之内；实际为 {got}",
+            "en": "cumulative-share cuts must lie in (0, 1], got {got}",
+        },
+        "config_v_pareto_classes": {
+            "zh": "{cuts} 个分界形成 {bins} 个类别（A 在前）；实际为 {got}",
+            "en": "{cuts} cuts make {bins} classes (A first); got {got}",
+        },
+        "config_v_quantile_split": {
+            "zh": "分位数分界必须严格介于 0 与 1 之间；实际为 {got}",
+            "en": "a quantile split must lie strictly between 0 and 1, got {got}",
+        },
+        "config_v_unplaced_class": {
+            "zh": "给出 `population` 时必须填写：在 `where` 之内、但不适合参与划分的客户"
+            "（例如窗口内没有购买）的类别",
+            "en": "is required when `population` is given: the class of customers in `where` "
+            "for whom the split is not meaningful (e.g. no purchase in the window)",
+        },
+        "config_v_fixed_bounds": {
+            "zh": "`fixed` 需要同时给出 `min` 和 `max`",
+            "en": "`fixed` needs both `min` and `max`",
+        },
+        "config_v_max_above_min": {
+            "zh": "必须大于 min（{min}）；实际为 {got}",
+            "en": "must be greater than min ({min}), got {got}",
+        },
+        "config_v_missing_score": {
+            "zh": "必须是 'mean' 或 0-100 之间的分数；实际为 {got}",
+            "en": "must be 'mean' or a score in 0-100, got {got}",
+        },
+        "config_v_grades_descending": {
+            "zh": "各等级的最低分必须严格递减（最好的等级在前）；实际为 {got}",
+            "en": "grade minimums must be strictly descending (best grade first), got {got}",
+        },
+        "config_v_mapped_twice": {
+            "zh": "取值 {value} 也被映射到了 {other}",
+            "en": "value {value} is also mapped to {other}",
+        },
+        "config_v_auto_and_mapping": {
+            "zh": "`classes: auto` 与 mapping 只能二选一",
+            "en": "give either `classes: auto` or a mapping, not both",
+        },
+        "config_v_no_features": {
+            "zh": "至少给出一个特征，或删去 `features` 使用默认特征",
+            "en": "give at least one feature, or leave `features` out for the defaults",
+        },
+        "config_v_k_max": {
+            "zh": "必须不小于 k_min（{k_min}）；实际为 {got}",
+            "en": "must be at least k_min ({k_min}), got {got}",
+        },
+        "config_v_labels_source": {
+            "zh": "`labels_column`（存放已知类别的客户属性）与 `labels_file`"
+            "（CSV：customer_id,class）必须且只能给出一个",
+            "en": "give exactly one of `labels_column` (a customer attribute holding the known "
+            "classes) or `labels_file` (CSV customer_id,class)",
+        },
+        "config_v_no_classes": {
+            "zh": "一个方案至少需要一个类别",
+            "en": "a scheme needs at least one class",
+        },
+        "config_v_duplicate_class": {
+            "zh": "类别键 {key} 重复（另见 classes[{other}]）；类别键必须唯一",
+            "en": "duplicate class key {key} (also classes[{other}]); class keys must be unique",
+        },
+        "config_v_ranked_twice": {
+            "zh": "类别 {cls} 在排序中出现了两次（另见 ranking[{other}]）；"
+            "每个类别只列一次，最好的在前",
+            "en": "class {cls} is ranked twice (also ranking[{other}]); list each class once, "
+            "best first",
+        },
+        "config_v_unknown_class": {
+            "zh": "未知的类别 {cls}。本方案的类别：{known}",
+            "en": "unknown class {cls} Classes of this scheme: {known}",
+        },
+        "config_v_unknown_class_close": {
+            "zh": "未知的类别 {cls}；是否想写 {close}？本方案的类别：{known}",
+            "en": "unknown class {cls}; did you mean {close}? Classes of this scheme: {known}",
+        },
     }
 )

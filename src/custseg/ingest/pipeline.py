@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,11 @@ from custseg.ingest.validate import Plausibility, validate
 from custseg.tables import TABLE_NAMES, TableName
 
 REJECTS_COLUMNS = ["file", "row", "column", "code", "value", "message"]
+
+IngestProgress = Callable[[str, int, int], None]
+"""Called as ``progress(step_description, steps_done, steps_total)``."""
+INGEST_STEPS = 3
+"""Reading, checking and storing."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ def ingest(
     options: ReadOptions | None = None,
     rejects_out: Path | None = None,
     lang: Lang = "en",
+    progress: IngestProgress | None = None,
 ) -> IngestReport:
     """Load ``source`` into the workspace table ``table`` and report what was kept and rejected.
 
@@ -111,8 +117,12 @@ def ingest(
     the workspace is unchanged), one log line to ``ingests``. Dates after ``ingested_at``'s date
     are implausible. Raises :class:`InputDataError` (nothing written) when the source cannot be
     read, exceeds a bound or lacks required columns. Row reasons are written in ``lang``.
+    ``progress(step, done, total)`` is told each step (its words in ``lang``).
     """
     _check_arguments(table, mode)
+    step = progress or (lambda _step, _done, _total: None)
+    if not isinstance(source, PreparedSource):
+        step(t("ingest_step_reading", lang).format(file=_label(source)), 0, INGEST_STEPS)
     prepared = source if isinstance(source, PreparedSource) else prepare(
         table, source, mapping=mapping, sheet=sheet, source_table=source_table, options=options,
         lang=lang)
@@ -123,6 +133,7 @@ def ingest(
                                           prepared.deadline)
     spec_label = prepared.label
     rules = Plausibility(pd.Timestamp(ingested_at.date()), pd.Timestamp(options.date_floor), lang)
+    step(t("ingest_step_validating", lang).format(rows=f"{len(raw.frame):,}"), 1, INGEST_STEPS)
     validated = validate(raw, table, column_mapping, known_customers=store.known_customers(con),
                          derived=derived, plausibility=rules)
     deadline.check()
@@ -143,8 +154,14 @@ def ingest(
         notes=_notes(derived, validated.frame, validated.repeated),
         detected=dict(raw.detected or {}),
     )
+    step(t("ingest_step_storing", lang).format(rows=f"{len(validated.frame):,}"), 2, INGEST_STEPS)
     _store(con, report, validated.frame, validated.rows, ingested_at, rejects_out, lang)
+    step(t("ingest_step_done", lang), INGEST_STEPS, INGEST_STEPS)
     return report
+
+
+def _label(source: str | Path) -> str:
+    return Path(source).name if isinstance(source, Path) else str(source).rsplit("/", 1)[-1]
 
 
 def _store(

@@ -91,10 +91,14 @@ def known_customers(con: ibis.BaseBackend) -> pd.Series | None:
     return pd.Series(ids.column(0).to_pandas(), dtype="str")
 
 
+_TRANSACTIONAL_DDL = frozenset({"duckdb", "postgres"})
+"""Backends whose CREATE / DROP / RENAME TABLE roll back with the transaction."""
+
+
 @contextlib.contextmanager
 def _transaction(con: ibis.BaseBackend) -> Iterator[None]:
     """Run the block in one transaction where the backend allows DDL in transactions."""
-    if con.name != "duckdb":
+    if con.name not in _TRANSACTIONAL_DDL:
         yield
         return
     con.raw_sql(sge.Transaction())

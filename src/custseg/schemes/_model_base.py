@@ -57,7 +57,7 @@ class LocatedError(ValueError):
 
 def plain(text: str) -> Message:
     """A message with no translation (text from elsewhere, shown as it is)."""
-    return Message("config_text", {"text": text})
+    return Message("schemes_text", {"text": text})
 
 
 def located(path: Sequence[str | int], message: str | Message) -> LocatedError:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from custseg.i18n import Message
 from custseg.schemes._model_base import (
     PALETTE,
     ClassDef,
@@ -107,7 +108,10 @@ class ClassificationSystem(StrictModel):
         for key, types in _PARAMETER_TYPES.items():
             if key in value and not isinstance(value[key], types):
                 names = [t.__name__.replace("NoneType", "null") for t in types]
-                raise located([key], f"must be {' or '.join(names)}, got {value[key]!r}")
+                raise located(
+                    [key],
+                    Message("config_v_type", {"types": " | ".join(names), "got": repr(value[key])}),
+                )
         if "models" in value:
             try:
                 models = ModelParameters.model_validate(value["models"] or {})
@@ -131,8 +135,10 @@ class ClassificationSystem(StrictModel):
             if scheme.name in seen:
                 raise located(
                     [i, "name"],
-                    f"duplicate scheme name {scheme.name!r} (also schemes[{seen[scheme.name]}]); "
-                    "scheme names must be unique",
+                    Message(
+                        "config_v_duplicate_scheme",
+                        {"name": repr(scheme.name), "other": seen[scheme.name]},
+                    ),
                 )
             seen[scheme.name] = i
         return value

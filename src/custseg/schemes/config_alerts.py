@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from custseg.errors import ConfigError
+from custseg.i18n import Message
 from custseg.schemes._model_base import ClassKey, SchemeName, StrictModel, Text, located
 from custseg.schemes.expr import parse
 from custseg.schemes.scheme_base import SchemeBase, unknown_class_message
@@ -44,14 +45,13 @@ class AlertRule(StrictModel):
         if self.direction == "entered" and self.from_ is not None:
             raise located(
                 ["from"],
-                "an `entered` alert watches customers who were not in the previous snapshot, "
-                "so they have no `from` class; remove `from` or use direction any / up / down",
+                Message("config_v_entered_from"),
             )
         if self.when is not None:
             try:
                 parse(self.when, where=f"alert {self.key}.when")
             except ConfigError as exc:
-                raise located(["when"], str(exc)) from None
+                raise located(["when"], exc.msg or exc.message) from None
         return self
 
     def class_references(self) -> list[tuple[tuple[str | int, ...], str]]:
@@ -74,30 +74,48 @@ def check_alerts(alerts: Sequence[AlertRule], schemes: Sequence[SchemeBase]) -> 
         if alert.key in seen:
             raise located(
                 ["alerts", i, "key"],
-                f"duplicate alert key {alert.key!r} (also alerts[{seen[alert.key]}]); "
-                "alert keys must be unique",
+                Message(
+                    "config_v_duplicate_alert", {"key": repr(alert.key), "other": seen[alert.key]}
+                ),
             )
         seen[alert.key] = i
         scheme = by_name.get(alert.scheme)
         if scheme is None:
             raise located(
                 ["alerts", i, "scheme"],
-                f"alert {alert.key!r} watches unknown scheme {alert.scheme!r}. "
-                f"Schemes of this system: {sorted(by_name)}",
+                Message(
+                    "config_v_alert_scheme",
+                    {
+                        "key": repr(alert.key),
+                        "scheme": repr(alert.scheme),
+                        "schemes": str(sorted(by_name)),
+                    },
+                ),
             )
         generated = scheme.generates_classes and not scheme.classes
         for path, key in alert.class_references():
             if key not in scheme.class_keys and not generated:
                 raise located(
                     ["alerts", i, *path],
-                    f"alert {alert.key!r}: {unknown_class_message(key, scheme.class_keys)}",
+                    Message(
+                        "config_v_in_alert",
+                        {
+                            "key": repr(alert.key),
+                            "msg": unknown_class_message(key, scheme.class_keys),
+                        },
+                    ),
                 )
         if alert.direction in ("up", "down") and not scheme.ranked_keys():
             raise located(
                 ["alerts", i, "direction"],
-                f"alert {alert.key!r} watches {alert.direction!r} moves, but scheme "
-                f"{scheme.name!r} has no ranking of its classes; add `ranking: [best, ..., worst]` "
-                "to the scheme, or use `from` / `to` with direction any",
+                Message(
+                    "config_v_alert_unranked",
+                    {
+                        "key": repr(alert.key),
+                        "direction": repr(alert.direction),
+                        "scheme": repr(scheme.name),
+                    },
+                ),
             )
 
 

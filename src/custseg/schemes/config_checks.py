@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from custseg.i18n import Message
 from custseg.schemes._model_base import (
     ClassKey,
     SchemeName,
@@ -62,7 +63,9 @@ def check_exclusions(exclusions: Sequence[Exclusion], schemes: Sequence[SchemeBa
         if rule.key in seen:
             raise located(
                 ["exclusions", i, "key"],
-                f"duplicate exclusion key {rule.key!r} (also exclusions[{seen[rule.key]}])",
+                Message(
+                    "config_v_duplicate_exclusion", {"key": repr(rule.key), "other": seen[rule.key]}
+                ),
             )
         seen[rule.key] = i
         for side, selector in (("if", rule.if_), ("then_not", rule.then_not)):
@@ -70,8 +73,14 @@ def check_exclusions(exclusions: Sequence[Exclusion], schemes: Sequence[SchemeBa
             if scheme is None:
                 raise located(
                     ["exclusions", i, side, "scheme"],
-                    f"exclusion {rule.key!r} names unknown scheme {selector.scheme!r}. "
-                    f"Schemes of this system: {sorted(by_name)}",
+                    Message(
+                        "config_v_exclusion_scheme",
+                        {
+                            "key": repr(rule.key),
+                            "scheme": repr(selector.scheme),
+                            "schemes": str(sorted(by_name)),
+                        },
+                    ),
                 )
             if scheme.generates_classes and not scheme.classes:
                 continue
@@ -79,7 +88,13 @@ def check_exclusions(exclusions: Sequence[Exclusion], schemes: Sequence[SchemeBa
                 if key not in scheme.class_keys:
                     raise located(
                         ["exclusions", i, side, "classes", j],
-                        f"exclusion {rule.key!r}: {unknown_class_message(key, scheme.class_keys)}",
+                        Message(
+                            "config_v_in_exclusion",
+                            {
+                                "key": repr(rule.key),
+                                "msg": unknown_class_message(key, scheme.class_keys),
+                            },
+                        ),
                     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from custseg.i18n import Message
 from custseg.schemes._model_base import (
     NO_DATA,
     OTHER,
@@ -31,7 +32,7 @@ Feature = str
 
 def _check_feature_name(value: str) -> str:
     if not is_identifier(value):
-        raise ValueError(f"must be a feature name (letters, digits, _), got {value!r}")
+        raise located([], Message("config_v_feature_name", {"got": repr(value)}))
     return value
 
 
@@ -40,8 +41,7 @@ def _unused_classes(scheme: SchemeBase, used: set[str]) -> None:
         if cls.key not in used:
             raise located(
                 ["classes", i],
-                f"class {cls.key!r} can never be assigned: it is not a "
-                "bin and not named by missing_class / outside_class / zero_class",
+                Message("config_v_class_unused", {"cls": repr(cls.key)}),
             )
 
 
@@ -56,7 +56,7 @@ class _Population(StrictModel):
         if self.where is not None and self.outside_class is None:
             raise located(
                 ["outside_class"],
-                "is required when `where` is given: the class of customers outside the population",
+                Message("config_v_outside_class"),
             )
         return self
 
@@ -107,15 +107,15 @@ class TiersScheme(_Population, SchemeBase):
     @model_validator(mode="after")
     def _check_tiers(self) -> TiersScheme:
         if self.method == "quantile" and any(not 0 < c < 1 for c in self.cuts):
-            raise located(
-                ["cuts"], f"quantile cuts must lie strictly between 0 and 1, got {self.cuts}"
-            )
+            raise located(["cuts"], Message("config_v_quantile_cuts", {"got": str(self.cuts)}))
         bins = len(self.cuts) + 1
         if len(self.classes) < bins:
             raise located(
                 ["classes"],
-                f"{len(self.cuts)} cuts make {bins} tiers, so at least "
-                f"{bins} classes are needed (best first); got {len(self.classes)}",
+                Message(
+                    "config_v_tier_classes",
+                    {"cuts": len(self.cuts), "bins": bins, "got": len(self.classes)},
+                ),
             )
         _unused_classes(
             self, {*self.class_keys[:bins], self.missing_class or "", self.outside_class or ""}
@@ -154,7 +154,7 @@ class ParetoScheme(_Population, SchemeBase):
     def _check_cuts(cls, value: list[float]) -> list[float]:
         check_ascending(value)
         if any(not 0 < c <= 1 for c in value):
-            raise ValueError(f"cumulative-share cuts must lie in (0, 1], got {value}")
+            raise located([], Message("config_v_share_cuts", {"got": str(value)}))
         return value
 
     @model_validator(mode="after")
@@ -163,7 +163,10 @@ class ParetoScheme(_Population, SchemeBase):
         if len(self.classes) < bins:
             raise located(
                 ["classes"],
-                f"{len(self.cuts)} cuts make {bins} classes (A first); got {len(self.classes)}",
+                Message(
+                    "config_v_pareto_classes",
+                    {"cuts": len(self.cuts), "bins": bins, "got": len(self.classes)},
+                ),
             )
         if self.zero_class is None:
             self.zero_class = self.class_keys[bins - 1]
@@ -195,9 +198,7 @@ class Axis(StrictModel):
     @model_validator(mode="after")
     def _check_split(self) -> Axis:
         if self.method == "quantile" and not 0 < self.split < 1:
-            raise located(
-                ["split"], f"a quantile split must lie strictly between 0 and 1, got {self.split}"
-            )
+            raise located(["split"], Message("config_v_quantile_split", {"got": str(self.split)}))
         return self
 
 
@@ -229,8 +230,7 @@ class MatrixScheme(_Population, SchemeBase):
         if self.population is not None and self.unplaced_class is None:
             raise located(
                 ["unplaced_class"],
-                "is required when `population` is given: the class of customers in `where` "
-                "for whom the split is not meaningful (e.g. no purchase in the window)",
+                Message("config_v_unplaced_class"),
             )
         return self
 
@@ -270,11 +270,13 @@ class Indicator(StrictModel):
     @model_validator(mode="after")
     def _check_range(self) -> Indicator:
         if self.normalise == "fixed" and (self.min is None or self.max is None):
-            raise located(["normalise"], "`fixed` needs both `min` and `max`")
+            raise located(["normalise"], Message("config_v_fixed_bounds"))
         if self.min is not None and self.max is not None and self.min >= self.max:
-            raise located(["max"], f"must be greater than min ({self.min}), got {self.max}")
+            raise located(
+                ["max"], Message("config_v_max_above_min", {"min": self.min, "got": self.max})
+            )
         if isinstance(self.missing, float) and not 0 <= self.missing <= 100:
-            raise located(["missing"], f"must be 'mean' or a score in 0-100, got {self.missing}")
+            raise located(["missing"], Message("config_v_missing_score", {"got": self.missing}))
         return self
 
 
@@ -307,9 +309,7 @@ class ScoreScheme(SchemeBase):
     def _check_grades(cls, value: list[Grade]) -> list[Grade]:
         mins = [g.min for g in value]
         if any(b >= a for a, b in zip(mins, mins[1:], strict=False)):
-            raise ValueError(
-                f"grade minimums must be strictly descending (best grade first), got {mins}"
-            )
+            raise located([], Message("config_v_grades_descending", {"got": str(mins)}))
         return value
 
     @property
@@ -364,11 +364,15 @@ class AttributeScheme(SchemeBase):
                 norm = normalise_value(value)
                 if seen.get(norm, key) != key:
                     raise located(
-                        ["mapping", key], f"value {value!r} is also mapped to {seen[norm]!r}"
+                        ["mapping", key],
+                        Message(
+                            "config_v_mapped_twice",
+                            {"value": repr(value), "other": repr(seen[norm])},
+                        ),
                     )
                 seen[norm] = key
         if self.auto and self.mapping:
-            raise located(["mapping"], "give either `classes: auto` or a mapping, not both")
+            raise located(["mapping"], Message("config_v_auto_and_mapping"))
         return self
 
     def added_classes(self) -> list[tuple[str, ClassDef]]:

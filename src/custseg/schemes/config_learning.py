@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from custseg.i18n import Message
 from custseg.schemes._model_base import ClassDef, ClassKey, Text, located
 from custseg.schemes.config_kinds import _check_feature_name
 from custseg.schemes.scheme_base import Path, SchemeBase
@@ -40,7 +41,7 @@ def _auto_classes(data: Any) -> Any:
 def _check_features(value: list[str] | None) -> list[str] | None:
     if value is not None:
         if not value:
-            raise ValueError("give at least one feature, or leave `features` out for the defaults")
+            raise located([], Message("config_v_no_features"))
         for name in value:
             _check_feature_name(name)
     return value
@@ -68,7 +69,9 @@ class ClusterScheme(SchemeBase):
     @model_validator(mode="after")
     def _check_range(self) -> ClusterScheme:
         if self.k_min > self.k_max:
-            raise located(["k_max"], f"must be at least k_min ({self.k_min}), got {self.k_max}")
+            raise located(
+                ["k_max"], Message("config_v_k_max", {"k_min": self.k_min, "got": self.k_max})
+            )
         return self
 
     def added_classes(self) -> list[tuple[str, ClassDef]]:
@@ -111,9 +114,7 @@ class LearnedScheme(SchemeBase):
         if (self.labels_column is None) == (self.labels_file is None):
             raise located(
                 ["labels_column"],
-                "give exactly one of `labels_column` (a customer "
-                "attribute holding the known classes) or `labels_file` (CSV "
-                "customer_id,class)",
+                Message("config_v_labels_source"),
             )
         if self.labels_column and self.labels_column not in self.requires:
             self.requires = [*self.requires, self.labels_column]

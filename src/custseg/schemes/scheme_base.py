@@ -8,6 +8,7 @@ from typing import ClassVar
 from pydantic import Field, model_validator
 
 from custseg.errors import ConfigError
+from custseg.i18n import Message
 from custseg.schemes._model_base import (
     NO_DATA,
     OTHER,
@@ -127,14 +128,15 @@ class SchemeBase(StrictModel):
     def _check_common(self) -> SchemeBase:
         self._add_default_classes()
         if not self.classes and not self.generates_classes:
-            raise located(["classes"], "a scheme needs at least one class")
+            raise located(["classes"], Message("config_v_no_classes"))
         seen: dict[str, int] = {}
         for i, cls in enumerate(self.classes):
             if cls.key in seen:
                 raise located(
                     ["classes", i, "key"],
-                    f"duplicate class key {cls.key!r} "
-                    f"(also classes[{seen[cls.key]}]); class keys must be unique",
+                    Message(
+                        "config_v_duplicate_class", {"key": repr(cls.key), "other": seen[cls.key]}
+                    ),
                 )
             seen[cls.key] = i
         for path, key in self.class_references():
@@ -145,7 +147,7 @@ class SchemeBase(StrictModel):
             try:
                 parse(text, where=f"{self.name}.{render_path(path)}")
             except ConfigError as exc:
-                raise located(path, str(exc)) from None
+                raise located(path, exc.msg or exc.message) from None
         self.classes = with_colours(self.classes)
         return self
 
@@ -157,8 +159,7 @@ class SchemeBase(StrictModel):
             if key in placed:
                 raise located(
                     ["ranking", i],
-                    f"class {key!r} is ranked twice (also ranking[{placed[key]}]); "
-                    "list each class once, best first",
+                    Message("config_v_ranked_twice", {"cls": repr(key), "other": placed[key]}),
                 )
             placed[key] = i
             if key not in classes and not (self.generates_classes and not self.classes):
@@ -172,11 +173,13 @@ class SchemeBase(StrictModel):
                 setattr(self, field, default.key)
 
 
-def unknown_class_message(key: str, known: list[str]) -> str:
+def unknown_class_message(key: str, known: list[str]) -> Message:
     """``unknown class 'x'; did you mean 'y'? Classes of this scheme: [...]``."""
     close = difflib.get_close_matches(key, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown class {key!r}{hint} Classes of this scheme: {known}"
+    return Message(
+        "config_v_unknown_class_close" if close else "config_v_unknown_class",
+        {"cls": repr(key), "close": repr(close[0]) if close else "", "known": str(known)},
+    )
 
 
 def render_path(path: Path) -> str:

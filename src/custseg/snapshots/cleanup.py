@@ -29,12 +29,14 @@ def orphan_feature_tables(con: BaseBackend) -> list[str]:
 
 
 def sweep_orphans(con: BaseBackend) -> list[str]:
-    """Drop the orphan feature tables of an embedded (single-writer) workspace; return their names.
+    """Drop the orphan feature tables of a single-writer workspace; return their names.
 
-    Only DuckDB is swept: a DuckDB file has one writer at a time, so a table without a snapshot
-    cannot belong to a run still in progress. On a shared server another user's run may be.
+    Called by a run before it writes. A DuckDB file has one writer at a time, and on PostgreSQL
+    the run holds the workspace's writer lock (:func:`custseg.engine.exclusive_writer`), so a
+    table without a snapshot cannot belong to a run still in progress. Other backends have no
+    such lock: there another user's run may be, and nothing is swept.
     """
-    if getattr(con, "name", "") != "duckdb":
+    if getattr(con, "name", "") not in ("duckdb", "postgres"):
         return []
     dropped = orphan_feature_tables(con)
     for name in dropped:

@@ -23,7 +23,7 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.engine import transaction
+from custseg.engine import insert_rows, transaction
 from custseg.errors import SnapshotNotFoundError
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
 from custseg.workspace_schema.tables import (
@@ -74,8 +74,11 @@ class SnapshotStore:
             for part in assignments:
                 self._con.insert(ASSIGNMENTS, part)
             if overrides is not None and len(overrides):
-                self._con.insert(SNAPSHOT_OVERRIDES, self._override_rows(info, overrides))
-            self._con.insert(SNAPSHOTS, pd.DataFrame([_info_row(info)]))
+                insert_rows(
+                    self._con, SNAPSHOT_OVERRIDES, self._override_rows(info, overrides),
+                    TABLES[SNAPSHOT_OVERRIDES],
+                )
+            insert_rows(self._con, SNAPSHOTS, [_info_row(info)], TABLES[SNAPSHOTS])
             if within is not None:
                 within()
 

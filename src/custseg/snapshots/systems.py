@@ -14,9 +14,10 @@ from datetime import datetime
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from custseg.engine import insert_rows
 from custseg.errors import SnapshotNotFoundError
 from custseg.schemes import ClassificationSystem, system_hash
-from custseg.workspace_schema.tables import SYSTEM_VERSIONS, SYSTEMS
+from custseg.workspace_schema.tables import SYSTEM_VERSIONS, SYSTEMS, TABLES
 
 
 class SystemStore:
@@ -32,7 +33,7 @@ class SystemStore:
         if t.filter(t.system_hash == digest).count().execute() == 0:
             document = json.dumps(system.model_dump(mode="json"), ensure_ascii=False)
             row = {"system_hash": digest, "name": system.name, "document": document}
-            self._con.insert(SYSTEMS, pd.DataFrame([row]))
+            insert_rows(self._con, SYSTEMS, [row], TABLES[SYSTEMS])
         if self.version_of(digest) is None:
             v = self._con.table(SYSTEM_VERSIONS)
             latest = v.filter(v.name == system.name).version.max().execute()
@@ -43,7 +44,7 @@ class SystemStore:
                 "system_hash": digest,
                 "registered_at": pd.Timestamp(at or datetime.now()),
             }
-            self._con.insert(SYSTEM_VERSIONS, pd.DataFrame([row]))
+            insert_rows(self._con, SYSTEM_VERSIONS, [row], TABLES[SYSTEM_VERSIONS])
         return digest
 
     def version_of(self, digest: str) -> int | None:

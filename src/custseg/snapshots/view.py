@@ -168,7 +168,10 @@ class Snapshot:
     def to_frame(self, *, lang: Lang | None = None) -> pd.DataFrame:
         """One row per customer, one column per computed scheme (class keys, or labels in ``lang``)."""
         long = self._effective().select("customer_id", "scheme", "class_key")
-        wide = long.pivot_wider(names_from="scheme", values_from="class_key").to_pandas()
+        # One class per customer and scheme, so max picks it; "first" does not exist on PostgreSQL.
+        wide = long.pivot_wider(
+            names_from="scheme", values_from="class_key", values_agg="max"
+        ).to_pandas()
         order = [s for s in self.info.computed_schemes if s in wide.columns]
         wide = wide[["customer_id", *order]].sort_values("customer_id", ignore_index=True)
         if lang is not None:

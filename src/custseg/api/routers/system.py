@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends
 
 from custseg.api.deps import LangDep, SingleWriter, WorkspaceDep, require
 from custseg.api.schemas import SystemCandidate, SystemPublic, ValidationPublic
-from custseg.errors import ConfigError
 from custseg.public import Permission, Principal
 
 router = APIRouter(prefix="/system", tags=["system"])
@@ -36,7 +35,10 @@ def validate(
     result = ws.active_system.validate(body.yaml)
     return ValidationPublic(
         valid=result.system is not None,
-        errors=result.errors,
+        errors=[
+            {"message": e.render(lang), "path": e.path, "line": e.line, "key_path": e.key_path}
+            for e in result.errors
+        ],
         warnings=[w.render(lang) for w in result.warnings],
     )
 
@@ -46,10 +48,7 @@ def activate(body: SystemCandidate, ws: WorkspaceDep, user: Editor) -> SystemPub
     """Make a valid candidate the active system (a new version); runs use it from then on."""
     result = ws.active_system.validate(body.yaml)
     if result.system is None:
-        first = result.errors[0]
-        raise ConfigError(
-            first["message"], path=first["path"], line=first["line"], key_path=first["key_path"]
-        )
+        raise result.errors[0]
     active = ws.active_system.activate(result.system, by=user.name)
     return SystemPublic(
         name=active.name,

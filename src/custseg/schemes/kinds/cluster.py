@@ -105,6 +105,9 @@ def _numeric_frame(features: ir.Table) -> pd.DataFrame:
     # engine that computes in parallel (Spark) returns rows in no fixed order.
     df = features.select("customer_id", *wanted).order_by("customer_id").to_pandas()
     df["customer_id"] = df["customer_id"].astype(str)
+    # The clustering depends on the row order, which no engine promises (DuckDB and PostgreSQL
+    # return the same table in different orders); sorted here, by code point, not by collation.
+    df = df.sort_values("customer_id", ignore_index=True)
     return df
 
 

@@ -78,6 +78,8 @@ def assign(features: ir.Table, scheme: LearnedScheme) -> Assignment:
 
     df = features.order_by("customer_id").to_pandas()  # a fixed order on every engine
     df["customer_id"] = df["customer_id"].astype(str)
+    # Training depends on the row order, which no engine promises (see cluster._numeric_frame).
+    df = df.sort_values("customer_id", ignore_index=True)
     known = known_labels(df, scheme)
     clf = LearnedClassifier(
         scheme.model,
