@@ -19,6 +19,10 @@ from ibis.backends import BaseBackend
 
 from custseg.compute.settings import engine_settings
 from custseg.compute.storage import SparkStorage
+from custseg.workspace_schema.tables import SNAPSHOTS
+
+ENGINE_KEY = "engine"
+"""Key of ``SnapshotInfo.extra`` naming where a snapshot's data lives (absent: the workspace)."""
 
 _LOCK = threading.Lock()
 _CON: list[BaseBackend] = []
@@ -42,13 +46,13 @@ def spark_con() -> BaseBackend:
 
 def engine_record(state: BaseBackend, snapshot_id: str) -> dict[str, Any] | None:
     """``extra["engine"]`` of a stored snapshot (None for a snapshot stored in the workspace)."""
-    if "snapshots" not in state.list_tables():
-        return None
-    t = state.table("snapshots")
-    rows = t.filter(t.snapshot_id == snapshot_id).select("extra").to_pyarrow().to_pylist()
+    t = state.table(SNAPSHOTS)
+    # Only rows that name an engine come back: a workspace snapshot costs one empty query.
+    marked = (t.snapshot_id == snapshot_id) & t.extra.contains(f'"{ENGINE_KEY}"')
+    rows = t.filter(marked).select("extra").to_pyarrow().to_pylist()
     if not rows or not rows[0]["extra"]:
         return None
-    found = json.loads(rows[0]["extra"]).get("engine")
+    found = json.loads(rows[0]["extra"]).get(ENGINE_KEY)
     return found if isinstance(found, dict) and found.get("name") == "spark" else None
 
 

@@ -26,6 +26,7 @@ from ibis.backends import BaseBackend
 
 from custseg import __version__
 from custseg.compute.engine import SparkEngine
+from custseg.compute.reads import ENGINE_KEY
 from custseg.dates import check_date
 from custseg.engine import transaction
 from custseg.errors import ModelError, WorkspaceError
@@ -55,8 +56,6 @@ from custseg.snapshots.fingerprint import (
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, join_messages
 from custseg.snapshots.store import SnapshotStore, _as_date, _info_row
 from custseg.workspace_schema.tables import SNAPSHOT_OVERRIDES, SNAPSHOTS, TABLES
-
-ENGINE_KEY = "engine"
 
 
 def engine_of(info: SnapshotInfo) -> dict[str, Any] | None:
