@@ -22,7 +22,7 @@ def main() -> None:
             ["bench_history.py", "--customers", "20000", "--lines", "200000"],
             ["bench_server.py", "--smoke", "--backend", "duckdb"],
             ["bench_server.py", "--smoke", "--backend", "postgresql"],
-            ["bench_spark.py", "--customers", "20000", "--lines", "200000", "--driver-memory", "1g"],
+            ["bench_spark.py", "--customers", "5000", "--lines", "50000", "--driver-memory", "1g"],
         ]
     else:
         runs = [
