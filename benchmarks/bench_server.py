@@ -240,8 +240,9 @@ def main() -> None:
     location, drop = str(path), (lambda: None)
     if args.backend == "postgresql":
         location, drop = postgres_database(args.pg_url)
-        copy_to_postgres(path, location)
     try:
+        if args.backend == "postgresql":
+            copy_to_postgres(path, location)
         run(args, location)
     finally:
         drop()

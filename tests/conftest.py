@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-FIXED_NOW = datetime(2026, 7, 1, 9, 0, 0)
+from sample_dates import FIXED_NOW, SAMPLE_AS_OFS
 
 
 @pytest.fixture
@@ -70,7 +68,6 @@ def history_workspace(history_workspace_file: Path, tmp_path: Path) -> Iterator[
 
 # -- PostgreSQL: a throw-away server for the session, a database per test (tests/pg_server.py) --
 
-SAMPLE_AS_OFS = ("2026-05-31", "2026-06-30")
 """As-of dates of the sample workspaces the backend tests share (two consecutive month ends)."""
 
 

@@ -12,6 +12,7 @@ create databases) makes the tests use that server instead of starting one.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import os
@@ -135,6 +136,7 @@ class PgServer:
         except PgUnavailable:
             server.stop()
             raise
+        atexit.register(server.stop)  # also when the session ends without its teardown
         server.check()
         return server
 

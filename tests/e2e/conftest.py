@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dashboard_server import SALES_OWNER, Server
 
 PASSWORD = "correct horse battery"  # noqa: S105 - test accounts
-SALES_OWNER = "李娜"
 USERS = {
     "root": ("admin", None),
     "mia": ("manager", None),
@@ -64,15 +64,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    """A running dashboard server."""
-
-    url: str
-    path: Path
-    stop: Any = None
 
 
 def start_server(source: Path, folder: Path) -> Server:

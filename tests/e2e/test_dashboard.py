@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from _pages import assert_clean, latest_facts, number, settle
-from conftest import SALES_OWNER, Server
+from dashboard_server import SALES_OWNER, Server
 
 NAV = ("overview", "customers", "movement", "work", "governance", "data")
 ROLE_NAV = {

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import FIXED_NOW
 from fastapi.testclient import TestClient
+from sample_dates import FIXED_NOW
 
 from custseg import open_workspace
 from custseg.api import create_app

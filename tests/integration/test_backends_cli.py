@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import SAMPLE_AS_OFS
+from sample_dates import SAMPLE_AS_OFS
 from typer.testing import CliRunner
 
 from custseg.cli.app import app

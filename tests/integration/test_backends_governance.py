@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import FIXED_NOW
+from sample_dates import FIXED_NOW
 
 from custseg import open_workspace
 from custseg.errors import GovernanceError

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FIXED_NOW, SAMPLE_AS_OFS
+from sample_dates import FIXED_NOW, SAMPLE_AS_OFS
 
 from custseg import open_workspace
 

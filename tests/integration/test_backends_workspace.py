@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, SAMPLE_AS_OFS
+from sample_dates import FIXED_NOW, SAMPLE_AS_OFS
 
 from custseg import open_workspace
 from custseg.snapshots.customers import CustomerQuery

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXED_NOW, SAMPLE_AS_OFS
+from sample_dates import FIXED_NOW, SAMPLE_AS_OFS
 
 from custseg import open_workspace
 from custseg.engine import WRITER_WAIT_ENV
