@@ -97,11 +97,13 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-US")
         page.goto(base + "/")
         if not args.no_wait:
-            server_app = server.config.app
-            while not any(
-                k[0] == "overview"
-                for k in server_app.state.handle.workspace.__dict__.get("_chart_cache", {})
-            ):
+            handle = server.config.app.state.handle
+            latest = handle.workspace.snapshots()[-1].snapshot_id
+            deadline = time.perf_counter() + 120
+            while not handle.workspace.dashboard_cached(latest):
+                if time.perf_counter() > deadline:
+                    print("warm-up not done after 120 s: measuring anyway")
+                    break
                 time.sleep(0.05)
             print(f"warm-up done: {time.perf_counter() - started:.2f} s after start")
         page.fill("[data-testid=login-user]", "bench-dashboard")

@@ -7,6 +7,7 @@ snapshot never changes once stored, so the answers are kept per snapshot, scheme
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,8 @@ PARETO_POINTS = 200
 SCATTER_POINTS = 3000
 HISTOGRAM_BINS = 40
 _CACHE_SIZE = 64
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 
 
 class ChartReads:
@@ -41,18 +44,30 @@ class ChartReads:
         @property
         def overrides(self) -> OverrideStore: ...  # noqa: D102
 
+        @property
+        def location(self) -> str: ...  # noqa: D102
+
     def _kept(self, key: tuple[Any, ...], make: Any) -> Any:
-        cache: OrderedDict[tuple[Any, ...], Any] = self.__dict__.setdefault(
-            "_chart_cache", OrderedDict()
-        )
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
+        """The value for ``key``, computed once for all connections to this workspace.
+
+        A server's read pool holds several ``Workspace`` objects on the same database.
+        """
+        full = (self.location, *key)
+        with _CACHE_LOCK:
+            if full in _CACHE:
+                _CACHE.move_to_end(full)
+                return _CACHE[full]
         value = make()
-        cache[key] = value
-        while len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
+        with _CACHE_LOCK:
+            _CACHE[full] = value
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
         return value
+
+    def dashboard_cached(self, snapshot_id: str) -> bool:
+        """Whether the overview figures of ``snapshot_id`` are already computed."""
+        with _CACHE_LOCK:
+            return (self.location, "overview", snapshot_id) in _CACHE
 
     def overview(
         self,

@@ -188,7 +188,7 @@ def test_server_start_computes_the_latest_overview(
         ws = app.state.handle.workspace
         latest = built.get(f"{V1}/snapshots/latest", "vic").json()["snapshot_id"]
         deadline = time.monotonic() + 30
-        while ("overview", latest) not in ws.__dict__.get("_chart_cache", {}):
+        while not ws.dashboard_cached(latest):
             assert time.monotonic() < deadline, "the overview was not computed at start"
             time.sleep(0.05)
         assert built.get(f"{V1}/overview", "vic").json()["snapshot_id"] == latest

@@ -27,5 +27,6 @@ def test_overview_counts_are_shared_by_both_languages(history_workspace: Any) ->
         c["customers"] for s in zh["schemes"] for c in s["classes"]
     ]
     assert en["schemes"][0]["label"] != zh["schemes"][0]["label"]
-    cached = [k for k in history_workspace.__dict__["_chart_cache"] if k[0] == "overview"]
+    assert history_workspace.dashboard_cached(en["snapshot_id"])
+    cached = [k for k in charts._CACHE if k[0] == history_workspace.location and k[1] == "overview"]
     assert len(cached) == 1
