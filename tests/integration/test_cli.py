@@ -43,6 +43,13 @@ def test_demo_prints_tables_in_chinese(tmp_path: Path) -> None:
     assert "关键客户" in result.stdout and "客户数" in result.stdout
 
 
+def test_demo_with_a_history_prints_every_table_and_the_snapshot_count(tmp_path: Path) -> None:
+    # demo calls other commands (run, show); the workspace stays open until demo itself ends
+    result = invoke(tmp_path / "h.duckdb", "demo", "--months", "2")
+    assert result.exit_code == 0, result.output
+    assert "2 snapshots. History:" in result.stdout
+
+
 def test_show_json_per_class(demo_ws: Path) -> None:
     payload = json.loads(invoke(demo_ws, "show", "--scheme", "abc", "--json").stdout)
     rows = payload["schemes"]["abc"]

@@ -76,6 +76,8 @@ def emit_json(payload: Any) -> None:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+_DEPTH = [0]
+"""How many guarded commands are running (commands call one another, e.g. demo calls show)."""
 
 EXIT_ERROR = 1
 """Exit status of a failure the user can fix (bad input, bad configuration, missing data)."""
@@ -138,6 +140,7 @@ def guarded(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _DEPTH[0] += 1
         try:
             return command(*args, **kwargs)
         except PASS_THROUGH:
@@ -147,7 +150,9 @@ def guarded(command: F) -> F:
                 raise
             raise typer.Exit(report_error(exc)) from exc
         finally:
-            close_workspaces()
+            _DEPTH[0] -= 1
+            if _DEPTH[0] == 0:  # a command may call others (demo calls show): close at the end
+                close_workspaces()
 
     wrapper.custseg_guarded = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
