@@ -97,3 +97,20 @@ def test_history_reads(sample_ws: object) -> None:
 def test_a_missing_snapshot_is_a_clear_error(sample_ws: object) -> None:
     with pytest.raises(SnapshotNotFoundError):
         sample_ws.snapshot("ffffffffffff")  # type: ignore[attr-defined]
+
+
+def test_one_customers_rows_are_indexed_on_postgresql_only(sample_workspace_url: str) -> None:
+    ws = open_workspace(sample_workspace_url, clock=lambda: FIXED_NOW)
+    try:
+        con = ws._con  # noqa: SLF001 - the test inspects the database itself
+        if con.name == "postgres":
+            query = "SELECT indexdef AS d FROM pg_indexes WHERE tablename = 'assignments'"
+        else:  # DuckDB: zone maps, and no index to maintain on every bulk insert
+            query = "SELECT sql AS d FROM duckdb_indexes() WHERE table_name = 'assignments'"
+        found = list(con.sql(query).to_pandas().d)
+        indexed = any("(customer_id, snapshot_id)" in d for d in found)
+        assert indexed == (con.name == "postgres"), found
+        customer = ws.snapshot().to_frame().customer_id.iloc[0]
+        assert len(ws.customer(customer)["history"]) == len(SAMPLE_AS_OFS)
+    finally:
+        ws.close()

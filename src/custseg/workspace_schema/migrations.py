@@ -30,12 +30,14 @@ from datetime import datetime
 
 import ibis.expr.schema as sch
 import pandas as pd
+import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
 from custseg.engine import transaction
 from custseg.errors import WorkspaceError
 from custseg.i18n import Message
 from custseg.workspace_schema.tables import (
+    ASSIGNMENTS,
     JOBS,
     JOBS_SCHEMA,
     SCHEMA_VERSIONS,
@@ -44,6 +46,8 @@ from custseg.workspace_schema.tables import (
 )
 
 MigrationStep = Callable[[BaseBackend], None]
+ASSIGNMENTS_INDEX = "assignments_customer_snapshot"
+"""The PostgreSQL index of one customer's rows of ``assignments`` (migration 3)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +151,26 @@ def _baseline(con: BaseBackend) -> None:
 @migration(2, "jobs: background jobs of the server")
 def _jobs(con: BaseBackend) -> None:
     _create_missing(con, {JOBS: JOBS_SCHEMA})
+
+
+@migration(3, "assignments indexed by customer and snapshot (PostgreSQL)")
+def _assignments_index(con: BaseBackend) -> None:
+    # One customer's classes and history (the API's detail page) must not scan every snapshot's
+    # rows. DuckDB answers them from its zone maps and would pay for an index on every bulk
+    # insert, so only PostgreSQL gets it. Ibis has no index DDL: sqlglot builds the statement.
+    if con.name != "postgres":
+        return
+    statement = sge.Create(
+        this=sge.Index(
+            this=sge.to_identifier(ASSIGNMENTS_INDEX),
+            table=sge.to_table(ASSIGNMENTS),
+            params=sge.IndexParameters(
+                columns=[sge.Ordered(this=sge.column(c)) for c in ("customer_id", "snapshot_id")]
+            ),
+        ),
+        kind="INDEX",
+        exists=True,
+    )
+    cursor = con.raw_sql(statement.sql(dialect=con.name))
+    if hasattr(cursor, "close"):
+        cursor.close()
