@@ -162,7 +162,7 @@ def _overview_counts(snap: Snapshot) -> dict[str, Any]:
     active = f["orders_12m"].fill_null(0) > 0 if "orders_12m" in cols else revenue > 0
     head = f.aggregate(
         customers=f.count(),
-        buying=active.cast("int64").sum(),
+        buying=ibis.ifelse(active, 1, 0).sum(),
         revenue=revenue.sum(),
     ).to_pandas()
     a = snap.assignments_table()

@@ -84,6 +84,11 @@ def test_main_reads(api: tuple[Client, Any]) -> None:
     assert c.get("/api/v1/actions", "ann")["total"] > 0
     audit = c.get("/api/v1/audit", "root")
     assert audit["total"] >= 3
+    overview = c.get("/api/v1/overview", "ann")  # the dashboard's first page
+    assert overview["customers"] == sum(r["customers"] for r in summary["rows"])
+    assert 0 < overview["buying_12m"] < overview["customers"]
+    chart = c.get(f"/api/v1/snapshots/{sid}/schemes/abc/chart", "ann")
+    assert chart["kind"] == "pareto", chart.keys()
 
 
 def all_items(c: Client, url: str, user: str, **params: Any) -> list[dict[str, Any]]:
