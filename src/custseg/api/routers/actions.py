@@ -10,20 +10,14 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query
 from fastapi.responses import FileResponse, Response
 
 from custseg.api.deps import LangDep, LimitDep, OffsetDep, WorkspaceDep, require
+from custseg.api.downloads import MEDIA, TABLE_CONTENT, attachment, table_download
 from custseg.api.frames import page_of
 from custseg.api.schemas import RowsPublic
 from custseg.public import Permission, Principal
-from custseg.spreadsheet import write_csv, write_xlsx
 
 router = APIRouter(tags=["actions and downloads"])
 Reader = Annotated[Principal, Depends(require(Permission.READ_CUSTOMERS))]
 Ref = Annotated[str | None, Query(max_length=64)]
-_MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-}
 
 
 @router.get("/actions", response_model=RowsPublic)
@@ -45,7 +39,7 @@ def actions(
 @router.get(
     "/exports/customers",
     response_class=Response,
-    responses={200: {"content": {_MEDIA["csv"]: {}, _MEDIA["xlsx"]: {}}}},
+    responses=TABLE_CONTENT,
 )
 def export_customers(
     ws: WorkspaceDep,
@@ -58,18 +52,11 @@ def export_customers(
     """One row per customer (a sales user: their own), one class column per scheme."""
     snap = ws.snapshot(snapshot)
     frame = ws.export(snap, principal=user, lang=lang if labels else None)
-    name = f"customers-{snap.as_of}-{snap.snapshot_id[:8]}.{format}"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        if format == "csv":
-            write_csv(frame, path)
-        else:
-            write_xlsx(frame, path, "customers")
-        return Response(path.read_bytes(), media_type=_MEDIA[format], headers=_attachment(name))
+    return table_download(frame, f"customers-{snap.as_of}-{snap.snapshot_id[:8]}.{format}", format)
 
 
 @router.get(
-    "/exports/actions", response_class=Response, responses={200: {"content": {_MEDIA["xlsx"]: {}}}}
+    "/exports/actions", response_class=Response, responses={200: {"content": {MEDIA["xlsx"]: {}}}}
 )
 def export_actions(ws: WorkspaceDep, user: Reader, lang: LangDep, snapshot: Ref = None) -> Response:
     """The action list as an xlsx workbook, one sheet per owner role."""
@@ -81,13 +68,13 @@ def export_actions(ws: WorkspaceDep, user: Reader, lang: LangDep, snapshot: Ref 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         write_actions(frame, path, by="owner", lang=lang)
-        return Response(path.read_bytes(), media_type=_MEDIA["xlsx"], headers=_attachment(name))
+        return Response(path.read_bytes(), media_type=MEDIA["xlsx"], headers=attachment(name))
 
 
 @router.get(
     "/reports/{format}",
     response_class=FileResponse,
-    responses={200: {"content": {m: {} for k, m in _MEDIA.items() if k != "csv"}}},
+    responses={200: {"content": {m: {} for k, m in MEDIA.items() if k != "csv"}}},
 )
 def report(
     format: Literal["xlsx", "html", "pdf"],
@@ -103,11 +90,7 @@ def report(
     name = f"report-{snap.as_of}.{format}"
     path = ws.report(snap, Path(folder) / name, format=format, lang=lang, principal=user)
     tasks.add_task(_remove, Path(folder))
-    return FileResponse(path, media_type=_MEDIA[format], filename=name)
-
-
-def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+    return FileResponse(path, media_type=MEDIA[format], filename=name)
 
 
 def _remove(folder: Path) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -11,9 +9,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from custseg.api.deps import LangDep, WorkspaceDep, require
+from custseg.api.downloads import TABLE_CONTENT, table_download
 from custseg.api.routers.customers import class_filters
 from custseg.public import Permission, Principal
-from custseg.spreadsheet import write_csv, write_xlsx
 
 router = APIRouter(tags=["dashboard"])
 Summary = Annotated[Principal, Depends(require(Permission.READ_SUMMARY))]
@@ -21,10 +19,6 @@ Reader = Annotated[Principal, Depends(require(Permission.READ_CUSTOMERS))]
 SnapshotQuery = Annotated[
     str | None, Query(max_length=64, description="Snapshot id or prefix (default: latest).")
 ]
-_MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class ChartPublic(BaseModel):
@@ -50,7 +44,7 @@ def chart(snapshot_id: str, scheme: str, ws: WorkspaceDep, user: Summary, lang: 
 @router.get(
     "/exports/customers/filtered",
     response_class=Response,
-    responses={200: {"content": {_MEDIA["csv"]: {}, _MEDIA["xlsx"]: {}}}},
+    responses=TABLE_CONTENT,
 )
 def export_filtered(
     ws: WorkspaceDep,
@@ -76,13 +70,4 @@ def export_filtered(
         principal=user,
         lang=lang,
     )
-    name = f"customers-filtered.{format}"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        if format == "csv":
-            write_csv(frame, path)
-        else:
-            write_xlsx(frame, path, "customers")
-        body = path.read_bytes()
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(body, media_type=_MEDIA[format], headers=headers)
+    return table_download(frame, f"customers-filtered.{format}", format)
