@@ -23,7 +23,7 @@ from pathlib import Path
 SHOTS = {
     "overview": "overview",
     "scheme": "scheme/abc",
-    "customer": "customer/C000001",
+    "customer": "customer/{customer}",
     "movement": "movement?scheme=abc",
 }
 AS_OFS = ("2025-06-30", "2026-04-30", "2026-05-31", "2026-06-30")
@@ -92,6 +92,8 @@ def main() -> None:
     password = secrets.token_urlsafe(16)
     ws = open_workspace(path)
     ws.accounts.add_user("screenshots", role="analyst", password=password, by="screenshots")
+    ids = ws.snapshot().to_frame().customer_id
+    customer = "C000001" if (ids == "C000001").any() else str(ids.iloc[0])  # sample or any data
     ws.close()
     base, server = serve(path)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -111,7 +113,7 @@ def main() -> None:
             page.click("[data-testid=login-submit]")
             page.wait_for_selector("[data-testid=logout]")
             for name, route in SHOTS.items():
-                page.goto(f"{base}/#/{route}")
+                page.goto(f"{base}/#/{route.format(customer=customer)}")
                 page.wait_for_selector("main h1")
                 page.wait_for_function(
                     "() => !document.querySelector('main .loading, main .pending-value')"
