@@ -198,8 +198,7 @@ def parse_date(column: str, kind: dt.DataType, out: str, *, excel_serials: bool 
                        {bad: lambda g: g(column).notnull() & g(out).isnull()}], out, bad)
     text, unified, iso = out + "_t", out + "_u", out + "_i"
     steps: list[Step] = [
-        *clean_steps(column, text),
-        {iso: lambda g: g(text).re_search(_ISO_DATE)},
+        *_fast_clean(column, text, iso, _ISO_DATE),
         {unified: lambda g: ibis.ifelse(g(iso), ibis.null(dt.string), _unified_date(g(text)))},
         {out: lambda g: _dates_from_text(g(text), g(iso), g(unified))},
     ]
@@ -207,6 +206,23 @@ def parse_date(column: str, kind: dt.DataType, out: str, *, excel_serials: bool 
         steps.append({out: lambda g: _serial_text(g(text), g(out))})
     steps.append({bad: lambda g: g(text).notnull() & g(out).isnull()})
     return Parsed(steps, out, bad)
+
+
+def _fast_clean(
+    column: str, out: str, flag: str, pattern: str, tidy: list[Step] | None = None
+) -> list[Step]:
+    """Clean text into ``out``, and ``flag`` whether it matches ``pattern``.
+
+    A value that matches ``pattern`` as read (plain ASCII: ``2024-03-05``, ``1234.5``) is clean
+    already: only the others are normalised, stripped (and ``tidy``) and matched again.
+    """
+    return [
+        {flag: lambda g: g(column).re_search(pattern)},
+        {out: lambda g: ibis.ifelse(g(flag), g(column), normalised(g(column)))},
+        {out: lambda g: ibis.ifelse(g(flag), g(out), stripped(g(out)))},
+        *(tidy or []),
+        {flag: lambda g: ibis.ifelse(g(flag), True, g(out).re_search(pattern).fill_null(False))},
+    ]
 
 
 def _unified_date(text: ir.StringValue) -> ir.StringValue:
@@ -273,12 +289,10 @@ def parse_number(column: str, kind: dt.DataType, out: str, *,
         text, plain, candidate, negative, worded = (out + "_t", out + "_p", out + "_c",
                                                     out + "_n", out + "_w")
         lookup = {k.casefold(): float(v) for k, v in (words or {}).items()}
-        steps = clean_steps(column, text)
-        if whole:
-            steps += [{text: lambda g: g(text).re_replace("岁$", "")},
-                      {text: lambda g: stripped(g(text))}]
+        tidy = [{text: lambda g: ibis.ifelse(g(plain), g(text), g(text).re_replace("岁$", ""))},
+                {text: lambda g: ibis.ifelse(g(plain), g(text), stripped(g(text)))}]
+        steps = _fast_clean(column, text, plain, _PLAIN_NUMBER, tidy if whole else [])
         steps += [
-            {plain: lambda g: g(text).re_search(_PLAIN_NUMBER)},
             {candidate: lambda g: ibis.ifelse(  # the messy forms, only where not plain
                 g(plain), ibis.null(dt.string),
                 _strip_currency(g(text).re_replace(_SEPARATORS, ""))),
@@ -320,13 +334,16 @@ def parse_int(column: str, kind: dt.DataType, out: str) -> Parsed:
 
 
 def normalise_vocabulary(values: ir.StringValue, column: str) -> ir.StringValue:
-    """Map recognised values of a category-like column to their keys; keep others as given."""
+    """Map recognised values of a category-like column to their keys; keep others as given.
+
+    ``values`` are clean (:func:`clean_text`): stripped already.
+    """
     vocabulary = VOCABULARIES.get(column)
     if not vocabulary:
         return values
     lookup = {alias.casefold(): key for key, aliases in vocabulary.items() for alias in aliases}
     lookup.update({key.casefold(): key for key in vocabulary})
-    return _strip(values).lower().substitute(lookup, else_=values)  # type: ignore[return-value]
+    return values.lower().substitute(lookup, else_=values)  # type: ignore[return-value]
 
 
 SATISFACTION = {word: float(score) for word, score in SATISFACTION_WORDS.items()}
