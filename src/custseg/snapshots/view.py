@@ -6,9 +6,10 @@ applied (``snapshot_overrides``). The computed class stays visible beside it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ibis
 import pandas as pd
@@ -24,6 +25,9 @@ from custseg.snapshots.store import SnapshotStore
 if TYPE_CHECKING:
     from custseg.health.finding import Finding
     from custseg.profile import DataProfile
+    from custseg.read_cache import ReadCache
+
+T = TypeVar("T")
 
 REVENUE_FEATURE = "revenue_12m"
 
@@ -53,13 +57,43 @@ class ClassExplanation:
 
 
 class Snapshot:
-    """A stored classification run, read-only."""
+    """A stored classification run, read-only.
 
-    def __init__(self, con: BaseBackend, info: SnapshotInfo, system: ClassificationSystem) -> None:
+    With a ``cache`` (a server's :class:`custseg.read_cache.ReadCache`) results that do not
+    depend on who reads them (summaries) are kept there under the snapshot's id; the table
+    handles are kept by the object itself, which belongs to one connection.
+    """
+
+    def __init__(
+        self,
+        con: BaseBackend,
+        info: SnapshotInfo,
+        system: ClassificationSystem,
+        *,
+        cache: ReadCache | None = None,
+    ) -> None:
         self._con = con
         self._store = SnapshotStore(con)
         self.info = info
         self.system = system
+        self._cache = cache
+        self._tables: dict[str, ibis.Table] = {}
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``, kept in the server's read cache under this snapshot and ``key``.
+
+        ``key`` must name everything the result depends on besides the snapshot (language,
+        filters, the reader's owner scope). Without a cache ``make()`` runs every time.
+        """
+        if self._cache is None:
+            return make()
+        return self._cache.get(("snapshot", self.snapshot_id, *key), make)
+
+    def _table(self, name: str, make: Callable[[], ibis.Table]) -> ibis.Table:
+        found = self._tables.get(name)
+        if found is None:
+            found = self._tables[name] = make()
+        return found
 
     @property
     def snapshot_id(self) -> str:
@@ -96,7 +130,12 @@ class Snapshot:
 
     def _effective(self) -> ibis.Table:
         """Assignments with the applied overrides laid over the computed classes."""
-        return self._store.effective_assignments(self.snapshot_id, overridden=self.has_overrides)
+        return self._table(
+            "effective",
+            lambda: self._store.effective_assignments(
+                self.snapshot_id, overridden=self.has_overrides
+            ),
+        )
 
     def overrides(self) -> pd.DataFrame:
         """The overrides this run applied, beside the classes it computed.
@@ -159,11 +198,11 @@ class Snapshot:
 
     def features_table(self) -> ibis.Table:
         """The feature table as a lazy Ibis table (for filters and joins in the database)."""
-        return self._store.features(self.snapshot_id)
+        return self._table("features", lambda: self._store.features(self.snapshot_id))
 
     def features(self) -> pd.DataFrame:
         """The feature table the snapshot classified (one row per customer)."""
-        return self._store.features(self.snapshot_id).order_by("customer_id").to_pandas()
+        return self.features_table().order_by("customer_id").to_pandas()
 
     def to_frame(self, *, lang: Lang | None = None) -> pd.DataFrame:
         """One row per customer, one column per computed scheme (class keys, or labels in ``lang``)."""
@@ -182,10 +221,13 @@ class Snapshot:
 
     def summary(self, scheme: str, *, lang: Lang = "en") -> pd.DataFrame:
         """Per class of ``scheme``: customers, share of customers, revenue (12m) and revenue share."""
+        return self.cached(("summary", scheme, lang), lambda: self._summary(scheme, lang)).copy()
+
+    def _summary(self, scheme: str, lang: Lang) -> pd.DataFrame:
         definition = self.scheme(scheme)
         a = self._effective()
         a = a.filter(a.scheme == scheme)
-        f = self._store.features(self.snapshot_id)
+        f = self.features_table()
         revenue = f[REVENUE_FEATURE] if REVENUE_FEATURE in f.columns else ibis.literal(0.0)
         f = f.select("customer_id", revenue=revenue.fill_null(0.0))
         joined = a.join(f, "customer_id", how="left")
@@ -216,6 +258,15 @@ class Snapshot:
         """Every class of one customer in this snapshot, with the reason and the strategy."""
         t = self._effective()
         rows = t.filter(t.customer_id == str(customer_id)).to_pandas()
+        return self.explain_rows(customer_id, rows, lang=lang)
+
+    def explain_rows(
+        self, customer_id: str, rows: pd.DataFrame, *, lang: Lang = "en"
+    ) -> list[ClassExplanation]:
+        """:meth:`explain` from the customer's effective rows of this snapshot, already read.
+
+        ``rows`` has the columns of :meth:`assignments` (any others are ignored).
+        """
         if rows.empty:
             raise CustsegError(
                 f"customer {customer_id!r} is not in snapshot {self.snapshot_id} "
