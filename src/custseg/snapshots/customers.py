@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
 import ibis
@@ -163,9 +164,17 @@ def customer_detail(
 
     CustomerNotFoundError when the customer is not in ``snapshot`` or outside the scope.
     """
-    f = scoped_features(snapshot, principal)
-    found = f.filter(f.customer_id == str(customer_id)).to_pandas()
-    if found.empty:
+    scope = None if principal is None else principal.owner_scope
+    if principal is not None:
+        principal.require(Permission.READ_CUSTOMERS)
+
+    def features_of(customer: ibis.Value) -> ir.Table:
+        f = scoped_features(snapshot, principal)
+        return f.filter(f.customer_id == customer)
+
+    query = snapshot.customer_table(("features", scope), features_of)
+    found = snapshot.customer_rows(query, str(customer_id))
+    if not found:
         raise CustomerNotFoundError(
             Message(
                 "server_customer_not_found",
@@ -176,14 +185,18 @@ def customer_detail(
                 },
             )
         )
-    row = {k: _plain(v) for k, v in found.iloc[0].to_dict().items()}
+    row = {k: _plain(v) for k, v in found[0].items()}
     scores = {k: row[k] for k in MODEL_SCORES if k in row}
     features = {k: v for k, v in row.items() if k not in scores}
     # One query for the classes of this snapshot and the history: every snapshot's rows.
-    rows = store.customer_history(str(customer_id)).to_pandas()
+    rows = pd.DataFrame(
+        snapshot.history_rows(str(customer_id)),
+        columns=["snapshot_id", "customer_id", "scheme", "class_key", "score", "reason",
+                 "computed_class_key", "override_id"],
+    )
     mine = rows[rows.snapshot_id == snapshot.snapshot_id]
     explained = (
-        snapshot.explain_rows(str(customer_id), mine, lang=lang)
+        snapshot.explain_rows(str(customer_id), mine.to_dict("records"), lang=lang)
         if not mine.empty
         else snapshot.explain(str(customer_id), lang=lang)  # stored elsewhere (Spark)
     )
@@ -244,8 +257,9 @@ def _explanation(e: Any) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if value is None or (not isinstance(value, str | list | dict) and pd.isna(value)):
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, datetime):  # pandas Timestamps too; a date at midnight is a date
+        midnight = value.time() == time() and not getattr(value, "nanosecond", 0)
+        return value.date().isoformat() if midnight else pd.Timestamp(value).isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "item"):

@@ -127,7 +127,7 @@ class SnapshotStore:
             override_id=j.override_id,
         )
 
-    def customer_history(self, customer_id: str) -> ibis.Table:
+    def customer_history(self, customer_id: str | ibis.Value) -> ibis.Table:
         """One customer's effective class in every snapshot stored in the workspace.
 
         Columns: snapshot_id, scheme, class_key (effective), score, reason, computed_class_key,
