@@ -232,6 +232,22 @@ def load(base: str, token: str, ids: list[str], clients: int, seconds: float,
     return times, errors[0]
 
 
+def warm_up(base: str, token: str, snapshot: str) -> dict[str, float]:
+    """The first request of the summary and of each page, one at a time (cold cache); seconds."""
+    headers = {"Authorization": f"Bearer {token}"}
+    took: dict[str, float] = {}
+    with httpx.Client(base_url=base, headers=headers, timeout=600) as http:
+        for n in range(PAGES + 1):
+            url, params = (
+                (f"/api/v1/snapshots/{snapshot}/schemes/abc/summary", {}) if n == PAGES
+                else ("/api/v1/customers", {**FILTER, "offset": 50 * n})
+            )
+            started = time.perf_counter()
+            http.get(url, params=params).raise_for_status()
+            took["summary" if n == PAGES else f"page {n + 1}"] = time.perf_counter() - started
+    return took
+
+
 def baseline(location: str, ids: list[str], rounds: int) -> dict[str, list[float]]:
     """The same reads through the façade in this process, one at a time."""
     from custseg import open_workspace
@@ -321,6 +337,7 @@ def run(args: argparse.Namespace, location: str) -> None:
         url = f"http://127.0.0.1:{port}"
         token = httpx.post(f"{url}/api/v1/auth/token",
                            data={"username": "bench", "password": PASSWORD}).json()
+        cold = warm_up(url, token["access_token"], snapshot_id)
         cpu_before = cpu_seconds(server.pid)
         times, errors = load(url, token["access_token"], ids, args.clients, args.seconds,
                              snapshot_id)
@@ -336,6 +353,8 @@ def run(args: argparse.Namespace, location: str) -> None:
           f"{args.readers} read connections, read cache {'off' if args.no_cache else 'on'}, "
           f"{args.seconds:.0f} s, {total:,} requests, {errors} errors{cpu}; "
           f"load average {load1:.1f} / {load5:.1f}")
+    print("  first requests, one at a time (cold cache): " + ", ".join(
+        f"{k} {v * 1000:.0f} ms" for k, v in cold.items()))
     for kind, values in times.items():
         median = statistics.median(base[kind])
         ratio = statistics.median(values) / median if values and median else float("nan")

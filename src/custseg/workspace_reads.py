@@ -63,6 +63,7 @@ class ScopedReads:
         Without one (CLI, notebooks) every read asks the database.
         """
         self._read_cache = cache
+        self.__dict__.pop("_views", None)  # readers made before hold the previous cache
 
     @property
     def accounts(self) -> AccountStore:
