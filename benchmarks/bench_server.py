@@ -283,6 +283,10 @@ def main() -> None:
     parser.add_argument("--backend", choices=("duckdb", "postgresql"), default="duckdb")
     parser.add_argument("--pg-url", default=os.environ.get("CUSTSEG_BENCH_PG_URL"),
                         help="a server URL whose role may create databases (default: start one)")
+    parser.add_argument("--pg-database",
+                        help="a database a previous --pg-keep run filled: serve it as it is")
+    parser.add_argument("--pg-keep", action="store_true",
+                        help="keep the PostgreSQL database (and server) and print its URL")
     parser.add_argument("--readers", type=int, default=8,
                         help="read connections of the server (0: one shared connection)")
     parser.add_argument("--no-cache", action="store_true",
@@ -308,12 +312,17 @@ def main() -> None:
         shutil.copyfile(path, scratch / "bench.duckdb")
         path = scratch / "bench.duckdb"
     location, drop = str(path), (lambda: shutil.rmtree(scratch, ignore_errors=True))
-    if args.backend == "postgresql":
+    if args.backend == "postgresql" and args.pg_database:
+        location = args.pg_database
+    elif args.backend == "postgresql":
         location, dropped = postgres_database(args.pg_url)
-        drop = (lambda: (dropped(), shutil.rmtree(scratch, ignore_errors=True)))  # noqa: E731
+        if not args.pg_keep:
+            drop = (lambda: (dropped(), shutil.rmtree(scratch, ignore_errors=True)))  # noqa: E731
     try:
-        if args.backend == "postgresql":
+        if args.backend == "postgresql" and not args.pg_database:
             copy_to_postgres(path, location)
+            if args.pg_keep:
+                print(f"kept: --pg-database {location}", file=sys.stderr, flush=True)
         run(args, location)
     finally:
         drop()
