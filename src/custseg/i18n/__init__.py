@@ -204,6 +204,7 @@ WORD_AREAS = (
     "cli",
     "clusters",
     "config",
+    "expr",
     "facade",
     "health",
     "ingest",
