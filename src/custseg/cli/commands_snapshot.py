@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import asdict
 from datetime import date
@@ -140,11 +139,6 @@ def run_command(
     # the system is validated before the workspace is opened: a refused file changes nothing
     resolved = resolve_system(system) if system is not None else None
     if every or start or end or refresh:
-        if (engine or os.environ.get("CUSTSEG_ENGINE") or "duckdb").strip().lower() == "spark":
-            raise ConfigError(
-                "a series (--every) runs on DuckDB only for now; on Spark run one --as-of "
-                "date at a time (e.g. from a scheduler)"
-            )
         if as_of:
             raise ConfigError("use either --as-of (one run) or --every/--from/--to (a series)")
         if not (every and start):
@@ -160,6 +154,8 @@ def run_command(
             refresh=refresh,
             quiet=json_,
             user=user,
+            engine=engine,
+            engine_config=engine_config,
         )
         return
     snapshot = run_snapshot(
@@ -185,12 +181,15 @@ def run_series_command(
     refresh: bool,
     quiet: bool,
     user: str | None = None,
+    engine: str | None = None,
+    engine_config: Path | None = None,
 ) -> None:
     """Run (or complete) a series of snapshots and print what was computed and kept."""
     ws = ctx.workspace()
     lang = ctx.STATE.lang
+    on = {"engine": engine, "engine_config": engine_config}
     if quiet:
-        report = ws.run_series(every, start, end, system=system, refresh=refresh, user=user)
+        report = ws.run_series(every, start, end, system=system, refresh=refresh, user=user, **on)
         ctx.emit_json(report.to_dict())
         return
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -201,7 +200,7 @@ def run_series_command(
             bar.update(task, description=f"{as_of} {step}", completed=done, total=total)
 
         report = ws.run_series(
-            every, start, end, system=system, refresh=refresh, progress=progress, user=user
+            every, start, end, system=system, refresh=refresh, progress=progress, user=user, **on
         )
     grid = Table(t("as_of", lang), t("snapshot", lang), t("status", lang))
     for item in report.items:
