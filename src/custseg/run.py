@@ -14,6 +14,7 @@ re-run that finds its snapshot already stored writes nothing but a ``run_reused`
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -31,9 +32,10 @@ from custseg.governance.audit import AuditAction, AuditLog
 from custseg.governance.overrides import OverrideStore
 from custseg.governance.users import current_user
 from custseg.health import check_health
+from custseg.health.checks import scheme_class_counts
 from custseg.profile import profile_data
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
-from custseg.schemes.kinds import ASSIGNERS, wants_context
+from custseg.schemes.kinds import ASSIGNERS, Assignment, wants_context
 from custseg.schemes.kinds.context import key_lineage, lineage_digest, run_context
 from custseg.snapshots.fingerprint import (
     data_fingerprint,
@@ -118,7 +120,7 @@ def classify(
     try:
         non_null = _non_null_columns(features)
         outcomes: list[SchemeOutcome] = []
-        parts: list[ibis.Table] = []
+        computed: dict[int, Assignment] = {}
         for i, scheme in enumerate(system.schemes):
             report(f"scheme {scheme.name}", 2 + i, total)
             missing = missing_requirements(scheme, tables, non_null)
@@ -137,20 +139,24 @@ def classify(
                 # customers are all of one class): the other schemes still run.
                 outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "failed", reason=str(exc)))
                 continue
-            outcomes.append(
-                SchemeOutcome(
-                    scheme.name,
-                    scheme.kind,
-                    "computed",
-                    diagnostics=tuple(assignment.diagnostics),
-                    thresholds=dict(assignment.thresholds),
-                )
-            )
-            parts.append(_tagged(assignment.table, snapshot_id, scheme.name))
+            computed[len(outcomes)] = assignment
+            outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "computed"))
 
         report("checking the health of every scheme", total - 1, total)
+        parts = [
+            _tagged(assignment.table, snapshot_id, outcomes[at].name)
+            for at, assignment in computed.items()
+        ]
         staged = _staged_assignments(con, parts, features_table_name(snapshot_id))
-        findings = check_health(system, outcomes, staged, features)
+        # Every scheme's classes counted at once, for the assigners' notes and the health check.
+        per_class = scheme_class_counts(staged)
+        for at, assignment in computed.items():
+            outcomes[at] = replace(
+                outcomes[at],
+                diagnostics=tuple(assignment.notes(per_class.get(outcomes[at].name, {}))),
+                thresholds=dict(assignment.thresholds),
+            )
+        findings = check_health(system, outcomes, staged, features, counts=per_class)
         report("writing the snapshot", total - 1, total)
         applied, ignored = partition_overrides(
             in_force, system=system, outcomes=outcomes, features=features
