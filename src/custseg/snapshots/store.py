@@ -15,7 +15,7 @@ written last, so a reader never sees a snapshot whose assignments are incomplete
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
