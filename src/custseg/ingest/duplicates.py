@@ -1,7 +1,8 @@
 """Duplicate rows and line numbers of orders, as engine queries over the whole table.
 
-A key that occurs more than once among the valid rows is found by one aggregation (its count and
-first row number); only the rows of those keys are joined back, with null-safe equality (two
+Each valid row's key is hashed into one integer; one aggregation over the hashes finds those
+that occur more than once (almost always none). Only the rows with such a hash are then grouped
+on the key itself (count and first row number) and joined back with null-safe equality (two
 missing values are equal, as in an exact copy).
 """
 
@@ -15,8 +16,20 @@ import ibis.expr.types as ir
 FIRST = "__first"
 
 
+HASH = "__hash"
+
+
 def duplicate_rows(valid: ir.Table, key: Sequence[str], row: str) -> ir.Table:
     """Rows of ``valid`` repeating the ``key`` of an earlier row: their ``row`` and ``FIRST``."""
+    combined = ibis.struct({f"k{i}": valid[name] for i, name in enumerate(key)}).hash()
+    hashed = valid.mutate(**{HASH: combined})
+    repeated = (hashed.group_by(HASH).aggregate(__n=ibis._.count())
+                .filter(ibis._.__n > 1).select(HASH))
+    suspects = hashed.semi_join(repeated, HASH).drop(HASH)
+    return _exact_duplicates(suspects, key, row)
+
+
+def _exact_duplicates(valid: ir.Table, key: Sequence[str], row: str) -> ir.Table:
     groups = (
         valid.group_by(list(key))
         .aggregate(__n=ibis._.count(), **{FIRST: valid[row].min()})

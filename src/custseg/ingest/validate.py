@@ -208,8 +208,9 @@ def _blank(source: ir.Table, headers: Sequence[str]) -> ir.BooleanValue:
     for h in headers:
         values = source[h]
         filled = values.notnull()
-        if values.type().is_string():
-            filled &= ~values.re_search(blank_text)
+        if values.type().is_string():  # a visible ASCII first character settles it at once
+            code = values.ascii_str()
+            filled &= ibis.ifelse((code > 32) & (code < 127), True, ~values.re_search(blank_text))
         cells.append((flag(filled), False))
     if not cells:
         return ibis.literal(True)
@@ -223,12 +224,15 @@ def _long_cells(
     texts = [(i, source[h]) for i, h in enumerate(headers) if source[h].type().is_string()]
     if not texts:
         return ibis.null(dtypes.int64), ibis.null(dtypes.int64)
-    # characters never outnumber bytes: the byte length (stored) rules most cells out at once
-    index = ibis.cases(*[(flag((parse.strlen(v) > limit) & (v.length() > limit)), i)
-                         for i, v in texts], else_=ibis.null(dtypes.int64))
-    size = ibis.cases(*[(flag((parse.strlen(v) > limit) & (v.length() > limit)), v.length())
-                        for _, v in texts], else_=ibis.null(dtypes.int64))
-    return index.cast(dtypes.int64), size.cast(dtypes.int64)
+    # characters never outnumber bytes: the byte lengths (stored) rule most rows out at once
+    longest = ibis.greatest(*[parse.strlen(v).fill_null(0) for _, v in texts], ibis.literal(0))
+    index = ibis.cases(*[(flag(v.length() > limit), i) for i, v in texts],
+                       else_=ibis.null(dtypes.int64))
+    size = ibis.cases(*[(flag(v.length() > limit), v.length()) for _, v in texts],
+                      else_=ibis.null(dtypes.int64))
+    nothing = ibis.null(dtypes.int64)
+    return (ibis.ifelse(longest > limit, index.cast(dtypes.int64), nothing),
+            ibis.ifelse(longest > limit, size.cast(dtypes.int64), nothing))
 
 
 def bounds(
@@ -390,10 +394,8 @@ def split(
         name = f"_custseg_dups_{ibis.util.guid()[:12]}"
         dups = engine.create_table(name, found, temp=True)
         keep.append(name)
-    if dups is not None:
-        body_kept = body.anti_join(dups, ROW)
-    else:
-        body_kept = body
+    copies = 0 if dups is None else int(dups.count().execute())
+    body_kept = body.anti_join(dups, ROW) if dups is not None and copies else body
     if table == "orders" and "line_no" not in header_of:
         counted = body_kept.filter(body_kept.order_id.notnull())
         numbered = counted.mutate(line_no=number_lines(counted, "order_id", ROW)
@@ -402,8 +404,11 @@ def split(
     else:
         accepted = body_kept.filter(~body_kept[FAILED])
     rejected = _rejected(rows, body, dups, rules, raw, table, header_of, lang)
-    rows_read = int(rows.count().execute())
-    rows_accepted = int(accepted.count().execute())
+    counts = rows.aggregate(
+        n=rows.count(), totals=rows[TOTAL].sum(), failed=(~rows[TOTAL] & rows[FAILED]).sum()
+    ).to_pyarrow().to_pylist()[0]
+    rows_read = int(counts["n"])
+    rows_accepted = rows_read - int(counts["totals"] or 0) - int(counts["failed"] or 0) - copies
     flagged = _outliers(accepted, raw, table, header_of, lang)
     example = None
     if derived and rows_accepted:
