@@ -324,8 +324,7 @@ def checked_rows(
     staged = marked.select(ROW, BLANK, TOTAL, WORD, LONG, LONG_SIZE,
                            *[c.name(n) for n, c in columns.items()], *masks, **shown,
                            **{FAILED: failed})
-    return Checked(staged, [replace(r, mask=ibis.literal(False), shown=None) if r.shown is None
-                            else replace(r, mask=ibis.literal(False)) for r in rules])
+    return Checked(staged, [replace(r, mask=ibis.literal(False)) for r in rules])
 
 
 @dataclass(frozen=True)
