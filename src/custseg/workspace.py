@@ -219,9 +219,31 @@ class Workspace(ScopedReads, ChartReads):
         refresh: bool = False,
         progress: SeriesProgress | None = None,
         user: str | None = None,
+        engine: str | SparkSettings | None = None,
+        engine_config: str | Path | None = None,
     ) -> SeriesReport:
-        """One snapshot per week, month or quarter end in [start, end]; existing ones are kept."""
+        """One snapshot per week, month or quarter end in [start, end]; existing ones are kept.
+
+        ``engine`` / ``engine_config``: where each run is computed, as for :meth:`run`.
+        """
         from custseg.history.series import run_series
+
+        spark = _spark_settings(engine, engine_config)
+        if spark is not None:
+            from custseg.compute import run_series_on_spark
+
+            with exclusive_writer(self._con, "run a series"):
+                return run_series_on_spark(
+                    self,
+                    every,
+                    start,
+                    end,
+                    settings=spark,
+                    system=system,
+                    refresh=refresh,
+                    progress=progress,
+                    user=user,
+                )
 
         self._data_memo = {}
         try:

@@ -213,6 +213,7 @@ WORD_AREAS = (
     "safety",
     "schemes",
     "server",
+    "spark",
 )
 """The areas with a words module of their own, ``custseg/i18n/words_<area>.py``."""
 
