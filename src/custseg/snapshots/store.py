@@ -53,28 +53,48 @@ class SnapshotStore:
 
     def write(
         self,
-        info: SnapshotInfo,
+        snapshot_id: str,
         *,
         features: ibis.Table,
-        assignments: Sequence[ibis.Table],
-        overrides: pd.DataFrame | None = None,
-        within: Callable[[], object] | None = None,
-    ) -> None:
-        """Write a whole snapshot in one transaction (all of it or nothing).
+        assignments: ibis.Table,
+        finish: Callable[[ibis.Table], tuple[SnapshotInfo, pd.DataFrame | None]],
+        within: Callable[[SnapshotInfo], object] | None = None,
+    ) -> SnapshotInfo:
+        """Write a whole snapshot in one transaction (all of it or nothing); return its header.
 
-        ``assignments`` holds one table per scheme; each is inserted on its own, which keeps
-        the engine's queries small. ``overrides`` (customer_id, scheme, class_key, override_id,
-        reason, created_by, expires_on) are the overrides the run applies; their computed class
-        is looked up in the assignments just written. ``within`` is called inside the same
-        transaction after everything else (the run's audit entry).
+        ``assignments`` holds every scheme's rows (the columns of ``assignments`` with this
+        ``snapshot_id``), computed by one statement. ``finish`` is then called with them as
+        stored (customer_id, scheme, class_key, score, reason: the class counts and the health
+        check read them) and returns the snapshot's header and the overrides the run applies
+        (customer_id, scheme, class_key, override_id, reason, created_by, expires_on; their
+        computed class is looked up in the assignments). The header row is written last, then
+        ``within(info)`` is called in the same transaction (the run's audit entry).
         """
-        target = features_table_name(info.snapshot_id)
+        target = features_table_name(snapshot_id)
+        staging = f"{target}_assigned"
         with transaction(self._con):
             if target not in self._con.list_tables():  # the run may have built it in place
                 self._con.create_table(target, features)
             index_by_customer(self._con, target)
-            for part in assignments:
-                self._con.insert(ASSIGNMENTS, _in_customer_order(self._con, part))
+            if self._con.name == "duckdb":
+                # Written where they stay and read back from there: a million customers times
+                # the schemes are not copied twice. The new rows are one contiguous run of
+                # row groups, which the engine's min/max statistics find without a scan; in
+                # customer order, one customer's rows share a few row groups.
+                self._con.insert(ASSIGNMENTS, _in_customer_order(self._con, assignments))
+                t = self._con.table(ASSIGNMENTS)
+                stored = t.filter(t.snapshot_id == snapshot_id).drop("snapshot_id")
+            else:
+                # Elsewhere the stored table is indexed by customer first: read a staged copy.
+                staged = self._con.create_table(staging, assignments, temp=True, overwrite=True)
+                stored = staged.drop("snapshot_id")
+            try:
+                info, overrides = finish(stored)
+                if self._con.name != "duckdb":
+                    self._con.insert(ASSIGNMENTS, staged)
+            finally:
+                if self._con.name != "duckdb":
+                    self._con.drop_table(staging, force=True)
             if overrides is not None and len(overrides):
                 insert_rows(
                     self._con, SNAPSHOT_OVERRIDES, self._override_rows(info, overrides),
@@ -82,7 +102,8 @@ class SnapshotStore:
                 )
             insert_rows(self._con, SNAPSHOTS, [_info_row(info)], TABLES[SNAPSHOTS])
             if within is not None:
-                within()
+                within(info)
+        return info
 
     def _override_rows(self, info: SnapshotInfo, overrides: pd.DataFrame) -> pd.DataFrame:
         """The ``snapshot_overrides`` rows: each override beside the class the run computed."""
