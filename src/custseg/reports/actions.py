@@ -111,7 +111,7 @@ def build_actions(
     if detail:
         frame = _detail(rows, snapshot, names, lang, with_overrides)
     else:
-        frame = _consolidated(rows, acting, lang, with_overrides)
+        frame = _consolidated(rows, snapshot, acting, lang, with_overrides)
     frame.attrs["lang"] = lang
     frame.attrs["detail"] = detail
     return frame
@@ -246,19 +246,9 @@ def _rows(
         override_id=a.override_id,
     )
     rows = current.join(_roles(acting), ["scheme", "class_key"])
-    f = raw_features(snapshot)
-    present = set(f.columns)
-    features = f.select(
-        f_id=f.customer_id.cast("string"),
-        name=f["name"].cast("string") if "name" in present else ibis.null("string"),
-        owner=f["owner"].cast("string") if "owner" in present else ibis.null("string"),
-        revenue_12m=(
-            f[REVENUE_FEATURE].cast("float64").fill_null(0.0)
-            if REVENUE_FEATURE in present
-            else ibis.literal(0.0)
-        ),
-    )
+    features = _people(snapshot)
     rows = rows.left_join(features, rows.customer_id == features.f_id).drop("f_id")
+    rows = rows.mutate(revenue_12m=rows.revenue_12m.fill_null(0.0))  # not in the features
     earlier = [n for n in names if previous is not None and n in previous.info.computed_schemes]
     if previous is None or not earlier:
         return rows.mutate(moved_from=ibis.null("string"), new_move=ibis.literal(False))
@@ -278,6 +268,22 @@ def _rows(
         else_=ibis.coalesce(rows.l_label, rows.old_class),
     )
     return rows.mutate(moved_from=moved_from, new_move=moved).drop("old_class", "l_label")
+
+
+def _people(snapshot: Snapshot) -> ir.Table:
+    """``f_id`` and the customer's name, salesperson and 12-month revenue (0 when unknown)."""
+    f = raw_features(snapshot)
+    present = set(f.columns)
+    return f.select(
+        f_id=f.customer_id.cast("string"),
+        name=f["name"].cast("string") if "name" in present else ibis.null("string"),
+        owner=f["owner"].cast("string") if "owner" in present else ibis.null("string"),
+        revenue_12m=(
+            f[REVENUE_FEATURE].cast("float64").fill_null(0.0)
+            if REVENUE_FEATURE in present
+            else ibis.literal(0.0)
+        ),
+    )
 
 
 def _keep_owner(
@@ -344,24 +350,37 @@ def _detail(
 
 
 def _consolidated(
-    rows: ir.Table, acting: pd.DataFrame, lang: Lang, with_overrides: bool
+    rows: ir.Table, snapshot: Snapshot, acting: pd.DataFrame, lang: Lang, with_overrides: bool
 ) -> pd.DataFrame:
-    """One row per (owner role, customer) merging its detail rows (CONSOLIDATED_COLUMNS)."""
-    move = rows.scheme_label + ": " + rows.moved_from + " → " + rows.class_label
+    """One row per (owner role, customer) merging its detail rows (CONSOLIDATED_COLUMNS).
+
+    The merge keeps little per row (numbers and bits); the moves are merged from the rows that
+    moved only, and the customer's name, salesperson and revenue are joined afterwards.
+    """
+    keys = ["owner_role_key", "customer_id"]
     bits = _bit_columns(acting)
     merged: dict[str, Any] = {
         "role_rank": rows.role_rank.max(),
-        "owner": rows.owner.max(),
-        "name": rows["name"].max(),
-        "revenue_12m": rows.revenue_12m.max(),
         "new_move": rows.new_move.any(),
-        "moves": move.group_concat(MERGE_SEPARATOR, where=rows.new_move, order_by=rows.scheme_rank),
         **{name: rows[name].sum() for name in bits},
     }
     if with_overrides:
         merged["overridden"] = rows.override_id.notnull().any()
-    grouped = rows.group_by(["owner_role_key", "customer_id"]).aggregate(**merged)
-    frame = _order(grouped, ["customer_id"]).drop("role_rank").to_pandas()
+    grouped = rows.group_by(keys).aggregate(**merged)
+    moved = rows.filter(rows.new_move)
+    text = moved.scheme_label + ": " + moved.moved_from + " → " + moved.class_label
+    moves = moved.group_by(keys).aggregate(
+        moves=text.group_concat(MERGE_SEPARATOR, order_by=moved.scheme_rank)
+    )
+    moves = moves.rename(m_role="owner_role_key", m_id="customer_id")
+    people = _people(snapshot).rename(p_id="f_id")
+    joined = grouped.left_join(
+        moves,
+        [grouped.owner_role_key == moves.m_role, grouped.customer_id == moves.m_id],
+    ).left_join(people, grouped.customer_id == people.p_id)
+    joined = joined.drop("m_role", "m_id", "p_id")
+    joined = joined.mutate(revenue_12m=joined.revenue_12m.fill_null(0.0))
+    frame = _order(joined, ["customer_id"]).drop("role_rank").to_pandas()
     roles = dict(zip(acting.owner_role_key, acting.owner_role, strict=True))
     frame["owner_role"] = frame.owner_role_key.map(roles)
     if len(frame):
