@@ -187,7 +187,7 @@ def _distinct_rows(stats: ir.Table) -> pd.DataFrame:
     """
     grouped = stats.group_by(["x", "t_x_days", "T_days"]).aggregate(
         n=stats.count(),
-        non_finite=(~stats.finite).cast("int64").sum(),
+        non_finite=stats.count(where=~stats.finite),
         first_id=stats.customer_id.cast("string").min(),
     )
     arrow = grouped.order_by("first_id").drop("first_id").to_pyarrow()

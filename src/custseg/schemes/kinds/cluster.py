@@ -45,7 +45,7 @@ def assign(
     prospect_flag = _prospect_expr(features)
     buyers_table = features.filter(~prospect_flag)
     counts = (
-        features.aggregate(n=features.count(), buyers=(~prospect_flag).cast("int64").sum())
+        features.aggregate(n=features.count(), buyers=features.count(where=~prospect_flag))
         .to_pyarrow()
         .to_pylist()[0]
     )
