@@ -14,10 +14,12 @@ re-run that finds its snapshot already stored writes nothing but a ``run_reused`
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 import ibis
+import pandas as pd
 from ibis.backends import BaseBackend
 
 from custseg import __version__
@@ -31,9 +33,10 @@ from custseg.governance.audit import AuditAction, AuditLog
 from custseg.governance.overrides import OverrideStore
 from custseg.governance.users import current_user
 from custseg.health import check_health
+from custseg.health.checks import scheme_class_counts
 from custseg.profile import profile_data
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
-from custseg.schemes.kinds import ASSIGNERS, wants_context
+from custseg.schemes.kinds import ASSIGNERS, Assignment, wants_context
 from custseg.schemes.kinds.context import key_lineage, lineage_digest, run_context
 from custseg.snapshots.fingerprint import (
     data_fingerprint,
@@ -116,9 +119,9 @@ def classify(
     settings = ModelSettings(**system.model_parameters().model_dump())
     features, models = _materialise_features(con, parameters, as_of, snapshot_id, settings)
     try:
-        non_null = _non_null_columns(features)
+        non_null, customers = _non_null_columns(features)
         outcomes: list[SchemeOutcome] = []
-        parts: list[ibis.Table] = []
+        computed: dict[int, Assignment] = {}
         for i, scheme in enumerate(system.schemes):
             report(f"scheme {scheme.name}", 2 + i, total)
             missing = missing_requirements(scheme, tables, non_null)
@@ -137,62 +140,70 @@ def classify(
                 # customers are all of one class): the other schemes still run.
                 outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "failed", reason=str(exc)))
                 continue
-            outcomes.append(
-                SchemeOutcome(
-                    scheme.name,
-                    scheme.kind,
-                    "computed",
-                    diagnostics=tuple(assignment.diagnostics),
-                    thresholds=dict(assignment.thresholds),
-                )
-            )
-            parts.append(_tagged(assignment.table, snapshot_id, scheme.name))
+            computed[len(outcomes)] = assignment
+            outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "computed"))
 
         report("checking the health of every scheme", total - 1, total)
-        staged = _staged_assignments(con, parts, features_table_name(snapshot_id))
-        findings = check_health(system, outcomes, staged, features)
-        report("writing the snapshot", total - 1, total)
-        applied, ignored = partition_overrides(
-            in_force, system=system, outcomes=outcomes, features=features
-        )
-        overrides_extra: dict[str, Any] = {}
-        if not in_force.empty:
-            overrides_extra = {"overrides_applied": len(applied), "overrides_ignored": ignored}
-        info = SnapshotInfo(
-            snapshot_id=snapshot_id,
-            as_of=as_of,
-            system_name=system.name,
-            system_hash=sys_hash,
-            data_hash=data_hash,
-            code_version=__version__,
-            created_at=created_at,
-            customers=int(features.count().execute()),
-            input_counts=counts,
-            outcomes=tuple(outcomes),
-            extra={
-                **({"inferred_parameters": inferred} if inferred else {}),
-                **({"key_lineage": lineage} if lineage else {}),
-                **({"key_lineage_digest": lineage_digests} if lineage_digests else {}),
-                "models": models,
-                **overrides_extra,
-                "profile": profile.to_dict(),
-                "health": [finding.to_dict() for finding in findings],
-            },
-        )
-        detail = _run_detail(info, list(applied.override_id), ignored)
-        store.write(
-            info,
+        parts = [
+            _tagged(assignment.table, snapshot_id, outcomes[at].name)
+            for at, assignment in computed.items()
+        ]
+        audit_detail: dict[str, Any] = {}
+
+        def header(stored: ibis.Table) -> tuple[SnapshotInfo, pd.DataFrame]:
+            """The snapshot's header from its stored assignments; the overrides it applies."""
+            # Every scheme's classes counted at once, for the assigners' notes and the health
+            # check.
+            per_class = scheme_class_counts(stored)
+            for at, assignment in computed.items():
+                outcomes[at] = replace(
+                    outcomes[at],
+                    diagnostics=tuple(assignment.notes(per_class.get(outcomes[at].name, {}))),
+                    thresholds=dict(assignment.thresholds),
+                )
+            findings = check_health(system, outcomes, stored, features, counts=per_class)
+            report("writing the snapshot", total - 1, total)
+            applied, ignored = partition_overrides(
+                in_force, system=system, outcomes=outcomes, features=features
+            )
+            overrides_extra: dict[str, Any] = {}
+            if not in_force.empty:
+                overrides_extra = {"overrides_applied": len(applied), "overrides_ignored": ignored}
+            info = SnapshotInfo(
+                snapshot_id=snapshot_id,
+                as_of=as_of,
+                system_name=system.name,
+                system_hash=sys_hash,
+                data_hash=data_hash,
+                code_version=__version__,
+                created_at=created_at,
+                customers=customers,
+                input_counts=counts,
+                outcomes=tuple(outcomes),
+                extra={
+                    **({"inferred_parameters": inferred} if inferred else {}),
+                    **({"key_lineage": lineage} if lineage else {}),
+                    **({"key_lineage_digest": lineage_digests} if lineage_digests else {}),
+                    "models": models,
+                    **overrides_extra,
+                    "profile": profile.to_dict(),
+                    "health": [finding.to_dict() for finding in findings],
+                },
+            )
+            audit_detail.update(_run_detail(info, list(applied.override_id), ignored))
+            return info, applied
+
+        info = store.write(
+            snapshot_id,
             features=features,
-            assignments=[staged],
-            overrides=applied,
-            within=lambda: audit.append(actor, AuditAction.RUN, snapshot_id, detail),
+            assignments=_union(parts),
+            finish=header,
+            within=lambda _info: audit.append(actor, AuditAction.RUN, snapshot_id, audit_detail),
         )
     except BaseException:
         # No snapshot row was written; remove the feature table so nothing half-made remains.
         con.drop_table(features_table_name(snapshot_id), force=True)
         raise
-    finally:
-        con.drop_table(f"{features_table_name(snapshot_id)}_assigned", force=True)
     report("done", total, total)
     return info
 
@@ -271,24 +282,24 @@ def _materialise_features(
     return table, models
 
 
-def _staged_assignments(con: BaseBackend, parts: list[ibis.Table], name: str) -> ibis.Table:
-    """Every scheme's assignments in one temporary table, computed in one statement.
-
-    The health check and the snapshot write both read it, so no scheme is computed twice.
-    """
-    target = f"{name}_assigned"
+def _union(parts: list[ibis.Table]) -> ibis.Table:
+    """Every scheme's assignments as one table (one statement computes them all)."""
     if not parts:
-        return con.create_table(target, schema=STAGED_SCHEMA, temp=True, overwrite=True)
-    return con.create_table(target, ibis.union(*parts), temp=True, overwrite=True)
+        return ibis.memtable(STAGED_SCHEMA.to_pyarrow().empty_table())
+    return ibis.union(*parts)
 
 
-def _non_null_columns(features: ibis.Table) -> set[str]:
+def _non_null_columns(features: ibis.Table) -> tuple[set[str], int]:
+    """The columns holding a value for some customer, and the number of customers."""
     counts = (
-        features.aggregate(**{f"n{i}": features[c].count() for i, c in enumerate(features.columns)})
+        features.aggregate(
+            _rows=features.count(),
+            **{f"n{i}": features[c].count() for i, c in enumerate(features.columns)},
+        )
         .to_pyarrow()
         .to_pylist()[0]
     )
-    return {c for i, c in enumerate(features.columns) if counts[f"n{i}"] > 0}
+    return {c for i, c in enumerate(features.columns) if counts[f"n{i}"] > 0}, int(counts["_rows"])
 
 
 def _tagged(table: ibis.Table, snapshot_id: str, scheme: str) -> ibis.Table:

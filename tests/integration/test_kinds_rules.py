@@ -77,3 +77,20 @@ def test_every_customer_gets_exactly_the_first_matching_class(values, conditions
         expected = next((f"k{j}" for j, (op, n) in enumerate(conditions)
                          if value is not None and checks[op](value, n)), "fallback")
         assert out.loc[f"c{i:02d}", "class_key"] == expected
+
+
+def test_notes_from_counts_made_elsewhere_equal_the_schemes_own_count() -> None:
+    # A run counts every scheme's classes in one query and hands the counts over; the notes
+    # must be exactly those the scheme makes when it counts its own classes.
+    frame = pd.DataFrame({"customer_id": ["a", "b", "c"], "recency_days": [10, 20, 500]})
+    rules = [("recency_days > 100", "old"), ("recency_days > 1000", "gone")]
+    result = ASSIGNERS["rules"](ibis.memtable(frame), scheme(rules, "recent"))
+    out = result.table.to_pandas()
+    counts = out.class_key.value_counts().to_dict()
+    assert result.notes(counts) == result.diagnostics
+
+    def empty(notes: list) -> list[str]:  # type: ignore[type-arg]
+        return [n.params["classes"] for n in notes if n.key == "schemes_d_empty_classes"]
+
+    assert empty(result.notes(counts)) == ["gone"]
+    assert empty(result.notes({})) == ["old, gone, recent"]

@@ -168,3 +168,23 @@ def test_the_python_api_refuses_an_as_of_date_out_of_range(make_workspace) -> No
     with pytest.raises(ConfigError, match="1900-01-01"):
         ws.run(as_of=date(1, 1, 1))
     assert ws.snapshots() == []
+
+
+def test_the_runs_notes_equal_each_schemes_own_notes(sample_run) -> None:  # type: ignore[no-untyped-def]
+    # The run counts every scheme's classes once from the staged assignments; each kind's
+    # notes (empty classes included) must be those it gives when it counts for itself.
+    from custseg.schemes.kinds import ASSIGNERS
+
+    _, snap = sample_run
+    features = snap.features_table()
+    outcomes = {o.name: o for o in snap.info.outcomes}
+    first_of_kind = {}
+    for s in snap.system.schemes:
+        if s.kind in ("tiers", "rules", "matrix", "pareto", "score", "attribute"):
+            first_of_kind.setdefault(s.kind, s)
+    assert len(first_of_kind) == 6
+    for s in first_of_kind.values():
+        own = ASSIGNERS[s.kind](features, s).diagnostics
+        assert [m.to_dict() for m in outcomes[s.name].diagnostics] == [
+            m.to_dict() for m in own
+        ], s.name

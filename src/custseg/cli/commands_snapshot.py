@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,10 +16,10 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import Message, label_of, t
-from custseg.public import ClassificationSystem, Snapshot
-from custseg.spreadsheet import write_csv, write_xlsx
 from custseg.terminal import shown
-from custseg.workspace import resolve_system
+
+if TYPE_CHECKING:
+    from custseg.public import ClassificationSystem, Snapshot
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -134,6 +134,8 @@ def run_command(
     For a schedule, run the same series command from cron: it adds only the missing periods,
     e.g. `custseg run --every month --from 2024-01-01`.
     """
+    from custseg.workspace import resolve_system
+
     # the system is validated before the workspace is opened: a refused file changes nothing
     resolved = resolve_system(system) if system is not None else None
     if every or start or end or refresh:
@@ -417,6 +419,8 @@ def export_command(
     json_: ctx.JsonOption = False,
 ) -> None:
     """Write one row per customer and one column per scheme (text cells are never formulas)."""
+    from custseg.spreadsheet import write_csv, write_xlsx
+
     fmt = (format_ or out.suffix.lstrip(".")).lower()
     if fmt not in ("csv", "parquet", "xlsx"):
         raise ConfigError(f"--format must be one of ['csv', 'parquet', 'xlsx']; got {fmt!r}")

@@ -24,7 +24,7 @@ what to change:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ibis
@@ -50,13 +50,17 @@ def check_health(
     outcomes: Sequence[SchemeOutcome],
     assignments: ir.Table,
     features: ir.Table,
+    *,
+    counts: Mapping[str, Mapping[str, int]] | None = None,
 ) -> list[Finding]:
     """Every finding of the health check, warnings first.
 
-    ``assignments`` has customer_id, scheme, class_key; ``features`` is the run's feature table.
+    ``assignments`` has customer_id, scheme, class_key; ``features`` is the run's feature table;
+    ``counts`` (:func:`scheme_class_counts` of ``assignments``) when the caller has them.
     """
     settings = health_settings(system.parameters)
-    counts = _class_counts(assignments)
+    if counts is None:
+        counts = scheme_class_counts(assignments)
     inactive = inactivity(features)
     findings: list[Finding] = [inactive] if inactive else []
     schemes = {s.name: s for s in system.schemes}
@@ -119,7 +123,8 @@ def _missing_attribute(
     return [Finding("dominant_class", "warning", scheme.name, n, message, advice)]
 
 
-def _class_counts(assignments: ir.Table) -> dict[str, dict[str, int]]:
+def scheme_class_counts(assignments: ir.Table) -> dict[str, dict[str, int]]:
+    """Customers per scheme and class key of ``assignments`` (one query)."""
     rows = (
         assignments.group_by(["scheme", "class_key"])
         .aggregate(n=assignments.count())

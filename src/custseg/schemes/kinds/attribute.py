@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 
 from custseg.i18n import Message
 from custseg.schemes.config_kinds import AttributeScheme, normalise_value
-from custseg.schemes.kinds.base import Assignment, class_counts, empty_class_notes, finish
+from custseg.schemes.kinds.base import Assignment, empty_class_check, finish
 from custseg.schemes.kinds.reasons import code
 
 
@@ -51,10 +51,8 @@ def assign(features: ir.Table, scheme: AttributeScheme) -> Assignment:
         else_=unplaced,
     )
     table = finish(features, class_key, None, reason)
-    counts = class_counts(table)
     notes: list[Message | str] = []
-    if not scheme.auto:
-        notes += empty_class_notes(counts, scheme, list(groups))
+    check = None if scheme.auto else empty_class_check(scheme, list(groups))
     if not scheme.auto and not scheme.mapping:
         notes.append(
             Message(
@@ -63,7 +61,7 @@ def assign(features: ir.Table, scheme: AttributeScheme) -> Assignment:
             )
         )
     thresholds = {"classes": labels} if scheme.auto else {}
-    return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
+    return Assignment(table=table, diagnostics=notes, thresholds=thresholds, empty_check=check)
 
 
 def _auto_classes(

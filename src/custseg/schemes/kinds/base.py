@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -17,6 +17,26 @@ OUTPUT_COLUMNS = ("customer_id", "class_key", "score", "reason")
 
 
 @dataclass(frozen=True)
+class EmptyClassCheck:
+    """Which designed classes of a scheme the empty-class note looks at.
+
+    Counting a scheme's classes executes the scheme's query; a run counts every scheme's classes
+    at once from its staged assignments instead and hands the counts to
+    :meth:`Assignment.notes`.
+    """
+
+    scheme: str
+    classes: tuple[str, ...]
+
+    def notes(self, counts: Mapping[str, int]) -> list[Message]:
+        """The note listing the classes that received no customer (none when all did)."""
+        empty = [k for k in self.classes if counts.get(k, 0) == 0]
+        if not empty:
+            return []
+        params = {"scheme": self.scheme, "n": len(empty), "classes": ", ".join(empty)}
+        return [Message("schemes_d_empty_classes", params)]
+
+
 class Assignment:
     """The result of one scheme over a feature table.
 
@@ -25,12 +45,40 @@ class Assignment:
     :mod:`custseg.schemes.kinds.reasons`, rendered in the reader's language).
     ``diagnostics`` are notes as :class:`~custseg.i18n.Message` (ties at a cut, degenerate
     bins, empty classes, dropped indicators...; plain strings are accepted and wrapped);
-    ``thresholds`` the cut values actually used (JSON-serialisable).
+    ``thresholds`` the cut values actually used (JSON-serialisable). ``empty_check`` names the
+    classes whose emptiness is noted last: reading ``diagnostics`` counts them (one query),
+    :meth:`notes` takes counts made elsewhere.
     """
 
-    table: ir.Table
-    diagnostics: list[Message | str] = field(default_factory=list)
-    thresholds: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("_counted", "_notes", "empty_check", "table", "thresholds")
+
+    def __init__(
+        self,
+        table: ir.Table,
+        diagnostics: Sequence[Message | str] = (),
+        thresholds: dict[str, Any] | None = None,
+        *,
+        empty_check: EmptyClassCheck | None = None,
+    ) -> None:
+        self.table = table
+        self._notes: list[Message | str] = list(diagnostics)
+        self.thresholds: dict[str, Any] = dict(thresholds or {})
+        self.empty_check = empty_check
+        self._counted: list[Message | str] | None = None
+
+    @property
+    def diagnostics(self) -> list[Message | str]:
+        """Every note, the empty-class note included (the classes are counted once here)."""
+        if self._counted is None:
+            counts = class_counts(self.table) if self.empty_check is not None else {}
+            self._counted = self.notes(counts)
+        return list(self._counted)
+
+    def notes(self, counts: Mapping[str, int]) -> list[Message | str]:
+        """Every note, the empty-class note made from ``counts`` (customers per class key)."""
+        if self.empty_check is None:
+            return list(self._notes)
+        return [*self._notes, *self.empty_check.notes(counts)]
 
 
 def finish(
@@ -83,20 +131,10 @@ def class_counts(table: ir.Table) -> dict[str, int]:
     return {row["class_key"]: int(row["n"]) for row in counts}
 
 
-def empty_class_notes(
-    counts: dict[str, int], scheme: SchemeBase, keys: Sequence[str] | None = None
-) -> list[Message]:
-    """A note listing the classes (of ``keys``, default all) that received no customer."""
+def empty_class_check(scheme: SchemeBase, keys: Sequence[str] | None = None) -> EmptyClassCheck:
+    """The check for classes (of ``keys``, default all) that received no customer."""
     wanted = scheme.class_keys if keys is None else list(keys)
-    empty = [k for k in wanted if counts.get(k, 0) == 0]
-    if not empty:
-        return []
-    return [
-        Message(
-            "schemes_d_empty_classes",
-            {"scheme": scheme.name, "n": len(empty), "classes": ", ".join(empty)},
-        )
-    ]
+    return EmptyClassCheck(scheme.name, tuple(wanted))
 
 
 def share_text(value: float) -> str:

@@ -20,8 +20,7 @@ from custseg.schemes.config_kinds import Axis, MatrixScheme
 from custseg.schemes.expr import compile_predicate
 from custseg.schemes.kinds.base import (
     Assignment,
-    class_counts,
-    empty_class_notes,
+    empty_class_check,
     finish,
     fmt,
     in_population,
@@ -65,7 +64,6 @@ def assign(features: ir.Table, scheme: MatrixScheme) -> Assignment:
     )
     table = finish(features, class_key, None, reason)
     notes = [*splits["x"].notes, *splits["y"].notes]
-    notes += empty_class_notes(class_counts(table), scheme, list(cells.model_dump().values()))
     thresholds = {
         name: {
             "feature": axis.feature,
@@ -79,7 +77,8 @@ def assign(features: ir.Table, scheme: MatrixScheme) -> Assignment:
     }
     if scheme.population:
         thresholds["population"] = scheme.population
-    return Assignment(table=table, diagnostics=list(notes), thresholds=thresholds)
+    check = empty_class_check(scheme, list(cells.model_dump().values()))
+    return Assignment(table=table, diagnostics=notes, thresholds=thresholds, empty_check=check)
 
 
 def _placed(features: ir.Table, scheme: MatrixScheme) -> ir.BooleanValue:

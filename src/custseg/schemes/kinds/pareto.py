@@ -17,8 +17,7 @@ import ibis.expr.types as ir
 from custseg.schemes.config_kinds import ParetoScheme
 from custseg.schemes.kinds.base import (
     Assignment,
-    class_counts,
-    empty_class_notes,
+    empty_class_check,
     finish,
     in_population,
     number_text,
@@ -60,8 +59,7 @@ def assign(features: ir.Table, scheme: ParetoScheme) -> Assignment:
     class_key = ibis.cases(*[(c, k) for c, k, _ in cases], else_=bins[n])
     reason = ibis.cases(*[(c, r) for c, _, r in cases], else_=last)
     table = finish(staged, class_key, at * 100, reason)
-    counts = class_counts(table)
     thresholds = {"measure": scheme.measure, "cuts": list(scheme.cuts)}
     return Assignment(
-        table=table, diagnostics=empty_class_notes(counts, scheme, bins), thresholds=thresholds
+        table=table, thresholds=thresholds, empty_check=empty_class_check(scheme, bins)
     )

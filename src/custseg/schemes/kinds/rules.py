@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 from custseg.i18n import Message
 from custseg.schemes.config_kinds import RulesScheme
 from custseg.schemes.expr import compile_predicate, parse, render
-from custseg.schemes.kinds.base import Assignment, class_counts, empty_class_notes, finish
+from custseg.schemes.kinds.base import Assignment, empty_class_check, finish
 from custseg.schemes.kinds.reasons import code
 from custseg.schemes.shadowing import rule_warnings
 
@@ -36,11 +36,14 @@ def assign(features: ir.Table, scheme: RulesScheme) -> Assignment:
         else_=code("schemes_r_default", scheme.default),
     )
     table = finish(features, class_key, None, reason)
-    counts = class_counts(table)
     notes: list[Message | str] = list(rule_warnings(scheme))
-    notes += empty_class_notes(counts, scheme)
     thresholds = {
         "rules": [{"when": r.when, "class": r.class_} for r in scheme.rules],
         "default": scheme.default,
     }
-    return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
+    return Assignment(
+        table=table,
+        diagnostics=notes,
+        thresholds=thresholds,
+        empty_check=empty_class_check(scheme),
+    )

@@ -32,8 +32,7 @@ from custseg.schemes.config_kinds import Indicator, ScoreScheme
 from custseg.schemes.expr import compile_predicate
 from custseg.schemes.kinds.base import (
     Assignment,
-    class_counts,
-    empty_class_notes,
+    empty_class_check,
     feature_message,
     finish,
     fmt,
@@ -85,14 +84,18 @@ def assign(features: ir.Table, scheme: ScoreScheme) -> Assignment:
         reason = ibis.ifelse(staged._fb, own_reason, reason)
     table = finish(staged, class_key, s, reason)
     notes: list[Message | str] = [_dropped_note(scheme, ind, used, weights) for ind in dropped]
-    notes += empty_class_notes(class_counts(table), scheme, [g.class_ for g in grades])
     thresholds = {
         "weights": {ind.feature: round(w, 6) for ind, w in zip(used, weights, strict=True)},
         "dropped": [ind.feature for ind in dropped],
         "grades": {g.class_: g.min for g in grades},
         "bounds": {used[i].feature: list(b) for i, b in bounds.items()},
     }
-    return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
+    return Assignment(
+        table=table,
+        diagnostics=notes,
+        thresholds=thresholds,
+        empty_check=empty_class_check(scheme, [g.class_ for g in grades]),
+    )
 
 
 def _weighted_parts(

@@ -19,8 +19,7 @@ from custseg.i18n import Message
 from custseg.schemes.config_kinds import TiersScheme
 from custseg.schemes.kinds.base import (
     Assignment,
-    class_counts,
-    empty_class_notes,
+    empty_class_check,
     finish,
     fmt,
     in_population,
@@ -59,7 +58,6 @@ def assign(features: ir.Table, scheme: TiersScheme) -> Assignment:
     score = ibis.ifelse(valid, rank * 100, ibis.null("float64"))
     table = finish(features, class_key, score, reason_expr)
     notes: list[Message | str] = [*_degenerate_notes(scheme, cuts, tiers), *split.notes]
-    notes += empty_class_notes(class_counts(table), scheme, tiers)
     thresholds = {
         "feature": scheme.feature,
         "method": scheme.method,
@@ -68,7 +66,12 @@ def assign(features: ir.Table, scheme: TiersScheme) -> Assignment:
         "ties_up": [c.ties_up for c in cuts],
         "zeros_excluded": split.zeros_excluded,
     }
-    return Assignment(table=table, diagnostics=notes, thresholds=thresholds)
+    return Assignment(
+        table=table,
+        diagnostics=notes,
+        thresholds=thresholds,
+        empty_check=empty_class_check(scheme, tiers),
+    )
 
 
 def threshold_split(features: ir.Table, scheme: TiersScheme, population: ir.BooleanValue) -> Split:
