@@ -38,22 +38,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def sample_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The bundled sample ingested into a DuckDB workspace, and its tables as Parquet files."""
+def sample_inputs(
+    sample_duckdb_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """The shared sample workspace (with its two DuckDB snapshots), and its tables as Parquet.
+
+    ``sample_duckdb_file`` (tests/conftest.py) is built once per test process and shared with
+    the other tests of that process; a copy is used here, the original stays read-only.
+    """
+    import shutil
+
     from custseg import open_workspace
-    from custseg.sample import sample_data_dir
     from custseg.tables import TABLE_NAMES
 
     root = tmp_path_factory.mktemp("spark_sample")
+    shutil.copyfile(sample_duckdb_file, root / "duckdb.duckdb")
     ws = open_workspace(root / "duckdb.duckdb", clock=lambda: FIXED_NOW)
     parquet: dict[str, str] = {}
-    for table in TABLE_NAMES:
-        source = sample_data_dir() / f"{table}.csv"
-        if source.exists():
-            ws.ingest(table, source)
-            path = root / f"{table}.parquet"
-            ws._con.table(table).to_parquet(path)
-            parquet[table] = f"parquet:{path}"
+    for table in sorted(set(TABLE_NAMES) & ws.tables()):
+        path = root / f"{table}.parquet"
+        ws._con.table(table).to_parquet(path)
+        parquet[table] = f"parquet:{path}"
     ws.close()
     return {"root": root, "duckdb": root / "duckdb.duckdb", "inputs": parquet}
 
@@ -95,7 +100,8 @@ def both_engines(
     duck_path = root / "duckdb.duckdb"
     shutil.copyfile(sample_inputs["duckdb"], duck_path)
     duck = open_workspace(duck_path, clock=lambda: FIXED_NOW)
-    duck_infos = {d: duck.run(as_of=d).info for d in (PREVIOUS, AS_OF)}
+    by_date = {s.as_of: s for s in duck.snapshots()}  # made by the shared sample fixture
+    duck_infos = {d: by_date[d] for d in (PREVIOUS, AS_OF)}
     duck.close()
     state_path = root / "state.duckdb"
     state = open_workspace(state_path, clock=lambda: FIXED_NOW)

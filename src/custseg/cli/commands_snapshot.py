@@ -291,8 +291,9 @@ def show_command(
         "schemes": {},
     }
     overridden = snap.overrides().scheme.value_counts().to_dict() if snap.has_overrides else {}
+    summaries = snap.summaries(names, lang=lang)  # one query for every scheme
     for name in names:
-        frame = snap.summary(name, lang=lang)
+        frame = summaries[name]
         if json_:
             payload["schemes"][name] = frame.to_dict("records")
             continue

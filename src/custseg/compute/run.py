@@ -147,7 +147,7 @@ def classify_on_spark(
             for name, source in engine.inputs.items()
         }
         features, models = _features(engine, parameters, as_of, snapshot_id, settings)
-        non_null = _non_null_columns(features)
+        non_null, customers = _non_null_columns(features)
         outcomes: list[SchemeOutcome] = []
         parts: list[ir.Table] = []
         for i, scheme in enumerate(system.schemes):
@@ -195,7 +195,7 @@ def classify_on_spark(
             data_hash=data_hash,
             code_version=__version__,
             created_at=created_at,
-            customers=int(features.count().execute()),
+            customers=customers,
             input_counts=counts,
             outcomes=tuple(outcomes),
             extra={

@@ -39,7 +39,11 @@ def spark_session(settings: SparkSettings) -> SparkSession:
         builder = builder.remote(settings.remote)
     elif settings.master:
         builder = builder.master(settings.master)
-    for key, value in settings.session_conf().items():
+    conf = settings.session_conf()
+    if settings.remote and "spark.ui.showConsoleProgress" not in settings.conf:
+        # a Spark Connect client cannot change this server setting (it warns); not ours to set
+        conf.pop("spark.ui.showConsoleProgress", None)
+    for key, value in conf.items():
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()

@@ -187,7 +187,7 @@ def _distinct_rows(stats: ir.Table) -> pd.DataFrame:
     """
     grouped = stats.group_by(["x", "t_x_days", "T_days"]).aggregate(
         n=stats.count(),
-        non_finite=(~stats.finite).cast("int64").sum(),
+        non_finite=stats.count(where=~stats.finite),
         first_id=stats.customer_id.cast("string").min(),
     )
     arrow = grouped.order_by("first_id").drop("first_id").to_pyarrow()
@@ -313,28 +313,35 @@ def _score(
     t_x_weeks = s.t_x_days.cast("float64") / settings.freq_days
     T_weeks = s.T_days.cast("float64") / settings.freq_days
     p_alive = probability_alive_expr(model, s.x, t_x_weeks, T_weeks)
-    p_alive = ibis.least(ibis.greatest(p_alive, 0.0), 1.0)
-    columns: dict[str, ir.Value] = {
-        "_model_customer_id": s.customer_id.cast("string"),
-        "p_alive": p_alive,
-        "expected_purchases_90d": p_alive * s._alive_90,
-        "expected_purchases_365d": p_alive * s._alive_365,
-        "p_no_purchase_90d": ibis.least(
-            ibis.greatest(1.0 - p_alive + p_alive * s._none_90, 0.0), 1.0
-        ),
-    }
-    if spend_model is None:
-        columns["expected_spend"] = ibis.null("float64")
-        columns["_clv_unit"] = ibis.null("float64")
-    else:
+    spend: ir.Value = ibis.null("float64")
+    if spend_model is not None:
         # repeat buyers whose mean spend is not positive count as one-time buyers (x = 0, m = 0)
         usable = (s.x > 0) & (s.m > 0)
         spend = expected_spend_expr(
             spend_model, ibis.ifelse(usable, s.x, 0), ibis.ifelse(usable, s.m, 0.0)
         )
         spend = ibis.ifelse(s.finite, spend, ibis.null("float64"))
-        columns["expected_spend"] = spend
-        columns["_clv_unit"] = spend * (p_alive * s._discounted)
+    # P(alive) and the spend as named columns first: the scores below use them by name, so the
+    # SQL does not repeat their expressions.
+    s = s.select(
+        "customer_id",
+        "_alive_90",
+        "_alive_365",
+        "_none_90",
+        "_discounted",
+        _p_alive=ibis.least(ibis.greatest(p_alive, 0.0), 1.0),
+        _spend=spend.cast("float64"),
+    )
+    p = s._p_alive
+    columns: dict[str, ir.Value] = {
+        "_model_customer_id": s.customer_id.cast("string"),
+        "p_alive": p,
+        "expected_purchases_90d": p * s._alive_90,
+        "expected_purchases_365d": p * s._alive_365,
+        "p_no_purchase_90d": ibis.least(ibis.greatest(1.0 - p + p * s._none_90, 0.0), 1.0),
+        "expected_spend": s._spend,
+        "_clv_unit": s._spend * (p * s._discounted),
+    }
     return s.select(**columns), record
 
 

@@ -123,10 +123,17 @@ def described(pairs: ir.Table, old: Snapshot, new: Snapshot) -> ir.Table:
     """``pairs`` with the customer's ``name`` and ``revenue_12m`` after ``new_class``.
 
     Revenue is the new snapshot's, the old one's for customers who left (0 when unknown).
+    Each snapshot's features are joined to the pairs (not to each other), so that few pairs
+    (movers) read few feature rows.
     """
-    people = _people(old, new)
+    nf = feature_table(new, _FEATURES)
+    nf = nf.rename(n_id="customer_id", n_name="name", n_rev="revenue_12m")
+    of = feature_table(old, _FEATURES)
+    of = of.rename(o_id="customer_id", o_name="name", o_rev="revenue_12m")
     pairs = pairs.view()  # see _with_rank
-    j = pairs.join(people, pairs.customer_id == people.p_id, how="left")
+    j = pairs.left_join(nf, pairs.customer_id == nf.n_id).left_join(
+        of, pairs.customer_id == of.o_id
+    )
     left = j.old_class.notnull() & j.new_class.isnull()
     revenue = ibis.cases((left, j.o_rev), else_=j.n_rev).fill_null(0.0)
     columns = {
@@ -149,19 +156,3 @@ def _with_rank(pairs: ir.Table, ranks: ir.Table, column: str, name: str) -> ir.T
     pairs = pairs.view()  # a join keyed on a coalesced column of a join needs its own relation
     j = pairs.join(r, [pairs.scheme == r.r_scheme, pairs[column] == r.r_class], how="left")
     return j.drop("r_scheme", "r_class")
-
-
-def _people(old: Snapshot, new: Snapshot) -> ir.Table:
-    """``p_id`` with the name and revenue of each snapshot (``n_*`` new, ``o_*`` old)."""
-    nf = feature_table(new, _FEATURES)
-    nf = nf.rename(n_id="customer_id", n_name="name", n_rev="revenue_12m")
-    of = feature_table(old, _FEATURES)
-    of = of.rename(o_id="customer_id", o_name="name", o_rev="revenue_12m")
-    j = nf.join(of, nf.n_id == of.o_id, how="outer")
-    return j.select(
-        p_id=ibis.coalesce(j.n_id, j.o_id),
-        n_name=j.n_name,
-        n_rev=j.n_rev,
-        o_name=j.o_name,
-        o_rev=j.o_rev,
-    )

@@ -13,7 +13,6 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-from custseg.snapshots.store import SnapshotStore
 from custseg.snapshots.view import Snapshot
 
 OVERRIDE_COLUMNS: tuple[str, ...] = ("override_id",)
@@ -43,7 +42,7 @@ def assignments_long(snapshot: Snapshot, schemes: Sequence[str]) -> ir.Table:
 
 def feature_table(snapshot: Snapshot, wanted: dict[str, str]) -> ir.Table:
     """``customer_id`` and the ``wanted`` features (name -> dtype); null where one is absent."""
-    f = SnapshotStore(connection(snapshot)).features(snapshot.snapshot_id)
+    f = snapshot.features_table()
     columns: dict[str, Any] = {"customer_id": f.customer_id.cast("string")}
     for name, dtype in wanted.items():
         value = f[name] if name in f.columns else ibis.null()
@@ -53,7 +52,7 @@ def feature_table(snapshot: Snapshot, wanted: dict[str, str]) -> ir.Table:
 
 def raw_features(snapshot: Snapshot) -> ir.Table:
     """The snapshot's whole feature table (for conditions)."""
-    return SnapshotStore(connection(snapshot)).features(snapshot.snapshot_id)
+    return snapshot.features_table()
 
 
 def _trim(t: ir.Table, *extra: str) -> ir.Table:

@@ -129,8 +129,12 @@ def direction_counts(old: Snapshot, new: Snapshot) -> pd.DataFrame:
     columns = ["scheme", *DIRECTIONS, "unchanged"]
     if not schemes:
         return pd.DataFrame(columns=columns)
-    pairs = with_direction(pairs_of(old, new, schemes), rank_table(new, schemes))
-    counted = pairs.group_by(["scheme", "direction"]).aggregate(n=pairs.count()).to_pandas()
+    # Count the (old, new) class pairs first: the ranks are then joined to a few hundred rows,
+    # not to one row per customer and scheme.
+    pairs = pairs_of(old, new, schemes)
+    kinds = pairs.group_by(["scheme", "old_class", "new_class"]).aggregate(n=pairs.count())
+    kinds = with_direction(kinds, rank_table(new, schemes))
+    counted = kinds.group_by(["scheme", "direction"]).aggregate(n=kinds.n.sum()).to_pandas()
     wide = counted.pivot_table(index="scheme", columns="direction", values="n", aggfunc="sum")
     wide = wide.rename(columns={UNCHANGED: "unchanged"}).reindex(schemes).fillna(0)
     wide.columns.name = None

@@ -79,14 +79,27 @@ def squared_distances(
     return out
 
 
-def model_group(model: Any, scaled: Sequence[ir.FloatingValue]) -> ir.IntegerValue:
-    """The raw group number ``model.predict`` gives, as an expression."""
+def model_costs(model: Any, scaled: Sequence[ir.FloatingValue]) -> list[ir.FloatingValue]:
+    """One value per raw group whose smallest is the group ``model.predict`` gives.
+
+    k-means (``KMeans``, ``MiniBatchKMeans``): the squared distance to each centre; Gaussian
+    mixture (full covariances): minus the weighted log density, up to a shared constant.
+    """
     centres = getattr(model, "cluster_centers_", None)
-    if centres is not None:  # KMeans, MiniBatchKMeans
-        return argmin(squared_distances(scaled, centres))
+    if centres is not None:
+        return squared_distances(scaled, centres)
     if hasattr(model, "precisions_cholesky_") and model.covariance_type == "full":
-        return argmin([-v for v in _gmm_log_densities(model, scaled)])
+        return [-v for v in _gmm_log_densities(model, scaled)]
     raise ModelError(f"no engine expression for the assignment rule of {type(model).__name__}")
+
+
+def model_group(model: Any, scaled: Sequence[ir.FloatingValue]) -> ir.IntegerValue:
+    """The raw group number ``model.predict`` gives, as an expression.
+
+    Every cost appears twice in the result; with many groups, compute :func:`model_costs` as
+    columns of one projection and take :func:`argmin` of those columns in the next.
+    """
+    return argmin(model_costs(model, scaled))
 
 
 def _gmm_log_densities(model: Any, scaled: Sequence[ir.FloatingValue]) -> list[ir.FloatingValue]:

@@ -111,7 +111,7 @@ def build_actions(
     if detail:
         frame = _detail(rows, snapshot, names, lang, with_overrides)
     else:
-        frame = _consolidated(rows, acting, lang, with_overrides)
+        frame = _consolidated(rows, snapshot, acting, lang, with_overrides)
     frame.attrs["lang"] = lang
     frame.attrs["detail"] = detail
     return frame
@@ -191,6 +191,31 @@ def _memtable(frame: pd.DataFrame, schema: ibis.Schema) -> ir.Table:
     return ibis.memtable(columns, schema=schema)
 
 
+_BITS = 62
+"""Acting classes per ``bit_<k>`` column: the classes of a merged row are summed as bits."""
+
+
+def _bit_columns(acting: pd.DataFrame) -> list[str]:
+    return [f"bit_{k}" for k in range(max(1, -(-len(acting) // _BITS)))]
+
+
+def _roles(acting: pd.DataFrame) -> ir.Table:
+    """The acting classes as a table, each with its bit in one of the ``bit_<k>`` columns.
+
+    A customer has one class per scheme, so the sum of the bits of the rows merged into one
+    consolidated row tells which classes they are, without an ordered text aggregate.
+    """
+    table = _memtable(acting, _ACTING)
+    ids = acting.acting_id.tolist()
+    bits = {
+        name: [1 << (i % _BITS) if i // _BITS == k else 0 for i in ids]
+        for k, name in enumerate(_bit_columns(acting))
+    }
+    schema = ibis.schema({"b_id": "int64", **dict.fromkeys(bits, "int64")})
+    flags = ibis.memtable({"b_id": ids, **bits}, schema=schema)
+    return table.join(flags, table.acting_id == flags.b_id).drop("b_id")
+
+
 def _labels(snapshot: Snapshot, names: Sequence[str], lang: Lang) -> ir.Table:
     """``l_scheme, l_key, l_label``: every class label of ``names`` in ``snapshot``."""
     rows = [
@@ -220,21 +245,10 @@ def _rows(
         computed_class_key=a.computed_class_key,
         override_id=a.override_id,
     )
-    roles = _memtable(acting, _ACTING)
-    rows = current.join(roles, ["scheme", "class_key"])
-    f = raw_features(snapshot)
-    present = set(f.columns)
-    features = f.select(
-        f_id=f.customer_id.cast("string"),
-        name=f["name"].cast("string") if "name" in present else ibis.null("string"),
-        owner=f["owner"].cast("string") if "owner" in present else ibis.null("string"),
-        revenue_12m=(
-            f[REVENUE_FEATURE].cast("float64").fill_null(0.0)
-            if REVENUE_FEATURE in present
-            else ibis.literal(0.0)
-        ),
-    )
+    rows = current.join(_roles(acting), ["scheme", "class_key"])
+    features = _people(snapshot)
     rows = rows.left_join(features, rows.customer_id == features.f_id).drop("f_id")
+    rows = rows.mutate(revenue_12m=rows.revenue_12m.fill_null(0.0))  # not in the features
     earlier = [n for n in names if previous is not None and n in previous.info.computed_schemes]
     if previous is None or not earlier:
         return rows.mutate(moved_from=ibis.null("string"), new_move=ibis.literal(False))
@@ -254,6 +268,22 @@ def _rows(
         else_=ibis.coalesce(rows.l_label, rows.old_class),
     )
     return rows.mutate(moved_from=moved_from, new_move=moved).drop("old_class", "l_label")
+
+
+def _people(snapshot: Snapshot) -> ir.Table:
+    """``f_id`` and the customer's name, salesperson and 12-month revenue (0 when unknown)."""
+    f = raw_features(snapshot)
+    present = set(f.columns)
+    return f.select(
+        f_id=f.customer_id.cast("string"),
+        name=f["name"].cast("string") if "name" in present else ibis.null("string"),
+        owner=f["owner"].cast("string") if "owner" in present else ibis.null("string"),
+        revenue_12m=(
+            f[REVENUE_FEATURE].cast("float64").fill_null(0.0)
+            if REVENUE_FEATURE in present
+            else ibis.literal(0.0)
+        ),
+    )
 
 
 def _keep_owner(
@@ -320,30 +350,58 @@ def _detail(
 
 
 def _consolidated(
-    rows: ir.Table, acting: pd.DataFrame, lang: Lang, with_overrides: bool
+    rows: ir.Table, snapshot: Snapshot, acting: pd.DataFrame, lang: Lang, with_overrides: bool
 ) -> pd.DataFrame:
-    """One row per (owner role, customer) merging its detail rows (CONSOLIDATED_COLUMNS)."""
-    move = rows.scheme_label + ": " + rows.moved_from + " → " + rows.class_label
+    """One row per (owner role, customer) merging its detail rows (CONSOLIDATED_COLUMNS).
+
+    The merge keeps little per row (numbers and bits); the moves are merged from the rows that
+    moved only, and the customer's name, salesperson and revenue are joined afterwards.
+    """
+    keys = ["owner_role_key", "customer_id"]
+    bits = _bit_columns(acting)
     merged: dict[str, Any] = {
-        "owner_role": rows.owner_role.max(),
         "role_rank": rows.role_rank.max(),
-        "owner": rows.owner.max(),
-        "name": rows["name"].max(),
-        "revenue_12m": rows.revenue_12m.max(),
         "new_move": rows.new_move.any(),
-        "moves": move.group_concat(MERGE_SEPARATOR, where=rows.new_move, order_by=rows.scheme_rank),
-        "classes_of": rows.acting_id.cast("string").group_concat(",", order_by=rows.scheme_rank),
+        **{name: rows[name].sum() for name in bits},
     }
     if with_overrides:
         merged["overridden"] = rows.override_id.notnull().any()
-    grouped = rows.group_by(["owner_role_key", "customer_id"]).aggregate(**merged)
-    frame = _order(grouped, ["customer_id"]).to_pandas()
-    merge = _ClassMerger(acting, lang)
-    merged_classes = {ids: merge(ids) for ids in frame.classes_of.unique()}
-    for i, column in enumerate(_FROM_CLASSES):
-        frame[column] = frame.classes_of.map({k: v[i] for k, v in merged_classes.items()})
+    grouped = rows.group_by(keys).aggregate(**merged)
+    moved = rows.filter(rows.new_move)
+    text = moved.scheme_label + ": " + moved.moved_from + " → " + moved.class_label
+    moves = moved.group_by(keys).aggregate(
+        moves=text.group_concat(MERGE_SEPARATOR, order_by=moved.scheme_rank)
+    )
+    moves = moves.rename(m_role="owner_role_key", m_id="customer_id")
+    people = _people(snapshot).rename(p_id="f_id")
+    joined = grouped.left_join(
+        moves,
+        [grouped.owner_role_key == moves.m_role, grouped.customer_id == moves.m_id],
+    ).left_join(people, grouped.customer_id == people.p_id)
+    joined = joined.drop("m_role", "m_id", "p_id")
+    joined = joined.mutate(revenue_12m=joined.revenue_12m.fill_null(0.0))
+    frame = _order(joined, ["customer_id"]).drop("role_rank").to_pandas()
+    roles = dict(zip(acting.owner_role_key, acting.owner_role, strict=True))
+    frame["owner_role"] = frame.owner_role_key.map(roles)
+    if len(frame):
+        codes = frame.groupby(bits, sort=False).ngroup().to_numpy()
+        distinct = frame[bits].drop_duplicates().astype("int64").itertuples(index=False)
+        merge = _ClassMerger(acting, lang)
+        values = [merge(_ids(masks)) for masks in distinct]
+        for i, column in enumerate(_FROM_CLASSES):
+            frame[column] = pd.Series([v[i] for v in values], dtype=object).take(codes).to_numpy()
+    else:
+        for column in _FROM_CLASSES:
+            frame[column] = pd.Series(dtype=object)
     columns = [*CONSOLIDATED_COLUMNS, *(["overridden"] if with_overrides else [])]
     return _typed(frame[columns])
+
+
+def _ids(masks: Sequence[int]) -> list[int]:
+    """The acting ids whose bits are set in ``masks`` (one per bit column), in scheme order."""
+    return [
+        k * _BITS + bit for k, mask in enumerate(masks) for bit in range(_BITS) if mask >> bit & 1
+    ]
 
 
 _FROM_CLASSES = (
@@ -358,7 +416,7 @@ _FROM_CLASSES = (
 
 
 class _ClassMerger:
-    """The _FROM_CLASSES values of a list of acting classes (their ids, comma-separated)."""
+    """The _FROM_CLASSES values of a list of acting classes (their ids, in scheme order)."""
 
     def __init__(self, acting: pd.DataFrame, lang: Lang) -> None:
         self._rows = acting.astype(object).where(acting.notna(), None).to_dict("records")
@@ -366,8 +424,8 @@ class _ClassMerger:
         self._service: dict[tuple[Any, ...], str] = {}
         self._credit: dict[tuple[Any, ...], str] = {}
 
-    def __call__(self, ids: str) -> tuple[Any, ...]:
-        part = [self._rows[int(i)] for i in ids.split(",")]
+    def __call__(self, ids: Sequence[int]) -> tuple[Any, ...]:
+        part = [self._rows[i] for i in ids]
         contacts = [int(r["contact_every_days"]) for r in part if r["contact_every_days"]]
         service = tuple(r["service_level_key"] for r in part)
         credit = tuple(r["credit_terms_key"] for r in part)

@@ -254,19 +254,47 @@ class Snapshot:
         """Per class of ``scheme``: customers, share of customers, revenue (12m) and revenue share."""
         return self.cached(("summary", scheme, lang), lambda: self._summary(scheme, lang)).copy()
 
-    def _summary(self, scheme: str, lang: Lang) -> pd.DataFrame:
-        definition = self.scheme(scheme)
+    def summaries(self, schemes: Sequence[str], *, lang: Lang = "en") -> dict[str, pd.DataFrame]:
+        """:meth:`summary` of each of ``schemes``, counted by one query (``show`` lists them all).
+
+        With a read cache each summary is read (or counted and kept) one by one, as by
+        :meth:`summary`.
+        """
+        if self._cache is not None:
+            return {name: self.summary(name, lang=lang) for name in schemes}
+        for name in schemes:
+            self.scheme(name)
+        counted = self._counts(schemes) if schemes else pd.DataFrame()
+        parts = counted.groupby("scheme").indices if len(counted) else {}
+        return {
+            name: self._summary_frame(name, lang, counted.take(parts.get(name, [])))
+            for name in schemes
+        }
+
+    def _counts(self, schemes: Sequence[str]) -> pd.DataFrame:
+        """scheme, class_key, customers, revenue of ``schemes`` (effective classes)."""
         a = self._effective()
-        a = a.filter(a.scheme == scheme)
+        a = a.filter(a.scheme.isin(list(schemes)))
         f = self.features_table()
         revenue = f[REVENUE_FEATURE] if REVENUE_FEATURE in f.columns else ibis.literal(0.0)
         f = f.select("customer_id", revenue=revenue.fill_null(0.0))
         joined = a.join(f, "customer_id", how="left")
-        counts = (
-            joined.group_by("class_key")
+        return (
+            joined.group_by(["scheme", "class_key"])
             .aggregate(customers=joined.count(), revenue=joined.revenue.sum())
             .to_pandas()
         )
+
+    def _summary(self, scheme: str, lang: Lang) -> pd.DataFrame:
+        return self._summary_frame(scheme, lang, None)
+
+    def _summary_frame(
+        self, scheme: str, lang: Lang, counts: pd.DataFrame | None
+    ) -> pd.DataFrame:
+        """The summary of ``scheme`` from its counted rows (counted here when None)."""
+        definition = self.scheme(scheme)
+        if counts is None:
+            counts = self._counts([scheme])
         by_key = counts.set_index("class_key")
         keys = [c.key for c in definition.classes]
         by_size = by_key.sort_values(["customers"], ascending=False).index

@@ -45,7 +45,7 @@ def assign(
     prospect_flag = _prospect_expr(features)
     buyers_table = features.filter(~prospect_flag)
     counts = (
-        features.aggregate(n=features.count(), buyers=(~prospect_flag).cast("int64").sum())
+        features.aggregate(n=features.count(), buyers=features.count(where=~prospect_flag))
         .to_pyarrow()
         .to_pylist()[0]
     )
@@ -154,24 +154,50 @@ def _assigned(
     canonically and keyed as matched; the score is the RMS distance to the group's centre
     (scaled space), the reason names the group and its strongest trait.
     """
-    from custseg.learning.cluster_expr import model_group, pick, rms_distances, scaled_columns
+    from custseg.learning.cluster_expr import (
+        argmin,
+        model_costs,
+        pick,
+        rms_distances,
+        scaled_columns,
+    )
     from custseg.schemes.kinds.reasons import encode
 
     result = clusterer.result_
+    # One projection per step: each step names its columns, so the engine computes a scaled
+    # value or a distance once instead of the SQL repeating its whole expression everywhere
+    # it is used (a plan that grows with k squared made Spark's driver run out of memory).
     scaled = scaled_columns(features, result.scaling, bounds)
-    raw = model_group(clusterer.model_, scaled)
+    names = [f"_s{i}" for i in range(len(scaled))]
+    step = features.select(
+        _id=features.customer_id.cast("string"),
+        _prospect=prospect_flag,
+        **dict(zip(names, scaled, strict=True)),
+    )
+    cols = [step[n] for n in names]
+    costs = model_costs(clusterer.model_, cols)
+    centres = rms_distances(cols, result.centroids_scaled.to_numpy())
+    step = step.select(
+        "_id",
+        "_prospect",
+        **{f"_c{j}": c for j, c in enumerate(costs)},
+        **{f"_d{j}": d for j, d in enumerate(centres)},
+    )
+    raw = argmin([step[f"_c{j}"] for j in range(len(costs))])
     size = max(clusterer.relabel_) + 1
     canonical = [clusterer.relabel_.get(r, -1) for r in range(size)]
-    group = pick(raw, canonical).cast("int64")
+    step = step.mutate(_group=pick(raw, canonical).cast("int64"))
+    group = step._group
     reasons = {p.key: _reason(p.key, p.traits) for p in profiles}
     ordered_keys = [keys[g] for g in range(result.k)]
-    distance = pick(group, rms_distances(scaled, result.centroids_scaled.to_numpy()))
-    return features.select(
-        customer_id=features.customer_id.cast("string"),
-        class_key=ibis.ifelse(prospect_flag, prospect, pick(group, ordered_keys)).cast("string"),
-        score=ibis.ifelse(prospect_flag, ibis.null("float64"), distance.round(6)).cast("float64"),
+    distance = pick(group, [step[f"_d{j}"] for j in range(len(centres))])
+    flag = step._prospect
+    return step.select(
+        customer_id=step._id,
+        class_key=ibis.ifelse(flag, prospect, pick(group, ordered_keys)).cast("string"),
+        score=ibis.ifelse(flag, ibis.null("float64"), distance.round(6)).cast("float64"),
         reason=ibis.ifelse(
-            prospect_flag,
+            flag,
             encode("clusters_r_prospect"),
             pick(group, [reasons[k] for k in ordered_keys]),
         ).cast("string"),
