@@ -1,15 +1,19 @@
 """Benchmark: the REST API under concurrent clients on loopback, against the façade in-process.
 
 Two monthly snapshots of generated data are computed on DuckDB (cached per size) and an analyst
-is added. With ``--backend postgresql`` the workspace's tables are then copied as they are into a
-PostgreSQL database (``--pg-url``, else a throw-away server started like the tests do, see
-tests/pg_server.py), so both backends serve the same snapshots. `custseg serve`'s app runs under
-uvicorn on 127.0.0.1 (a free port) with ``--readers`` read connections (0: every request on the
-one shared connection, as before the read pool). Then ``--clients`` threads call, for
-``--seconds`` (bounded), in turn: the summary of one scheme, a page of the customer list filtered
-by the classes of two schemes, and one customer's detail. Reported per request kind: count,
-p50/p95/p99 and errors; and the same reads through the Python façade in one process (the
-baseline ratio). Only loopback traffic; the loop stops by itself.
+is added; ``--workspace`` uses a copy of a workspace made beforehand instead (it must hold two
+snapshots and the user ``bench``). With ``--backend postgresql`` the workspace's tables are then
+copied into a PostgreSQL database (``--pg-url``, else a throw-away server started like the
+tests do, see tests/pg_server.py), and opening it there builds the indexes the workspace's
+migrations and runs build, so both backends serve the same snapshots. `custseg serve`'s app runs
+under uvicorn on 127.0.0.1 (a free port) in a process of its own, with ``--readers`` read
+connections (0: every request on the one shared connection) and its read cache (``--no-cache``:
+without). Then ``--clients`` threads call, for ``--seconds`` (bounded), in turn: the summary of
+one scheme, a page (one of the first ten) of the customer list filtered by the classes of two
+schemes, and the detail of a customer drawn from 1,000. Reported per request kind: count,
+p50/p95/p99 and errors; the server's CPU time per request; and the same reads through the
+Python façade in one process, uncached (the baseline ratio). Only loopback traffic; the loop
+stops by itself.
 
     python benchmarks/bench_server.py                                    # 1,000,000 customers
     python benchmarks/bench_server.py --backend postgresql               # the same on PostgreSQL
@@ -21,12 +25,16 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -41,6 +49,8 @@ AS_OFS = (date(2026, 5, 31), date(2026, 6, 30))
 PASSWORD = "benchmark passphrase"  # noqa: S105 - a throw-away local account
 FILTER = {"class": ["abc:A", "lifecycle:active"], "limit": 50, "sort": "revenue_12m",
           "desc": "true"}
+PAGES = 10
+DETAIL_IDS = 1000
 TARGETS_MS = {"summary": 200, "filtered page": 500, "detail": 200}
 
 
@@ -90,7 +100,8 @@ def copy_to_postgres(path: Path, url: str) -> None:
     pg = ibis.connect(url)
     try:
         with psycopg.connect(url) as raw:
-            for name in duck.list_tables():
+            # Without the schema versions, opening the copy runs the migrations (indexes).
+            for name in [n for n in duck.list_tables() if n != "schema_versions"]:
                 table = duck.table(name)
                 pg.create_table(name, schema=table.schema(), overwrite=True)
                 batches = table.to_pyarrow_batches(chunk_size=500_000)
@@ -108,6 +119,15 @@ def copy_to_postgres(path: Path, url: str) -> None:
     finally:
         duck.disconnect()
         pg.disconnect()
+    from custseg import open_workspace
+    from custseg.snapshots.store import features_table_name, index_by_customer
+
+    ws = open_workspace(url)
+    con = ws._con  # noqa: SLF001 - the benchmark indexes the copied tables as a run would
+    for info in ws.snapshots():
+        index_by_customer(con, features_table_name(info.snapshot_id))
+    con.raw_sql("ANALYZE")
+    ws.close()
     print(f"copied to PostgreSQL: {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
@@ -127,26 +147,43 @@ def postgres_database(url: str | None) -> tuple[str, Callable[[], None]]:
     return database, drop
 
 
-def serve(location: str, port: int, readers: int) -> Callable[[], None]:
-    """Start the API under uvicorn in a thread; returns a function that stops it."""
+def serve_here(location: str, port: int, readers: int, cache: int) -> None:
+    """Run the API under uvicorn in this process until it is stopped (the server process)."""
     import uvicorn
 
     from custseg.api import ServerSettings, create_app
 
-    app = create_app(location, ServerSettings(read_connections=readers))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
+    settings = ServerSettings(read_connections=readers, read_cache_entries=cache)
+    app = create_app(location, settings)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error")
 
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(30)
 
-    return stop
+def serve(location: str, port: int, readers: int, cache: int) -> subprocess.Popen[bytes]:
+    """Start the API in a process of its own (clients and server do not share one GIL)."""
+    command = [sys.executable, __file__, "--serve", location, "--port", str(port),
+               "--readers", str(readers), "--cache", str(cache)]
+    server = subprocess.Popen(command)  # noqa: S603 - this script, on loopback
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped with exit code {server.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5).is_success:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the server did not start within 300 s")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentiles(values: list[float]) -> str:
@@ -160,11 +197,8 @@ def percentiles(values: list[float]) -> str:
 def load(base: str, token: str, ids: list[str], clients: int, seconds: float,
          snapshot: str) -> tuple[dict[str, list[float]], int]:
     """Run the clients; latencies per request kind and the error count."""
-    kinds: dict[str, tuple[str, dict]] = {
-        "summary": (f"/api/v1/snapshots/{snapshot}/schemes/abc/summary", {}),
-        "filtered page": ("/api/v1/customers", FILTER),
-    }
-    times: dict[str, list[float]] = {k: [] for k in (*kinds, "detail")}
+    summary = f"/api/v1/snapshots/{snapshot}/schemes/abc/summary"
+    times: dict[str, list[float]] = {k: [] for k in ("summary", "filtered page", "detail")}
     errors = [0]
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -176,7 +210,12 @@ def load(base: str, token: str, ids: list[str], clients: int, seconds: float,
             i = n
             while time.monotonic() < stop_at:
                 kind = ("summary", "filtered page", "detail")[i % 3]
-                url, params = kinds.get(kind, (f"/api/v1/customers/{rng.choice(ids)}", {}))
+                url, params = {
+                    "summary": (summary, {}),
+                    "filtered page": ("/api/v1/customers",
+                                      {**FILTER, "offset": 50 * rng.randrange(PAGES)}),
+                    "detail": (f"/api/v1/customers/{rng.choice(ids)}", {}),
+                }[kind]
                 started = time.perf_counter()
                 reply = http.get(url, params=params)
                 elapsed = time.perf_counter() - started
@@ -193,6 +232,22 @@ def load(base: str, token: str, ids: list[str], clients: int, seconds: float,
     return times, errors[0]
 
 
+def warm_up(base: str, token: str, snapshot: str) -> dict[str, float]:
+    """The first request of the summary and of each page, one at a time (cold cache); seconds."""
+    headers = {"Authorization": f"Bearer {token}"}
+    took: dict[str, float] = {}
+    with httpx.Client(base_url=base, headers=headers, timeout=600) as http:
+        for n in range(PAGES + 1):
+            url, params = (
+                (f"/api/v1/snapshots/{snapshot}/schemes/abc/summary", {}) if n == PAGES
+                else ("/api/v1/customers", {**FILTER, "offset": 50 * n})
+            )
+            started = time.perf_counter()
+            http.get(url, params=params).raise_for_status()
+            took["summary" if n == PAGES else f"page {n + 1}"] = time.perf_counter() - started
+    return took
+
+
 def baseline(location: str, ids: list[str], rounds: int) -> dict[str, list[float]]:
     """The same reads through the façade in this process, one at a time."""
     from custseg import open_workspace
@@ -203,9 +258,10 @@ def baseline(location: str, ids: list[str], rounds: int) -> dict[str, list[float
     query = CustomerQuery(classes={"abc": ["A"], "lifecycle": ["active"]}, sort="revenue_12m",
                           descending=True, limit=50)
     for i in range(rounds):
+        page = replace(query, offset=50 * (i % PAGES))
         for kind, call in (
             ("summary", lambda: ws.snapshot().summary("abc")),
-            ("filtered page", lambda: ws.customers(query)),
+            ("filtered page", lambda page=page: ws.customers(page)),
             ("detail", lambda i=i: ws.customer(ids[i % len(ids)])),
         ):
             started = time.perf_counter()
@@ -227,22 +283,46 @@ def main() -> None:
     parser.add_argument("--backend", choices=("duckdb", "postgresql"), default="duckdb")
     parser.add_argument("--pg-url", default=os.environ.get("CUSTSEG_BENCH_PG_URL"),
                         help="a server URL whose role may create databases (default: start one)")
+    parser.add_argument("--pg-database",
+                        help="a database a previous --pg-keep run filled: serve it as it is")
+    parser.add_argument("--pg-keep", action="store_true",
+                        help="keep the PostgreSQL database (and server) and print its URL")
     parser.add_argument("--readers", type=int, default=8,
                         help="read connections of the server (0: one shared connection)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="serve without the server's read cache")
+    parser.add_argument("--workspace", type=Path,
+                        help="a DuckDB workspace with two snapshots and the user bench (copied)")
     parser.add_argument("--smoke", action="store_true",
                         help=f"small and short: {SMOKE}")
+    parser.add_argument("--serve", help=argparse.SUPPRESS)  # the server process
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=int, default=1024, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve_here(args.serve, args.port, args.readers, args.cache)
+        return
     if args.smoke:
         for key, value in SMOKE.items():
             setattr(args, key, value)
 
-    path = build(args.customers, args.lines, args.seed)
-    location, drop = str(path), (lambda: None)
-    if args.backend == "postgresql":
-        location, drop = postgres_database(args.pg_url)
+    scratch = Path(tempfile.mkdtemp(prefix="custseg-bench-server-"))
+    path = args.workspace or build(args.customers, args.lines, args.seed)
+    if args.backend == "duckdb":  # the server writes (logins): never into the cached one
+        shutil.copyfile(path, scratch / "bench.duckdb")
+        path = scratch / "bench.duckdb"
+    location, drop = str(path), (lambda: shutil.rmtree(scratch, ignore_errors=True))
+    if args.backend == "postgresql" and args.pg_database:
+        location = args.pg_database
+    elif args.backend == "postgresql":
+        location, dropped = postgres_database(args.pg_url)
+        if not args.pg_keep:
+            drop = (lambda: (dropped(), shutil.rmtree(scratch, ignore_errors=True)))  # noqa: E731
     try:
-        if args.backend == "postgresql":
+        if args.backend == "postgresql" and not args.pg_database:
             copy_to_postgres(path, location)
+            if args.pg_keep:
+                print(f"kept: --pg-database {location}", file=sys.stderr, flush=True)
         run(args, location)
     finally:
         drop()
@@ -254,25 +334,36 @@ def run(args: argparse.Namespace, location: str) -> None:
 
     ws = open_workspace(location)
     snap = ws.snapshot()
-    ids = [str(i) for i in snap.features()["customer_id"].sample(200, random_state=1)]
-    snapshot_id = snap.snapshot_id
+    every = snap.features_table().select("customer_id").to_pandas()["customer_id"]
+    ids = [str(i) for i in every.sample(min(DETAIL_IDS, len(every)), random_state=1)]
+    snapshot_id, customers = snap.snapshot_id, snap.info.customers
     ws.close()
-    base = baseline(location, ids, rounds=10)
+    base = baseline(location, ids, rounds=5)
 
     port = free_port()
-    stop = serve(location, port, args.readers)
+    server = serve(location, port, args.readers, 0 if args.no_cache else 1024)
     try:
         url = f"http://127.0.0.1:{port}"
         token = httpx.post(f"{url}/api/v1/auth/token",
                            data={"username": "bench", "password": PASSWORD}).json()
+        cold = warm_up(url, token["access_token"], snapshot_id)
+        cpu_before = cpu_seconds(server.pid)
         times, errors = load(url, token["access_token"], ids, args.clients, args.seconds,
                              snapshot_id)
+        cpu_after = cpu_seconds(server.pid)
     finally:
-        stop()
+        server.terminate()
+        server.wait(30)
     total = sum(len(v) for v in times.values())
-    print(f"bench_server: {args.backend}, {args.customers:,} customers, {args.clients} clients, "
-          f"{args.readers} read connections, {args.seconds:.0f} s, {total:,} requests, "
-          f"{errors} errors")
+    cpu = ("" if cpu_before is None or cpu_after is None or not total
+           else f", server CPU {(cpu_after - cpu_before) / total * 1000:.1f} ms per request")
+    load1, load5, _ = os.getloadavg()
+    print(f"bench_server: {args.backend}, {customers:,} customers, {args.clients} clients, "
+          f"{args.readers} read connections, read cache {'off' if args.no_cache else 'on'}, "
+          f"{args.seconds:.0f} s, {total:,} requests, {errors} errors{cpu}; "
+          f"load average {load1:.1f} / {load5:.1f}")
+    print("  first requests, one at a time (cold cache): " + ", ".join(
+        f"{k} {v * 1000:.0f} ms" for k, v in cold.items()))
     for kind, values in times.items():
         median = statistics.median(base[kind])
         ratio = statistics.median(values) / median if values and median else float("nan")

@@ -2,6 +2,7 @@
 
     python benchmarks/bench_spark.py --customers 1000000 --lines 10000000
     python benchmarks/bench_spark.py --customers 20000 --lines 200000 --master local[2]   # smoke
+    python benchmarks/bench_spark.py --data DIR --results bench.json --timeout 2400  # resumable
 
 Data: ``generate_data.py`` (canonical Parquet files). DuckDB: ingest the Parquet files into a
 workspace, then ``Workspace.run``. Spark: the same Parquet files read in place
@@ -136,11 +137,28 @@ def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> di
     }
 
 
-def _child(args: list[str]) -> dict[str, object]:
-    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+def _child(args: list[str], timeout: float | None) -> dict[str, object]:
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, *args], capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        sys.exit(f"benchmark step {args[:2]} did not finish within {timeout:.0f} s")
     if done.returncode != 0:
         sys.exit(f"benchmark step {args[:2]} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _measured(path: Path | None) -> dict[str, dict[str, object]]:
+    if path is None or not path.exists():
+        return {}
+    return json.loads(path.read_text())  # type: ignore[no-any-return]
+
+
+def _keep(path: Path | None, results: dict[str, dict[str, object]]) -> None:
+    """Write the results measured so far (a later, failed step does not lose them)."""
+    if path is not None:
+        path.write_text(json.dumps(results, indent=1))
 
 
 def main() -> None:
@@ -154,6 +172,15 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="3g")
     parser.add_argument(
         "--data", type=Path, help="an existing folder of generate_data.py output to use"
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        help="a JSON file that keeps each engine's result as soon as it is measured; an "
+        "engine already in it is not run again (measure the engines one at a time)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, help="seconds each engine's run may take before it is stopped"
     )
     parser.add_argument("--child", choices=["duckdb", "spark"])
     parser.add_argument("--folder", type=Path)
@@ -169,19 +196,18 @@ def main() -> None:
     folder = args.data or _data_dir(args.customers, args.lines, args.seed)
     work = Path(tempfile.mkdtemp(prefix="bench_spark_"))
     common = ["--folder", str(folder), "--work", str(work)]
-    duck = _child(["--child", "duckdb", *common])
-    spark = _child(
-        [
-            "--child",
-            "spark",
-            *common,
-            "--master",
-            args.master,
-            "--driver-memory",
-            args.driver_memory,
-        ]
-    )
-    shutil.rmtree(work, ignore_errors=True)
+    results = _measured(args.results)
+    try:
+        if "duckdb" not in results:
+            results["duckdb"] = _child(["--child", "duckdb", *common], args.timeout)
+            _keep(args.results, results)
+        if "spark" not in results:
+            spark_args = ["--master", args.master, "--driver-memory", args.driver_memory]
+            results["spark"] = _child(["--child", "spark", *common, *spark_args], args.timeout)
+            _keep(args.results, results)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    duck, spark = results["duckdb"], results["spark"]
     same = duck["counts"] == spark["counts"]
     ratio = float(spark["run_s"]) / float(duck["run_s"])  # type: ignore[arg-type]
     import pyarrow.parquet as pq

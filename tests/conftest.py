@@ -9,6 +9,24 @@ import pytest
 from sample_dates import FIXED_NOW, SAMPLE_AS_OFS
 
 
+SHARED_WORKER_FOLDERS = ("spark", "e2e")
+"""Test folders whose session fixtures (a Spark session and its runs; a server and a browser)
+are too expensive to build twice: all their tests run on one pytest-xdist worker."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group tests for ``--dist loadgroup``: one group per test file, one per shared folder.
+
+    A file's module fixtures are then built once, on one worker; under plain pytest the marks
+    change nothing.
+    """
+    for item in items:
+        path = item.path
+        folder = path.parent.name
+        group = folder if folder in SHARED_WORKER_FOLDERS else f"{folder}/{path.name}"
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture
 def make_workspace(tmp_path: Path) -> Callable[..., object]:
     """Factory of empty DuckDB workspaces in tmp_path, with a fixed clock."""

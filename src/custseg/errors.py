@@ -101,7 +101,11 @@ class ConfigError(CustsegError):
 
 
 class UnknownNameError(ConfigError):
-    """A name that does not exist was used; the message suggests the closest known names."""
+    """A name that does not exist was used; the message suggests the closest known names.
+
+    ``what`` is one of name, scheme, class, feature, setting (shown in the reader's language);
+    ``where`` is a config key path or a :class:`~custseg.i18n.Message` naming the place.
+    """
 
     code = ErrorCode.CONFIG_UNKNOWN_NAME
 
@@ -111,22 +115,36 @@ class UnknownNameError(ConfigError):
         known: Iterable[str],
         *,
         what: str = "name",
-        where: str | None = None,
+        where: str | Message | None = None,
         path: str | None = None,
         line: int | None = None,
         message: Message | None = None,
     ) -> None:
+        from custseg.i18n import Message, has_word
+
         self.name = name
         self.known = sorted(set(known))
         self.close = difflib.get_close_matches(name, self.known, n=3)
         if message is None:
-            location = f" in {where}" if where else ""
-            close = ", ".join(repr(c) for c in self.close)
-            hint = f"; did you mean {close}?" if self.close else "."
-            text = f"unknown {what} {name!r}{location}{hint} Known: {', '.join(self.known)}"
-            super().__init__(text, path=path, line=line, key_path=where)
-        else:
-            super().__init__(message, path=path, line=line, key_path=where)
+            what_key = f"unknown_what_{what}"
+            message = Message(
+                "unknown_name",
+                {
+                    "what": Message(what_key) if has_word(what_key) else what,
+                    "name": repr(name),
+                    "location": Message("unknown_name_location", {"where": where})
+                    if where
+                    else "",
+                    "hint": Message(
+                        "unknown_name_close", {"close": ", ".join(repr(c) for c in self.close)}
+                    )
+                    if self.close
+                    else Message("unknown_name_none_close"),
+                    "known": ", ".join(self.known),
+                },
+            )
+        key_path = where.render("en") if isinstance(where, Message) else where
+        super().__init__(message, path=path, line=line, key_path=key_path)
 
 
 class InputDataError(CustsegError):

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from custseg.models import HoldoutReport, plot_conditional_expectation, plot_tracking
     from custseg.models.evaluation import MODELS as PURCHASE_MODELS
     from custseg.profile import DataProfile
+    from custseg.read_cache import ReadCache
     from custseg.reports import FORMATS as REPORT_FORMATS
     from custseg.reports import write_actions
     from custseg.reports.labels import MERGE_SEPARATOR
@@ -133,6 +134,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "FEATURES": ("custseg.features", "FEATURES"),
     "default_catalogue_text": ("custseg.schemes", "default_catalogue_text"),
     "sample_data_dir": ("custseg.sample", "sample_data_dir"),
+    # a server's read cache, given to each of its connections
+    "ReadCache": ("custseg.read_cache", "ReadCache"),
 }
 
 __all__ = [
@@ -165,6 +168,7 @@ __all__ = [
     "Principal",
     "REPORT_FORMATS",
     "ROLE_PERMISSIONS",
+    "ReadCache",
     "ReadOptions",
     "Role",
     "SCHEMAS",

@@ -62,9 +62,14 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def new_workbook(path: str | Path) -> xlsxwriter.Workbook:
-    """An xlsxwriter workbook at ``path`` that writes every string as text (never a formula)."""
-    return xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+def new_workbook(path: str | Path, *, constant_memory: bool = False) -> xlsxwriter.Workbook:
+    """An xlsxwriter workbook at ``path`` that writes every string as text (never a formula).
+
+    ``constant_memory`` sends each row to disk once the next one starts (for long sheets
+    written row by row, top to bottom).
+    """
+    options = {**WORKBOOK_OPTIONS, "constant_memory": constant_memory}
+    return xlsxwriter.Workbook(str(path), options)
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:

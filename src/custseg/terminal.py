@@ -9,9 +9,9 @@ moves) to the terminal. :func:`shown` is the one door for data into console outp
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
-import pandas as pd
 from rich.markup import escape
 
 _VISIBLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
@@ -28,9 +28,15 @@ _KEEP_LINES = {**_VISIBLE, 0x0A: "\n"}
 
 def visible(value: Any, *, keep_newlines: bool = False) -> str:
     """``value`` as text, every control character and bidi override shown; missing as empty."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or _is_pandas_na(value):
         return ""
     return str(value).translate(_KEEP_LINES if keep_newlines else _VISIBLE)
+
+
+def _is_pandas_na(value: Any) -> bool:
+    # pd.NA can only exist once pandas is loaded; the console must not load it for a check.
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NA
 
 
 def shown(value: Any, *, keep_newlines: bool = False) -> str:

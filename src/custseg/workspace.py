@@ -30,7 +30,7 @@ from custseg.schemes import ClassificationSystem
 from custseg.schemes.resolve import resolve_system
 from custseg.snapshots.cleanup import sweep_orphans
 from custseg.snapshots.model import SnapshotInfo
-from custseg.snapshots.store import SnapshotStore
+from custseg.snapshots.store import SnapshotStore, pick_snapshot
 from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
 from custseg.tables import TableName
@@ -181,7 +181,7 @@ class Workspace(ScopedReads, ChartReads):
         if spark is not None:
             from custseg.compute import run_on_spark
 
-            with exclusive_writer(self._con, "run"):
+            with exclusive_writer(self._con, "run"), self._changing_snapshots():
                 return run_on_spark(
                     self._con,
                     clock=self._clock,
@@ -195,7 +195,7 @@ class Workspace(ScopedReads, ChartReads):
         resolved = resolve_system(system)
         # One writer at a time from the first read to the stored snapshot: another run's sweep
         # would drop this run's tables, an ingest would change its inputs half-way.
-        with exclusive_writer(self._con, "run"):
+        with exclusive_writer(self._con, "run"), self._changing_snapshots():
             sweep_orphans(self._con)
             SystemStore(self._con).save(resolved, at=self._clock())
             info = classify(
@@ -219,13 +219,35 @@ class Workspace(ScopedReads, ChartReads):
         refresh: bool = False,
         progress: SeriesProgress | None = None,
         user: str | None = None,
+        engine: str | SparkSettings | None = None,
+        engine_config: str | Path | None = None,
     ) -> SeriesReport:
-        """One snapshot per week, month or quarter end in [start, end]; existing ones are kept."""
+        """One snapshot per week, month or quarter end in [start, end]; existing ones are kept.
+
+        ``engine`` / ``engine_config``: where each run is computed, as for :meth:`run`.
+        """
         from custseg.history.series import run_series
+
+        spark = _spark_settings(engine, engine_config)
+        if spark is not None:
+            from custseg.compute import run_series_on_spark
+
+            with exclusive_writer(self._con, "run a series"):
+                return run_series_on_spark(
+                    self,
+                    every,
+                    start,
+                    end,
+                    settings=spark,
+                    system=system,
+                    refresh=refresh,
+                    progress=progress,
+                    user=user,
+                )
 
         self._data_memo = {}
         try:
-            with exclusive_writer(self._con, "run a series"):
+            with exclusive_writer(self._con, "run a series"), self._changing_snapshots():
                 return run_series(
                     self,
                     every,
@@ -319,12 +341,11 @@ class Workspace(ScopedReads, ChartReads):
 
     def snapshots(self) -> list[SnapshotInfo]:
         """Every stored snapshot, oldest as-of date first."""
-        return SnapshotStore(self._con).list()
+        return list(self._snapshot_infos())
 
     def snapshot(self, snapshot_id: str | None = None) -> Snapshot:
         """A stored snapshot by id (or unique prefix), or the latest one."""
-        info = SnapshotStore(self._con).get(snapshot_id)
-        return Snapshot(self._con, info, self.stored_system(info.system_hash))
+        return self._snapshot_view(pick_snapshot(self._snapshot_infos(), snapshot_id))
 
     def export_on_engine(self, path: str, snapshot_id: str | None = None) -> int:
         """Write a Spark snapshot's classes to the Parquet folder ``path`` from Spark; rows.

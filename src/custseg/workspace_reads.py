@@ -7,7 +7,9 @@ Every method that returns customer-level rows takes ``principal``: None means th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,6 +20,7 @@ from custseg.governance.access import Permission, Principal
 from custseg.governance.accounts import AccountStore
 from custseg.governance.active_system import ActiveSystemStore
 from custseg.i18n import Lang
+from custseg.read_cache import ReadCache
 from custseg.snapshots.customers import (
     CustomerQuery,
     customer_detail,
@@ -35,6 +38,9 @@ if TYPE_CHECKING:
     from custseg.snapshots.model import SnapshotInfo
     from custseg.snapshots.view import Snapshot
 
+_VIEWS_PER_CONNECTION = 32
+"""Snapshot readers kept per connection (each holds only table handles, no rows)."""
+
 
 class ScopedReads:
     """Reads for a principal, previous/compare/alerts/trend/actions/report, accounts, the system."""
@@ -49,10 +55,56 @@ class ScopedReads:
         @property
         def overrides(self) -> OverrideStore: ...  # noqa: D102
 
+    _read_cache: ReadCache | None = None
+
+    def use_read_cache(self, cache: ReadCache | None) -> None:
+        """Keep read results in ``cache`` (a server shares one between its connections).
+
+        Without one (CLI, notebooks) every read asks the database.
+        """
+        self._read_cache = cache
+        self.__dict__.pop("_views", None)  # readers made before hold the previous cache
+
     @property
     def accounts(self) -> AccountStore:
         """Server users and tokens."""
-        return AccountStore(self._con, self._clock)
+        return AccountStore(self._con, self._clock, cache=self._read_cache)
+
+    def _snapshot_infos(self) -> list[SnapshotInfo]:
+        """The stored snapshots, oldest first (kept briefly by a server's read cache)."""
+        from custseg.snapshots.store import SnapshotStore
+
+        cache = self._read_cache
+        if cache is None:
+            return SnapshotStore(self._con).list()
+        return cache.get(
+            ("snapshots",),
+            lambda: SnapshotStore(self._con).list(),
+            ttl=cache.snapshot_list_seconds,
+        )
+
+    def _snapshot_view(self, info: SnapshotInfo) -> Snapshot:
+        """The reader of one stored snapshot, kept per connection (a snapshot never changes)."""
+        from custseg.snapshots.view import Snapshot
+
+        views: OrderedDict[str, Snapshot] = self.__dict__.setdefault("_views", OrderedDict())
+        view = views.get(info.snapshot_id)
+        if view is None:
+            system = self.stored_system(info.system_hash)
+            view = Snapshot(self._con, info, system, cache=self._read_cache)
+            views[info.snapshot_id] = view
+            while len(views) > _VIEWS_PER_CONNECTION:
+                views.popitem(last=False)
+        return view
+
+    @contextmanager
+    def _changing_snapshots(self) -> Iterator[None]:
+        """Around a run or series: the cached list of snapshots is dropped when it ends."""
+        try:
+            yield
+        finally:
+            if self._read_cache is not None:
+                self._read_cache.drop("snapshots")
 
     @property
     def active_system(self) -> ActiveSystemStore:

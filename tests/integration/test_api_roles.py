@@ -76,6 +76,22 @@ def test_another_owners_customer_is_404_like_a_missing_one(
     assert detail["owner"] == SALES_OWNER and len(detail["history"]) == 4
 
 
+def test_cached_pages_never_cross_owner_scopes(
+    api: Api, mine: set[str], owners: dict[str, dict[str, str]]
+) -> None:
+    params = {"class": ["abc:A", "abc:B"], "sort": "revenue_12m", "desc": "true", "limit": 500}
+    everyone = api.get(f"{V1}/customers", "ann", params=params).json()  # kept by the server
+    theirs = api.get(f"{V1}/customers", "sam", params=params).json()
+    assert theirs["total"] > 0 and _ids(theirs["items"]) <= mine
+    assert theirs["total"] < everyone["total"]
+    assert api.get(f"{V1}/customers", "sam", params=params).json() == theirs
+    assert api.get(f"{V1}/customers", "ann", params=params).json() == everyone
+    latest = api.get(f"{V1}/snapshots/latest", "sam").json()["snapshot_id"]
+    theirs_id = next(c for c, o in owners[latest].items() if o != SALES_OWNER)
+    assert api.get(f"{V1}/customers/{theirs_id}", "ann").status_code == 200
+    assert api.get(f"{V1}/customers/{theirs_id}", "sam").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("url", "rows"),
     [

@@ -162,7 +162,13 @@ def test_admin_manages_users_over_the_api(api: Api) -> None:
     short = {**body, "name": "yan", "password": "short"}
     error = assert_error_shape(api.post(f"{V1}/users", "root", json=short), 422)
     assert error["where"] == "password"
+    session = api.client.post(
+        f"{V1}/auth/token", data={"username": "zoe", "password": "zoe's passphrase"}
+    ).json()["access_token"]
+    as_zoe = {"Authorization": f"Bearer {session}"}
+    assert api.client.get(f"{V1}/auth/me", headers=as_zoe).json()["name"] == "zoe"  # cached
     assert api.post(f"{V1}/users/zoe/disable", "root").json()["disabled"] is True
+    assert_error_shape(api.client.get(f"{V1}/auth/me", headers=as_zoe), 401)  # at once
     login = api.client.post(
         f"{V1}/auth/token", data={"username": "zoe", "password": "zoe's passphrase"}
     )

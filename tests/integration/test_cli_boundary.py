@@ -40,7 +40,7 @@ def test_an_unexpected_exception_is_a_short_message_exit_2(
     def boom() -> str:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr("custseg.cli.commands_system.default_catalogue_text", boom)
+    monkeypatch.setattr("custseg.public.default_catalogue_text", boom)
     result = invoke(ws, "catalogue")
     assert result.exit_code == ctx.EXIT_INTERNAL
     assert "internal error: RuntimeError: boom; rerun with --debug and report it" in result.stderr
@@ -66,7 +66,7 @@ def test_every_kind_of_exception_is_caught(
     def fail() -> str:
         raise error
 
-    monkeypatch.setattr("custseg.cli.commands_system.default_catalogue_text", fail)
+    monkeypatch.setattr("custseg.public.default_catalogue_text", fail)
     result = invoke(ws, "catalogue")
     assert result.exit_code == status
     assert text in result.stderr and "Traceback" not in result.output

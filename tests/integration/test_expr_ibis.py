@@ -185,6 +185,42 @@ def test_type_errors_name_the_feature_and_type(features: ir.Table, text: str, pa
     assert not isinstance(info.value, UnknownNameError)
 
 
+LATIN_SENTENCE = re.compile(r"\b(needs|cannot|must|expected|allowed|unknown|Known|write)\b")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "region = 3",
+        "region + 1 > 2",
+        "orders_12m and is_prospect",
+        "orders_12m = null",
+        "nature not in ('a', null)",
+        "last_purchase_date > '2024-13-01'",
+        "orders_12m + 1",
+        "recency > 30",
+        "orders_12m >",
+        "orders_12m >= 3 ; drop",
+        "orders_12m （ 3",
+        "foo(orders_12m) > 1",
+        "sqrt(1, 2) > 1",
+        "'unterminated",
+        "3abc > 1",
+        "a < b < c",
+        "",
+    ],
+)
+def test_condition_errors_read_in_chinese(features: ir.Table, text: str) -> None:
+    """Every condition error has a zh-CN sentence: no English prose left under --lang zh."""
+    with pytest.raises(ConfigError) as info:
+        compile_predicate(text, features, WHERE)
+    zh = info.value.render("zh")
+    assert re.search(r"[\u4e00-\u9fff]", zh), zh
+    assert not LATIN_SENTENCE.search(zh), zh
+    assert WHERE in zh
+    assert info.value.render("en") == info.value.message
+
+
 def test_compile_accepts_text_and_reports_syntax_where(features: ir.Table) -> None:
     with pytest.raises(ConfigError, match="in " + re.escape(WHERE)):
         compile_predicate("orders_12m >", features, WHERE)

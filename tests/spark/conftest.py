@@ -90,8 +90,6 @@ def both_engines(
     import shutil
 
     from custseg import open_workspace
-    from custseg.compute.run import classify_on_spark
-    from custseg.schemes import load_default_system
 
     root = tmp_path_factory.mktemp("both_engines")
     duck_path = root / "duckdb.duckdb"
@@ -101,14 +99,13 @@ def both_engines(
     duck.close()
     state_path = root / "state.duckdb"
     state = open_workspace(state_path, clock=lambda: FIXED_NOW)
-    system = load_default_system()
-    # One date through the façade (Workspace.run with Spark settings), one straight.
-    spark_infos = {
-        PREVIOUS: state.run(as_of=PREVIOUS, engine=spark_engine.settings).info,
-        AS_OF: classify_on_spark(
-            state._con, spark_engine, system=system, as_of=AS_OF, created_at=FIXED_NOW
-        ),
-    }
+    # Both month ends as one series on Spark (Workspace.run_series -> Workspace.run per date);
+    # test_spark_equality runs classify_on_spark straight on the same state.
+    series = state.run_series("month", PREVIOUS, AS_OF, engine=spark_engine.settings)
+    assert [i.as_of for i in series.items] == [PREVIOUS, AS_OF]
+    assert [i.status for i in series.items] == ["computed", "computed"]
+    by_id = {s.snapshot_id: s for s in state.snapshots()}
+    spark_infos = {i.as_of: by_id[i.snapshot_id] for i in series.items}
     state.close()
     return {
         "duckdb": duck_path,

@@ -60,7 +60,9 @@ def test_export_to_parquet_from_spark(both_engines: dict[str, Any], tmp_path: Pa
     spark.close()
 
 
-def test_cli_reads_a_spark_snapshot(both_engines: dict[str, Any]) -> None:
+def test_cli_reads_a_spark_snapshot_and_runs_a_series(
+    both_engines: dict[str, Any], spark_engine: Any
+) -> None:
     import json
 
     from typer.testing import CliRunner
@@ -85,19 +87,33 @@ def test_cli_reads_a_spark_snapshot(both_engines: dict[str, Any]) -> None:
     assert sum(r["customers"] for r in spark_rows) == 2500
     for got, expected in zip(spark_rows, duck_rows, strict=True):
         assert got["revenue"] == pytest.approx(expected["revenue"], rel=1e-9)
-    refused = runner.invoke(
+    # A series on Spark from the command line: both month ends exist (the fixture ran them as a
+    # series), so both are kept and nothing is computed again.
+    env = _spark_environment(spark_engine.settings)
+    series = runner.invoke(
         app,
         [
-            "--workspace",
-            str(state),
-            "run",
-            "--engine",
-            "spark",
-            "--every",
-            "month",
-            "--from",
-            "2026-01-01",
+            "--workspace", str(state), "run", "--engine", "spark", "--every", "month",
+            "--from", "2026-05-01", "--to", "2026-06-30", "--json",
         ],
-    )
-    assert refused.exit_code != 0
-    assert "DuckDB only" in refused.output
+        env=env,
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert series.exit_code == 0, series.output
+    report = json.loads(series.output)
+    assert [(s["as_of"], s["status"]) for s in report["snapshots"]] == [
+        ("2026-05-31", "kept"),
+        ("2026-06-30", "kept"),
+    ]
+
+
+def _spark_environment(settings: Any) -> dict[str, str]:
+    """``CUSTSEG_SPARK_*`` variables naming the same master, inputs and storage as ``settings``."""
+    env = {
+        "CUSTSEG_SPARK_MASTER": settings.master,
+        "CUSTSEG_SPARK_STORAGE": settings.storage,
+        "CUSTSEG_SPARK_CONF": ";".join(f"{k}={v}" for k, v in settings.conf.items()),
+    }
+    for table, source in settings.inputs.items():
+        env[f"CUSTSEG_SPARK_INPUT_{table.upper()}"] = source
+    return env

@@ -157,3 +157,59 @@ def test_ended_session_tokens_are_deleted_a_week_later_api_tokens_are_kept(
     assert first.token_id not in left and revoked.token_id not in left
     assert script.token_id in left and latest.token_id in left
     assert accounts.principal_for_token(latest.secret).name == "ann"
+
+
+# -- tokens trusted from a server's read cache ------------------------------------------------
+def test_a_cached_token_is_refused_at_once_after_revoke_disable_or_new_password(clock) -> None:
+    from custseg.read_cache import ReadCache
+
+    ws = open_workspace(":memory:", clock=clock)
+    ws.use_read_cache(ReadCache())
+    try:
+        ws.accounts.add_user("kim", role="analyst", password=PASSWORD, by="root")
+        for revoke in (
+            lambda issued: ws.accounts.revoke(issued.secret, by="kim"),
+            lambda issued: ws.accounts.set_password("kim", PASSWORD + "!", by="root"),
+        ):
+            issued = ws.accounts.create_token("kim", kind="session", ttl=timedelta(hours=1), by="kim")
+            assert ws.accounts.principal_for_token(issued.secret).name == "kim"  # now cached
+            revoke(issued)
+            with pytest.raises(AuthenticationError):
+                ws.accounts.principal_for_token(issued.secret)
+        issued = ws.accounts.create_token("kim", kind="api", ttl=None, by="kim")
+        assert ws.accounts.principal_for_token(issued.secret).name == "kim"
+        ws.accounts.disable("kim", by="root")
+        with pytest.raises(AuthenticationError):
+            ws.accounts.principal_for_token(issued.secret)
+    finally:
+        ws.close()
+
+
+def test_a_cached_token_expires_on_time_and_another_process_revokes_within_the_bound(
+    clock, tmp_path
+) -> None:
+    from custseg.read_cache import ReadCache
+
+    tick = [0.0]
+    cache = ReadCache(clock=lambda: tick[0], token_seconds=10.0)
+    server = open_workspace(tmp_path / "w.duckdb", clock=clock)
+    server.use_read_cache(cache)
+    try:
+        server.accounts.add_user("kim", role="viewer", password=PASSWORD, by="root")
+        issued = server.accounts.create_token("kim", kind="session", ttl=timedelta(minutes=30), by="kim")
+        assert server.accounts.principal_for_token(issued.secret).name == "kim"
+        clock.now += timedelta(minutes=31)  # expired: refused although still in the cache
+        with pytest.raises(AuthenticationError):
+            server.accounts.principal_for_token(issued.secret)
+        clock.now -= timedelta(minutes=31)
+        # Another process (no shared cache) revokes: trusted at most token_seconds longer.
+        from custseg.governance.accounts import AccountStore
+
+        other = AccountStore(server._con, clock)  # noqa: SLF001 - stands for a second process
+        other.revoke(issued.secret, by="kim")
+        assert server.accounts.principal_for_token(issued.secret).name == "kim"
+        tick[0] += 10.0
+        with pytest.raises(AuthenticationError):
+            server.accounts.principal_for_token(issued.secret)
+    finally:
+        server.close()

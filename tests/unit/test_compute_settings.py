@@ -93,3 +93,13 @@ def test_unreadable_settings_file_names_the_option(tmp_path: Path) -> None:
     listed.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(WorkspaceError, match="must be a mapping"):
         engine_settings("spark", listed, environ={})
+
+
+def test_under_spark_submit_the_submitted_master_is_kept() -> None:
+    # spark-submit starts the Python driver with a gateway to its JVM (PYSPARK_GATEWAY_PORT);
+    # its --master must win over custseg's local default, but not over an explicit setting.
+    submitted = {"PYSPARK_GATEWAY_PORT": "40123"}
+    assert engine_settings("spark", environ=submitted).spark.master is None
+    assert engine_settings("spark", environ={}).spark.master == "local[2]"
+    explicit = {**submitted, "CUSTSEG_SPARK_MASTER": "local[3]"}
+    assert engine_settings("spark", environ=explicit).spark.master == "local[3]"

@@ -44,6 +44,7 @@ def test_every_key_has_both_languages() -> None:
 DATA_EXAMPLES_IN_EN = {
     "ingest_map_format": ("客户号",),  # an example of a Chinese header the user maps
     "ingest_reason_not_date": ("年", "月", "日"),  # a Chinese date format the parser accepts
+    "expr_advice_types": ("广东",),  # a Chinese region value, quoted as a string
 }
 """English texts that quote Chinese *data* on purpose, and the fragments they may quote."""
 

@@ -1,21 +1,52 @@
-"""Coercion of messy dates, amounts, integers, ids and vocabularies."""
+"""Coercion of messy dates, amounts, integers, ids and vocabularies (engine expressions)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+import ibis
 import numpy as np
 import pandas as pd
 import pytest
 
-from custseg.ingest.parse import (
-    SATISFACTION,
-    normalise_vocabulary,
-    parse_date,
-    parse_int,
-    parse_number,
-    parse_string,
-)
+from custseg.ingest import parse
+from custseg.ingest.parse import SATISFACTION
+
+_CON = ibis.duckdb.connect()
+
+
+def _run(
+    make: Callable[..., parse.Parsed], values: pd.Series, **options: object
+) -> tuple[pd.Series, pd.Series]:
+    """Parse ``values`` in the engine: (parsed values, bad flags; all False without a flag)."""
+    source = ibis.memtable(pd.DataFrame({"v": values}))
+    plan = make("v", source.v.type(), "out", **options)
+    done = parse.apply(source, [plan])
+    bad = done[plan.bad] if plan.bad else ibis.literal(False)
+    result = _CON.execute(done.select(value=done[plan.value], bad=bad))
+    return result["value"], result["bad"].astype(bool)
+
+
+def parse_date(values: pd.Series, *, excel_serials: bool = False) -> tuple[pd.Series, pd.Series]:
+    dates, bad = _run(parse.parse_date, values, excel_serials=excel_serials)
+    return pd.to_datetime(dates), bad
+
+
+def parse_number(values: pd.Series, **options: object) -> tuple[pd.Series, pd.Series]:
+    return _run(parse.parse_number, values, **options)
+
+
+def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _run(parse.parse_int, values)
+
+
+def parse_string(values: pd.Series, *, is_id: bool = False) -> pd.Series:
+    return _run(parse.parse_string, values, is_id=is_id)[0]
+
+
+def normalise_vocabulary(values: pd.Series, column: str) -> pd.Series:
+    return _run(parse.parse_string, values, vocabulary=column)[0]
 
 
 def _one_date(value: object, *, excel: bool = False) -> tuple[object, bool]:
@@ -121,3 +152,20 @@ def test_normalise_vocabulary_maps_known_values_and_keeps_others() -> None:
     assert pd.isna(result.iloc[4])
     assert list(normalise_vocabulary(pd.Series(["赢单", "Closed Won"], dtype="str"), "stage")) == [
         "won", "won"]
+
+
+def test_nfkc_stable_characters_are_their_own_normal_form() -> None:
+    """Text of these characters skips NFKC in the engine: each must be stable, and no two
+    compose (every pair of the non-ideograph ones, and ideographs next to each of them)."""
+    import unicodedata
+
+    chars = [chr(c) for a, b in parse.NFKC_STABLE for c in range(a, b + 1)]
+    assert all(unicodedata.normalize("NFKC", c) == c for c in chars)
+    small = [c for c in chars if ord(c) < 0x3400]
+    pairs = [a + b for a in small for b in small] + [a + "中" + b for a in small for b in "한ア"]
+    assert all(unicodedata.normalize("NFKC", p) == p for p in pairs)
+
+
+def test_text_outside_the_stable_set_is_normalised_and_stripped() -> None:
+    values = pd.Series(["ＡＢＣ\u3000", "客户\u00a0", "ﬁle", "e\u0301", "plain"], dtype="str")
+    assert list(parse_string(values)) == ["ABC", "客户", "file", "\u00e9", "plain"]

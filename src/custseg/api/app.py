@@ -80,7 +80,12 @@ def create_app(
         lifespan=lifespan,
         responses=_ERRORS,
     )
-    handle = WorkspaceHandle(workspace_url, clock, readers=chosen.read_connections)
+    handle = WorkspaceHandle(
+        workspace_url,
+        clock,
+        readers=chosen.read_connections,
+        cache_entries=chosen.read_cache_entries,
+    )
     app.state.handle = handle
     app.state.settings = chosen
     app.state.limiter = LoginLimiter(chosen.login_attempts, chosen.login_window_seconds)

@@ -18,7 +18,7 @@ from custseg.api.i18n import request_lang
 from custseg.api.settings import ServerSettings
 from custseg.errors import CustsegError
 from custseg.i18n import Lang, Message, t
-from custseg.public import Permission, Principal
+from custseg.public import Permission, Principal, ReadCache
 from custseg.workspace import Workspace, open_workspace
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
@@ -36,15 +36,22 @@ class WorkspaceHandle:
     ``readers`` (opened when first needed), so they run side by side: on DuckDB more
     connections to the same database in this process, on PostgreSQL more server connections.
     ``open_writer`` gives background jobs a connection of their own too. A ``:memory:``
-    workspace has only the shared connection.
+    workspace has only the shared connection. Every connection shares one read cache of
+    ``cache_entries`` results (0: none; see :mod:`custseg.read_cache`).
     """
 
     def __init__(
-        self, location: str, clock: Callable[[], datetime] | None = None, *, readers: int = 8
+        self,
+        location: str,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        readers: int = 8,
+        cache_entries: int = 1024,
     ) -> None:
         self.location = location
         self.clock = clock
-        self.workspace = open_workspace(location, clock=clock)
+        self.cache = ReadCache(cache_entries) if cache_entries > 0 else None
+        self.workspace = self._open()
         self.lock = threading.Lock()
         self._max_readers = 0 if self.shared_only else max(readers, 0)
         self._idle: queue.LifoQueue[Workspace] = queue.LifoQueue()
@@ -58,9 +65,14 @@ class WorkspaceHandle:
         """Whether every request and job must use the shared connection (in-memory workspace)."""
         return self.location == ":memory:"
 
+    def _open(self) -> Workspace:
+        ws = open_workspace(self.location, clock=self.clock)
+        ws.use_read_cache(self.cache)
+        return ws
+
     def open_writer(self) -> Workspace:
         """A second connection for a background job."""
-        return open_workspace(self.location, clock=self.clock)
+        return self._open()
 
     @contextmanager
     def reader(self, timeout: float = READ_WAIT_SECONDS) -> Iterator[Workspace]:
@@ -105,7 +117,7 @@ class WorkspaceHandle:
         try:
             return self._idle.get_nowait()
         except queue.Empty:
-            ws = open_workspace(self.location, clock=self.clock)
+            ws = self._open()
             with self._pool_lock:
                 self._opened.append(ws)
             return ws

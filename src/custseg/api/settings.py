@@ -20,3 +20,5 @@ class ServerSettings:
     docs: bool = True
     read_connections: int = 8
     """Connections of the read pool: how many GET requests run at once (0: one at a time)."""
+    read_cache_entries: int = 1024
+    """Results kept in memory (summaries, pages, verified tokens; 0: none), see read_cache."""

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -20,7 +20,14 @@ from custseg.dates import check_date
 from custseg.errors import ConfigError, CustsegError
 from custseg.i18n import Lang, Message, t
 from custseg.terminal import shown
-from custseg.workspace import DEFAULT_WORKSPACE, Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from custseg.workspace import Workspace
+
+# Commands import the workspace (pandas, Ibis, DuckDB) when they run, so that `custseg --help`
+# and option errors start in a fraction of a second (tests/unit/test_cli_startup.py).
+DEFAULT_WORKSPACE = "custseg.duckdb"
+"""Same as ``custseg.engine.DEFAULT_WORKSPACE`` (a test checks), without importing the engine."""
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
@@ -58,6 +65,8 @@ _OPENED: list[Workspace] = []
 
 def workspace() -> Workspace:
     """Open the workspace the global options point at (closed when the command ends)."""
+    from custseg.workspace import open_workspace
+
     ws = open_workspace(STATE.workspace)
     _OPENED.append(ws)
     return ws

@@ -79,3 +79,7 @@ def main() -> None:
         if ctx.STATE.debug:
             raise
         sys.exit(ctx.report_error(exc))
+
+
+if __name__ == "__main__":
+    main()

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -15,24 +15,22 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import CustsegError, RejectedRow, UnknownNameError
 from custseg.i18n import Lang, t
-from custseg.public import (
+from custseg.public import (  # light: the tables and the ingest limits, not the readers
     DATE_FLOOR,
-    INGEST_STEPS,
     MAX_BYTES,
     MAX_CELL_CHARS,
     MAX_SECONDS,
     SCHEMAS,
     TABLE_NAMES,
-    IngestProgress,
-    IngestReport,
     ReadOptions,
     TableName,
     option_error,
-    prepare,
     render_error,
-    write_rejects_frame,
 )
 from custseg.terminal import shown
+
+if TYPE_CHECKING:
+    from custseg.public import IngestProgress, IngestReport
 
 
 def register(app: typer.Typer) -> None:
@@ -114,6 +112,8 @@ def ingest_command(
     Every argument is checked before the workspace is opened; the table and the rejects file are
     written together (a failure of either leaves the workspace as it was).
     """
+    from custseg.public import INGEST_STEPS, prepare  # the readers: pandas, pyarrow
+
     lang = ctx.STATE.lang
     try:
         name = _check_table(table, mode)
@@ -152,6 +152,8 @@ def _ingest_bar(quiet: bool) -> Iterator[IngestProgress]:
         yield lambda _step, _done, _total: None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from custseg.public import INGEST_STEPS
 
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=ctx.stderr, transient=True) as bar:
@@ -253,6 +255,8 @@ def rejects_command(
     json_: ctx.JsonOption = False,
 ) -> None:
     """List the rows rejected by the latest ingest of each table."""
+    from custseg.public import write_rejects_frame
+
     target = None if out is None else checked_out(out, force=force, suffixes=(".csv", ".xlsx"))
     frame = ctx.workspace().rejects(table)
     if target is not None:

@@ -6,17 +6,21 @@ The acting user is ``--user``, else $CUSTSEG_USER, else the login name.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
+from custseg import public
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError, GovernanceError, UnknownNameError
 from custseg.i18n import Lang, t
-from custseg.public import AuditAction, Override, Targets, current_user
 from custseg.terminal import shown as escape  # data as visible text, never markup
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from custseg.public import Override, Targets
 
 UserOption = Annotated[
     str | None,
@@ -87,7 +91,7 @@ def add_command(
         class_key=class_key,
         reason=reason,
         expires_on=_date(expires, "--expires"),
-        user=current_user(user),
+        user=public.current_user(user),
     )
     superseded = [
         r["override_id"]
@@ -174,7 +178,7 @@ def approve_command(
     override_id: IdArgument, user: UserOption = None, json_: ctx.JsonOption = False
 ) -> None:
     """Approve a pending override (a user other than its creator); it takes effect now."""
-    override = ctx.workspace().overrides.approve(override_id, user=current_user(user))
+    override = ctx.workspace().overrides.approve(override_id, user=public.current_user(user))
     _decided(override, "gov_approved", json_)
 
 
@@ -188,7 +192,7 @@ def reject_command(
 ) -> None:
     """Reject a pending override (a user other than its creator)."""
     store = ctx.workspace().overrides
-    override = store.reject(override_id, user=current_user(user), reason=reason)
+    override = store.reject(override_id, user=public.current_user(user), reason=reason)
     _decided(override, "gov_rejected", json_)
 
 
@@ -202,7 +206,7 @@ def remove_command(
 ) -> None:
     """Remove an active or pending override; later runs no longer apply it."""
     store = ctx.workspace().overrides
-    override = store.remove(override_id, user=current_user(user), reason=reason)
+    override = store.remove(override_id, user=public.current_user(user), reason=reason)
     _decided(override, "gov_removed", json_)
 
 
@@ -246,8 +250,8 @@ def audit_command(
     if verify:
         _verify(log.verify(), len(log.entries()), lang, json_)
         return
-    if action is not None and action not in {a.value for a in AuditAction}:
-        raise UnknownNameError(action, [a.value for a in AuditAction], what="audit action")
+    if action is not None and action not in {a.value for a in public.AuditAction}:
+        raise UnknownNameError(action, [a.value for a in public.AuditAction], what="audit action")
     if limit < 1:
         raise ConfigError(f"--limit must be at least 1; got {limit}")
     frame = log.entries(action=action, subject=subject, limit=limit)
@@ -257,6 +261,8 @@ def audit_command(
     if frame.empty:
         ctx.stdout.print(t("gov_audit_empty", lang))
         return
+    import pandas as pd
+
     grid = Table(
         t("gov_seq", lang),
         t("gov_at", lang),
@@ -318,7 +324,7 @@ def settings_command(
     settings = ctx.workspace().settings
     if key is not None and value is not None:
         old = settings.get(key)
-        new = settings.set(key, value, user=current_user(user))
+        new = settings.set(key, value, user=public.current_user(user))
         if json_:
             ctx.emit_json({"key": key, "value": new, "previous": old, "changed": new != old})
             return
@@ -354,6 +360,8 @@ def _shown(value: Any) -> str:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-friendly rows: timestamps and dates as ISO text, missing values as None."""
+    import pandas as pd
+
     out = []
     for row in frame.to_dict("records"):
         clean: dict[str, Any] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -10,7 +10,9 @@ from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.i18n import Lang, t
-from custseg.public import DataProfile, Finding, SnapshotInfo
+
+if TYPE_CHECKING:
+    from custseg.public import DataProfile, Finding, SnapshotInfo
 
 
 def register(app: typer.Typer) -> None:
@@ -193,6 +195,8 @@ def print_health_line(info: SnapshotInfo, lang: Lang) -> None:
     stored = info.extra.get("health")
     if stored is None:
         return
+    from custseg.public import Finding
+
     findings = [Finding.from_dict(item) for item in stored]
     style = "yellow" if any(f.level == "warning" for f in findings) else "green"
     ctx.stdout.print(

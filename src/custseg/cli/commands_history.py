@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError, SnapshotNotFoundError
 from custseg.i18n import Lang, label_of, t
-from custseg.public import ABSENT, SEVERITY_ORDER, Migration, Snapshot
 from custseg.terminal import shown as escape  # data as visible text, never markup
-from custseg.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from custseg.public import Migration, Snapshot
+    from custseg.workspace import Workspace
 
 DEFAULT_TREND_SCHEME = "abc"
 """`custseg trend` shows ABC grading unless --scheme is given: how many key / major / ordinary
@@ -160,6 +163,8 @@ def _print_header(old: Snapshot, new: Snapshot, lang: Lang) -> None:
 
 
 def _print_matrix(m: Migration, new: Snapshot, lang: Lang) -> None:
+    from custseg.public import ABSENT
+
     labels = m.labels(lang)
     counts, revenue = m.pivot("customers"), m.pivot("revenue_12m")
 
@@ -247,6 +252,8 @@ def alerts_command(
     json_: ctx.JsonOption = False,
 ) -> None:
     """Customers whose move since the previous snapshot needs attention (预警)."""
+    from custseg.public import SEVERITY_ORDER
+
     if severity not in SEVERITY_ORDER:
         raise ConfigError(f"--severity must be one of {list(SEVERITY_ORDER)}; got {severity!r}")
     ws = ctx.workspace()
@@ -344,6 +351,8 @@ def trend_command(
 
 
 def _print_trend(ws: Workspace, scheme: str, frame: pd.DataFrame, lang: Lang) -> None:
+    import pandas as pd
+
     latest = ws.snapshot(ws.snapshots()[-1].snapshot_id).system
     definition = next((s for s in latest.schemes if s.name == scheme), None)
     name = label_of(definition.labels, lang) if definition else scheme
@@ -386,16 +395,22 @@ def _print_trend(ws: Workspace, scheme: str, frame: pd.DataFrame, lang: Lang) ->
 
 
 def _in_out(entered: Any, exited: Any) -> str:
+    import pandas as pd
+
     if entered is None or pd.isna(entered):
         return "-"
     return f"[green]+{int(entered):,}[/] / [red]−{int(exited):,}[/]"
 
 
 def _count(value: Any) -> str:
+    import pandas as pd
+
     return "-" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
 def _change(delta: Any, pct: Any) -> str:
+    import pandas as pd
+
     if delta is None or pd.isna(delta):
         return "-"
     colour = "green" if delta > 0 else "red" if delta < 0 else "dim"

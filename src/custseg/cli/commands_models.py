@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -15,15 +14,15 @@ from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.cli.commands_snapshot import SnapshotOption, parse_date
 from custseg.errors import ConfigError, OutputError, WorkspaceError
 from custseg.i18n import t
-from custseg.public import (
-    PURCHASE_MODELS,
-    HoldoutReport,
-    plot_conditional_expectation,
-    plot_tracking,
-)
 from custseg.terminal import shown
 
+if TYPE_CHECKING:
+    from custseg.public import HoldoutReport
+
 DEFAULT_OUT_DIR = Path("custseg-evaluation")
+MODEL_NAMES = ("bgnbd", "mbgnbd", "pareto_nbd")
+"""The keys of ``custseg.public.PURCHASE_MODELS`` (a test checks), named here so that the help
+does not load the models (SciPy)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -48,7 +47,7 @@ def evaluate_command(
         list[str] | None,
         typer.Option(
             "--model",
-            help=f"Model(s) to compare: {', '.join(PURCHASE_MODELS)} "
+            help=f"Model(s) to compare: {', '.join(MODEL_NAMES)} "
             "(default: mbgnbd and bgnbd).",
         ),
     ] = None,
@@ -56,6 +55,8 @@ def evaluate_command(
     json_: ctx.JsonOption = False,
 ) -> None:
     """Fit the purchase models on the calibration period and compare with the holdout period."""
+    from custseg.public import plot_conditional_expectation, plot_tracking
+
     cal_end = parse_date(calibration_end, "--calibration-end")
     hold_end = parse_date(holdout_end, "--holdout-end")
     if hold_end <= cal_end:
@@ -167,6 +168,8 @@ def _print_report(report: HoldoutReport, charts: dict[str, str]) -> None:
 
 
 def _cell(value: float) -> str:
+    import pandas as pd
+
     return "-" if pd.isna(value) else f"{value:.2f}"
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.cells import cell_len
 from rich.table import Table
@@ -14,10 +13,13 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import Lang, t
-from custseg.public import MERGE_SEPARATOR, REPORT_FORMATS, Snapshot, write_actions
-from custseg.public import report_text as text
 from custseg.terminal import shown
-from custseg.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from custseg.public import Snapshot
+    from custseg.workspace import Workspace
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -33,6 +35,13 @@ SchemeOption = Annotated[
     list[str] | None,
     typer.Option("--scheme", help="Only this scheme (repeat for several; default: all)."),
 ]
+
+
+def text(key: str, lang: Lang, **values: object) -> str:
+    """A report word (``custseg.public.report_text``, loaded with the reports on first use)."""
+    from custseg.public import report_text
+
+    return report_text(key, lang, **values)
 
 
 def register(app: typer.Typer) -> None:
@@ -67,6 +76,8 @@ def report_command(
     json_: ctx.JsonOption = False,
 ) -> None:
     """Write a report of one snapshot: summary per scheme, charts, migrations (in --lang)."""
+    from custseg.public import REPORT_FORMATS
+
     fmt = format_.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
         raise ConfigError(
@@ -169,6 +180,8 @@ def actions_command(
         snap, previous, lang=lang, schemes=scheme or None, owner=owner, detail=detail
     )
     if out is not None:
+        from custseg.public import write_actions
+
         write_out(out, lambda temporary: write_actions(frame, temporary, by=by, lang=lang))  # type: ignore[arg-type]
     summary = _actions_summary(frame, snap, previous, detail, out)
     if json_:
@@ -244,6 +257,8 @@ def _print_actions(
 
 def _consolidated_table(part: pd.DataFrame, title: str, lang: Lang) -> Table:
     """Rows of the consolidated list: customer and salesperson, classes (cut), measures, moves."""
+    from custseg.public import MERGE_SEPARATOR
+
     grid = Table(title=title, title_justify="left")
     cut: dict[str, Any] = {"no_wrap": True, "overflow": "ellipsis"}
     measures = [_merged_measures(row, lang) for row in part.itertuples()]
@@ -275,6 +290,8 @@ def _cells_wide(values: list[str]) -> int:
 
 
 def _merged_measures(row: Any, lang: Lang) -> str:
+    import pandas as pd
+
     parts = []
     if not pd.isna(row.contact_every_days):
         parts.append(text("every_n_days", lang, n=row.contact_every_days))
@@ -309,6 +326,8 @@ def _detail_table(part: pd.DataFrame, title: str, lang: Lang) -> Table:
 
 
 def _measures(row: Any, lang: Lang) -> str:
+    import pandas as pd
+
     parts = []
     if not pd.isna(row.contact_every_days):
         parts.append(text("every_days", lang, n=row.contact_every_days))

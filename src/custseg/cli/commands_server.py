@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from custseg import public
 from custseg.cli import _context as ctx
 from custseg.errors import ConfigError
 from custseg.i18n import t
-from custseg.public import current_user
 
 user_app = typer.Typer(help="Server users: add, list, disable, passwd.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts: create, list, revoke.", no_args_is_help=True)
@@ -59,7 +59,9 @@ def user_add(
     """Create a user; the password is asked for (or read from stdin); there is no default."""
     password = _password(password_stdin)
     ws = ctx.workspace()
-    made = ws.accounts.add_user(name, role=role, password=password, owner=owner, by=current_user())
+    made = ws.accounts.add_user(
+        name, role=role, password=password, owner=owner, by=public.current_user()
+    )
     ctx.stdout.print(
         t("server_user_added", ctx.STATE.lang).format(
             name=made.name, role=t(f"server_role_{made.role.value}", ctx.STATE.lang)
@@ -95,7 +97,7 @@ def user_list(json_: ctx.JsonOption = False) -> None:
 @ctx.guarded
 def user_disable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
     """Disable a user: no more logins, every token revoked."""
-    done = ctx.workspace().accounts.disable(name, by=current_user())
+    done = ctx.workspace().accounts.disable(name, by=public.current_user())
     ctx.stdout.print(t("server_user_disabled", ctx.STATE.lang).format(name=done.name))
 
 
@@ -107,7 +109,7 @@ def user_passwd(
     """Set a user's password; their login sessions are revoked."""
     password = _password(password_stdin)
     accounts = ctx.workspace().accounts
-    accounts.set_password(name, password, by=current_user())
+    accounts.set_password(name, password, by=public.current_user())
     ctx.stdout.print(
         t("server_password_changed", ctx.STATE.lang).format(name=accounts.user(name).name)
     )
@@ -125,7 +127,7 @@ def token_create(
     """Create an API token for scripts (shown once; only its hash is stored)."""
     ttl = timedelta(days=days) if days else None
     issued = ctx.workspace().accounts.create_token(
-        name, kind="api", ttl=ttl, label=label, by=current_user()
+        name, kind="api", ttl=ttl, label=label, by=public.current_user()
     )
     ctx.stderr.print(
         t("server_token_created", ctx.STATE.lang).format(
@@ -158,7 +160,7 @@ def token_revoke(
     token: Annotated[str, typer.Argument(help="Token id (TK-…) or the token itself.")],
 ) -> None:
     """Revoke a token at once."""
-    token_id = ctx.workspace().accounts.revoke(token, by=current_user())
+    token_id = ctx.workspace().accounts.revoke(token, by=public.current_user())
     ctx.stdout.print(t("server_token_revoked", ctx.STATE.lang).format(token_id=token_id))
 
 

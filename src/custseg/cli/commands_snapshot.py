@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,10 +16,10 @@ from custseg.cli import _context as ctx
 from custseg.cli._outputs import ForceOption, checked_out, write_out
 from custseg.errors import ConfigError
 from custseg.i18n import Message, label_of, t
-from custseg.public import ClassificationSystem, Snapshot
-from custseg.spreadsheet import write_csv, write_xlsx
 from custseg.terminal import shown
-from custseg.workspace import resolve_system
+
+if TYPE_CHECKING:
+    from custseg.public import ClassificationSystem, Snapshot
 
 SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot id or prefix (default: latest).")
@@ -135,14 +134,11 @@ def run_command(
     For a schedule, run the same series command from cron: it adds only the missing periods,
     e.g. `custseg run --every month --from 2024-01-01`.
     """
+    from custseg.workspace import resolve_system
+
     # the system is validated before the workspace is opened: a refused file changes nothing
     resolved = resolve_system(system) if system is not None else None
     if every or start or end or refresh:
-        if (engine or os.environ.get("CUSTSEG_ENGINE") or "duckdb").strip().lower() == "spark":
-            raise ConfigError(
-                "a series (--every) runs on DuckDB only for now; on Spark run one --as-of "
-                "date at a time (e.g. from a scheduler)"
-            )
         if as_of:
             raise ConfigError("use either --as-of (one run) or --every/--from/--to (a series)")
         if not (every and start):
@@ -158,6 +154,8 @@ def run_command(
             refresh=refresh,
             quiet=json_,
             user=user,
+            engine=engine,
+            engine_config=engine_config,
         )
         return
     snapshot = run_snapshot(
@@ -183,12 +181,15 @@ def run_series_command(
     refresh: bool,
     quiet: bool,
     user: str | None = None,
+    engine: str | None = None,
+    engine_config: Path | None = None,
 ) -> None:
     """Run (or complete) a series of snapshots and print what was computed and kept."""
     ws = ctx.workspace()
     lang = ctx.STATE.lang
+    on = {"engine": engine, "engine_config": engine_config}
     if quiet:
-        report = ws.run_series(every, start, end, system=system, refresh=refresh, user=user)
+        report = ws.run_series(every, start, end, system=system, refresh=refresh, user=user, **on)
         ctx.emit_json(report.to_dict())
         return
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -199,7 +200,7 @@ def run_series_command(
             bar.update(task, description=f"{as_of} {step}", completed=done, total=total)
 
         report = ws.run_series(
-            every, start, end, system=system, refresh=refresh, progress=progress, user=user
+            every, start, end, system=system, refresh=refresh, progress=progress, user=user, **on
         )
     grid = Table(t("as_of", lang), t("snapshot", lang), t("status", lang))
     for item in report.items:
@@ -418,6 +419,8 @@ def export_command(
     json_: ctx.JsonOption = False,
 ) -> None:
     """Write one row per customer and one column per scheme (text cells are never formulas)."""
+    from custseg.spreadsheet import write_csv, write_xlsx
+
     fmt = (format_ or out.suffix.lstrip(".")).lower()
     if fmt not in ("csv", "parquet", "xlsx"):
         raise ConfigError(f"--format must be one of ['csv', 'parquet', 'xlsx']; got {fmt!r}")

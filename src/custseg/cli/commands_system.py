@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -19,7 +18,7 @@ from custseg.cli.commands_snapshot import (
     show_command,
 )
 from custseg.i18n import t
-from custseg.public import FEATURES, TABLE_NAMES, default_catalogue_text
+from custseg.public import TABLE_NAMES
 from custseg.terminal import shown
 
 DEMO_SCHEMES = ("lifecycle", "abc", "sales_loyalty", "rfm_segments", "composite", "credit")
@@ -41,6 +40,8 @@ def catalogue_command(
     """Print (or write) the built-in classification system as YAML, to start customising."""
     if out is not None:
         checked_out(out, force=force)
+    from custseg.public import default_catalogue_text
+
     text = default_catalogue_text()
     if out is not None:
         write_out(out, lambda temporary: temporary.write_text(text, encoding="utf-8"))
@@ -58,6 +59,8 @@ def catalogue_command(
 @ctx.guarded
 def features_command(json_: ctx.JsonOption = False) -> None:
     """List the features conditions can use: name, unit, meaning."""
+    from custseg.public import FEATURES
+
     if json_:
         ctx.emit_json(
             [
@@ -115,6 +118,8 @@ def demo_command(
                 ctx.stdout.print(line, highlight=False, markup=False)
     series: dict[str, Any] | None = None
     if months > 1:
+        import pandas as pd
+
         latest = pd.Timestamp(ws.default_as_of())
         start = (latest - pd.DateOffset(months=months - 1)).replace(day=1).date()
         if json_:

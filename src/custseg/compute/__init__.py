@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
     from custseg.compute.engine import SparkEngine
+    from custseg.history.series import SeriesProgress, SeriesReport
     from custseg.run import ProgressCallback
     from custseg.schemes import ClassificationSystem
     from custseg.snapshots.view import Snapshot
+    from custseg.workspace import Workspace
 
 __all__ = [
     "EngineSettings",
@@ -37,6 +39,7 @@ __all__ = [
     "engine_settings",
     "open_spark_engine",
     "run_on_spark",
+    "run_series_on_spark",
     "spark_default_as_of",
 ]
 
@@ -110,3 +113,52 @@ def run_on_spark(
         user=user,
     )
     return Snapshot(state, info, resolved)
+
+
+def run_series_on_spark(
+    ws: Workspace,
+    every: str,
+    start: date,
+    end: date | None = None,
+    *,
+    settings: SparkSettings,
+    system: ClassificationSystem | str | Path | None = None,
+    refresh: bool = False,
+    progress: SeriesProgress | None = None,
+    user: str | None = None,
+) -> SeriesReport:
+    """A series of period ends (week, month, quarter) computed on Spark; state in ``ws``.
+
+    The same rules as :func:`custseg.history.series.run_series` (a period end that already has
+    a current snapshot is kept unless ``refresh``; only complete periods run), with the end
+    date defaulting to the latest order date *on Spark*. The runs are sequential: each one's
+    key lineage (cluster groups, lifecycle transitions) reads its predecessor's classes.
+    """
+    from custseg.history.series import SeriesItem, SeriesReport, _current_snapshot, period_ends
+    from custseg.schemes import system_hash
+    from custseg.schemes.resolve import resolve_system
+
+    resolved = resolve_system(system)
+    digest = system_hash(resolved)
+    engine = open_spark_engine(settings, ws.location)
+    last = min(end or spark_default_as_of(engine), ws.clock().date())
+    dates = period_ends(every, start, last)
+    items: list[SeriesItem] = []
+    for i, as_of in enumerate(dates):
+        known = _current_snapshot(ws.snapshots(), as_of, digest, resolved)
+        if known is not None and not refresh:
+            items.append(SeriesItem(as_of, known, "kept"))
+            if progress:
+                progress(as_of, i + 1, len(dates), "kept")
+            continue
+
+        def report(step: str, _done: int, _total: int, *, _d: date = as_of, _i: int = i) -> None:
+            if progress:
+                progress(_d, _i, len(dates), step)
+
+        snapshot = ws.run(as_of=as_of, system=resolved, progress=report, user=user, engine=settings)
+        status = "kept" if snapshot.snapshot_id == known else "computed"
+        items.append(SeriesItem(as_of, snapshot.snapshot_id, status))  # type: ignore[arg-type]
+        if progress:
+            progress(as_of, i + 1, len(dates), status)
+    return SeriesReport(every, start, last, tuple(items))  # type: ignore[arg-type]

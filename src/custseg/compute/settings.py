@@ -12,6 +12,8 @@ workspace database. Compute (input tables, feature tables, assignments) runs in 
   ================================  ==============================  ==========================
   ``CUSTSEG_SPARK_MASTER``          ``master``                      ``local[2]``, ``yarn``,
                                                                     ``k8s://…``, ``spark://…``
+                                                                    (under spark-submit:
+                                                                    its ``--master``)
   ``CUSTSEG_SPARK_REMOTE``          ``remote``                      Spark Connect URL
                                                                     ``sc://host:15002``
   ``CUSTSEG_SPARK_DATABASE``        ``database``                    Spark database custseg
@@ -112,9 +114,13 @@ def engine_settings(
             f"Input tables are: {', '.join(TABLE_NAMES)}"
         )
     remote = env.get("CUSTSEG_SPARK_REMOTE") or data.get("remote")
-    master = env.get("CUSTSEG_SPARK_MASTER") or data.get("master") or DEFAULT_MASTER
+    # Under spark-submit (which starts the Python driver with a gateway to its JVM) the
+    # master given to spark-submit is the one to use, unless custseg's settings name one.
+    submitted = bool(env.get("PYSPARK_GATEWAY_PORT"))
+    master = env.get("CUSTSEG_SPARK_MASTER") or data.get("master")
+    master = master or (None if submitted else DEFAULT_MASTER)
     spark = SparkSettings(
-        master=None if remote else str(master),
+        master=None if remote or not master else str(master),
         remote=str(remote) if remote else None,
         database=str(env.get("CUSTSEG_SPARK_DATABASE") or data.get("database") or DEFAULT_DATABASE),
         conf=conf,

@@ -24,6 +24,14 @@ of the as-of date, so each snapshot carries its own fitted parameters (``extra["
   1e308 sum to infinity) is *dropped* from the spend model (its ``expected_spend`` and
   ``clv_12m`` are null; the transaction model, which uses dates only, keeps it); the record
   counts them under ``non_finite_spend`` with a note.
+- Where it is computed: the per-purchaser statistics in the engine (DuckDB, PostgreSQL or
+  Spark); only the distinct ``(x, t_x, T)`` rows with their number of customers come to Python,
+  where MBG/NBD is fitted on them (the same fit as on one row per customer). Gamma-Gamma is
+  fitted on the repeat buyers' ``(x, m)``, a seeded sample of :data:`SPEND_SAMPLE_SIZE`
+  (200,000) of them, chosen by rank in customer id order, when there are more. Every customer
+  is then scored in the engine: P(alive) and expected spend as expressions
+  (:mod:`custseg.models.expressions`), the parts with a special function once per distinct
+  ``(x, T)`` pair, joined back.
 - Prospects (no purchase) get nulls. When fewer than 50 customers have purchased, or a model
   cannot be fitted, the model features are null for everyone and the snapshot records why; a
   run never fails because of the models. Spend features alone are null when only the spend
@@ -41,8 +49,6 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from custseg.errors import ConvergenceWarning, ModelError
 from custseg.features._context import BuildContext
@@ -105,148 +111,240 @@ def add_model_features(
             "status": "skipped",
             "reason": "no orders table",
         }
-    summary = _summary(con, as_of, settings.freq_days)
-    record["purchasers"] = int(len(summary))
-    if len(summary) < settings.min_purchasers:
+    stats = purchase_statistics(con, as_of)
+    rows = _distinct_rows(stats)
+    purchasers = int(rows["n"].sum())
+    record["purchasers"] = purchasers
+    if purchasers < settings.min_purchasers:
         reason = (
-            f"only {len(summary)} customers have purchased; the models need at least "
+            f"only {purchasers} customers have purchased; the models need at least "
             f"{settings.min_purchasers}"
         )
         return _with_scores(features, None), {**record, "status": "skipped", "reason": reason}
-    bad = ~np.isfinite(summary["monetary_value"].to_numpy(dtype=float))
-    if bad.any():
+    bad = int(rows["non_finite"].sum())
+    if bad:
         record["non_finite_spend"] = {
-            "customers": int(bad.sum()),
+            "customers": bad,
             "note": "purchase amounts that are not finite: these customers were dropped from "
             "the spend model (expected_spend and clv_12m are null for them)",
         }
     try:
-        scores, fitted = _score(summary, _margins(features, summary.index, settings), settings)
+        scores, fitted = _score(stats, rows, features, settings)
     except _FIT_ERRORS as exc:
         reason = f"the purchase model could not be fitted: {exc}"
         return _with_scores(features, None), {**record, "status": "skipped", "reason": reason}
-    return _with_scores(features, scores), {**record, "status": "fitted", **fitted}
+    return _with_scores(features, scores, settings), {**record, "status": "fitted", **fitted}
 
 
-def _summary(con: ibis.BaseBackend, as_of: date, freq_days: float) -> pd.DataFrame:
-    """frequency, recency, T, monetary_value per purchaser, sorted by customer id."""
+def purchase_statistics(con: ibis.BaseBackend, as_of: date) -> ir.Table:
+    """One row per purchaser: the models' sufficient statistics, computed in the engine.
+
+    Columns: ``customer_id``; ``x`` (repeat purchase days), ``t_x_days`` and ``T_days`` (days
+    from the first purchase to the last one and to as_of); ``m`` (mean value of the repeat
+    purchase days, 0 without one, null when an amount or the total is not finite);
+    ``finite``. Day amounts and the repeat total are rounded to 6 decimals, so the statistics
+    do not depend on the order in which the engine adds the rows.
+    """
     ctx = BuildContext(as_of=as_of, parameters=FeatureParameters())
     orders = order_totals(order_lines(con, ctx))
     purchases = orders.filter(orders.net > 0)
-    days = purchases.group_by(["customer_id", "order_date"]).aggregate(amount=purchases.net.sum())
-    arrow = days.order_by(["customer_id", "order_date"]).to_pyarrow()
-    if arrow.num_rows == 0:
-        return pd.DataFrame(columns=["frequency", "recency", "T", "monetary_value"])
-    id_column = arrow.column("customer_id").cast(pa.string())
-    day_numbers = arrow.column("order_date").cast("int32").to_numpy().astype(np.int64)
-    # Sums of floats depend on the order rows were added in: round so the fit is reproducible.
-    raw = arrow.column("amount").to_numpy(zero_copy_only=False).astype(float)
-    with np.errstate(over="ignore", invalid="ignore"):
-        rounded = np.round(raw, 6)  # overflows (inf) for amounts near the float limit
-    amounts = np.where(np.isfinite(rounded), rounded, raw)
-    # the rows are sorted by customer: a customer's rows start where the id changes
-    changed = pc.not_equal(id_column.slice(1), id_column.slice(0, arrow.num_rows - 1))
-    starts = np.flatnonzero(np.r_[True, changed.to_numpy(zero_copy_only=False)])
-    counts = np.diff(np.r_[starts, arrow.num_rows])
-    first_day = day_numbers[starts]
-    last_day = day_numbers[starts + counts - 1]
-    with np.errstate(over="ignore", invalid="ignore"):
-        totals = np.add.reduceat(amounts, starts)
-        finite = np.logical_and.reduceat(np.isfinite(amounts), starts) & np.isfinite(totals)
-        frequency = counts - 1
-        repeat_total = totals - amounts[starts]
-        monetary = np.where(frequency > 0, repeat_total / np.maximum(frequency, 1), 0.0)
-    monetary = np.where(finite, monetary, np.nan)
-    end_day = (as_of - date(1970, 1, 1)).days
-    return pd.DataFrame(
-        {
-            "frequency": frequency.astype(float),
-            "recency": (last_day - first_day) / freq_days,
-            "T": (end_day - first_day) / freq_days,
-            "monetary_value": monetary,
-        },
-        index=pd.Index(id_column.take(starts).to_numpy(zero_copy_only=False), name="customer_id"),
+    days = purchases.group_by(["customer_id", "order_date"]).aggregate(
+        amount=purchases.net.sum().round(6)
+    )
+    first = days.order_date.min().over(ibis.window(group_by=days.customer_id))
+    days = days.mutate(repeat=days.order_date > first)
+    not_finite = days.amount.isinf() | days.amount.isnan()
+    per = days.group_by("customer_id").aggregate(
+        n_days=days.count(),
+        first_day=days.order_date.min(),
+        last_day=days.order_date.max(),
+        total=days.amount.sum(),
+        repeat_total=days.amount.sum(where=days.repeat),
+        any_bad=not_finite.any(),
+    )
+    x = (per.n_days - 1).cast("int64")
+    finite = ~(per.any_bad | per.total.isinf() | per.total.isnan())
+    m = ibis.cases(
+        (~finite, ibis.null("float64")),
+        (x == 0, ibis.literal(0.0)),
+        else_=per.repeat_total.round(6) / x.cast("float64"),
+    )
+    return per.select(
+        "customer_id",
+        x=x,
+        t_x_days=per.last_day.delta(per.first_day, unit="day").cast("int64"),
+        T_days=ctx.days_before_as_of(per.first_day).cast("int64"),
+        m=m,
+        finite=finite,
     )
 
 
-def _margins(features: ir.Table, ids: pd.Index, settings: ModelSettings) -> np.ndarray:
+def _distinct_rows(stats: ir.Table) -> pd.DataFrame:
+    """The distinct ``(x, t_x_days, T_days)`` rows with their number of customers.
+
+    In the order of their first customer id: the order a fit on one row per customer (sorted
+    by id) would meet them in, so the collapsed fit is the same computation.
+    """
+    grouped = stats.group_by(["x", "t_x_days", "T_days"]).aggregate(
+        n=stats.count(),
+        non_finite=(~stats.finite).cast("int64").sum(),
+        first_id=stats.customer_id.cast("string").min(),
+    )
+    arrow = grouped.order_by("first_id").drop("first_id").to_pyarrow()
+    return pd.DataFrame(
+        {
+            c: arrow.column(c).to_numpy(zero_copy_only=False).astype(np.int64)
+            for c in arrow.column_names
+        }
+    )
+
+
+SPEND_SAMPLE_SIZE = 200_000
+"""The spend model is fitted on at most this many repeat buyers (a seeded sample beyond)."""
+SPEND_SAMPLE_SEED = 20_240_601
+
+
+def _spend_data(stats: ir.Table) -> tuple[np.ndarray, np.ndarray, dict[str, Any] | None]:
+    """``x, m`` of the repeat buyers the spend model is fitted on, in customer id order.
+
+    All of them up to :data:`SPEND_SAMPLE_SIZE`; beyond, a sample of that many, drawn with a
+    fixed seed by rank in customer id order (so DuckDB and Spark pick the same customers).
+    """
+    usable = stats.filter((stats.x > 0) & stats.finite & (stats.m > 0))
+    usable = usable.select(customer_id=usable.customer_id.cast("string"), x=usable.x, m=usable.m)
+    sample: dict[str, Any] | None = None
+    count = int(usable.count().execute())
+    if count > SPEND_SAMPLE_SIZE:
+        rng = np.random.default_rng(SPEND_SAMPLE_SEED)
+        picked = np.sort(rng.choice(count, SPEND_SAMPLE_SIZE, replace=False)).astype(np.int64)
+        ranked = usable.mutate(_rank=ibis.row_number().over(order_by=usable.customer_id))
+        keep = ibis.memtable(pd.DataFrame({"_picked": picked}), schema={"_picked": "int64"})
+        usable = ranked.join(keep, ranked._rank == keep._picked).drop("_rank", "_picked")
+        sample = {"customers": SPEND_SAMPLE_SIZE, "of": count, "seed": SPEND_SAMPLE_SEED}
+    arrow = usable.order_by("customer_id").select("x", "m").to_pyarrow()
+    x = arrow.column("x").to_numpy(zero_copy_only=False).astype(float)
+    m = arrow.column("m").to_numpy(zero_copy_only=False).astype(float)
+    return x, m, sample
+
+
+def _margin_expr(table: ir.Table, settings: ModelSettings, median: float | None) -> ir.Value:
     """The margin applied to each purchaser's spend (see the module docstring)."""
     if settings.margin is not None:
-        return np.full(len(ids), float(settings.margin))
-    if "margin" not in features.columns:
-        return np.ones(len(ids))
-    table = features.select("customer_id", "margin").to_pyarrow()
-    known = pd.Series(
-        table.column("margin").to_numpy(zero_copy_only=False).astype(float),
-        index=table.column("customer_id").cast(pa.string()).to_numpy(zero_copy_only=False),
-    ).dropna()
-    fallback = float(known.median()) if len(known) else 1.0
-    margins = known.reindex(ids).fillna(fallback).to_numpy(dtype=float)
-    return np.clip(margins, 0.0, None)
+        return ibis.literal(float(settings.margin))
+    if "margin" not in table.columns:
+        return ibis.literal(1.0)
+    fallback = 1.0 if median is None or pd.isna(median) else float(median)
+    return ibis.greatest(table.margin.cast("float64").fill_null(fallback), 0.0)
+
+
+def _median_margin(features: ir.Table, settings: ModelSettings) -> float | None:
+    """The median of the known margins (the margin of customers whose own is unknown)."""
+    if settings.margin is not None or "margin" not in features.columns:
+        return None
+    value = features.margin.cast("float64").quantile(0.5).execute()
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _finite_rounded(value: ir.Value) -> ir.Value:
+    """``value`` rounded to 6 decimals; null when it is not finite."""
+    rounded = value.cast("float64").round(6)
+    return ibis.ifelse(rounded.isinf() | rounded.isnan(), ibis.null("float64"), rounded)
 
 
 def _score(
-    summary: pd.DataFrame, margins: np.ndarray, settings: ModelSettings
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    from custseg.models import GammaGamma, ModifiedBetaGeo, customer_lifetime_value
+    stats: ir.Table, rows: pd.DataFrame, features: ir.Table, settings: ModelSettings
+) -> tuple[ir.Table, dict[str, Any]]:
+    """Fit on the collapsed statistics; return every purchaser's scores as an engine table.
 
-    x, t_x, age, m = (
-        summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T", "monetary_value")
-    )
+    Columns: ``_model_customer_id``, :data:`MODEL_COLUMNS` before rounding, and ``_margin``
+    (the margin factor of ``clv_12m``, joined from ``features``).
+    """
+    from custseg.models import GammaGamma, ModifiedBetaGeo
+    from custseg.models.expressions import expected_spend_expr, probability_alive_expr
+
+    x = rows["x"].to_numpy(dtype=float)
+    t_x = rows["t_x_days"].to_numpy() / settings.freq_days
+    age = rows["T_days"].to_numpy() / settings.freq_days
     weeks_90, weeks_365 = 90 / settings.freq_days, 365 / settings.freq_days
     record: dict[str, Any] = {}
     with thread_warnings(ConvergenceWarning, RuntimeWarning) as caught:
-        model = ModifiedBetaGeo().fit(x, t_x, age)
-        record["transaction"] = _describe(model)
-        scores = pd.DataFrame(
+        model = ModifiedBetaGeo().fit(x, t_x, age, weights=rows["n"].to_numpy(dtype=float))
+        record["transaction"] = _describe(model, int(rows["n"].sum()))
+        # the parts of the scores that depend on (x, T) only, once per distinct pair
+        pairs = rows[["x", "T_days"]].drop_duplicates().reset_index(drop=True)
+        px = pairs["x"].to_numpy(dtype=float)
+        pT = pairs["T_days"].to_numpy() / settings.freq_days
+        times = np.arange(1, int(np.ceil(settings.horizon_weeks - 1e-9)) + 1, dtype=float)
+        times[-1] = min(times[-1], float(settings.horizon_weeks))
+        discounts = (1.0 + settings.weekly_discount_rate) ** (-times)
+        parts = pd.DataFrame(
             {
-                "p_alive": model.probability_alive(x, t_x, age),
-                "expected_purchases_90d": model.expected_purchases(weeks_90, x, t_x, age),
-                "expected_purchases_365d": model.expected_purchases(weeks_365, x, t_x, age),
-                "p_no_purchase_90d": model.probability_no_purchase(weeks_90, x, t_x, age),
-            },
-            index=summary.index,
+                "_x": pairs["x"],
+                "_T_days": pairs["T_days"],
+                "_alive_90": model.expected_given_alive(weeks_90, px, pT),
+                "_alive_365": model.expected_given_alive(weeks_365, px, pT),
+                "_none_90": model.no_purchase_given_alive(weeks_90, px, pT),
+                "_discounted": model.discounted_given_alive(times, discounts, px, pT),
+            }
         )
-        usable = (x > 0) & np.isfinite(m) & (m > 0)
-        x_spend = np.where(usable, x, 0.0)
-        m_spend = np.where(usable, m, 0.0)  # non-finite spend must not reach the models
+        spend_model: GammaGamma | None = None
         try:
-            spend_model = GammaGamma().fit(x_spend, m_spend)
-            record["spend"] = _describe(spend_model)
-            ok = np.isfinite(m)  # purchasers with non-finite spend are dropped (null)
-            spend = np.full(len(m), np.nan)
-            spend[ok] = spend_model.expected_average_spend(x_spend[ok], m_spend[ok])
-            discounted = np.full(len(m), np.nan)
-            discounted[ok] = customer_lifetime_value(
-                model,
-                spend_model,
-                x_spend[ok],
-                t_x[ok],
-                age[ok],
-                m_spend[ok],
-                horizon_periods=settings.horizon_weeks,
-                discount_rate_per_period=settings.weekly_discount_rate,
-                margin=1.0,
-            )
-            scores["expected_spend"] = spend
-            scores["clv_12m"] = margins * discounted
+            spend_x, spend_m, sample = _spend_data(stats)
+            if sample:
+                record["spend_sample"] = sample
+            spend_model = GammaGamma().fit(spend_x, spend_m)
+            record["spend"] = _describe(spend_model, spend_x.size)
+            # raises ModelError for q <= 1, before anything is scored
+            expected_spend_expr(spend_model, ibis.literal(0), ibis.literal(0.0))
         except _FIT_ERRORS as exc:
             record["spend"] = {"status": "skipped", "reason": str(exc)}
-            scores["expected_spend"] = np.nan
-            scores["clv_12m"] = np.nan
+            spend_model = None
     record["warnings"] = [str(w.message) for w in caught]
-    scores = scores.astype(float).round(6)
-    scores[~np.isfinite(scores)] = np.nan
-    return scores, record
+
+    table = ibis.memtable(
+        parts,
+        schema={
+            "_x": "int64",
+            "_T_days": "int64",
+            **dict.fromkeys(["_alive_90", "_alive_365", "_none_90", "_discounted"], "float64"),
+        },
+    )
+    s = stats.join(table, [stats.x == table._x, stats.T_days == table._T_days])
+    t_x_weeks = s.t_x_days.cast("float64") / settings.freq_days
+    T_weeks = s.T_days.cast("float64") / settings.freq_days
+    p_alive = probability_alive_expr(model, s.x, t_x_weeks, T_weeks)
+    p_alive = ibis.least(ibis.greatest(p_alive, 0.0), 1.0)
+    columns: dict[str, ir.Value] = {
+        "_model_customer_id": s.customer_id.cast("string"),
+        "p_alive": p_alive,
+        "expected_purchases_90d": p_alive * s._alive_90,
+        "expected_purchases_365d": p_alive * s._alive_365,
+        "p_no_purchase_90d": ibis.least(
+            ibis.greatest(1.0 - p_alive + p_alive * s._none_90, 0.0), 1.0
+        ),
+    }
+    if spend_model is None:
+        columns["expected_spend"] = ibis.null("float64")
+        columns["_clv_unit"] = ibis.null("float64")
+    else:
+        # repeat buyers whose mean spend is not positive count as one-time buyers (x = 0, m = 0)
+        usable = (s.x > 0) & (s.m > 0)
+        spend = expected_spend_expr(
+            spend_model, ibis.ifelse(usable, s.x, 0), ibis.ifelse(usable, s.m, 0.0)
+        )
+        spend = ibis.ifelse(s.finite, spend, ibis.null("float64"))
+        columns["expected_spend"] = spend
+        columns["_clv_unit"] = spend * (p_alive * s._discounted)
+    return s.select(**columns), record
 
 
-def _describe(model: Any) -> dict[str, Any]:
+def _describe(model: Any, customers: int) -> dict[str, Any]:
     return {
         "model": type(model).__name__,
         "params": {k: _finite(v) for k, v in model.params_.items()},
         "standard_errors": {k: _finite(v) for k, v in model.standard_errors_.items()},
         "log_likelihood": _finite(model.log_likelihood_),
-        "n_customers": int(model.n_customers_),
+        "n_customers": customers,
         "converged": bool(model.converged_),
     }
 
@@ -255,19 +353,27 @@ def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _with_scores(features: ir.Table, scores: pd.DataFrame | None) -> ir.Table:
-    """``features`` with its model columns replaced by ``scores`` (left join; null if None)."""
+def _with_scores(
+    features: ir.Table, scores: ir.Table | None, settings: ModelSettings | None = None
+) -> ir.Table:
+    """``features`` with its model columns replaced by ``scores`` (left join; null if None).
+
+    ``clv_12m`` is the margin (:func:`_margin_expr`) times ``scores._clv_unit``; every model
+    column is rounded to 6 decimals, and a value that is not finite becomes null.
+    """
     order = list(features.columns)
     base = features.drop(*[c for c in MODEL_COLUMNS if c in features.columns])
     if scores is None:
         out = base.mutate(**{c: ibis.null("float64") for c in MODEL_COLUMNS})
     else:
-        frame = scores.reset_index().rename(columns={"customer_id": "_model_customer_id"})
-        table = ibis.memtable(
-            frame,
-            schema={"_model_customer_id": "string", **dict.fromkeys(MODEL_COLUMNS, "float64")},
+        settings = settings or ModelSettings()
+        median = _median_margin(base, settings)
+        joined = base.left_join(
+            scores, base.customer_id.cast("string") == scores._model_customer_id
         )
-        joined = base.left_join(table, base.customer_id.cast("string") == table._model_customer_id)
-        out = joined.drop("_model_customer_id")
+        values = {c: joined[c] for c in MODEL_COLUMNS if c != "clv_12m"}
+        values["clv_12m"] = _margin_expr(joined, settings, median) * joined._clv_unit
+        out = joined.mutate(**{c: _finite_rounded(v) for c, v in values.items()})
+        out = out.drop(*[c for c in scores.columns if c.startswith("_")])
     wanted = [*order, *[c for c in MODEL_COLUMNS if c not in order]]
     return out.select(*[out[c].cast("float64") if c in MODEL_COLUMNS else out[c] for c in wanted])

@@ -9,6 +9,12 @@ Tables (created like the other governance tables):
   created_at, expires_at (null: until revoked), revoked_at.
 
 There are no default accounts and no default password. Every change is in the audit log.
+
+A server verifies a token once and then trusts it for at most
+:data:`custseg.read_cache.TOKEN_SECONDS` seconds without asking the database again (its
+expiry is still checked on every request). Revoking a token, disabling a user or changing a
+password in the server's process takes effect at once; done by another process (a CLI or a
+second server on the same PostgreSQL) within that time.
 Session tokens (from logins) that expired or were revoked more than
 :data:`SESSION_RETENTION` ago are deleted when a new session starts, so the table does not grow
 with every login; API tokens are kept (they are audited).
@@ -36,6 +42,7 @@ from custseg.governance.access import Principal, Role
 from custseg.governance.audit import AuditLog
 from custseg.governance.users import fold_user, normalise_user
 from custseg.i18n import Message
+from custseg.read_cache import ReadCache
 from custseg.workspace_schema.tables import TABLES, TOKENS, USERS
 
 MIN_PASSWORD_LENGTH = 10
@@ -95,10 +102,17 @@ class IssuedToken:
 class AccountStore:
     """Users and tokens of a workspace."""
 
-    def __init__(self, con: BaseBackend, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        con: BaseBackend,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        cache: ReadCache | None = None,
+    ) -> None:
         self._con = con
         self._clock = clock or datetime.now
         self._audit = AuditLog(con, self._clock)
+        self._cache = cache
 
     # -- users ------------------------------------------------------------------------------
     def add_user(
@@ -154,6 +168,7 @@ class AccountStore:
             self._update(USERS, "name", user.name, {"disabled": True, "changed_at": now})
             self._revoke_where(sge.column("user_name").eq(sge.convert(user.name)), now)
             self._audit.append(by, "user_disable", user.name, {})
+        self._forget_tokens()
         return self.user(user.name)
 
     def set_password(self, name: str, password: str, *, by: str) -> None:
@@ -170,6 +185,7 @@ class AccountStore:
             )
             self._revoke_where(where, now)
             self._audit.append(by, "user_password", user.name, {})
+        self._forget_tokens()
 
     def authenticate(self, name: str, password: str) -> Principal:
         """The principal for a correct name and password; AuthenticationError otherwise."""
@@ -240,10 +256,35 @@ class AccountStore:
             self._revoke_where(sge.column("token_id").eq(sge.convert(token_id)), self._clock())
             if found[0]["kind"] == "api":
                 self._audit.append(by, "token_revoke", token_id, {})
+        self._forget_tokens()
         return token_id
 
     def principal_for_token(self, secret: str) -> Principal:
-        """The principal of a valid token; AuthenticationError if unknown, expired or revoked."""
+        """The principal of a valid token; AuthenticationError if unknown, expired or revoked.
+
+        With a cache, a token found valid is trusted for ``cache.token_seconds`` (until it
+        expires, and not after a revocation made through a store sharing the cache).
+        """
+        if self._cache is None:
+            return self._verified(secret)[0]
+        key = ("token", _digest(secret))
+        found = self._cache.peek(key)
+        if found is None:
+            generation = self._cache.generation("token")
+            found = self._verified(secret)
+            self._cache.put(key, found, ttl=self._cache.token_seconds, generation=generation)
+        principal, expires = found
+        if expires is not None and expires <= self._clock():
+            raise AuthenticationError(Message("server_token_refused"))
+        return principal  # type: ignore[no-any-return]
+
+    def _forget_tokens(self) -> None:
+        """After a revocation: no token is trusted from the cache any more."""
+        if self._cache is not None:
+            self._cache.drop("token")
+
+    def _verified(self, secret: str) -> tuple[Principal, datetime | None]:
+        """The principal of a valid token and when the token expires (None: never)."""
         t = self._con.table(TOKENS)
         u = self._con.table(USERS)
         now = ibis.literal(pd.Timestamp(self._clock()).to_pydatetime())
@@ -253,10 +294,11 @@ class AccountStore:
             t.expires_at.isnull() | (t.expires_at > now),
         )
         joined = valid.join(u, valid.user_name == u.name).filter(~u.disabled)
-        rows = joined.select("name", "role", "owner").to_pyarrow().to_pylist()
+        rows = joined.select("name", "role", "owner", "expires_at").to_pyarrow().to_pylist()
         if not rows:
             raise AuthenticationError(Message("server_token_refused"))
-        return _principal(rows[0])
+        expires = rows[0]["expires_at"]
+        return _principal(rows[0]), None if expires is None else _naive(expires)
 
     # -- helpers ----------------------------------------------------------------------------
     def _find(self, key: str) -> dict[str, Any] | None:
@@ -313,6 +355,11 @@ def _role(role: str) -> Role:
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _naive(value: datetime) -> datetime:
+    """A stored time as the clock gives it (naive; PostgreSQL may hand back an aware one)."""
+    return value.replace(tzinfo=None) if value.tzinfo is not None else value
 
 
 def _plain(value: Any) -> Any:

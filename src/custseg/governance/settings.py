@@ -20,7 +20,7 @@ from ibis.backends import BaseBackend
 from custseg.engine import insert_rows, transaction
 from custseg.errors import ConfigError, UnknownNameError
 from custseg.governance.audit import AuditAction, AuditLog, Clock
-from custseg.i18n import Lang
+from custseg.i18n import Lang, Message
 from custseg.workspace_schema.tables import SETTINGS, TABLES
 
 _TRUE = {"true", "yes", "on", "1", "是", "开"}
@@ -129,5 +129,7 @@ class Settings:
 
 def _definition(key: str) -> SettingDef:
     if key not in KNOWN_SETTINGS:
-        raise UnknownNameError(key, KNOWN_SETTINGS, what="setting", where="the workspace settings")
+        raise UnknownNameError(
+            key, KNOWN_SETTINGS, what="setting", where=Message("unknown_where_settings")
+        )
     return KNOWN_SETTINGS[key]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ibis.backends import BaseBackend
 
 from custseg.errors import GovernanceError, UnknownNameError
-from custseg.i18n import Lang, label_of
+from custseg.i18n import Lang, Message, label_of
 from custseg.schemes import ClassificationSystem, load_default_system
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo
 from custseg.snapshots.store import ASSIGNMENTS, SnapshotStore
@@ -76,7 +76,8 @@ def check_target(
         outcome = next((o for o in targets.latest.outcomes if o.name == scheme), None)
     keys = class_keys(definition, outcome)
     if key not in keys:
-        raise UnknownNameError(key, keys, what="class", where=f"scheme {scheme!r}")
+        where = Message("unknown_where_scheme", {"scheme": repr(scheme)})
+        raise UnknownNameError(key, keys, what="class", where=where)
     if not customer_exists(con, targets.latest, customer_id):
         raise GovernanceError(
             f"customer {customer_id!r} is neither in the customers table nor in the latest "

@@ -72,7 +72,13 @@ def trend(
         from custseg.errors import UnknownNameError
 
         computed = {s for i in ws.snapshots() for s in i.computed_schemes}
-        where = "any snapshot" + (f" of system {system_hash}" if system_hash else "")
+        from custseg.i18n import Message
+
+        where = (
+            Message("unknown_where_any_snapshot_of", {"system": system_hash})
+            if system_hash
+            else Message("unknown_where_any_snapshot")
+        )
         raise UnknownNameError(scheme, computed, what="scheme", where=where)
     snaps = [ws.snapshot(i.snapshot_id) for i in infos]
     counts = _counts(snaps, scheme)

@@ -204,6 +204,7 @@ WORD_AREAS = (
     "cli",
     "clusters",
     "config",
+    "expr",
     "facade",
     "health",
     "ingest",
@@ -212,6 +213,7 @@ WORD_AREAS = (
     "safety",
     "schemes",
     "server",
+    "spark",
 )
 """The areas with a words module of their own, ``custseg/i18n/words_<area>.py``."""
 

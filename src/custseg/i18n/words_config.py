@@ -121,10 +121,8 @@ WORDS.update(
     {
         # -- the condition language (custseg.schemes.expr) -------------------------------------
         "config_condition_invalid": {
-            "zh": "条件无效（{where}，第 {line} 行第 {column} 列）：{problem}\n"
-            "  {shown}\n  {caret}",
-            "en": "invalid condition in {where} at line {line}, column {column}: {problem}\n"
-            "  {shown}\n  {caret}",
+            "zh": "条件无效{location}，{at}：{problem}\n  {shown}\n  {caret}",
+            "en": "invalid condition{location} at {at}: {problem}\n  {shown}\n  {caret}",
         },
         "config_number_too_large": {
             "zh": "数字 {number}（{length} 个字符）太大：数字最多 {chars} 个字符，"

@@ -1,6 +1,6 @@
 """Row checks beyond types: total rows, plausible dates and amounts, control characters in ids.
 
-Rules (also in the README, "Data in"); all vectorised over whole columns:
+Rules (also in the README, "Data in"); each is an engine expression over the whole table:
 
 * **Total rows** (rejected, code ``row.total``): a row with a cell that reads 合计, 总计, 小计,
   Total, Grand total, Subtotal or Sum (spaces, case and a trailing colon ignored) and whose
@@ -20,13 +20,13 @@ Rules (also in the README, "Data in"); all vectorised over whole columns:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+import ibis
+import ibis.expr.datatypes as dtypes
+import ibis.expr.types as ir
 
 from custseg.errors import ErrorCode
 from custseg.i18n import Lang, t
@@ -40,130 +40,144 @@ FUTURE_YEARS = 10
 MAX_MAGNITUDE = 1e15
 OUTLIER_FACTOR = 1000.0
 OUTLIER_MIN_VALUES = 100
-_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+CONTROL = r"[\x00-\x1f\x7f-\x{9f}]"
 
 
-@dataclass
-class Check:
-    """One reason for rejecting rows: which rows, where, why."""
+@dataclass(frozen=True)
+class Rule:
+    """One reason for rejecting rows: which rows (an expression), where, why.
 
-    mask: np.ndarray
+    ``message`` is the reason in the user's language; ``{first}`` in it is replaced by the row
+    number of the row kept (duplicates). ``shown`` is the value to report.
+    """
+
+    mask: ir.BooleanValue
     code: ErrorCode
     column: str | None
     message: str
-    shown: pd.Series | None = None  # the values to report, aligned with the rows
-    firsts: np.ndarray | None = None  # duplicates: the row number of the kept row
+    shown: ir.Value | None = None
 
 
-def _text_array(values: pd.Series) -> pa.Array:
-    try:
-        return pa.array(values, pa.large_string(), from_pandas=True)
-    except (pa.ArrowException, TypeError):  # mixed Python objects: go through text
-        text = values.astype(object).where(values.notna(), None).map(
-            lambda v: v if v is None else str(v))
-        return pa.array(text.to_numpy(dtype=object), pa.large_string(), from_pandas=True)
+def flag(condition: ir.BooleanValue) -> ir.BooleanValue:
+    """Return ``condition`` with null read as false."""
+    return condition.fill_null(False)
 
 
-def total_rows(frame: pd.DataFrame, customer_header: str | None) -> np.ndarray:
-    """Return the mask of total rows of a source frame (the module's rule)."""
-    words = pa.array(TOTAL_WORDS, pa.large_string())
-    hit = np.zeros(len(frame), dtype=bool)
-    for name in frame.columns:
-        values = frame[name]
-        if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
-            continue
-        text = pc.utf8_lower(_text_array(values))
-        text = pc.replace_substring_regex(text, r"[\s:：]+", "")
-        hit |= pc.fill_null(pc.is_in(text, value_set=words), False).to_numpy(zero_copy_only=False)
-    if not hit.any() or customer_header is None:
+def _total_key(text: ir.StringValue) -> ir.StringValue:
+    """Lower case, without whitespace (tab, line ends, form feed, space) and colons."""
+    return text.lower().translate(" \t\n\f\r:：", "")  # type: ignore[no-any-return]
+
+
+def total_rows(source: ir.Table, headers: list[str], customer: str | None) -> ir.BooleanValue:
+    """Return whether each row of ``source`` is a total row (the module's rule).
+
+    The cells are looked at only in rows whose customer id allows a total row (empty, or a
+    total word): in every other row one look at the id decides.
+    """
+    texts = [source[h] for h in headers if source[h].type().is_string()]
+    if not texts:
+        return ibis.literal(False)
+    words = "^(?:" + "|".join(TOTAL_WORDS) + ")$"
+    hit = ibis.literal(False)
+    for text in texts:
+        hit |= flag(_total_key(text).re_search(words))
+    if customer is None:
         return hit
-    ids = frame[customer_header]
-    if ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype):
-        id_text = pc.replace_substring_regex(pc.utf8_lower(_text_array(ids)), r"[\s:：]+", "")
-        empty = pc.fill_null(pc.equal(id_text, ""), True).to_numpy(zero_copy_only=False)
-        word = pc.fill_null(pc.is_in(id_text, value_set=words), False)
-        return hit & (empty | word.to_numpy(zero_copy_only=False))
-    return hit & ids.isna().to_numpy()
+    ids = source[customer]
+    if ids.type().is_string():
+        key = _total_key(ids)
+        possible = key.isnull() | (key == "") | flag(key.re_search(words))
+    else:
+        possible = ids.isnull()
+    return ibis.ifelse(possible, hit, False)  # type: ignore[no-any-return]
+
+
+def total_word(source: ir.Table, headers: list[str]) -> ir.StringValue:
+    """The first non-blank text cell of a row, stripped (what a total row is reported by)."""
+    from custseg.ingest.parse import WHITESPACE, trim
+
+    cells = []
+    for h in headers:
+        if source[h].type().is_string():
+            text = trim(source[h], WHITESPACE)
+            cells.append(ibis.ifelse(text == "", ibis.null(dtypes.string), text))
+    return ibis.coalesce(*cells, ibis.literal("")) if cells else ibis.literal("")
 
 
 def date_checks(
     table: TableName,
-    columns: Mapping[str, pd.Series],
+    columns: Mapping[str, ir.Value],
     header_of: Mapping[str, str],
-    today: pd.Timestamp,
-    floor: pd.Timestamp,
+    today: dt.date,
+    floor: dt.date,
     lang: Lang,
-) -> list[Check]:
+) -> list[Rule]:
     """Dates after today (or far in the future) and before the floor."""
-    checks = []
-    far = today + pd.DateOffset(years=FUTURE_YEARS)
+    rules = []
+    try:
+        far = today.replace(year=today.year + FUTURE_YEARS)
+    except ValueError:  # 29 February
+        far = today.replace(year=today.year + FUTURE_YEARS, day=28)
     for col in SCHEMAS[table]:
         if col.type != "date" or col.name not in header_of:
             continue
         dates = columns[col.name]
-        shown = dates.dt.strftime("%Y-%m-%d")
+        shown = dates.strftime("%Y-%m-%d")  # type: ignore[attr-defined]
         past_only = col.name in PAST_ONLY.get(table, ())
-        late = (dates > (today if past_only else far)).fillna(False).to_numpy(dtype=bool)
-        if late.any():
-            key = "ingest_reason_future" if past_only else "ingest_reason_far_future"
-            text = t(key, lang).format(column=col.name, today=today.strftime("%Y-%m-%d"),
-                                       years=FUTURE_YEARS)
-            checks.append(Check(late, ErrorCode.FUTURE_DATE, header_of[col.name], text, shown))
-        early = (dates < floor).fillna(False).to_numpy(dtype=bool)
-        if early.any():
-            text = t("ingest_reason_before_floor", lang).format(
-                column=col.name, floor=floor.strftime("%Y-%m-%d"))
-            checks.append(Check(early, ErrorCode.DATE_BEFORE_FLOOR, header_of[col.name], text,
-                                shown))
-    return checks
+        key = "ingest_reason_future" if past_only else "ingest_reason_far_future"
+        text = t(key, lang).format(column=col.name, today=today.isoformat(), years=FUTURE_YEARS)
+        late = flag(dates > ibis.date(today if past_only else far))
+        rules.append(Rule(late, ErrorCode.FUTURE_DATE, header_of[col.name], text, shown))
+        text = t("ingest_reason_before_floor", lang).format(column=col.name,
+                                                             floor=floor.isoformat())
+        early = flag(dates < ibis.date(floor))
+        rules.append(Rule(early, ErrorCode.DATE_BEFORE_FLOOR, header_of[col.name], text, shown))
+    return rules
 
 
 def magnitude_checks(
-    table: TableName, columns: Mapping[str, pd.Series], header_of: Mapping[str, str], lang: Lang
-) -> list[Check]:
+    table: TableName, columns: Mapping[str, ir.Value], header_of: Mapping[str, str], lang: Lang
+) -> list[Rule]:
     """Numbers whose magnitude is ``MAX_MAGNITUDE`` or more (they would overflow in sums)."""
-    checks = []
+    rules = []
     for col in SCHEMAS[table]:
         if col.type not in ("float", "int") or col.name not in header_of:
             continue
         values = columns[col.name]
-        huge = (values.abs() >= MAX_MAGNITUDE).fillna(False).to_numpy(dtype=bool)
-        if huge.any():
-            text = t("ingest_reason_huge", lang).format(column=col.name, limit="10^15")
-            checks.append(Check(huge, ErrorCode.IMPLAUSIBLE_AMOUNT, header_of[col.name], text,
-                                values.astype("string")))
-    return checks
+        huge = flag(values.abs() >= MAX_MAGNITUDE)  # type: ignore[attr-defined]
+        text = t("ingest_reason_huge", lang).format(column=col.name, limit="10^15")
+        rules.append(Rule(huge, ErrorCode.IMPLAUSIBLE_AMOUNT, header_of[col.name], text,
+                          values.cast(dtypes.string)))
+    return rules
 
 
-def amount_outliers(values: pd.Series) -> tuple[np.ndarray, float | None]:
-    """Return the mask of amounts above ``OUTLIER_FACTOR`` × the 99th percentile, and the limit."""
-    magnitude = values.abs()
-    usable = magnitude[(magnitude > 0) & (magnitude < MAX_MAGNITUDE)]
-    if len(usable) < OUTLIER_MIN_VALUES:
-        return np.zeros(len(values), dtype=bool), None
-    limit = float(usable.quantile(0.99)) * OUTLIER_FACTOR
-    mask = ((magnitude > limit) & (magnitude < MAX_MAGNITUDE)).fillna(False)
-    return mask.to_numpy(dtype=bool), limit
+def outlier_limit(table: ir.Table, column: str) -> float | None:
+    """``OUTLIER_FACTOR`` × the 99th percentile of the usable magnitudes of ``table[column]``.
+
+    None when fewer than ``OUTLIER_MIN_VALUES`` are usable (non-zero, below the maximum).
+    """
+    values = table.select(m=table[column].abs())
+    kept = values.filter((values.m > 0) & (values.m < MAX_MAGNITUDE))
+    found = kept.aggregate(n=kept.m.count(), q=kept.m.quantile(0.99)).to_pyarrow().to_pylist()
+    n, q = found[0]["n"], found[0]["q"]
+    if not n or n < OUTLIER_MIN_VALUES or q is None:
+        return None
+    return float(q) * OUTLIER_FACTOR
 
 
 def control_checks(
-    table: TableName, columns: Mapping[str, pd.Series], header_of: Mapping[str, str], lang: Lang
-) -> list[Check]:
+    table: TableName, columns: Mapping[str, ir.Value], header_of: Mapping[str, str], lang: Lang
+) -> list[Rule]:
     """NUL bytes in any text value; control characters in identifiers."""
-    checks = []
+    rules = []
     for col in SCHEMAS[table]:
         if col.type != "string" or col.name not in header_of:
             continue
         values = columns[col.name]
         is_id = col.name.endswith("_id")
-        pattern = _CONTROL if is_id else "\x00"
-        array = _text_array(values)
-        found = (pc.match_substring_regex(array, pattern) if is_id
-                 else pc.match_substring(array, pattern))
-        mask = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
-        if mask.any():
-            key = "ingest_reason_control_id" if is_id else "ingest_reason_nul"
-            shown = values.str.replace(_CONTROL, "\N{REPLACEMENT CHARACTER}", regex=True)
-            checks.append(Check(mask, ErrorCode.CONTROL_CHARACTER, header_of[col.name],
-                                t(key, lang).format(column=col.name), shown))
-    return checks
+        found = flag(values.re_search(CONTROL) if is_id else values.re_search(r"\x00"))
+        key = "ingest_reason_control_id" if is_id else "ingest_reason_nul"
+        shown = values.re_replace(CONTROL, "\N{REPLACEMENT CHARACTER}")
+        rules.append(Rule(found, ErrorCode.CONTROL_CHARACTER, header_of[col.name],
+                          t(key, lang).format(column=col.name), shown))
+    return rules

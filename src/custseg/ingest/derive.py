@@ -8,65 +8,59 @@
   when the file has an order number column (订单号, order no …), else
   ``<customer_id>-<due yyyymmdd>``; a second, third … row with the same id gets ``-2``, ``-3`` in
   file order. Stable as long as the file's rows keep their order.
+
+Each is an engine expression over the whole table (the numbering is a window in file order).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-import numpy as np
-import pandas as pd
-
-from custseg.ingest import parse
-
-
-def _day(dates: pd.Series) -> pd.Series:
-    """Return ``yyyymmdd`` per date, formatting each distinct date once."""
-    codes, uniques = pd.factorize(dates)
-    text = pd.Series(uniques).dt.strftime("%Y%m%d").to_numpy(dtype=object)
-    days = np.where(codes >= 0, text[np.maximum(codes, 0)] if len(text) else None, None)
-    return pd.Series(days, index=dates.index, dtype="str").where(codes >= 0)
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
 
 
-def order_ids(customer: pd.Series, order_date: pd.Series) -> pd.Series:
+def _day(dates: ir.Value) -> ir.StringValue:
+    return dates.strftime("%Y%m%d")  # type: ignore[attr-defined,no-any-return]
+
+
+def order_ids(customer: ir.StringValue, order_date: ir.Value) -> ir.StringValue:
     """Return ``<customer>-<yyyymmdd>`` where both are present, else missing."""
-    ids = customer + "-" + _day(order_date)
-    return ids.where(customer.notna() & order_date.notna()).astype("str")
+    both = customer.notnull() & order_date.notnull()
+    return ibis.ifelse(both, customer + "-" + _day(order_date), ibis.null(dt.string))
 
 
 def invoice_ids(
-    customer: pd.Series, due: pd.Series, order_key: pd.Series | None
-) -> pd.Series:
-    """Return the derived invoice ids (the module's rule); missing where no basis is present."""
-    base = customer
-    if order_key is not None:
-        key = parse.parse_string(order_key, is_id=True)
-        base = key.where(key.notna(), customer)
-    ids = (base + "-" + _day(due)).where(base.notna() & due.notna())
-    present = ids.notna()
-    if present.any():
-        seen = ids[present].groupby(ids[present], sort=False).cumcount() + 1
-        suffix = pd.Series("", index=ids.index, dtype="str")
-        repeat = seen[seen > 1]
-        suffix[repeat.index] = "-" + repeat.astype("str")
-        ids = ids.where(~present, ids + suffix)
-    return ids.astype("str")
+    customer: ir.StringValue,
+    due: ir.Value,
+    order_key: ir.StringValue | None,
+    row: ir.IntegerValue,
+    apart: Sequence[ir.Value] = (),
+) -> ir.StringValue:
+    """Return the derived invoice ids (the module's rule); missing where no basis is present.
 
-
-def repeated_lines(frame: pd.DataFrame, columns: list[str], valid: np.ndarray) -> int:
-    """Count valid rows that repeat an earlier valid row exactly on ``columns``."""
-    if not valid.any():
-        return 0
-    return int(frame.loc[valid, columns].duplicated(keep="first").sum())
+    ``row`` orders the rows (file order); rows differing in ``apart`` are numbered apart.
+    """
+    base = customer if order_key is None else order_key.coalesce(customer)
+    ids = ibis.ifelse(base.notnull() & due.notnull(), base + "-" + _day(due),
+                      ibis.null(dt.string))
+    seen = ibis.row_number().over(group_by=[ids, *apart], order_by=row) + 1
+    suffix = ibis.ifelse(seen > 1, "-" + seen.cast(dt.string), "")
+    return ids + suffix  # type: ignore[no-any-return]
 
 
 def derive_keys(
-    source: pd.DataFrame, columns: dict[str, pd.Series], derived: Mapping[str, str | None]
+    source: ir.Table,
+    columns: dict[str, ir.Value],
+    derived: Mapping[str, str | None],
+    row: ir.IntegerValue,
+    apart: Sequence[ir.Value] = (),
 ) -> None:
     """Fill the ``derived`` key columns of ``columns`` (``source``: the file's own columns)."""
     if "order_id" in derived:
         columns["order_id"] = order_ids(columns["customer_id"], columns["order_date"])
     if "invoice_id" in derived:
-        header = derived["invoice_id"]
-        key = source[header] if header is not None else None
-        columns["invoice_id"] = invoice_ids(columns["customer_id"], columns["due_date"], key)
+        key = source["__order_key"] if derived["invoice_id"] is not None else None
+        columns["invoice_id"] = invoice_ids(columns["customer_id"], columns["due_date"], key,
+                                            row, apart)

@@ -1,18 +1,26 @@
-"""The ``ingest`` entry point: read a source, map its headers, validate, store."""
+"""The ``ingest`` entry point: read a source, map its headers, validate, store.
+
+Validation runs in the engine over the whole table (:mod:`custseg.ingest.validate`): on a DuckDB
+workspace in the workspace's own connection, so the rows never pass through Python; on another
+backend (PostgreSQL) in a private in-memory DuckDB, whose accepted rows are then written to the
+workspace.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
+import duckdb
 import ibis
-import numpy as np
+import ibis.expr.types as ir
 import pandas as pd
 
-from custseg.errors import ConfigError, ErrorCode, RejectedRow, UnknownNameError
+from custseg.errors import ConfigError, UnknownNameError
 from custseg.i18n import Lang, Message, t
 from custseg.ingest import store
 from custseg.ingest.aliases import (
@@ -23,19 +31,29 @@ from custseg.ingest.aliases import (
     recognise_columns,
     required_columns,
 )
-from custseg.ingest.checks import total_rows
 from custseg.ingest.headers import header_scorer, missing_columns_error
 from custseg.ingest.options import Deadline, ReadOptions, ingest_error
 from custseg.ingest.report import MODES, IngestReport, Mode
 from custseg.ingest.sources import (
     EXTRA_FIELDS,
+    ROW,
     RawTable,
     SourceSpec,
     read_headers,
     read_source,
     resolve_source,
 )
-from custseg.ingest.validate import Plausibility, validate
+from custseg.ingest.validate import (
+    BLANK,
+    LONG,
+    LONG_SIZE,
+    Checked,
+    Plausibility,
+    Validated,
+    bounds,
+    checked_rows,
+    split,
+)
 from custseg.tables import TABLE_NAMES, TableName
 
 REJECTS_COLUMNS = ["file", "row", "column", "code", "value", "message"]
@@ -44,6 +62,12 @@ IngestProgress = Callable[[str, int, int], None]
 """Called as ``progress(step_description, steps_done, steps_total)``."""
 INGEST_STEPS = 3
 """Reading, checking and storing."""
+
+T = TypeVar("T")
+
+
+class _Misaligned(Exception):
+    """The engine's records of a text file are not its physical lines (read it in Python)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +80,6 @@ class PreparedSource:
     headers: list[str]
     column_mapping: dict[str, str]
     derived: dict[str, str | None]
-    totals: list[RejectedRow]
     options: ReadOptions
     deadline: Deadline
 
@@ -70,23 +93,93 @@ def prepare(
     source_table: str | None = None,
     options: ReadOptions | None = None,
     lang: Lang = "en",
+    check: bool = True,
 ) -> PreparedSource:
     """Read ``source`` and map its headers without touching any workspace.
 
     Every failure that concerns the file itself (unreadable, over a bound, missing columns, no
-    data rows) is raised here, so a caller can refuse before it opens (or creates) a workspace.
+    data rows) is raised here, so a caller can refuse before it opens (or creates) a workspace;
+    ``check=False`` leaves the bounds that need a pass over the rows (rows, cell sizes, no data
+    rows) to :func:`ingest`, which checks them in the same pass as the rows.
     """
+    del lang  # the refusals carry their words in both languages
     if table not in TABLE_NAMES:
         raise UnknownNameError(table, TABLE_NAMES, what="table")
     options = (options or ReadOptions()).checked()
     spec = resolve_source(source, sheet=sheet, source_table=source_table)
     deadline = Deadline(options.max_seconds, spec.label)
     raw, headers, column_mapping, derived = _read_mapped(spec, table, mapping, options, deadline)
-    if raw.frame.empty:
-        raise ingest_error("ingest_no_data_rows", file=spec.label)
-    raw, totals = _split_totals(raw, column_mapping, lang)
-    return PreparedSource(table, spec.label, raw, headers, column_mapping, derived, totals,
-                          options, deadline)
+    prepared = PreparedSource(table, spec.label, raw, headers, column_mapping, derived, options,
+                              deadline)
+    if not check:
+        return prepared
+    scratch = ibis.duckdb.connect()
+    try:
+        def measure(raw: RawTable) -> None:
+            scanned = _scanned(raw, prepared)
+            source = raw.table(scratch, scanned, [])
+            marked = bounds(source, raw, scanned, options.max_cell_chars)
+            _align(raw, marked)
+            _check_bounds(marked, raw, scanned, options)
+
+        raw, _ = _with_python_fallback(prepared, measure)
+    finally:
+        scratch.disconnect()
+    return replace(prepared, raw=raw)
+
+
+def _scanned(raw: RawTable, prepared: PreparedSource) -> list[str]:
+    """The source columns read: all of a text file or sheet, the used ones of other sources."""
+    if raw.blank_rows_dropped:
+        return [h for h in raw.headers if h != EXTRA_FIELDS]
+    wanted = list(prepared.column_mapping) + [h for h in prepared.derived.values() if h]
+    return list(dict.fromkeys(wanted))
+
+
+def _with_python_fallback(
+    prepared: PreparedSource, run: Callable[[RawTable], T]
+) -> tuple[RawTable, T]:
+    """Run ``run`` on the source; a text file the engine refuses is read in Python and run again."""
+    raw = prepared.raw
+    if raw.csv is None or raw.spec is None:
+        return raw, run(raw)
+    try:
+        return raw, run(raw)
+    except (duckdb.Error, _Misaligned):
+        pass
+    known = header_scorer(prepared.table)
+    raw = read_source(raw.spec, options=prepared.options, known=known,
+                      deadline=prepared.deadline, python=True)
+    return raw, run(raw)
+
+
+def _align(raw: RawTable, marked: ir.Table) -> None:
+    """Raise :class:`_Misaligned` unless each record of the engine's read lies on its own line."""
+    if raw.csv is not None and int(marked.count().execute()) != raw.csv.expected:
+        raise _Misaligned
+
+
+def _check_bounds(
+    marked: ir.Table, raw: RawTable, scanned: Sequence[str], options: ReadOptions
+) -> int:
+    """Refuse no data rows, too many rows or an over-long cell; return the rows read."""
+    rows = marked.filter(~marked[BLANK])
+    found = rows.aggregate(n=rows.count(), long=rows[LONG].notnull().any()).to_pyarrow()
+    n, long = found.column("n")[0].as_py(), found.column("long")[0].as_py()
+    if not n:
+        raise ingest_error("ingest_no_data_rows", file=raw.label)
+    if raw.blank_rows_dropped:
+        limit = options.row_limit(excel=raw.kind == "excel")
+        if n > limit:
+            raise ingest_error("ingest_too_many_rows", file=raw.label, limit=f"{limit:,}")
+    if long:
+        first = (rows.filter(rows[LONG].notnull()).order_by(ROW).select(ROW, LONG, LONG_SIZE)
+                 .limit(1).to_pyarrow().to_pylist()[0])
+        raise ingest_error("ingest_cell_too_long", file=raw.label, row=int(first[ROW]),
+                           column=str(scanned[int(first[LONG])]),
+                           size=f"{int(first[LONG_SIZE]):,}",
+                           limit=f"{options.max_cell_chars:,}")
+    return int(n)
 
 
 def ingest(
@@ -125,39 +218,100 @@ def ingest(
         step(t("ingest_step_reading", lang).format(file=_label(source)), 0, INGEST_STEPS)
     prepared = source if isinstance(source, PreparedSource) else prepare(
         table, source, mapping=mapping, sheet=sheet, source_table=source_table, options=options,
-        lang=lang)
+        lang=lang, check=False)
     if prepared.table != table:
         raise ConfigError(f"the source was prepared for {prepared.table!r}, not {table!r}")
-    raw, column_mapping, derived = prepared.raw, prepared.column_mapping, prepared.derived
-    totals, headers, options, deadline = (prepared.totals, prepared.headers, prepared.options,
-                                          prepared.deadline)
-    spec_label = prepared.label
-    rules = Plausibility(pd.Timestamp(ingested_at.date()), pd.Timestamp(options.date_floor), lang)
-    step(t("ingest_step_validating", lang).format(rows=f"{len(raw.frame):,}"), 1, INGEST_STEPS)
-    validated = validate(raw, table, column_mapping, known_customers=store.known_customers(con),
-                         derived=derived, plausibility=rules)
-    deadline.check()
-    rejected = sorted(totals + validated.rejected, key=lambda r: r.row)
-    report = IngestReport(
-        table=table,
-        file=spec_label,
-        mode=mode,
-        rows_read=len(raw.frame) + len(totals),
-        rows_accepted=len(validated.frame),
-        rows_rejected=len(rejected),
-        rejected=rejected,
-        column_mapping=column_mapping,
-        ignored_columns=[h for h in headers if h not in column_mapping],
-        ingest_id=store.new_ingest_id(),
-        flagged=validated.flagged,
-        derived=list(derived),
-        notes=_notes(derived, validated.frame, validated.repeated),
-        detected=dict(raw.detected or {}),
-    )
-    step(t("ingest_step_storing", lang).format(rows=f"{len(validated.frame):,}"), 2, INGEST_STEPS)
-    _store(con, report, validated.frame, validated.rows, ingested_at, rejects_out, lang)
+    own = con.name == "duckdb"
+    engine = con if own else ibis.duckdb.connect()
+    temporary: list[str] = []
+    try:
+        validated = _validate(con, engine, prepared, ingested_at, lang, step, temporary)
+        report = IngestReport(
+            table=table,
+            file=prepared.label,
+            mode=mode,
+            rows_read=validated.rows_read,
+            rows_accepted=validated.rows_accepted,
+            rows_rejected=len(validated.rejected),
+            rejected=validated.rejected,
+            column_mapping=prepared.column_mapping,
+            ignored_columns=[h for h in prepared.headers if h not in prepared.column_mapping],
+            ingest_id=store.new_ingest_id(),
+            flagged=validated.flagged,
+            derived=list(prepared.derived),
+            notes=_notes(prepared.derived, validated.example, validated.repeated),
+            detected=dict(prepared.raw.detected or {}),
+        )
+        step(t("ingest_step_storing", lang).format(rows=f"{report.rows_accepted:,}"), 2,
+             INGEST_STEPS)
+        data = validated.accepted if own else validated.accepted.to_pyarrow()
+        _store(con, report, data, ingested_at, rejects_out, lang)
+    finally:
+        _drop(engine, temporary)
+        if not own:
+            engine.disconnect()
     step(t("ingest_step_done", lang), INGEST_STEPS, INGEST_STEPS)
     return report
+
+
+def _validate(
+    con: ibis.BaseBackend,
+    engine: ibis.BaseBackend,
+    prepared: PreparedSource,
+    ingested_at: dt.datetime,
+    lang: Lang,
+    step: IngestProgress,
+    temporary: list[str],
+) -> Validated:
+    """Stage the checked rows in the engine, check the bounds, split accepted from rejected."""
+    options = prepared.options
+    rules = Plausibility(ingested_at.date(), options.date_floor, lang)
+    known = _known_customers(con, engine) if prepared.table != "customers" else None
+
+    def stage(raw: RawTable) -> tuple[ir.Table, Checked, list[str]]:
+        scanned = _scanned(raw, prepared)
+        source = raw.table(engine, scanned, temporary)
+        checked = checked_rows(source, raw, prepared.table, prepared.column_mapping,
+                               scanned=scanned, max_cell_chars=options.max_cell_chars,
+                               known_customers=known, derived=prepared.derived,
+                               plausibility=rules)
+        name = f"_custseg_ingest_{store.new_ingest_id()}"
+        staged = engine.create_table(name, checked.table, temp=True)
+        temporary.append(name)
+        _align(raw, staged)
+        return staged, checked, scanned
+
+    raw, (staged, checked, scanned) = _with_python_fallback(prepared, stage)
+    prepared.deadline.check()
+    rows = _check_bounds(staged, raw, scanned, options)
+    step(t("ingest_step_validating", lang).format(rows=f"{rows:,}"), 1, INGEST_STEPS)
+    validated = split(engine, staged, checked.rules, raw, prepared.table, prepared.column_mapping,
+                      prepared.derived, lang, temporary)
+    prepared.deadline.check()
+    return validated
+
+
+def _drop(engine: ibis.BaseBackend, names: Sequence[str]) -> None:
+    """Drop the temporary views and tables an ingest made (newest first)."""
+    views = set(engine.list_tables())
+    for name in reversed(names):
+        if name not in views:
+            continue
+        try:
+            engine.drop_table(name, force=True)
+        except Exception:  # a view, not a table  # noqa: BLE001
+            engine.drop_view(name, force=True)
+
+
+def _known_customers(con: ibis.BaseBackend, engine: ibis.BaseBackend) -> ir.Column | None:
+    """The customer ids already in the workspace (none missing), as a column in ``engine``."""
+    if "customers" not in con.list_tables():
+        return None
+    ids = con.table("customers").select("customer_id")
+    ids = ids.filter(ids.customer_id.notnull()).distinct()
+    if engine is not con:
+        ids = ibis.memtable(ids.to_pyarrow())
+    return ids.customer_id
 
 
 def _label(source: str | Path) -> str:
@@ -167,20 +321,18 @@ def _label(source: str | Path) -> str:
 def _store(
     con: ibis.BaseBackend,
     report: IngestReport,
-    frame: pd.DataFrame,
-    rows: np.ndarray,
+    data: object,
     ingested_at: dt.datetime,
     rejects_out: Path | None,
     lang: Lang,
 ) -> None:
     """Write the rejects file (if asked), then commit the table; if either fails, neither is."""
-    data = store.to_arrow(frame, rows, report.table, report.file)
     counts = (report.rows_read, report.rows_accepted, report.rows_rejected)
     with _rejects_file(report, rejects_out, lang):
         store.write_ingest(
             con,
             report.table,
-            data,
+            data,  # type: ignore[arg-type]
             mode=report.mode,
             file=report.file,
             rejects=store.rejects_to_arrow(report.ingest_id, report.table, report.rejected),
@@ -262,31 +414,12 @@ def _order_header(headers: list[str], mapping: Mapping[str, str]) -> str | None:
     return None
 
 
-def _split_totals(
-    raw: RawTable, mapping: Mapping[str, str], lang: Lang
-) -> tuple[RawTable, list[RejectedRow]]:
-    """Take total rows (合计, Total …) out of ``raw`` and return them as rejected rows."""
-    customer = next((h for h, c in mapping.items() if c == "customer_id"), None)
-    mask = total_rows(raw.frame, customer)
-    if not mask.any():
-        return raw, []
-    rejected = []
-    for pos in np.flatnonzero(mask):
-        cells = [str(v) for v in raw.frame.iloc[pos].tolist() if isinstance(v, str) and v.strip()]
-        word = cells[0].strip() if cells else ""
-        rejected.append(RejectedRow(raw.label, int(raw.rows[pos]), customer, ErrorCode.TOTAL_ROW,
-                                    word, t("ingest_reason_total", lang).format(word=word)))
-    kept = RawTable(raw.frame[~mask].reset_index(drop=True), raw.rows[~mask], raw.label, raw.kind,
-                    raw.detected)
-    return kept, rejected
-
-
 def _notes(
-    derived: Mapping[str, str | None], frame: pd.DataFrame, repeated: int
+    derived: Mapping[str, str | None], example: str | None, repeated: int
 ) -> list[Message]:
     """What the report must say about derived keys and kept repeated lines."""
     notes = []
-    example = str(frame.iloc[0][next(iter(derived))]) if derived and len(frame) else "-"
+    example = example or "-"
     if "order_id" in derived:
         notes.append(Message("ingest_derived_order_id", {"example": example}))
     if "invoice_id" in derived:

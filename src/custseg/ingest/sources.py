@@ -1,8 +1,10 @@
-"""Reading CSV, Excel, Parquet files and database tables into a frame plus row numbers.
+"""Reading CSV, Excel, Parquet files and database tables: where the engine finds the rows.
 
-No judgement happens here: values are passed on as read. Columns that the source already types
-(Parquet, database, all-numeric or all-date Excel columns) keep their type; everything else is
-text. Row numbers are the ones the user sees:
+No judgement happens here: values are passed on as read. The engine reads CSV files
+(:mod:`custseg.ingest.csvplan` says when it cannot) and Parquet files itself; workbooks and
+database tables are read in Python and handed to the engine as Arrow tables. Columns that the
+source already types (Parquet, database, all-numeric or all-date Excel columns) keep their type;
+everything else is text. Row numbers are the ones the user sees:
 
 * CSV / text: the physical line where the record starts (line 1 is the file's first line, so a
   header below two title rows is line 3); blank lines are skipped.
@@ -21,10 +23,14 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from custseg.ingest import csvplan
+from custseg.ingest.csvplan import ROW, CsvPlan
 from custseg.ingest.excel import read_excel
 from custseg.ingest.options import Deadline, ReadOptions, ingest_error
 from custseg.ingest.text import (
@@ -36,7 +42,7 @@ from custseg.ingest.text import (
     unique_names,
 )
 
-__all__ = ["EXTRA_FIELDS", "RawTable", "SourceSpec", "read_source", "resolve_source"]
+__all__ = ["EXTRA_FIELDS", "ROW", "RawTable", "SourceSpec", "read_source", "resolve_source"]
 
 SourceKind = Literal["csv", "excel", "parquet", "database"]
 
@@ -48,18 +54,50 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 
 @dataclass(frozen=True)
 class RawTable:
-    """What a source holds: its columns as read, the user-visible row number of each record."""
+    """A source read, before any judgement: its headers, and how the engine reaches its rows.
 
-    frame: pd.DataFrame
-    rows: np.ndarray
+    Exactly one of ``csv`` (a text file the engine reads itself), ``parquet`` (a Parquet file
+    the engine reads itself) and ``arrow`` (rows read in Python: workbooks, database tables and
+    the text files of :mod:`custseg.ingest.csvplan`'s exceptions; the column ``ROW`` holds each
+    record's row number) is set.
+    """
+
     label: str
     kind: SourceKind
+    headers: list[str]
     detected: dict[str, Any] | None = None  # text files: encoding, delimiter, header line
+    csv: CsvPlan | None = None
+    parquet: str | None = None
+    arrow: pa.Table | None = None
+    spec: SourceSpec | None = None  # to read a text file again in Python (the engine refused it)
+
+    def table(
+        self, engine: ibis.BaseBackend, columns: Sequence[str], made: list[str]
+    ) -> ir.Table:
+        """The rows of ``columns`` (and ``ROW``, the user-visible row number) in ``engine``.
+
+        ``made`` receives the name of the temporary view or table this creates.
+        """
+        wanted = [*dict.fromkeys(columns)]
+        if self.csv is not None:
+            source = self.csv.table(engine, made)
+        elif self.parquet is not None:
+            raw = engine.read_parquet(self.parquet, file_row_number=True)
+            made.append(raw.get_name())
+            source = raw.mutate(**{ROW: raw.file_row_number + 2})
+        else:
+            if self.arrow is None:
+                raise ValueError(f"{self.label}: no rows to read")
+            name = f"_custseg_source_{ibis.util.guid()[:12]}"
+            source = engine.create_table(name, self.arrow, temp=True)
+            made.append(name)
+        extra = [EXTRA_FIELDS] if EXTRA_FIELDS in source.columns else []
+        return source.select(*wanted, *extra, ROW)
 
     @property
-    def headers(self) -> list[str]:
-        """Return the header of each column, in file order."""
-        return [str(c) for c in self.frame.columns]
+    def blank_rows_dropped(self) -> bool:
+        """Whether records whose every value is empty are not rows (text files, workbooks)."""
+        return self.kind in ("csv", "excel")
 
 
 @dataclass(frozen=True)
@@ -161,41 +199,39 @@ def read_source(
     options: ReadOptions | None = None,
     known: HeaderScore | None = None,
     deadline: Deadline | None = None,
+    python: bool = False,
 ) -> RawTable:
     """Read ``spec`` (only ``columns`` for Parquet and databases, when given).
 
     ``known`` tells whether a header is recognised (to find the header row below title rows);
-    ``options`` gives the reading options and bounds, ``deadline`` the time budget.
+    ``options`` gives the reading options and bounds, ``deadline`` the time budget; ``python``
+    reads a text file in Python even where the engine could (after the engine refused it).
     """
     options = options or ReadOptions()
     known = known or (lambda _header: False)
     deadline = deadline or Deadline(options.max_seconds, spec.label)
-    if spec.kind in ("csv", "excel"):
+    if spec.kind == "csv":
         path = Path(spec.source)
-        detected = None
-        if spec.kind == "csv":
-            data = read_bytes(path, spec.compressed, spec.label, options.max_bytes)
-            text, encoding = decode(data, spec.label)
-            del data
-            frame, rows, sep, header = read_text(text, options, known, spec.label, deadline)
-            detected = {"encoding": encoding, "delimiter": sep, "header_row": header}
-        else:
-            frame, rows = read_excel(path, spec.sheet, spec.label, options, known, deadline)
-        frame.columns = unique_names([str(c).lstrip("\ufeff") for c in frame.columns])
-        raw = _drop_blank(RawTable(frame, rows, spec.label, spec.kind, detected))
-        limit = options.row_limit(excel=spec.kind == "excel")
-        if len(raw.frame) > limit:
-            raise ingest_error("ingest_too_many_rows", file=spec.label, limit=f"{limit:,}")
-        _check_cells(raw, options.max_cell_chars)
-        return raw
+        plan = None if python else csvplan.plan(path, spec.compressed, spec.label, options, known)
+        if plan is not None:
+            detected = {"encoding": plan.encoding, "delimiter": plan.delimiter,
+                        "header_row": plan.skip if options.columns is None else 0}
+            return RawTable(spec.label, "csv", list(plan.names), detected, csv=plan, spec=spec)
+        data = read_bytes(path, spec.compressed, spec.label, options.max_bytes)
+        text, encoding = decode(data, spec.label)
+        del data
+        frame, rows, sep, header = read_text(text, options, known, spec.label, deadline)
+        detected = {"encoding": encoding, "delimiter": sep, "header_row": header}
+        return _from_frame(frame, rows, spec, detected)
+    if spec.kind == "excel":
+        frame, rows = read_excel(Path(spec.source), spec.sheet, spec.label, options, known,
+                                 deadline)
+        return _from_frame(frame, rows, spec, None)
     if spec.kind == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            table = pq.read_table(spec.source, columns=list(columns) if columns else None)
-        except (pa.ArrowException, OSError) as exc:
-            raise ingest_error("ingest_bad_parquet", file=spec.label, reason=str(exc)) from exc
-        return _from_arrow(table, spec)
+        headers = read_headers(spec) or []
+        if not headers:
+            raise ingest_error("ingest_no_columns", file=spec.label)
+        return RawTable(spec.label, "parquet", headers, parquet=spec.source, spec=spec)
     con, expr = _database_table(spec)
     try:
         table = (expr.select(*columns) if columns else expr).to_pyarrow()
@@ -204,26 +240,34 @@ def read_source(
     return _from_arrow(table, spec)
 
 
-def _check_cells(raw: RawTable, limit: int) -> None:
-    """Refuse a source with a cell longer than ``limit`` characters (per column, vectorised)."""
-    for name in raw.frame.columns:
-        values = raw.frame[name]
-        if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
-            continue
-        lengths = values.str.len()
-        if len(lengths) and lengths.max() > limit:
-            pos = int(np.argmax(lengths.fillna(0).to_numpy()))
-            raise ingest_error("ingest_cell_too_long", file=raw.label, row=int(raw.rows[pos]),
-                               column=str(name), size=f"{int(lengths.iloc[pos]):,}",
-                               limit=f"{limit:,}")
+def _from_frame(
+    frame: pd.DataFrame, rows: np.ndarray, spec: SourceSpec, detected: dict[str, Any] | None
+) -> RawTable:
+    """A frame read in Python (text as ``str``, typed workbook columns) as an Arrow table."""
+    frame.columns = unique_names([str(c).lstrip("\ufeff") for c in frame.columns])
+    arrays, names = [], []
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            text = values.astype(object).where(values.notna(), None)
+            array = pa.array(text.to_numpy(dtype=object), pa.string(), from_pandas=True)
+        else:
+            array = pa.array(values, from_pandas=True)
+        arrays.append(array)
+        names.append(str(name))
+    arrays.append(pa.array(rows, pa.int64()))
+    table = pa.Table.from_arrays(arrays, names=[*names, ROW])
+    headers = [n for n in names if n != EXTRA_FIELDS]
+    return RawTable(spec.label, spec.kind, headers, detected, arrow=table, spec=spec)
 
 
 def _from_arrow(table: pa.Table, spec: SourceSpec) -> RawTable:
     if table.num_columns == 0:
         raise ingest_error("ingest_no_columns", file=spec.label)
-    frame = table.to_pandas(date_as_object=False)
-    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
-    return RawTable(frame, rows, spec.label, spec.kind)
+    columns = [c if not pa.types.is_null(c.type) else c.cast(pa.string()) for c in table.columns]
+    rows = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
+    table = pa.Table.from_arrays([*columns, rows], names=[*table.column_names, ROW])
+    return RawTable(spec.label, spec.kind, table.column_names[:-1], arrow=table, spec=spec)
 
 
 def _database_table(spec: SourceSpec) -> tuple[Any, Any]:
@@ -241,23 +285,3 @@ def _database_table(spec: SourceSpec) -> tuple[Any, Any]:
         con.disconnect()
         raise ingest_error("ingest_db_no_table", url=redact_url(spec.source),
                            table=str(spec.source_table), tables=", ".join(tables) or "-") from exc
-
-
-def _drop_blank(raw: RawTable) -> RawTable:
-    """Remove records whose every value is empty (blank lines, empty sheet rows)."""
-    frame = raw.frame
-    if frame.empty:
-        return raw
-    filled = np.zeros(len(frame), dtype=bool)
-    for name in frame.columns:
-        col = frame[name]
-        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
-            filled |= (col.notna() & (col.astype(str).str.strip() != "")).to_numpy()
-        else:
-            filled |= col.notna().to_numpy()
-    if filled.all():
-        return raw
-    return RawTable(frame[filled].reset_index(drop=True), raw.rows[filled], raw.label, raw.kind,
-                    raw.detected)
-
-

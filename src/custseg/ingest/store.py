@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import ibis
-import numpy as np
+import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 import sqlglot.expressions as sge
@@ -23,7 +23,7 @@ import sqlglot.expressions as sge
 from custseg.errors import ConfigError, RejectedRow
 from custseg.ingest.report import Mode
 from custseg.spreadsheet import write_table
-from custseg.tables import KEYS, SCHEMAS, TableName, column_names
+from custseg.tables import KEYS, SCHEMAS, TableName
 from custseg.workspace_schema.tables import INGESTS, REJECTS, TABLES
 
 _ARROW_TYPES = {
@@ -47,27 +47,6 @@ def table_schema(table: TableName) -> pa.Schema:
     return pa.schema([*fields, ("source_file", pa.string()), ("source_row", pa.int64())])
 
 
-def to_arrow(frame: pd.DataFrame, rows: np.ndarray, table: TableName, file: str) -> pa.Table:
-    """Convert accepted canonical rows to the stored Arrow table."""
-    schema = table_schema(table)
-    arrays = []
-    for name in column_names(table):
-        target = schema.field(name).type
-        values = frame[name]
-        if target == pa.date32():
-            array = pa.array(values.to_numpy(dtype="datetime64[s]"), from_pandas=True)
-        elif target == pa.string():
-            array = pa.array(values.astype("str"), from_pandas=True)
-        else:
-            array = pa.array(values.to_numpy(dtype="float64"), from_pandas=True)
-        if isinstance(array, pa.ChunkedArray):
-            array = array.combine_chunks()
-        arrays.append(array.cast(target))
-    arrays.append(pa.repeat(pa.scalar(file, pa.string()), len(frame)))
-    arrays.append(pa.array(rows, type=pa.int64()))
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
 def rejects_to_arrow(ingest_id: str, table: TableName, rejected: Sequence[RejectedRow]) -> pa.Table:
     """Convert rejected rows to the stored ``rejects`` rows."""
     data = {
@@ -81,14 +60,6 @@ def rejects_to_arrow(ingest_id: str, table: TableName, rejected: Sequence[Reject
         "message": [r.message for r in rejected],
     }
     return pa.Table.from_pydict(data, schema=REJECTS_SCHEMA)
-
-
-def known_customers(con: ibis.BaseBackend) -> pd.Series | None:
-    """Return the customer ids already in the workspace, or None without a customers table."""
-    if "customers" not in con.list_tables():
-        return None
-    ids = con.table("customers").select("customer_id").distinct().to_pyarrow()
-    return pd.Series(ids.column(0).to_pandas(), dtype="str")
 
 
 _TRANSACTIONAL_DDL = frozenset({"duckdb", "postgres"})
@@ -113,7 +84,7 @@ def _transaction(con: ibis.BaseBackend) -> Iterator[None]:
 def write_ingest(
     con: ibis.BaseBackend,
     table: TableName,
-    data: pa.Table,
+    data: pa.Table | ir.Table,
     *,
     mode: Mode,
     file: str,

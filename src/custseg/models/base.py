@@ -409,20 +409,53 @@ class TransactionModel(MaximumLikelihoodModel):
         ``times`` must be increasing (``times[-1]`` taken as 0 before the first). Used by
         :func:`custseg.models.clv.customer_lifetime_value`; computed per distinct ``(x, T)``.
         """
-        theta = self._theta()
         p_alive = self.probability_alive(frequency, recency, T)
         x, _, age = check_rfm(frequency, recency, T)
+        (ux, uT), inv = group_rows(x, age)
+        return p_alive * self.discounted_given_alive(times, discounts, ux, uT)[inv]
+
+    # ---- the parts that depend on (x, T) only ---------------------------------------------
+    # A customer's scores are P(alive | x, t_x, T) times one of these. An engine scoring
+    # millions of customers computes P(alive) as an expression (custseg.models.expressions)
+    # and these once per distinct (x, T) pair, joined back.
+    def expected_given_alive(self, t: float, frequency: ArrayLike, T: ArrayLike) -> FloatArray:
+        """Return E[purchases in (T, T + t] | alive at T, x, T] for each row."""
+        theta = self._theta()
+        x, age = _check_x_T(frequency, T)
+        horizon = _check_t(t, x.size)
+        with np.errstate(all="ignore"):
+            return np.asarray(self._expected_given_alive(theta, horizon, x, age), dtype=float)
+
+    def no_purchase_given_alive(self, t: float, frequency: ArrayLike, T: ArrayLike) -> FloatArray:
+        """Return P(no purchase in (T, T + t] | alive at T, x, T) for each row."""
+        theta = self._theta()
+        x, age = _check_x_T(frequency, T)
+        horizon = _check_t(t, x.size)
+        with np.errstate(all="ignore"):
+            return np.asarray(self._no_purchase_given_alive(theta, horizon, x, age), dtype=float)
+
+    def discounted_given_alive(
+        self, times: ArrayLike, discounts: ArrayLike, frequency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
+        """Return ``sum_k discounts[k] * (E[Y(times[k]) | alive] - E[Y(times[k-1]) | alive])``."""
+        theta = self._theta()
+        x, age = _check_x_T(frequency, T)
         grid = np.asarray(times, dtype=float)
         disc = np.asarray(discounts, dtype=float)
-        (ux, uT), inv = group_rows(x, age)
-        acc = np.zeros(ux.size)
-        previous = np.zeros(ux.size)
+        acc = np.zeros(x.size)
+        previous = np.zeros(x.size)
         with np.errstate(all="ignore"):
             for time, d in zip(grid, disc, strict=True):
-                current = self._expected_given_alive(theta, np.full(ux.size, time), ux, uT)
+                current = self._expected_given_alive(theta, np.full(x.size, time), x, age)
                 acc += d * (current - previous)
                 previous = current
-        return p_alive * acc[inv]
+        return acc
+
+
+def _check_x_T(frequency: ArrayLike, T: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """``x`` and ``T`` checked as in :func:`check_rfm` (with ``t_x = 0``, always valid)."""
+    x, _, age = check_rfm(frequency, np.zeros(np.size(frequency)), T)
+    return x, age
 
 
 def _check_t(t: ArrayLike, n: int) -> FloatArray:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import groupby
 from pathlib import Path
 from typing import Any, Literal
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 import xlsxwriter
 
 from custseg.errors import ConfigError, UnknownNameError
+from custseg.history._source import assignments_long, raw_features
 from custseg.i18n import Lang, label_of
 from custseg.reports.labels import (
     MERGE_SEPARATOR,
@@ -68,9 +70,6 @@ CONSOLIDATED_COLUMNS: tuple[str, ...] = (
 """Columns of the consolidated action list, in order (``overridden`` follows when the snapshot
 has manual overrides)."""
 
-_KEYS = ("service_level_key", "credit_terms_key", "scheme_rank")
-"""Working columns of the detail rows, used to merge them and dropped from the result."""
-
 WRAPPED = {"classes": 50, "actions": 70, "moves": 40, "strategy": 60}
 """Long text columns: wrapped in Excel, with these widths."""
 
@@ -98,28 +97,21 @@ def build_actions(
     or one salesperson. Rows are grouped by owner role; within a role new moves (class changed
     since ``previous``) come first, then revenue descending. ``frame.attrs["lang"]`` records
     the language of the labels and ``frame.attrs["detail"]`` which kind of list it is.
+
+    The rows are joined, merged and sorted in the database; only the list itself is read.
     """
     names = list(schemes) if schemes else snapshot.info.computed_schemes
     for name in names:
         snapshot.scheme(name)
-    features = snapshot.features()
-    current = snapshot.assignments()
-    before = previous.assignments() if previous is not None else None
-    parts = [
-        _scheme_rows(snapshot, previous, name, current, before, features, lang)
-        .assign(scheme_rank=rank)
-        for rank, name in enumerate(names)
-    ]
-    filled = [p for p in parts if len(p)]
-    rows = pd.concat(filled, ignore_index=True) if filled else _empty(current)
+    acting = _acting(snapshot, previous, names, lang)
+    rows = _rows(snapshot, previous, names, acting, lang)
     if owner is not None:
-        rows = _keep_owner(rows, owner, snapshot, names, features)
+        rows = _keep_owner(rows, owner, snapshot, acting)
+    with_overrides = snapshot.has_overrides
     if detail:
-        frame = _sorted(rows.drop(columns=list(_KEYS)), ["customer_id", "scheme"])
-        if not snapshot.has_overrides:  # as in the consolidated list: only when there are any
-            frame = frame.drop(columns=["overridden", "computed_class"], errors="ignore")
+        frame = _detail(rows, snapshot, names, lang, with_overrides)
     else:
-        frame = _sorted(_consolidate(rows, lang, snapshot.has_overrides), ["customer_id"])
+        frame = _consolidated(rows, acting, lang, with_overrides)
     frame.attrs["lang"] = lang
     frame.attrs["detail"] = detail
     return frame
@@ -130,178 +122,283 @@ def is_detail(frame: pd.DataFrame) -> bool:
     return "class_key" in frame.columns
 
 
-def _empty(current: pd.DataFrame) -> pd.DataFrame:
-    columns = list(COLUMNS)
-    if "override_id" in current.columns:
-        columns += ["overridden", "computed_class"]
-    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, *_KEYS]})
-    return frame.astype({"new_move": bool, "revenue_12m": float})
+_ACTING = ibis.schema(
+    {
+        "scheme": "string",
+        "class_key": "string",
+        "acting_id": "int64",
+        "scheme_rank": "int64",
+        "scheme_label": "string",
+        "class_label": "string",
+        "owner_role_key": "string",
+        "owner_role": "string",
+        "role_rank": "int64",
+        "contact_every_days": "int64",
+        "service_level": "string",
+        "credit_terms": "string",
+        "service_level_key": "string",
+        "credit_terms_key": "string",
+        "strategy": "string",
+        "in_previous": "boolean",
+    }
+)
+"""One row per class that routes customers to an owner role, with everything the list shows."""
+
+_LABELS = ibis.schema({"l_scheme": "string", "l_key": "string", "l_label": "string"})
 
 
-def _scheme_rows(
+def _acting(
+    snapshot: Snapshot, previous: Snapshot | None, names: Sequence[str], lang: Lang
+) -> pd.DataFrame:
+    """The acting classes of ``names`` (see _ACTING), in scheme order."""
+    order = {key: i for i, key in enumerate(OWNER_ROLES)}
+    before = set(previous.info.computed_schemes) if previous is not None else set()
+    rows: list[dict[str, Any]] = []
+    for rank, name in enumerate(names):
+        definition = snapshot.scheme(name)
+        labels = snapshot.class_labels(name, lang)
+        for c in definition.classes:
+            if c.strategy is None or not c.strategy.actions.owner_role:
+                continue
+            a = c.strategy.actions
+            rows.append(
+                {
+                    "scheme": name,
+                    "class_key": c.key,
+                    "acting_id": len(rows),
+                    "scheme_rank": rank,
+                    "scheme_label": label_of(definition.labels, lang),
+                    "class_label": labels.get(c.key, c.key),
+                    "owner_role_key": a.owner_role,
+                    "owner_role": role_label(a.owner_role, lang),
+                    "role_rank": order.get(a.owner_role, len(order)),
+                    "contact_every_days": a.contact_every_days,
+                    "service_level": service_label(a.service_level, lang),
+                    "credit_terms": credit_label(a.credit_terms, lang),
+                    "service_level_key": a.service_level,
+                    "credit_terms_key": a.credit_terms,
+                    "strategy": label_of(c.strategy, lang),
+                    "in_previous": name in before,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=list(_ACTING.names))
+    return frame.astype({"contact_every_days": "Int64"})
+
+
+def _memtable(frame: pd.DataFrame, schema: ibis.Schema) -> ir.Table:
+    columns = {name: frame[name].astype(object).where(frame[name].notna(), None).tolist()
+               for name in schema.names}
+    return ibis.memtable(columns, schema=schema)
+
+
+def _labels(snapshot: Snapshot, names: Sequence[str], lang: Lang) -> ir.Table:
+    """``l_scheme, l_key, l_label``: every class label of ``names`` in ``snapshot``."""
+    rows = [
+        (name, key, label)
+        for name in names
+        for key, label in snapshot.class_labels(name, lang).items()
+    ]
+    columns = {
+        field: [row[i] for row in rows] for i, field in enumerate(_LABELS.names)
+    }
+    return ibis.memtable(columns, schema=_LABELS)
+
+
+def _rows(
     snapshot: Snapshot,
     previous: Snapshot | None,
-    name: str,
-    current: pd.DataFrame,
-    before: pd.DataFrame | None,
-    features: pd.DataFrame,
+    names: Sequence[str],
+    acting: pd.DataFrame,
     lang: Lang,
-) -> pd.DataFrame:
-    definition = snapshot.scheme(name)
-    acting = {
-        c.key: c for c in definition.classes
-        if c.strategy is not None and c.strategy.actions.owner_role
-    }
-    rows = current[(current.scheme == name) & current.class_key.isin(list(acting))]
-    if rows.empty:
-        return pd.DataFrame()
-    labels = snapshot.class_labels(name, lang)
-    extra = [c for c in ("name", "owner", REVENUE_FEATURE) if c in features.columns]
-    rows = rows.merge(features[["customer_id", *extra]], on="customer_id", how="left")
-    out = pd.DataFrame({"customer_id": rows.customer_id.astype(str)})
-    out["name"] = rows["name"] if "name" in rows else None
-    out["owner"] = rows["owner"] if "owner" in rows else None
-    out["scheme"] = name
-    out["scheme_label"] = label_of(definition.labels, lang)
-    out["class_key"] = rows.class_key.to_numpy()
-    out["class_label"] = [labels.get(k, k) for k in rows.class_key]
-    actions = [acting[k].strategy.actions for k in rows.class_key]  # type: ignore[union-attr]
-    out["owner_role_key"] = [a.owner_role for a in actions]
-    out["owner_role"] = [role_label(a.owner_role, lang) for a in actions]
-    out["contact_every_days"] = pd.array([a.contact_every_days for a in actions], dtype="Int64")
-    out["service_level"] = [service_label(a.service_level, lang) for a in actions]
-    out["credit_terms"] = [credit_label(a.credit_terms, lang) for a in actions]
-    out["service_level_key"] = [a.service_level for a in actions]
-    out["credit_terms_key"] = [a.credit_terms for a in actions]
-    out["strategy"] = [label_of(acting[k].strategy, lang) for k in rows.class_key]
-    revenue = rows[REVENUE_FEATURE] if REVENUE_FEATURE in rows else 0.0
-    out["revenue_12m"] = pd.to_numeric(revenue).fillna(0.0).astype(float)
-    out["moved_from"], out["new_move"] = _moves(previous, name, rows, before, lang)
-    if "override_id" in rows.columns:
-        out["overridden"] = rows.override_id.notna().to_numpy()
-        computed = rows.get("computed_class_key", rows.class_key)
-        out["computed_class"] = [
-            labels.get(k, k) if isinstance(k, str) else "" for k in computed
-        ]
-    extra_columns = [c for c in ("overridden", "computed_class") if c in out]
-    return out[[*COLUMNS, *extra_columns, *_KEYS[:2]]]
-
-
-def _moves(
-    previous: Snapshot | None,
-    name: str,
-    rows: pd.DataFrame,
-    before: pd.DataFrame | None,
-    lang: Lang,
-) -> tuple[list[str | None], list[bool]]:
-    if previous is None or before is None or name not in previous.info.computed_schemes:
-        return [None] * len(rows), [False] * len(rows)
-    old = before[before.scheme == name].set_index("customer_id").class_key
-    labels = previous.class_labels(name, lang)
-    moved_from: list[str | None] = []
-    flags: list[bool] = []
-    for customer, key in zip(rows.customer_id, rows.class_key, strict=True):
-        was = old.get(customer)
-        if was is None:
-            moved_from.append(text("not_in_snapshot", lang))
-            flags.append(True)
-        elif was != key:
-            moved_from.append(labels.get(was, was))
-            flags.append(True)
-        else:
-            moved_from.append(None)
-            flags.append(False)
-    return moved_from, flags
+) -> ir.Table:
+    """One row per (customer, scheme) whose class has an owner role: the detail rows, lazily."""
+    a = snapshot.assignments_table()
+    current = a.filter(a.scheme.isin(list(names))).select(
+        customer_id=a.customer_id.cast("string"),
+        scheme=a.scheme,
+        class_key=a.class_key,
+        computed_class_key=a.computed_class_key,
+        override_id=a.override_id,
+    )
+    roles = _memtable(acting, _ACTING)
+    rows = current.join(roles, ["scheme", "class_key"])
+    f = raw_features(snapshot)
+    present = set(f.columns)
+    features = f.select(
+        f_id=f.customer_id.cast("string"),
+        name=f["name"].cast("string") if "name" in present else ibis.null("string"),
+        owner=f["owner"].cast("string") if "owner" in present else ibis.null("string"),
+        revenue_12m=(
+            f[REVENUE_FEATURE].cast("float64").fill_null(0.0)
+            if REVENUE_FEATURE in present
+            else ibis.literal(0.0)
+        ),
+    )
+    rows = rows.left_join(features, rows.customer_id == features.f_id).drop("f_id")
+    earlier = [n for n in names if previous is not None and n in previous.info.computed_schemes]
+    if previous is None or not earlier:
+        return rows.mutate(moved_from=ibis.null("string"), new_move=ibis.literal(False))
+    old = assignments_long(previous, earlier)
+    old = old.select(p_id=old.customer_id, p_scheme=old.scheme, old_class=old.class_key)
+    rows = rows.left_join(
+        old, [rows.customer_id == old.p_id, rows.scheme == old.p_scheme]
+    ).drop("p_id", "p_scheme")
+    labels = _labels(previous, earlier, lang)
+    rows = rows.left_join(
+        labels, [rows.scheme == labels.l_scheme, rows.old_class == labels.l_key]
+    ).drop("l_scheme", "l_key")
+    moved = rows.in_previous & (rows.old_class.isnull() | (rows.old_class != rows.class_key))
+    moved_from = ibis.cases(
+        (~moved, ibis.null("string")),
+        (rows.old_class.isnull(), ibis.literal(text("not_in_snapshot", lang))),
+        else_=ibis.coalesce(rows.l_label, rows.old_class),
+    )
+    return rows.mutate(moved_from=moved_from, new_move=moved).drop("old_class", "l_label")
 
 
 def _keep_owner(
-    frame: pd.DataFrame,
-    owner: str,
-    snapshot: Snapshot,
-    names: Sequence[str],
-    features: pd.DataFrame,
-) -> pd.DataFrame:
+    rows: ir.Table, owner: str, snapshot: Snapshot, acting: pd.DataFrame
+) -> ir.Table:
+    """The rows of one owner role (key or label, either language) or of one salesperson."""
     wanted = owner.strip().casefold()
-    role_keys = set(frame.owner_role_key.dropna()) | set(OWNER_ROLES)
-    for name in names:
-        for c in snapshot.scheme(name).classes:
-            if c.strategy is not None and c.strategy.actions.owner_role:
-                role_keys.add(c.strategy.actions.owner_role)
+    role_keys = set(acting.owner_role_key) | set(OWNER_ROLES)
     matching = {
-        key for key in role_keys
-        if wanted in (key.casefold(), role_label(key, "zh").casefold(),
-                      role_label(key, "en").casefold())
+        key
+        for key in role_keys
+        if wanted
+        in (key.casefold(), role_label(key, "zh").casefold(), role_label(key, "en").casefold())
     }
     if matching:
-        return frame[frame.owner_role_key.isin(matching)]
-    people = set(features["owner"].dropna().astype(str)) if "owner" in features else set()
-    found = {p for p in people if p.casefold() == wanted}
-    if found:
-        return frame[frame.owner.isin(found)]
+        return rows.filter(rows.owner_role_key.isin(sorted(matching)))
+    f = raw_features(snapshot)
+    people: set[str] = set()
+    if "owner" in f.columns:
+        found = f.select(owner=f["owner"].cast("string")).distinct().to_pandas()
+        people = set(found.owner.dropna())
+    chosen = sorted(p for p in people if p.casefold() == wanted)
+    if chosen:
+        return rows.filter(rows.owner.isin(chosen))
     raise UnknownNameError(
-        owner, sorted(role_keys) + sorted(people), what="owner role or salesperson",
+        owner,
+        sorted(role_keys) + sorted(people),
+        what="owner role or salesperson",
         where="the action list",
     )
 
 
-def _consolidate(rows: pd.DataFrame, lang: Lang, with_overrides: bool) -> pd.DataFrame:
-    """One row per (owner role, customer) from the detail rows (labels already in a language)."""
-    columns = [*CONSOLIDATED_COLUMNS, *(["overridden"] if with_overrides else [])]
-    if rows.empty:
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-        return empty.astype({"new_move": bool, "revenue_12m": float})
-    ordered = rows.sort_values(["owner_role_key", "customer_id", "scheme_rank"], kind="stable")
-    pairs = groupby(
-        ordered.itertuples(index=False), key=lambda r: (r.owner_role_key, r.customer_id)
-    )
-    merged = [_merged(list(group), lang, with_overrides) for _, group in pairs]
-    frame = pd.DataFrame.from_records(merged, columns=columns)
-    frame["contact_every_days"] = pd.array(frame.contact_every_days, dtype="Int64")
-    frame["schemes_count"] = frame.schemes_count.astype(int)
-    frame["revenue_12m"] = frame.revenue_12m.astype(float)
-    frame["new_move"] = frame.new_move.astype(bool)
-    return frame
-
-
-def _merged(group: list[Any], lang: Lang, with_overrides: bool) -> dict[str, Any]:
-    """The consolidated row of one customer's detail rows for one owner role."""
-    first = group[0]
-    contacts = [int(r.contact_every_days) for r in group if not pd.isna(r.contact_every_days)]
-    moves = [
-        f"{r.scheme_label}: {r.moved_from} → {r.class_label}" for r in group if r.new_move
+def _order(rows: ir.Table, tie_breakers: list[str]) -> ir.Table:
+    """Owner roles in catalogue order; within one, new moves first, then revenue descending."""
+    keys = [
+        rows.role_rank,
+        rows.owner_role_key,
+        rows.new_move.desc(),
+        rows.revenue_12m.desc(),
+        *[rows[c] for c in tie_breakers],
     ]
-    row = {
-        "owner_role": first.owner_role,
-        "owner_role_key": first.owner_role_key,
-        "owner": first.owner,
-        "customer_id": first.customer_id,
-        "name": first.name,
-        "revenue_12m": first.revenue_12m,
-        "new_move": bool(moves),
-        "moves": MERGE_SEPARATOR.join(moves) if moves else None,
-        "contact_every_days": min(contacts) if contacts else None,
-        "service_level": highest_service([r.service_level_key for r in group], lang),
-        "credit_terms": strictest_credit([r.credit_terms_key for r in group], lang),
-        "schemes_count": len(group),
-        "classes": MERGE_SEPARATOR.join(f"{r.scheme_label}: {r.class_label}" for r in group),
-        "actions": "\n".join(dict.fromkeys(r.strategy for r in group if r.strategy)),
+    return rows.order_by(keys)
+
+
+def _detail(
+    rows: ir.Table, snapshot: Snapshot, names: Sequence[str], lang: Lang, with_overrides: bool
+) -> pd.DataFrame:
+    """One row per (customer, scheme), COLUMNS (and the override columns when there are any)."""
+    extra: list[str] = []
+    if with_overrides:
+        labels = _labels(snapshot, names, lang)
+        rows = rows.left_join(
+            labels,
+            [rows.scheme == labels.l_scheme, rows.computed_class_key == labels.l_key],
+        )
+        rows = rows.mutate(
+            overridden=rows.override_id.notnull(),
+            computed_class=ibis.coalesce(rows.l_label, rows.computed_class_key, ""),
+        )
+        extra = ["overridden", "computed_class"]
+    ordered = _order(rows, ["customer_id", "scheme"])
+    frame = ordered.select(*COLUMNS, *extra).to_pandas()
+    return _typed(frame)
+
+
+def _consolidated(
+    rows: ir.Table, acting: pd.DataFrame, lang: Lang, with_overrides: bool
+) -> pd.DataFrame:
+    """One row per (owner role, customer) merging its detail rows (CONSOLIDATED_COLUMNS)."""
+    move = rows.scheme_label + ": " + rows.moved_from + " → " + rows.class_label
+    merged: dict[str, Any] = {
+        "owner_role": rows.owner_role.max(),
+        "role_rank": rows.role_rank.max(),
+        "owner": rows.owner.max(),
+        "name": rows["name"].max(),
+        "revenue_12m": rows.revenue_12m.max(),
+        "new_move": rows.new_move.any(),
+        "moves": move.group_concat(MERGE_SEPARATOR, where=rows.new_move, order_by=rows.scheme_rank),
+        "classes_of": rows.acting_id.cast("string").group_concat(",", order_by=rows.scheme_rank),
     }
     if with_overrides:
-        row["overridden"] = any(bool(getattr(r, "overridden", False)) for r in group)
-    return row
+        merged["overridden"] = rows.override_id.notnull().any()
+    grouped = rows.group_by(["owner_role_key", "customer_id"]).aggregate(**merged)
+    frame = _order(grouped, ["customer_id"]).to_pandas()
+    merge = _ClassMerger(acting, lang)
+    merged_classes = {ids: merge(ids) for ids in frame.classes_of.unique()}
+    for i, column in enumerate(_FROM_CLASSES):
+        frame[column] = frame.classes_of.map({k: v[i] for k, v in merged_classes.items()})
+    columns = [*CONSOLIDATED_COLUMNS, *(["overridden"] if with_overrides else [])]
+    return _typed(frame[columns])
 
 
-def _sorted(frame: pd.DataFrame, tie_breakers: list[str]) -> pd.DataFrame:
-    order = {key: i for i, key in enumerate(OWNER_ROLES)}
-    rank = frame.owner_role_key.map(lambda k: order.get(k, len(order)))
-    keys = ["_rank", "owner_role_key", "new_move", "revenue_12m", *tie_breakers]
-    return (
-        frame.assign(_rank=rank)
-        .sort_values(keys, ascending=[True, True, False, False, *[True] * len(tie_breakers)],
-                     kind="stable")
-        .drop(columns="_rank")
-        .reset_index(drop=True)
-    )
+_FROM_CLASSES = (
+    "contact_every_days",
+    "service_level",
+    "credit_terms",
+    "schemes_count",
+    "classes",
+    "actions",
+)
+"""Consolidated columns that depend only on which classes (in scheme order) route the row."""
+
+
+class _ClassMerger:
+    """The _FROM_CLASSES values of a list of acting classes (their ids, comma-separated)."""
+
+    def __init__(self, acting: pd.DataFrame, lang: Lang) -> None:
+        self._rows = acting.astype(object).where(acting.notna(), None).to_dict("records")
+        self._lang = lang
+        self._service: dict[tuple[Any, ...], str] = {}
+        self._credit: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, ids: str) -> tuple[Any, ...]:
+        part = [self._rows[int(i)] for i in ids.split(",")]
+        contacts = [int(r["contact_every_days"]) for r in part if r["contact_every_days"]]
+        service = tuple(r["service_level_key"] for r in part)
+        credit = tuple(r["credit_terms_key"] for r in part)
+        if service not in self._service:
+            self._service[service] = highest_service(service, self._lang)
+        if credit not in self._credit:
+            self._credit[credit] = strictest_credit(credit, self._lang)
+        return (
+            min(contacts) if contacts else None,
+            self._service[service],
+            self._credit[credit],
+            len(part),
+            MERGE_SEPARATOR.join(f"{r['scheme_label']}: {r['class_label']}" for r in part),
+            "\n".join(dict.fromkeys(r["strategy"] for r in part if r["strategy"])),
+        )
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column types of an action list, the same for every backend and for an empty list."""
+    types: dict[str, Any] = {"new_move": bool, "revenue_12m": float}
+    if "contact_every_days" in frame:
+        types["contact_every_days"] = "Int64"
+    if "schemes_count" in frame:
+        types["schemes_count"] = int
+    if "overridden" in frame:
+        types["overridden"] = bool
+    out = frame.astype(types)
+    for column in out.columns:
+        if column not in types:  # text: plain Python strings and None, as on every backend
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+    return out.reset_index(drop=True)
 
 
 def headers(columns: Sequence[str], lang: Lang) -> list[str]:
@@ -351,24 +448,31 @@ def write_actions(
 
 
 def _groups(frame: pd.DataFrame, by: GroupBy) -> list[tuple[str, pd.DataFrame]]:
+    """Sheets (title, rows) in the order of the list; a sheet longer than Excel's limit is cut."""
     if frame.empty:
         return []
-    if by == "owner":
-        keys = list(dict.fromkeys(frame.owner_role_key))
-        return [(str(frame[frame.owner_role_key == k].owner_role.iloc[0]),
-                 frame[frame.owner_role_key == k]) for k in keys]
-    pairs = list(dict.fromkeys(zip(frame.scheme, frame.class_key, strict=True)))
+    keys = ["owner_role_key"] if by == "owner" else ["scheme", "class_key"]
     out = []
-    for scheme, key in pairs:
-        part = frame[(frame.scheme == scheme) & (frame.class_key == key)]
-        out.append((f"{part.scheme_label.iloc[0]}-{part.class_label.iloc[0]}", part))
+    for _, part in frame.groupby(keys, sort=False):
+        first = part.iloc[0]
+        title = (
+            str(first.owner_role)
+            if by == "owner"
+            else f"{first.scheme_label}-{first.class_label}"
+        )
+        for start in range(0, len(part), MAX_SHEET_ROWS):
+            out.append((title, part.iloc[start : start + MAX_SHEET_ROWS]))
     return out
+
+
+MAX_SHEET_ROWS = 1_048_575
+"""Rows of data an Excel sheet holds below its header; longer groups continue on a new sheet."""
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, by: GroupBy, lang: Lang) -> None:
     groups = _groups(frame, by) or [(text("owner_role", lang), frame)]
     names = sheet_names([title for title, _ in groups])
-    book = new_workbook(path)
+    book = new_workbook(path, constant_memory=True)  # rows go to disk as they are written
     try:
         styles = _styles(book, lang)
         for (_, part), name in zip(groups, names, strict=True):
@@ -404,32 +508,42 @@ def _write_sheet(sheet: Any, part: pd.DataFrame, lang: Lang, styles: Styles) -> 
     """One sheet: header row frozen with the customer columns, filter, new moves highlighted."""
     shown = _shown(part, lang)
     sheet.write_row(0, 0, list(shown.columns), styles[("header", False)])
-    flags = list(part.new_move) if "new_move" in part else [False] * len(part)
+    flags = part.new_move.tolist() if "new_move" in part else [False] * len(part)
     kinds = [
         "money" if c == "revenue_12m" else "wrap" if c in WRAPPED else "plain"
         for c in part.columns
     ]
-    for i, (values, flag) in enumerate(zip(shown.itertuples(index=False), flags,
-                                           strict=True), start=1):
-        for j, (kind, value) in enumerate(zip(kinds, values, strict=True)):
-            cell = _cell(value)
-            style = styles[(kind, bool(flag))]
-            if kind == "money":
-                sheet.write_number(i, j, float(cell or 0.0), style)
-            elif cell is None:
-                sheet.write_blank(i, j, None, style)
+    columns = [_cells(shown.iloc[:, j], kind == "money") for j, kind in enumerate(kinds)]
+    plain = {flag: [styles[(kind, flag)] for kind in kinds] for flag in (False, True)}
+    write_string, write_number = sheet.write_string, sheet.write_number
+    write_blank, write = sheet.write_blank, sheet.write
+    for i, flag in enumerate(flags, start=1):
+        row_styles = plain[bool(flag)]
+        for j, values in enumerate(columns):
+            cell = values[i - 1]
+            if cell is None or cell == "":
+                write_blank(i, j, None, row_styles[j])
+            elif type(cell) is str:
+                write_string(i, j, cell, row_styles[j])
+            elif type(cell) is float or type(cell) is int:
+                write_number(i, j, cell, row_styles[j])
             else:
-                sheet.write(i, j, cell, style)
+                write(i, j, cell, row_styles[j])
     sheet.freeze_panes(1, list(part.columns).index("name") + 1 if "name" in part else 0)
     sheet.autofilter(0, 0, max(len(part), 1), len(part.columns) - 1)
     for j, column in enumerate(part.columns):
         sheet.set_column(j, j, _width(column, shown.iloc[:, j], lang))
 
 
+def _cells(values: pd.Series, money: bool) -> list[Any]:
+    """A column's cells as Python values: None where missing; money always a number."""
+    if money:
+        return pd.to_numeric(values).fillna(0.0).astype(float).tolist()
+    return [_cell(v) for v in values.astype(object).where(values.notna(), None).tolist()]
+
+
 def _cell(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and pd.isna(value):
+    if value is None:
         return None
     if hasattr(value, "item"):
         return value.item()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
 import ibis
@@ -75,8 +76,30 @@ def scoped_ids(snapshot: Snapshot, principal: Principal | None) -> set[str] | No
 def customer_page(
     snapshot: Snapshot, query: CustomerQuery, principal: Principal | None, *, lang: Lang = "en"
 ) -> tuple[pd.DataFrame, int]:
-    """One page of customers (list columns + one class column per computed scheme) and the total."""
-    f = scoped_features(snapshot, principal)
+    """One page of customers (list columns + one class column per computed scheme) and the total.
+
+    A server keeps pages and totals in its read cache, under the reader's owner scope: a page
+    is never handed to a reader of another scope.
+    """
+    f = scoped_features(snapshot, principal)  # refuses a principal who may not read customers
+    scope = None if principal is None else ("owner", principal.owner_scope)
+    matching = (
+        scope,
+        tuple(sorted((s, tuple(sorted(set(k)))) for s, k in (query.classes or {}).items())),
+        query.owner,
+        query.search,
+    )
+    order = (query.sort, query.descending, query.offset, query.limit, lang)
+    frame, total = snapshot.cached(
+        ("customer_page", *matching, *order),
+        lambda: _page(snapshot, f, query, lang, total_key=("customer_count", *matching)),
+    )
+    return frame.copy(), total
+
+
+def _page(
+    snapshot: Snapshot, f: ir.Table, query: CustomerQuery, lang: Lang, *, total_key: tuple[Any, ...]
+) -> tuple[pd.DataFrame, int]:
     assignments = snapshot.assignments_table()
     for scheme, wanted in (query.classes or {}).items():
         snapshot.scheme(scheme)
@@ -99,7 +122,7 @@ def customer_page(
             Message("server_sort_unknown", {"sort": query.sort, "known": ", ".join(known)}),
             key_path="sort",
         )
-    total = int(f.count().execute())
+    total = snapshot.cached(total_key, lambda: int(f.count().execute()))
     key = ibis.desc(query.sort) if query.descending else ibis.asc(query.sort)
     tie = [] if query.sort == "customer_id" else ["customer_id"]
     columns = [c for c in LIST_COLUMNS if c in f.columns]
@@ -141,9 +164,17 @@ def customer_detail(
 
     CustomerNotFoundError when the customer is not in ``snapshot`` or outside the scope.
     """
-    f = scoped_features(snapshot, principal)
-    found = f.filter(f.customer_id == str(customer_id)).to_pandas()
-    if found.empty:
+    scope = None if principal is None else principal.owner_scope
+    if principal is not None:
+        principal.require(Permission.READ_CUSTOMERS)
+
+    def features_of(customer: ibis.Value) -> ir.Table:
+        f = scoped_features(snapshot, principal)
+        return f.filter(f.customer_id == customer)
+
+    query = snapshot.customer_table(("features", scope), features_of)
+    found = snapshot.customer_rows(query, str(customer_id))
+    if not found:
         raise CustomerNotFoundError(
             Message(
                 "server_customer_not_found",
@@ -154,10 +185,21 @@ def customer_detail(
                 },
             )
         )
-    row = {k: _plain(v) for k, v in found.iloc[0].to_dict().items()}
+    row = {k: _plain(v) for k, v in found[0].items()}
     scores = {k: row[k] for k in MODEL_SCORES if k in row}
     features = {k: v for k, v in row.items() if k not in scores}
-    explained = snapshot.explain(str(customer_id), lang=lang)
+    # One query for the classes of this snapshot and the history: every snapshot's rows.
+    rows = pd.DataFrame(
+        snapshot.history_rows(str(customer_id)),
+        columns=["snapshot_id", "customer_id", "scheme", "class_key", "score", "reason",
+                 "computed_class_key", "override_id"],
+    )
+    mine = rows[rows.snapshot_id == snapshot.snapshot_id]
+    explained = (
+        snapshot.explain_rows(str(customer_id), mine.to_dict("records"), lang=lang)
+        if not mine.empty
+        else snapshot.explain(str(customer_id), lang=lang)  # stored elsewhere (Spark)
+    )
     return {
         "customer_id": str(customer_id),
         "name": row.get("name"),
@@ -165,18 +207,24 @@ def customer_detail(
         "features": features,
         "scores": scores,
         "classes": [_explanation(e) for e in explained],
-        "history": class_history(snapshots, str(customer_id), store),
+        "history": class_history(snapshots, str(customer_id), store, rows=rows),
     }
 
 
 def class_history(
-    snapshots: Sequence[SnapshotInfo], customer_id: str, store: SnapshotStore
+    snapshots: Sequence[SnapshotInfo],
+    customer_id: str,
+    store: SnapshotStore,
+    *,
+    rows: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """Per snapshot (as ordered in ``snapshots``) that holds the customer: date, id, classes.
 
-    One query over every snapshot's assignments, overrides applied.
+    One query over every snapshot's assignments, overrides applied (``rows``: its result,
+    already read).
     """
-    rows = store.customer_history(customer_id).to_pandas()
+    if rows is None:
+        rows = store.customer_history(customer_id).to_pandas()
     out = []
     for info in snapshots:
         mine = rows[rows.snapshot_id == info.snapshot_id]
@@ -209,8 +257,9 @@ def _explanation(e: Any) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if value is None or (not isinstance(value, str | list | dict) and pd.isna(value)):
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, datetime):  # pandas Timestamps too; a date at midnight is a date
+        midnight = value.time() == time() and not getattr(value, "nanosecond", 0)
+        return value.date().isoformat() if midnight else pd.Timestamp(value).isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "item"):

@@ -15,12 +15,13 @@ written last, so a reader never sees a snapshot whose assignments are incomplete
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import ibis
 import pandas as pd
+import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
 from custseg.engine import insert_rows, transaction
@@ -74,11 +75,13 @@ class SnapshotStore:
         with transaction(self._con):
             if target not in self._con.list_tables():  # the run may have built it in place
                 self._con.create_table(target, features)
+            index_by_customer(self._con, target)
             if self._con.name == "duckdb":
                 # Written where they stay and read back from there: a million customers times
                 # the schemes are not copied twice. The new rows are one contiguous run of
-                # row groups, which the engine's min/max statistics find without a scan.
-                self._con.insert(ASSIGNMENTS, assignments)
+                # row groups, which the engine's min/max statistics find without a scan; in
+                # customer order, one customer's rows share a few row groups.
+                self._con.insert(ASSIGNMENTS, _in_customer_order(self._con, assignments))
                 t = self._con.table(ASSIGNMENTS)
                 stored = t.filter(t.snapshot_id == snapshot_id).drop("snapshot_id")
             else:
@@ -145,19 +148,28 @@ class SnapshotStore:
             override_id=j.override_id,
         )
 
-    def customer_history(self, customer_id: str) -> ibis.Table:
-        """One customer's effective class in every snapshot: snapshot_id, scheme, class_key."""
+    def customer_history(self, customer_id: str | ibis.Value) -> ibis.Table:
+        """One customer's effective class in every snapshot stored in the workspace.
+
+        Columns: snapshot_id, scheme, class_key (effective), score, reason, computed_class_key,
+        override_id (the columns of :meth:`effective_assignments` with the snapshot's id).
+        """
         a = self._con.table(ASSIGNMENTS)
         a = a.filter(a.customer_id == customer_id)
         o = self._con.table(SNAPSHOT_OVERRIDES)
         o = o.filter(o.customer_id == customer_id).select(
-            "snapshot_id", "scheme", override_class=o.class_key
+            "snapshot_id", "scheme", override_class=o.class_key, override_id=o.override_id
         )
         j = a.left_join(o, ["snapshot_id", "scheme"])
         return j.select(
             snapshot_id=j.snapshot_id,
+            customer_id=j.customer_id,
             scheme=j.scheme,
             class_key=ibis.coalesce(j.override_class, j.class_key),
+            score=j.score,
+            reason=j.reason,
+            computed_class_key=j.class_key,
+            override_id=j.override_id,
         )
 
     def overrides(self, snapshot_id: str) -> ibis.Table:
@@ -172,19 +184,7 @@ class SnapshotStore:
 
     def get(self, snapshot_id: str | None = None) -> SnapshotInfo:
         """The snapshot with this id (a unique prefix is enough), or the latest one."""
-        snapshots = self.list()
-        if not snapshots:
-            raise SnapshotNotFoundError(
-                "the workspace has no snapshot yet. Run `custseg run` (or `custseg demo`) first."
-            )
-        if snapshot_id is None:
-            return max(snapshots, key=lambda s: (s.as_of, s.created_at))
-        matches = [s for s in snapshots if s.snapshot_id.startswith(snapshot_id)]
-        if len(matches) == 1:
-            return matches[0]
-        known = ", ".join(f"{s.snapshot_id} ({s.as_of})" for s in snapshots[-10:])
-        what = "matches several snapshots" if matches else "matches no snapshot"
-        raise SnapshotNotFoundError(f"snapshot id {snapshot_id!r} {what}. Recent: {known}")
+        return pick_snapshot(self.list(), snapshot_id)
 
     def find(self, *, as_of: date, system_hash: str, data_hash: str) -> SnapshotInfo | None:
         """The snapshot already computed for these inputs, if any."""
@@ -207,6 +207,60 @@ class SnapshotStore:
         if storage is not None:
             return storage.features(snapshot_id)
         return self._con.table(features_table_name(snapshot_id))
+
+
+def pick_snapshot(snapshots: Sequence[SnapshotInfo], snapshot_id: str | None) -> SnapshotInfo:
+    """The snapshot of ``snapshots`` (as :meth:`SnapshotStore.list` orders them) with this id.
+
+    A unique prefix is enough; None: the latest. SnapshotNotFoundError otherwise.
+    """
+    if not snapshots:
+        raise SnapshotNotFoundError(
+            "the workspace has no snapshot yet. Run `custseg run` (or `custseg demo`) first."
+        )
+    if snapshot_id is None:
+        return max(snapshots, key=lambda s: (s.as_of, s.created_at))
+    matches = [s for s in snapshots if s.snapshot_id.startswith(snapshot_id)]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(f"{s.snapshot_id} ({s.as_of})" for s in snapshots[-10:])
+    what = "matches several snapshots" if matches else "matches no snapshot"
+    raise SnapshotNotFoundError(f"snapshot id {snapshot_id!r} {what}. Recent: {known}")
+
+
+def index_by_customer(con: BaseBackend, table: str) -> None:
+    """On PostgreSQL, index ``table`` by customer_id: one customer's features without a scan.
+
+    DuckDB finds the row from its zone maps (a feature table is written in customer order).
+    Ibis has no index DDL: sqlglot builds the statement.
+    """
+    if getattr(con, "name", "") != "postgres":
+        return
+    statement = sge.Create(
+        this=sge.Index(
+            this=sge.to_identifier(f"{table}_customer"),
+            table=sge.to_table(table),
+            params=sge.IndexParameters(columns=[sge.Ordered(this=sge.column("customer_id"))]),
+        ),
+        kind="INDEX",
+        exists=True,
+    )
+    cursor = con.raw_sql(statement.sql(dialect=con.name))
+    if hasattr(cursor, "close"):
+        cursor.close()
+
+
+def _in_customer_order(con: BaseBackend, part: ibis.Table) -> ibis.Table:
+    """``part`` sorted by customer on DuckDB, so one customer's rows share a few row groups.
+
+    DuckDB keeps no index on ``assignments``; its min-max zone maps skip every row group whose
+    customer_id range misses the one asked for, which makes one customer's detail and history
+    cheap only when each snapshot's rows are written in customer order. PostgreSQL uses its
+    index (migration 3) and is left unsorted.
+    """
+    if getattr(con, "name", "") != "duckdb":
+        return part
+    return part.order_by(["customer_id", "scheme"])
 
 
 def _engine_storage(con: BaseBackend, snapshot_id: str) -> Any:

@@ -24,6 +24,7 @@ import ibis
 import ibis.expr.types as ir
 
 from custseg.errors import ConfigError, UnknownNameError
+from custseg.i18n import Message
 from custseg.schemes.expr.ast import (
     And,
     Between,
@@ -91,11 +92,9 @@ def compile_predicate(node: Node | str, table: ir.Table, where: str = "") -> ir.
     dtype = value.type()
     if not dtype.is_boolean():
         prefix = f"{where}: " if where else ""
-        raise ConfigError(
-            f"{prefix}a condition must be true or false, but {render(tree)!r} is {dtype}; "
-            f"compare it with something, e.g. '{render(tree)} > 0'",
-            key_path=where or None,
-        )
+        text = render(tree)
+        problem = {"where": prefix, "text": text, "quoted": repr(text), "dtype": str(dtype)}
+        raise ConfigError(Message("expr_not_a_condition", problem), key_path=where or None)
     return value.fill_null(False)
 
 
@@ -140,18 +139,23 @@ class _Compiler:
     def compile(self, node: Node) -> ir.Value:
         return self.handlers[type(node)](node)
 
-    def fail(self, problem: str, advice: str = "") -> ConfigError:
+    def fail(self, problem: Message, advice: Message | None = None) -> ConfigError:
+        where = f"{self.where}: " if self.where else ""
         text = (
-            (f"{self.where}: " if self.where else "") + problem + (f"; {advice}" if advice else "")
+            Message("expr_failure", {"where": where, "problem": problem, "advice": advice})
+            if advice is not None
+            else Message("expr_failure_plain", {"where": where, "problem": problem})
         )
         return ConfigError(text, key_path=self.where or None)
 
-    def describe(self, node: Node, value: ir.Value) -> str:
+    def describe(self, node: Node, value: ir.Value) -> str | Message:
         if isinstance(node, Name):
-            return f"feature {node.name!r} ({value.type()})"
+            return Message(
+                "expr_feature_typed", {"name": repr(node.name), "dtype": str(value.type())}
+            )
         if isinstance(node, Number | String | Bool | Null):
             return render(node)
-        return f"{render(node)!r} ({value.type()})"
+        return Message("expr_value_typed", {"text": repr(render(node)), "dtype": str(value.type())})
 
     # -- atoms -------------------------------------------------------------------------------
     def number(self, node: Number) -> ir.Value:
@@ -174,7 +178,7 @@ class _Compiler:
         return self.table[node.name]
 
     # -- type helpers ------------------------------------------------------------------------
-    def numeric(self, node: Node, what: str) -> ir.Value:
+    def numeric(self, node: Node, what: str | Message) -> ir.Value:
         value = self.compile(node)
         kind = _kind(value.type())
         if kind == "number":
@@ -182,8 +186,8 @@ class _Compiler:
         if kind == "null" and not isinstance(node, Null):
             return value.cast("float64")
         raise self.fail(
-            f"{what} needs numbers, but {self.describe(node, value)} is not a number",
-            "use a numeric feature or convert the condition",
+            Message("expr_needs_numbers", {"what": what, "subject": self.describe(node, value)}),
+            Message("expr_advice_numeric"),
         )
 
     def condition(self, node: Node, what: str) -> ir.Value:
@@ -192,18 +196,19 @@ class _Compiler:
         if kind == "boolean" or (kind == "null" and not isinstance(node, Null)):
             return value
         example = f"{render(node)} > 0" if kind == "number" else f"{render(node)} = '...'"
+        subject = self.describe(node, value)
         raise self.fail(
-            f"{what} needs true/false conditions, but {self.describe(node, value)} is not one",
-            f"compare it, e.g. '{example}'",
+            Message("expr_needs_conditions", {"what": what, "subject": subject}),
+            Message("expr_advice_compare", {"example": example}),
         )
 
-    def pair(self, left: Node, right: Node, verb: str) -> tuple[ir.Value, ir.Value]:
+    def pair(self, left: Node, right: Node, verb: Message) -> tuple[ir.Value, ir.Value]:
         """Compile two operands that must be comparable; read date strings as dates."""
         if isinstance(left, Null) or isinstance(right, Null):
             shown = render(right if isinstance(right, Null) else left)
             raise self.fail(
-                f"cannot {verb} with {shown}: a comparison with null is never true",
-                "write 'x is null' or 'x is not null'",
+                Message("expr_null_comparison", {"verb": verb, "shown": shown}),
+                Message("expr_advice_is_null"),
             )
         lv, rv = self.compile(left), self.compile(right)
         lk, rk = _kind(lv.type()), _kind(rv.type())
@@ -214,11 +219,8 @@ class _Compiler:
         temporal = {"date", "timestamp"}
         if lk == rk or "null" in (lk, rk) or {lk, rk} <= temporal:
             return lv, rv
-        raise self.fail(
-            f"cannot {verb} {self.describe(left, lv)} with {self.describe(right, rv)}",
-            "both sides must be numbers, strings, dates or booleans "
-            "(quote a string: region = '广东'; do not quote a number: orders_12m >= 3)",
-        )
+        sides = {"verb": verb, "left": self.describe(left, lv), "right": self.describe(right, rv)}
+        raise self.fail(Message("expr_incomparable", sides), Message("expr_advice_types"))
 
     def date_literal(self, node: String, kind: str, other: ir.Value, other_node: Node) -> Any:
         try:
@@ -226,10 +228,9 @@ class _Compiler:
                 return ibis.literal(dt.date.fromisoformat(node.value), type="date")
             return ibis.literal(dt.datetime.fromisoformat(node.value), type="timestamp")
         except ValueError:
+            shown = {"text": render(node), "other": self.describe(other_node, other)}
             raise self.fail(
-                f"{render(node)} is not a date, so it cannot be compared with "
-                f"{self.describe(other_node, other)}",
-                "write dates as 'YYYY-MM-DD', e.g. '2024-01-31'",
+                Message("expr_not_a_date", shown), Message("expr_advice_date")
             ) from None
 
     # -- operators ---------------------------------------------------------------------------
@@ -237,11 +238,11 @@ class _Compiler:
         if isinstance(node.operand, Number):  # a negative literal keeps its type
             value = node.operand.value
             return ibis.literal(-value, type="int64" if isinstance(value, int) else "float64")
-        return _finite(-self.numeric(node.operand, "unary minus").cast("float64"))
+        return _finite(-self.numeric(node.operand, Message("expr_op_unary_minus")).cast("float64"))
 
     def binop(self, node: BinOp) -> ir.Value:
         """Arithmetic in float64: no integer overflow; an infinite or NaN result is null."""
-        what = f"arithmetic ('{node.op}')"
+        what = Message("expr_op_arithmetic", {"op": node.op})
         left = self.numeric(node.left, what).cast("float64")
         right = self.numeric(node.right, what).cast("float64")
         if node.op != "/":
@@ -251,12 +252,12 @@ class _Compiler:
         return _finite(left / right.nullif(0))
 
     def compare(self, node: Compare) -> ir.Value:
-        left, right = self.pair(node.left, node.right, "compare")
+        left, right = self.pair(node.left, node.right, _COMPARE_VERB)
         return _COMPARE[node.op](left, right)
 
     def between(self, node: Between) -> ir.Value:
-        value, low = self.pair(node.operand, node.low, "compare")
-        _, high = self.pair(node.operand, node.high, "compare")
+        value, low = self.pair(node.operand, node.low, _COMPARE_VERB)
+        _, high = self.pair(node.operand, node.high, _COMPARE_VERB)
         result = value.between(low, high)
         return ~result if node.negated else result
 
@@ -265,11 +266,8 @@ class _Compiler:
         options: list[ir.Value] = []
         for option in node.options:
             if isinstance(option, Null):
-                raise self.fail(
-                    "null in an 'in (...)' list never matches",
-                    "test for missing values with 'x is null'",
-                )
-            options.append(self.pair(node.operand, option, "compare")[1])
+                raise self.fail(Message("expr_null_in_list"), Message("expr_advice_missing"))
+            options.append(self.pair(node.operand, option, _COMPARE_VERB)[1])
         return value.notin(options) if node.negated else value.isin(options)
 
     def is_null(self, node: IsNull) -> ir.Value:
@@ -308,10 +306,10 @@ class _Compiler:
     def variadic(self, func: str, args: Sequence[Node]) -> ir.Value:
         present = [a for a in args if not isinstance(a, Null)]
         if not present:
-            raise self.fail(f"{func}() needs at least one argument that is not null")
+            raise self.fail(Message("expr_all_null", {"func": func}))
         first = present[0]
         values = [self.compile(first)] + [
-            self.pair(first, a, f"mix in {func}()")[1] for a in present[1:]
+            self.pair(first, a, Message("expr_verb_mix", {"func": func}))[1] for a in present[1:]
         ]
         if len(values) == 1:
             return values[0]
@@ -324,6 +322,8 @@ def _finite(value: ir.Value) -> ir.Value:
     """``value`` (float64), with inf, -inf and NaN replaced by null."""
     return ibis.ifelse(value.isinf() | value.isnan(), ibis.null("float64"), value)
 
+
+_COMPARE_VERB = Message("expr_verb_compare")
 
 # Functions defined on part of the line: name -> (lowest value, lowest included); null outside.
 _DOMAIN: dict[str, tuple[int, bool]] = {"ln": (0, False), "log10": (0, False), "sqrt": (0, True)}

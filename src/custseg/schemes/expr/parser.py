@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from custseg.i18n import Message
 from custseg.schemes.expr.ast import (
     FUNCTIONS,
     And,
@@ -108,36 +109,29 @@ class _Parser:
         token = self.lookahead(offset)
         return token.kind == kind and token.value == value
 
-    def error(self, problem: str, token: Token | None = None) -> ConditionSyntaxError:
+    def error(self, problem: Message, token: Token | None = None) -> ConditionSyntaxError:
         token = token or self.current
         return ConditionSyntaxError(problem, self.text, token.position, where=self.where)
 
-    def expect(self, kind: str, value: str, what: str) -> Token:
+    def expect(self, kind: str, value: str, what: Message) -> Token:
         if not self.at(kind, value):
-            raise self.error(f"expected {what}, got {self.current.describe()}")
+            raise self.error(
+                Message("expr_expected", {"what": what, "got": self.current.describe()})
+            )
         return self.advance()
 
     def enter(self) -> None:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
-            raise self.error(
-                f"condition is nested more than {MAX_NESTING} levels deep; simplify it"
-            )
+            raise self.error(Message("expr_too_deep", {"limit": MAX_NESTING}))
 
     # -- grammar -----------------------------------------------------------------------------
     def parse(self) -> Node:
         node = self.parse_or()
         if not self.at("end"):
-            raise self.error(
-                f"expected 'and', 'or', an operator or the end of the condition, got "
-                f"{self.current.describe()}"
-            )
+            raise self.error(Message("expr_expected_end", {"got": self.current.describe()}))
         if depth(node) > MAX_DEPTH:
-            raise self.error(
-                f"condition is too complex (more than {MAX_DEPTH} levels); split it into "
-                "several rules or use 'in (...)'",
-                self.tokens[0],
-            )
+            raise self.error(Message("expr_too_complex", {"limit": MAX_DEPTH}), self.tokens[0])
         return node
 
     def parse_or(self) -> Node:
@@ -167,10 +161,7 @@ class _Parser:
         left = self.parse_additive()
         node = self.parse_comparison_tail(left)
         if node is not left and self.starts_comparison():
-            raise self.error(
-                "comparisons cannot be chained; combine them with 'and' "
-                "(e.g. 'a < b and b < c') or use 'between'"
-            )
+            raise self.error(Message("expr_chained"))
         return node
 
     def starts_comparison(self) -> bool:
@@ -193,7 +184,7 @@ class _Parser:
         if self.at("keyword", "between"):
             self.advance()
             low = self.parse_additive()
-            self.expect("keyword", "and", "'and' between the bounds of 'between'")
+            self.expect("keyword", "and", Message("expr_what_between_and"))
             return BetweenNode(left, low, self.parse_additive(), negated)
         if self.at("keyword", "in"):
             self.advance()
@@ -203,20 +194,20 @@ class _Parser:
             is_not = self.at("keyword", "not")
             if is_not:
                 self.advance()
-            self.expect("keyword", "null", "'null' after 'is' (write 'is null' or 'is not null')")
+            self.expect("keyword", "null", Message("expr_what_null_after_is"))
             return IsNull(left, is_not)
         return left
 
     def parse_list(self, after: str) -> tuple[Node, ...]:
-        self.expect("punct", "(", f"'(' after {after}")
+        self.expect("punct", "(", Message("expr_what_open_after", {"after": after}))
         self.enter()
         if self.at("punct", ")"):
-            raise self.error(f"expected at least one value in the list after {after}")
+            raise self.error(Message("expr_empty_list", {"after": after}))
         items = [self.parse_or()]
         while self.at("punct", ","):
             self.advance()
             items.append(self.parse_or())
-        self.expect("punct", ")", "',' or ')' in the list")
+        self.expect("punct", ")", Message("expr_what_list_next"))
         self.nesting -= 1
         return tuple(items)
 
@@ -263,28 +254,24 @@ class _Parser:
             self.advance()
             self.enter()
             node = self.parse_or()
-            self.expect("punct", ")", "')' to close the parenthesis")
+            self.expect("punct", ")", Message("expr_what_close_paren"))
             self.nesting -= 1
             return node
-        raise self.error(
-            "expected a feature name, a number, a 'quoted string', true/false/null, "
-            f"'(' or a function call, got {token.describe()}"
-        )
+        raise self.error(Message("expr_expected_atom", {"got": token.describe()}))
 
     def parse_call(self, name: Token) -> Node:
         func = str(name.value).lower()
         if func not in FUNCTIONS:
+            allowed = ", ".join(sorted(FUNCTIONS))
             raise self.error(
-                f"unknown function {name.text!r}; allowed functions are "
-                f"{', '.join(sorted(FUNCTIONS))}",
+                Message("expr_unknown_function", {"name": repr(name.text), "allowed": allowed}),
                 name,
             )
         args = self.parse_list(f"{func}")
         low, high = FUNCTIONS[func]
         if len(args) < low or (high is not None and len(args) > high):
-            count = str(low) if low == high else f"at least {low}"
-            raise self.error(
-                f"{func}() takes {count} argument{'s' if low != 1 else ''}, got {len(args)}",
-                name,
-            )
+            count: str | Message = str(low) if low == high else Message("expr_at_least", {"n": low})
+            plural = "s" if low != 1 else ""
+            problem = {"func": func, "count": count, "plural": plural, "got": len(args)}
+            raise self.error(Message("expr_argument_count", problem), name)
         return Call(func, args)

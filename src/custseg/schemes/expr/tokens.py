@@ -24,30 +24,25 @@ Kind: TypeAlias = Literal["number", "string", "name", "keyword", "op", "punct", 
 
 _OPERATORS = ("==", "!=", "<>", "<=", ">=", "=", "<", ">", "+", "-", "*", "/")
 _PUNCT = "(),"
-# Characters users type by mistake, with advice.
-_HINTS = {
-    ".": "attribute access ('.') is not allowed; refer to features by name",
-    ";": "';' is not allowed: a condition is a single expression",
-    "[": "indexing ('[') is not allowed",
-    "]": "indexing (']') is not allowed",
-    "{": "'{' is not allowed",
-    "}": "'}' is not allowed",
-    "`": "backticks are not allowed; quote strings with ' or \"",
-    "#": "comments are not allowed",
-    "!": "'!' is only valid in '!='; use 'not' for negation",
-    "&": "use 'and' instead of '&'",
-    "|": "use 'or' instead of '|'",
-    "%": "'%' is not allowed; operators are + - * /",
-    "（": "full-width '（'; use ASCII '('",
-    "）": "full-width '）'; use ASCII ')'",
-    "，": "full-width '，'; use ASCII ','",
-    "＝": "full-width '＝'; use ASCII '='",
-    "＜": "full-width '＜'; use ASCII '<'",
-    "＞": "full-width '＞'; use ASCII '>'",
-    "‘": "curly quote '‘'; use ASCII ' or \"",
-    "’": "curly quote '’'; use ASCII ' or \"",
-    "“": "curly quote '“'; use ASCII ' or \"",
-    "”": "curly quote '”'; use ASCII ' or \"",
+# Characters users type by mistake, with advice: the catalogue key and its parameters.
+_HINTS: dict[str, tuple[str, dict[str, str]]] = {
+    ".": ("expr_hint_dot", {}),
+    ";": ("expr_hint_semicolon", {}),
+    "[": ("expr_hint_index", {"char": "["}),
+    "]": ("expr_hint_index", {"char": "]"}),
+    "{": ("expr_hint_not_allowed", {"char": "{"}),
+    "}": ("expr_hint_not_allowed", {"char": "}"}),
+    "`": ("expr_hint_backtick", {}),
+    "#": ("expr_hint_hash", {}),
+    "!": ("expr_hint_bang", {}),
+    "&": ("expr_hint_use_word", {"word": "and", "char": "&"}),
+    "|": ("expr_hint_use_word", {"word": "or", "char": "|"}),
+    "%": ("expr_hint_percent", {}),
+    **{
+        wide: ("expr_hint_fullwidth", {"char": wide, "ascii": narrow})
+        for wide, narrow in zip("（），＝＜＞", "(),=<>", strict=True)
+    },
+    **{curly: ("expr_hint_curly_quote", {"char": curly}) for curly in "‘’“”"},
 }
 
 
@@ -57,9 +52,7 @@ class ConditionSyntaxError(ConfigError):
     The message repeats the offending line with a caret under the position.
     """
 
-    def __init__(
-        self, problem: str | Message, text: str, position: int, *, where: str = ""
-    ) -> None:
+    def __init__(self, problem: Message, text: str, position: int, *, where: str = "") -> None:
         self.text = text
         self.position = max(0, min(position, len(text)))
         line_start = text.rfind("\n", 0, self.position) + 1
@@ -67,29 +60,27 @@ class ConditionSyntaxError(ConfigError):
         line_end = len(text) if line_end < 0 else line_end
         self.column = self.position - line_start + 1
         line_no = text.count("\n", 0, self.position) + 1
-        at = f"line {line_no}, column {self.column}" if "\n" in text else f"column {self.column}"
-        location = f" in {where}" if where else ""
+        at = (
+            Message("expr_at_line_column", {"line": line_no, "column": self.column})
+            if "\n" in text
+            else Message("expr_at_column", {"column": self.column})
+        )
         shown = text[line_start:line_end]
         if len(shown) > 120:  # keep the message short: the part around the position
             cut = max(0, self.position - line_start - 60)
             shown, line_start = shown[cut : cut + 120], line_start + cut
         caret = " " * _display_width(shown[: self.position - line_start]) + "^"
-        if isinstance(problem, Message):
-            message: str | Message = Message(
-                "config_condition_invalid",
-                {
-                    "where": where or "-",
-                    "line": line_no,
-                    "column": self.column,
-                    "problem": problem,
-                    "shown": shown,
-                    "caret": caret,
-                },
-            )
-            self.problem = problem.render("en")
-        else:
-            message = f"invalid condition{location} at {at}: {problem}\n  {shown}\n  {caret}"
-            self.problem = problem
+        message = Message(
+            "config_condition_invalid",
+            {
+                "location": Message("expr_location", {"where": where}) if where else "",
+                "at": at,
+                "problem": problem,
+                "shown": shown,
+                "caret": caret,
+            },
+        )
+        self.problem = problem.render("en")
         super().__init__(message, key_path=where or None)
 
 
@@ -109,15 +100,15 @@ class Token:
     position: int
     text: str
 
-    def describe(self) -> str:
-        """Return how the token is named in error messages."""
+    def describe(self) -> Message:
+        """How the token is named in error messages."""
         if self.kind == "end":
-            return "the end of the condition"
+            return Message("expr_token_end")
         if self.kind == "string":
-            return f"string {self.text}"
+            return Message("expr_token_string", {"text": self.text})
         if self.kind == "number":
-            return f"number {self.text}"
-        return repr(self.text)
+            return Message("expr_token_number", {"text": self.text})
+        return Message("expr_token_other", {"text": repr(self.text)})
 
 
 def tokenize(text: str, *, where: str = "") -> list[Token]:
@@ -138,15 +129,14 @@ def iter_tokens(text: str, *, where: str = "") -> Iterator[Token]:
     """
     if len(text) > MAX_LENGTH:
         raise ConditionSyntaxError(
-            f"condition is {len(text)} characters long; the limit is {MAX_LENGTH}. "
-            "Split it into several rules or add a feature.",
+            Message("expr_too_long", {"length": len(text), "limit": MAX_LENGTH}),
             text[:80],
             0,
             where=where,
         )
     if not text.strip():
         raise ConditionSyntaxError(
-            "condition is empty; write an expression such as 'orders_12m >= 3'",
+            Message("expr_empty"),
             text,
             0,
             where=where,
@@ -178,16 +168,15 @@ def _next_token(text: str, pos: int, where: str) -> Token:
     if ch in "'\"":
         return _string(text, pos, where)
     if text.startswith("--", pos) or text.startswith("/*", pos):
-        raise ConditionSyntaxError("comments ('--', '/*') are not allowed", text, pos, where=where)
+        raise ConditionSyntaxError(Message("expr_comment"), text, pos, where=where)
     for op in _OPERATORS:
         if text.startswith(op, pos):
             return Token("op", op, pos, op)
     if ch in _PUNCT:
         return Token("punct", ch, pos, ch)
-    hint = _HINTS.get(ch, f"unexpected character {ch!r}")
+    key, params = _HINTS.get(ch, ("expr_hint_unexpected", {"char": repr(ch)}))
     raise ConditionSyntaxError(
-        f"{hint}. Expected a feature name, a number, a 'quoted string', an operator "
-        "(= != < <= > >= + - * /), 'and', 'or', 'not', parentheses or a function call",
+        Message("expr_bad_character", {"hint": Message(key, params)}),
         text,
         pos,
         where=where,
@@ -216,8 +205,7 @@ def _number(text: str, pos: int, where: str) -> Token:
     raw = text[pos:end]
     if end < len(text) and (is_identifier_char(text[end]) or text[end] == "."):
         raise ConditionSyntaxError(
-            f"malformed number {text[pos : end + 1]!r}; a number is like 3, 0.25 or 1e3 and a "
-            "feature name cannot start with a digit",
+            Message("expr_malformed_number", {"text": repr(text[pos : end + 1])}),
             text,
             pos,
             where=where,
@@ -250,8 +238,7 @@ def _string(text: str, pos: int, where: str) -> Token:
             chars.append(ch)
             i += 1
     raise ConditionSyntaxError(
-        f"unterminated string: no closing {quote} (write {quote}{quote} or \\{quote} for a "
-        "quote inside a string)",
+        Message("expr_unterminated_string", {"quote": quote}),
         text,
         pos,
         where=where,

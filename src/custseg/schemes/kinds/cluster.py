@@ -32,28 +32,51 @@ from custseg.schemes.config_learning import ClusterScheme
 from custseg.schemes.kinds.base import Assignment
 from custseg.schemes.kinds.context import RunContext
 
+CLUSTER_SAMPLE_SIZE = 200_000
+"""Above this many buyers, the groups are fitted on a seeded sample of this many."""
+
 
 def assign(
     features: ir.Table, scheme: ClusterScheme, *, context: RunContext | None = None
 ) -> Assignment:
     """Cluster the buyers of ``features``; prospects get ``scheme.prospect_class``."""
-    from custseg.learning import cluster_customers, group_set, profile_groups
+    from custseg.learning import CustomerClusterer, group_set, profile_groups
 
-    df = _numeric_frame(features)
-    buyers = df.loc[~_prospects(df)].reset_index(drop=True)
+    prospect_flag = _prospect_expr(features)
+    buyers_table = features.filter(~prospect_flag)
+    counts = (
+        features.aggregate(n=features.count(), buyers=(~prospect_flag).cast("int64").sum())
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    n_buyers = int(counts["buyers"] or 0)
+    sampled = n_buyers > CLUSTER_SAMPLE_SIZE
+    if sampled:
+        buyers_table = _seeded_sample(buyers_table, n_buyers, scheme.seed)
+    buyers = _numeric_frame(buyers_table)
+    bounds = _finite_bounds(buyers, scheme)
     buyers, notes = _finite(buyers, scheme)
+    if sampled:
+        notes.append(
+            Message(
+                "clusters_note_sampled",
+                {"n": CLUSTER_SAMPLE_SIZE, "total": n_buyers, "seed": scheme.seed},
+            )
+        )
     prospect = scheme.prospect_class or "prospect"
-    params: dict[str, Any] = {
-        "method": scheme.method,
-        "n_clusters": scheme.k,
-        "k_min": scheme.k_min,
-        "k_max": scheme.k_max,
-        "features": scheme.features,
-        "random_state": scheme.seed,
-    }
-    result = cluster_customers(buyers, **params)
+    clusterer = CustomerClusterer(
+        scheme.method,
+        n_clusters=scheme.k,
+        k_min=scheme.k_min,
+        k_max=scheme.k_max,
+        features=scheme.features,
+        random_state=scheme.seed,
+    ).fit(buyers)
+    result = clusterer.result_
     notes += result.notes
-    previous, matching, prev_set = _match(context, scheme, result, prospect)
+    previous, matching, prev_set = _match(
+        context, scheme, result, prospect, buyers["customer_id"] if sampled else None
+    )
     notes += matching.notes
     profiles = profile_groups(buyers, result, keys=matching.keys)
     auto_names = _auto_names(profiles, matching.names)
@@ -63,10 +86,9 @@ def assign(
     unknown = sorted(set(scheme.names) - set(names))
     if unknown:
         notes.append(Message("clusters_note_unknown_names", {"keys": ", ".join(unknown)}))
-    n_prospects = int(len(df) - len(buyers))
+    n_prospects = int(counts["n"]) - n_buyers
     if n_prospects:
         notes.append(Message("clusters_note_prospects", {"n": n_prospects}))
-    out = _rows(df, buyers, result, matching.keys, profiles, prospect)
     stored = group_set(result, matching.keys, names=auto_names)
     prospect_labels = next((c.labels for c in scheme.classes if c.key == prospect), None)
     classes = {k: names[k] for k in sorted(names, key=_key_order)}
@@ -84,11 +106,76 @@ def assign(
             "scores": {str(k): v for k, v in result.scores.items()},
             "features": list(result.features),
             "prospects": n_prospects,
+            **(
+                {"sample": {"customers": CLUSTER_SAMPLE_SIZE, "of": n_buyers, "seed": scheme.seed}}
+                if sampled
+                else {}
+            ),
             "notes": [m.to_dict() for m in notes],
         }
     )
-    table = _to_table(features, out)
+    table = _assigned(features, prospect_flag, clusterer, bounds, matching.keys, profiles, prospect)
     return Assignment(table=table, diagnostics=list(notes), thresholds=thresholds)
+
+
+def _prospect_expr(features: ir.Table) -> ir.BooleanValue:
+    """True for customers with no purchase (not clustered)."""
+    if "is_prospect" in features.columns:
+        return features.is_prospect.cast("boolean").fill_null(True)
+    if "orders_count" in features.columns:
+        return features.orders_count.cast("float64").fill_null(0.0) <= 0
+    return ibis.literal(True)
+
+
+def _seeded_sample(buyers: ir.Table, n: int, seed: int) -> ir.Table:
+    """:data:`CLUSTER_SAMPLE_SIZE` buyers drawn with ``seed`` by rank in customer id order.
+
+    The positions are drawn in Python, so every engine picks the same customers.
+    """
+    rng = np.random.default_rng(seed)
+    picked = np.sort(rng.choice(n, CLUSTER_SAMPLE_SIZE, replace=False)).astype(np.int64)
+    ranked = buyers.mutate(_rank=ibis.row_number().over(order_by=buyers.customer_id.cast("string")))
+    keep = ibis.memtable(pd.DataFrame({"_picked": picked}), schema={"_picked": "int64"})
+    return ranked.join(keep, ranked._rank == keep._picked).drop("_rank", "_picked")
+
+
+def _assigned(
+    features: ir.Table,
+    prospect_flag: ir.BooleanValue,
+    clusterer: Any,
+    bounds: dict[str, tuple[float, float]],
+    keys: dict[int, str],
+    profiles: list[Any],
+    prospect: str,
+) -> ir.Table:
+    """Every customer's class, distance and reason, computed in the engine.
+
+    Buyers go to the fitted model's group (:mod:`custseg.learning.cluster_expr`), renumbered
+    canonically and keyed as matched; the score is the RMS distance to the group's centre
+    (scaled space), the reason names the group and its strongest trait.
+    """
+    from custseg.learning.cluster_expr import model_group, pick, rms_distances, scaled_columns
+    from custseg.schemes.kinds.reasons import encode
+
+    result = clusterer.result_
+    scaled = scaled_columns(features, result.scaling, bounds)
+    raw = model_group(clusterer.model_, scaled)
+    size = max(clusterer.relabel_) + 1
+    canonical = [clusterer.relabel_.get(r, -1) for r in range(size)]
+    group = pick(raw, canonical).cast("int64")
+    reasons = {p.key: _reason(p.key, p.traits) for p in profiles}
+    ordered_keys = [keys[g] for g in range(result.k)]
+    distance = pick(group, rms_distances(scaled, result.centroids_scaled.to_numpy()))
+    return features.select(
+        customer_id=features.customer_id.cast("string"),
+        class_key=ibis.ifelse(prospect_flag, prospect, pick(group, ordered_keys)).cast("string"),
+        score=ibis.ifelse(prospect_flag, ibis.null("float64"), distance.round(6)).cast("float64"),
+        reason=ibis.ifelse(
+            prospect_flag,
+            encode("clusters_r_prospect"),
+            pick(group, [reasons[k] for k in ordered_keys]),
+        ).cast("string"),
+    )
 
 
 def _numeric_frame(features: ir.Table) -> pd.DataFrame:
@@ -98,7 +185,8 @@ def _numeric_frame(features: ir.Table) -> pd.DataFrame:
     engine (pulling them costs more than the clustering itself on a million customers).
     """
     wanted = [
-        c for c, dtype in features.schema().items()
+        c
+        for c, dtype in features.schema().items()
         if c != "customer_id" and (dtype.is_numeric() or dtype.is_boolean())
     ]
     # In customer order: the seeded samples of the clustering pick rows by position, and an
@@ -122,8 +210,26 @@ def _finite(buyers: pd.DataFrame, scheme: ClusterScheme) -> tuple[pd.DataFrame, 
     return clipped, list(notes)
 
 
+def _finite_bounds(buyers: pd.DataFrame, scheme: ClusterScheme) -> dict[str, tuple[float, float]]:
+    """Each clustering feature's finite min and max among ``buyers`` (where ``±inf`` goes)."""
+    from custseg.learning.preprocess import CLUSTER_FEATURES
+
+    bounds: dict[str, tuple[float, float]] = {}
+    for name in scheme.features or CLUSTER_FEATURES:
+        if name in buyers.columns:
+            values = pd.to_numeric(buyers[name], errors="coerce").astype("float64")
+            finite = values[np.isfinite(values)]
+            if len(finite):
+                bounds[name] = (float(finite.min()), float(finite.max()))
+    return bounds
+
+
 def _match(
-    context: RunContext | None, scheme: ClusterScheme, result: Any, prospect: str
+    context: RunContext | None,
+    scheme: ClusterScheme,
+    result: Any,
+    prospect: str,
+    sample_ids: pd.Series | None = None,
 ) -> tuple[Any, Any, Any]:
     """Key the new groups against the predecessor's (see :mod:`.context` for the rule)."""
     from custseg.learning import GroupSet, match_groups
@@ -132,7 +238,7 @@ def _match(
     prev_set = None
     if previous is not None and previous.thresholds.get("group_set"):
         prev_set = GroupSet.from_dict(previous.thresholds["group_set"])
-    prev_assignment = _previous_assignment(context, scheme.name, prospect)
+    prev_assignment = _previous_assignment(context, scheme.name, prospect, sample_ids)
     matching = match_groups(
         prev_set,
         result.centroids,
@@ -157,38 +263,6 @@ def _matching_record(previous: Any, matching: Any, had_groups: bool) -> dict[str
     }
 
 
-def _rows(
-    df: pd.DataFrame,
-    buyers: pd.DataFrame,
-    result: Any,
-    keys: dict[int, str],
-    profiles: list[Any],
-    prospect: str,
-) -> pd.DataFrame:
-    """One row per customer: class key, distance to the group centre, reason (a code)."""
-    from custseg.schemes.kinds.reasons import encode
-
-    labels = result.labels.reindex(pd.Index(buyers["customer_id"])).astype("int64")
-    row_keys = labels.map(keys)
-    x = result.scaling.transform(buyers)
-    centres = result.centroids_scaled.to_numpy()[labels.to_numpy()]
-    distance = np.sqrt(((x - centres) ** 2).mean(axis=1))
-    reasons = {p.key: _reason(p.key, p.traits) for p in profiles}
-    out = pd.DataFrame(
-        {
-            "customer_id": df["customer_id"],
-            "class_key": prospect,
-            "score": np.nan,
-            "reason": encode("clusters_r_prospect"),
-        }
-    )
-    rows = out.set_index("customer_id")
-    rows.loc[buyers["customer_id"], "class_key"] = row_keys.to_numpy()
-    rows.loc[buyers["customer_id"], "score"] = np.round(distance, 6)
-    rows.loc[buyers["customer_id"], "reason"] = row_keys.map(reasons).to_numpy()
-    return rows.reset_index()
-
-
 assign.wants_context = True  # type: ignore[attr-defined]
 
 
@@ -211,14 +285,21 @@ def _used_keys(context: RunContext | None, scheme: str) -> list[str]:
 
 
 def _previous_assignment(
-    context: RunContext | None, scheme: str, prospect: str
+    context: RunContext | None, scheme: str, prospect: str, sample_ids: pd.Series | None = None
 ) -> pd.Series | None:
+    """The predecessor's groups (customer id -> key); of the sampled customers only, if any."""
     if context is None:
         return None
     t = context.previous_assignment(scheme)
     if t is None:
         return None
-    frame = t.filter(t.class_key != prospect).to_pandas()
+    t = t.filter(t.class_key != prospect)
+    if sample_ids is not None:
+        ids = ibis.memtable(
+            pd.DataFrame({"_id": sample_ids.astype(str).to_numpy()}), schema={"_id": "string"}
+        )
+        t = t.join(ids, t.customer_id.cast("string") == ids._id).drop("_id")
+    frame = t.to_pandas()
     return pd.Series(frame["class_key"].to_numpy(), index=frame["customer_id"].astype(str))
 
 
@@ -298,7 +379,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def _to_table(features: ir.Table, frame: pd.DataFrame) -> ir.Table:
-    """The result as a table of the features' backend (a temporary table where it has them)."""
+    """A frame as a table of the features' backend (a temporary table where it has them).
+
+    Used by the learned kind (:mod:`.learned`), whose classes are computed in pandas.
+    """
     frame = frame.astype(
         {"customer_id": "string", "class_key": "string", "score": "float64", "reason": "string"}
     )

@@ -1,0 +1,90 @@
+"""`custseg --help` starts fast: the CLI loads heavy libraries only in commands.
+
+Run in a fresh interpreter (this test process has long loaded pandas and the rest).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+HEAVY = ("pandas", "sklearn", "scipy", "matplotlib", "weasyprint", "openpyxl", "ibis", "duckdb")
+"""Libraries that cost a second or more to import together; none is needed to show help."""
+
+_PROBE = """
+import json, sys
+from custseg.cli.app import main
+sys.argv = ["custseg", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+heavy = sorted({name.split(".")[0] for name in sys.modules} & set(json.loads(HEAVY)))
+sys.stderr.write("\\nPROBE " + json.dumps({"code": code, "heavy": heavy}) + "\\n")
+"""
+
+
+def _probe(*args: str) -> tuple[dict[str, object], str]:
+    """Run the CLI with ``args`` in a fresh interpreter: its exit code, heavy modules, stdout."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "100"}
+    code = _PROBE.replace("HEAVY", repr(json.dumps(HEAVY)))
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    line = next(x for x in done.stderr.splitlines() if x.startswith("PROBE "))
+    return json.loads(line.removeprefix("PROBE ")), done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("show", "--help"),
+        ("evaluate", "--help"),
+        ("ingest", "--help"),
+    ],
+)
+def test_help_loads_no_heavy_library(args: tuple[str, ...]) -> None:
+    outcome, out = _probe(*args)
+    assert outcome["code"] == 0
+    assert "Usage" in out
+    assert outcome["heavy"] == [], f"`custseg {' '.join(args)}` imported {outcome['heavy']}"
+
+
+def test_python_dash_m_custseg_runs_the_cli() -> None:
+    for module in ("custseg", "custseg.cli.app"):
+        done = subprocess.run(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-m", module, "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(SRC)},
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"python -m {module}" in done.stdout
+        assert "explain" in done.stdout
+
+
+def test_constants_written_out_for_speed_match_their_sources() -> None:
+    from custseg.cli import _context
+    from custseg.cli.commands_models import MODEL_NAMES
+    from custseg.engine import DEFAULT_WORKSPACE
+    from custseg.public import PURCHASE_MODELS
+
+    assert _context.DEFAULT_WORKSPACE == DEFAULT_WORKSPACE
+    assert MODEL_NAMES == tuple(PURCHASE_MODELS)
