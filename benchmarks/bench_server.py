@@ -286,7 +286,7 @@ def main() -> None:
     parser.add_argument("--pg-database",
                         help="a database a previous --pg-keep run filled: serve it as it is")
     parser.add_argument("--pg-keep", action="store_true",
-                        help="keep the PostgreSQL database (and server) and print its URL")
+                        help="keep the PostgreSQL database on --pg-url's server, print its URL")
     parser.add_argument("--readers", type=int, default=8,
                         help="read connections of the server (0: one shared connection)")
     parser.add_argument("--no-cache", action="store_true",
@@ -302,6 +302,8 @@ def main() -> None:
     if args.serve:
         serve_here(args.serve, args.port, args.readers, args.cache)
         return
+    if args.pg_keep and not args.pg_url:
+        parser.error("--pg-keep needs --pg-url: a throw-away server stops with this process")
     if args.smoke:
         for key, value in SMOKE.items():
             setattr(args, key, value)
@@ -344,7 +346,7 @@ def run(args: argparse.Namespace, location: str) -> None:
     server = serve(location, port, args.readers, 0 if args.no_cache else 1024)
     try:
         url = f"http://127.0.0.1:{port}"
-        token = httpx.post(f"{url}/api/v1/auth/token",
+        token = httpx.post(f"{url}/api/v1/auth/token", timeout=600,
                            data={"username": "bench", "password": PASSWORD}).json()
         cold = warm_up(url, token["access_token"], snapshot_id)
         cpu_before = cpu_seconds(server.pid)

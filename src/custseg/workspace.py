@@ -232,7 +232,7 @@ class Workspace(ScopedReads, ChartReads):
         if spark is not None:
             from custseg.compute import run_series_on_spark
 
-            with exclusive_writer(self._con, "run a series"):
+            with exclusive_writer(self._con, "run a series"), self._changing_snapshots():
                 return run_series_on_spark(
                     self,
                     every,

@@ -171,7 +171,9 @@ def test_a_cached_token_is_refused_at_once_after_revoke_disable_or_new_password(
             lambda issued: ws.accounts.revoke(issued.secret, by="kim"),
             lambda issued: ws.accounts.set_password("kim", PASSWORD + "!", by="root"),
         ):
-            issued = ws.accounts.create_token("kim", kind="session", ttl=timedelta(hours=1), by="kim")
+            issued = ws.accounts.create_token(
+                "kim", kind="session", ttl=timedelta(hours=1), by="kim"
+            )
             assert ws.accounts.principal_for_token(issued.secret).name == "kim"  # now cached
             revoke(issued)
             with pytest.raises(AuthenticationError):
@@ -196,7 +198,9 @@ def test_a_cached_token_expires_on_time_and_another_process_revokes_within_the_b
     server.use_read_cache(cache)
     try:
         server.accounts.add_user("kim", role="viewer", password=PASSWORD, by="root")
-        issued = server.accounts.create_token("kim", kind="session", ttl=timedelta(minutes=30), by="kim")
+        issued = server.accounts.create_token(
+            "kim", kind="session", ttl=timedelta(minutes=30), by="kim"
+        )
         assert server.accounts.principal_for_token(issued.secret).name == "kim"
         clock.now += timedelta(minutes=31)  # expired: refused although still in the cache
         with pytest.raises(AuthenticationError):

@@ -83,8 +83,11 @@ class WorkspaceHandle:
             return
         if not self._slots.acquire(timeout=timeout):
             raise ApiError(
-                503, "server.busy", Message("server_read_busy", {"seconds": f"{timeout:g}"}),
-                hint=Message("server_hint_read_busy"), headers={"Retry-After": "1"},
+                503,
+                "server.busy",
+                Message("server_read_busy", {"seconds": f"{timeout:g}"}),
+                hint=Message("server_hint_read_busy"),
+                headers={"Retry-After": "1"},
             )
         try:
             ws = self._borrow()

@@ -191,8 +191,16 @@ def customer_detail(
     # One query for the classes of this snapshot and the history: every snapshot's rows.
     rows = pd.DataFrame(
         snapshot.history_rows(str(customer_id)),
-        columns=["snapshot_id", "customer_id", "scheme", "class_key", "score", "reason",
-                 "computed_class_key", "override_id"],
+        columns=[
+            "snapshot_id",
+            "customer_id",
+            "scheme",
+            "class_key",
+            "score",
+            "reason",
+            "computed_class_key",
+            "override_id",
+        ],
     )
     mine = rows[rows.snapshot_id == snapshot.snapshot_id]
     explained = (

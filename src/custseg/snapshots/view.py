@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import ibis
 import pandas as pd
-import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from custseg.errors import CustsegError, UnknownNameError
