@@ -44,13 +44,14 @@ def _load(ws: Any, folder: Path) -> None:
 def _tiny_sample(source: Path, target: Path, customers: int) -> Path:
     """The sample's CSV files restricted to its first ``customers`` customers."""
     target.mkdir(parents=True, exist_ok=True)
-    people = pd.read_csv(source / "customers.csv", dtype=str)
-    keep = set(people.customer_id.head(customers))
+    people = pd.read_csv(source / "customers.csv", dtype=str, encoding="utf-8-sig")
+    key = people.columns[0]  # the sample's headers are Chinese: 客户编号 in every file
+    keep = set(people[key].head(customers))
     for table in ("customers", "orders", "payments", "opportunities"):
         path = source / f"{table}.csv"
         if path.exists():
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-            frame[frame.customer_id.isin(keep)].to_csv(target / path.name, index=False)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frame[frame[key].isin(keep)].to_csv(target / path.name, index=False)
     return target
 
 
