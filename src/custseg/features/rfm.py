@@ -29,13 +29,41 @@ import ibis.expr.types as ir
 from custseg.features._context import BuildContext
 from custseg.features._ranks import midrank_percentile
 
+AXES: tuple[str, ...] = ("r", "f", "m")
+
+
+def _axes(purchasers: ir.Table) -> dict[str, tuple[ir.NumericValue, ir.NumericValue]]:
+    """Per score: (the value ranked, its scale), both increasing with what is better."""
+    days = purchasers.recency_days.cast("float64")
+    return {
+        "r": (-days, -days),
+        "f": (purchasers.orders_count, _log(purchasers.orders_count)),
+        "m": (purchasers.monetary_total, _log(purchasers.monetary_total)),
+    }
+
+
+def ranges(purchasers: ir.Table, ctx: BuildContext) -> dict[str, ir.Value]:
+    """The window aggregates the scores read: each scale's range and each mid-rank percentile.
+
+    Added as columns of their own (``_rfm_*``) before :func:`scores` reads them: each is then
+    computed once, where an expression using it several times would repeat the window.
+    """
+    whole = ibis.window()
+    out: dict[str, ir.Value] = {}
+    for axis, (ranked, scale) in _axes(purchasers).items():
+        out[f"_rfm_{axis}_low"] = scale.min().over(whole)
+        out[f"_rfm_{axis}_high"] = scale.max().over(whole)
+        out[f"_rfm_{axis}_p"] = midrank_percentile(ranked)
+    return out
+
 
 def scores(purchasers: ir.Table, ctx: BuildContext) -> dict[str, ir.Value]:
-    """The ``r_score, f_score, m_score, rfm_score`` columns over the table of purchasers."""
-    days = purchasers.recency_days.cast("float64")
-    r = _score(-days, -days)
-    f = _score(purchasers.orders_count, _log(purchasers.orders_count))
-    m = _score(purchasers.monetary_total, _log(purchasers.monetary_total))
+    """The ``r_score, f_score, m_score, rfm_score`` columns over the table of purchasers.
+
+    ``purchasers`` carries the columns of :func:`ranges`.
+    """
+    axes = _axes(purchasers)
+    r, f, m = (_score(purchasers, axis, axes[axis][1]) for axis in AXES)
     return {"r_score": r, "f_score": f, "m_score": m, "rfm_score": r * 100 + f * 10 + m}
 
 
@@ -43,17 +71,16 @@ def _log(value: ir.NumericValue) -> ir.FloatingValue:
     return (value.cast("float64").clip(lower=0) + 1).ln()
 
 
-def _score(ranked: ir.NumericValue, scale: ir.NumericValue) -> ir.IntegerValue:
-    """Score 1-5 from the mid-rank percentile of ``ranked`` and the range position of ``scale``.
+def _score(purchasers: ir.Table, axis: str, scale: ir.NumericValue) -> ir.IntegerValue:
+    """Score 1-5 from the ranked value's mid-rank percentile and ``scale``'s range position.
 
-    Both must increase together (higher = better).
+    Both increase together (higher = better).
     """
-    whole = ibis.window()
-    low, high = scale.min().over(whole), scale.max().over(whole)
+    low, high = purchasers[f"_rfm_{axis}_low"], purchasers[f"_rfm_{axis}_high"]
     width = high - low
     position = ibis.ifelse(width > 0, (scale - low) / width, 0.5)
     # an infinite value (two amounts of 1e308) makes inf / inf: it is at the top of the range
     position = ibis.ifelse(position.isnan(), 1.0, position)
-    p = midrank_percentile(ranked)
+    p = purchasers[f"_rfm_{axis}_p"]
     blended = ((p + position) / 2).round(9)
     return (1 + (blended * 5).floor()).clip(upper=5).cast("int64")

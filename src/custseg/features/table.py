@@ -204,6 +204,8 @@ def _purchase_part(
     for finisher in SCORE_PREREQUISITES:
         purchasers = pruning.mutate(purchasers, finisher(purchasers, ctx))
     narrow = purchasers.select(*dict.fromkeys([*SCORE_INPUTS, *day_columns]))
+    # The window aggregates first, in a select of their own: the scores read them as columns.
+    narrow = pruning.mutate(narrow, rfm.ranges(narrow, ctx))
     kept, left_out = pruning.split(_merge(scorer(narrow, ctx) for scorer in SCORERS))
     nulls = {name: ibis.null(value.type()) for name, value in left_out.items()}
     return narrow.select("customer_id", *day_columns, **kept, **nulls)
