@@ -54,7 +54,7 @@ DETAIL_IDS = 1000
 TARGETS_MS = {"summary": 200, "filtered page": 500, "detail": 200}
 
 
-SMOKE = {"customers": 20_000, "lines": 200_000, "clients": 20, "seconds": 10.0}
+SMOKE = {"customers": 5_000, "lines": 50_000, "clients": 20, "seconds": 5.0}
 
 
 def build(customers: int, lines: int, seed: int) -> Path:

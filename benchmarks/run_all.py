@@ -16,15 +16,15 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         runs = [
-            ["bench_pipeline.py", "--customers", "20000", "--lines", "200000"],
+            ["bench_pipeline.py", "--customers", "5000", "--lines", "50000"],
             ["bench_models.py", "--customers", "20000"],
             ["bench_clustering.py", "--customers", "20000"],
-            ["bench_history.py", "--customers", "20000", "--lines", "200000"],
+            ["bench_history.py", "--customers", "5000", "--lines", "50000"],
             ["bench_interactive.py", "--smoke"],
             ["bench_series.py", "--smoke"],
             ["bench_server.py", "--smoke", "--backend", "duckdb"],
             ["bench_server.py", "--smoke", "--backend", "postgresql"],
-            ["bench_spark.py", "--customers", "5000", "--lines", "50000", "--driver-memory", "1g"],
+            ["bench_spark.py", "--customers", "2000", "--lines", "20000", "--driver-memory", "1g"],
         ]
     else:
         runs = [
