@@ -114,6 +114,7 @@ def write_snapshot(
         for name, mapping in classes.items()
     ]
     store = SnapshotStore(ws._con)
+    rows = None
     if overrides:
         rows = pd.DataFrame(
             [
@@ -122,7 +123,10 @@ def write_snapshot(
                 for (s, c), k in overrides.items()
             ]
         )
-        store.write(info, features=ibis.memtable(features), assignments=parts, overrides=rows)
-    else:
-        store.write(info, features=ibis.memtable(features), assignments=parts)
+    store.write(
+        snapshot_id,
+        features=ibis.memtable(features),
+        assignments=ibis.union(*parts) if len(parts) > 1 else parts[0],
+        finish=lambda stored: (info, rows),
+    )
     return ws.snapshot(snapshot_id)

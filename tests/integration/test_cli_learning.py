@@ -118,3 +118,30 @@ def test_run_prints_the_cluster_notes_in_the_chosen_language(ws_path: Path) -> N
 def test_clusters_refusal_is_in_the_chosen_language(ws_path: Path) -> None:
     result = invoke(ws_path, "--lang", "zh", "clusters", "--scheme", "abc")
     assert result.exit_code == 1 and "不是 cluster" in result.stderr
+
+
+def test_learn_speaks_one_language_at_a_time(ws_path: Path, tmp_path: Path) -> None:
+    features = open_workspace(ws_path).snapshot().features()
+    buyers = features[~features.is_prospect.astype(bool)].head(300)
+    labels = pd.DataFrame(
+        {
+            "customer_id": [*buyers.customer_id, "NOT-A-CUSTOMER"],
+            "class": [*(buyers.recency_days <= 60).map({True: "recent", False: "dormant"}), "x"],
+        }
+    )
+    labels.loc[labels.index[:2], "class"] = "rare"  # two examples: fewer folds than asked
+    labels.to_csv(tmp_path / "labels.csv", index=False)
+    args = ("learn", "--labels", str(tmp_path / "labels.csv"), "--scheme", "learned")
+    zh = invoke(ws_path, "--lang", "zh", *args)
+    en = invoke(ws_path, "--lang", "en", *args)
+    assert zh.exit_code == 0 and en.exit_code == 0, zh.output + en.output
+    for word in ("交叉验证准确率", "已知 \\ 预测", "精确率", "召回率", "已预测", "提示", "折"):
+        assert word in zh.stdout, word
+    for english in ("labelled customers", "cross-validated", "precision", "predicted;",
+                    "note ", "folds instead", "were ignored"):
+        assert english not in zh.stdout, english
+    assert "cross-validated accuracy" in en.stdout and "folds instead of 5" in en.stdout
+    flat = " ".join(en.stdout.split())  # the terminal wraps long notes
+    assert "were ignored (e.g. NOT-A-CUSTOMER)" in flat and not _has_cjk(en.stdout)
+    payload = json.loads(invoke(ws_path, "--lang", "zh", *args, "--json").stdout)
+    assert payload["notes"] and all(isinstance(n, str) and _has_cjk(n) for n in payload["notes"])

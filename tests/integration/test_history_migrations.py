@@ -168,12 +168,6 @@ def test_directions_on_a_hand_made_case(make_workspace) -> None:  # type: ignore
 
 
 def test_overridden_classes_are_the_ones_compared_and_flagged(make_workspace) -> None:  # type: ignore[no-untyped-def]
-    import inspect
-
-    from custseg.snapshots.store import SnapshotStore
-
-    if "overrides" not in inspect.signature(SnapshotStore.write).parameters:
-        pytest.skip("this version of the snapshot store keeps no overrides")
     ws = make_workspace()
     system = grade_system()
     old = write_snapshot(ws, system, MAY, {"grade": {"c1": "gold", "c2": "silver", "c3": "gold"}})

@@ -122,8 +122,10 @@ def test_classifier_notes_unknown_ids_and_small_classes(customers: pd.DataFrame)
     known = pd.concat([known, pd.Series("gold", index=small), pd.Series("gold", index=["ZZZ"])])
     learned = LearnedClassifier().fit(customers, known)
     assert learned.report_.n_splits == 3
-    assert any("not in the feature table" in n for n in learned.notes_)
-    assert any("3 folds instead of 5" in n for n in learned.notes_)
+    notes = [n.render("en") for n in learned.notes_]
+    assert any("not in the feature table" in n for n in notes)
+    assert any("3 folds instead of 5" in n for n in notes)
+    assert any("3 折而不是 5 折" in n.render("zh") for n in learned.notes_)
 
 
 def test_boosting_has_no_rule_export(customers: pd.DataFrame) -> None:

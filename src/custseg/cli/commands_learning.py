@@ -149,7 +149,9 @@ def learn_command(
     from custseg.public import LEARNING_MODELS  # loads scikit-learn: only when learning
 
     if model not in LEARNING_MODELS:
-        raise ConfigError(f"--model must be one of {list(LEARNING_MODELS)}; got {model!r}")
+        raise ConfigError(
+            Message("learn_bad_model", {"allowed": str(list(LEARNING_MODELS)), "got": repr(model)})
+        )
     if out is not None:
         checked_out(out, force=force)
     learned = ctx.workspace().learn(
@@ -158,38 +160,49 @@ def learn_command(
     text = learned.rules_yaml
     if text is not None and out is not None:
         write_out(out, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+    lang = ctx.STATE.lang
     payload: dict[str, Any] = {
         **learned.payload,
+        "notes": [_note_text(note, lang) for note in learned.payload["notes"]],
         "out": str(out) if out is not None and text is not None else None,
     }
     if json_:
         ctx.emit_json(payload)
         return
-    _print_report(payload, learned.classifier)
+    _print_report(payload, lang)
     if text is None:
-        ctx.stdout.print(
-            "  [dim]gradient boosting cannot be exported as rules; use --model tree[/]"
-        )
+        ctx.stdout.print(f"  [dim]{t('learn_boosting_no_rules', lang)}[/]")
     elif out is not None:
-        ctx.stdout.print(f"rules scheme written to {shown(out)}", highlight=False)
+        written = Message("learn_rules_written", {"path": shown(out)}).render(lang)
+        ctx.stdout.print(written, highlight=False)
     else:
         ctx.stdout.print(text, highlight=False, markup=False)
 
 
-def _print_report(payload: dict[str, Any], clf: Any) -> None:
+def _note_text(note: Message | str, lang: Lang) -> str:
+    """A classifier note as text in ``lang``."""
+    return note.render(lang) if isinstance(note, Message) else str(note)
+
+
+def _print_report(payload: dict[str, Any], lang: Lang) -> None:
     report = payload["report"]
-    ctx.stdout.print(
-        f"{payload['model']} on {report['n_labelled']:,} labelled customers · cross-validated "
-        f"accuracy {report['accuracy']:.1%} ± {report['accuracy_std']:.1%} "
-        f"({report['n_splits']} folds)",
-        highlight=False,
-    )
-    confusion = Table("known \\ predicted", *(shown(c) for c in report["confusion"]["classes"]))
+    header = {
+        "model": payload["model"],
+        "labelled": f"{report['n_labelled']:,}",
+        "accuracy": f"{report['accuracy']:.1%}",
+        "std": f"{report['accuracy_std']:.1%}",
+        "folds": report["n_splits"],
+    }
+    ctx.stdout.print(Message("learn_report_header", header).render(lang), highlight=False)
+    corner = t("learn_confusion_corner", lang)
+    confusion = Table(corner, *(shown(c) for c in report["confusion"]["classes"]))
     matrix = report["confusion"]
     for name, row in zip(matrix["classes"], matrix["matrix"], strict=True):
         confusion.add_row(shown(name), *(str(v) for v in row))
     ctx.stdout.print(confusion)
-    per_class = Table("class", "precision", "recall", "f1", "support")
+    per_class = Table(
+        *(t(f"learn_col_{c}", lang) for c in ("class", "precision", "recall", "f1", "support"))
+    )
     for row in report["per_class"]:
         per_class.add_row(
             shown(row["class"]),
@@ -199,10 +212,11 @@ def _print_report(payload: dict[str, Any], clf: Any) -> None:
             f"{int(row['support']):,}",
         )
     ctx.stdout.print(per_class)
-    ctx.stdout.print(
-        f"{payload['predicted']:,} customers predicted; {payload['low_confidence']:,} "
-        f"with confidence below {payload['low_confidence_threshold']}",
-        highlight=False,
-    )
+    predicted = {
+        "predicted": f"{payload['predicted']:,}",
+        "low": f"{payload['low_confidence']:,}",
+        "limit": payload["low_confidence_threshold"],
+    }
+    ctx.stdout.print(Message("learn_predicted", predicted).render(lang), highlight=False)
     for note in payload["notes"]:
-        ctx.stdout.print(f"  [dim]note[/] {shown(note)}", highlight=False)
+        ctx.stdout.print(f"  [dim]{t('learn_note', lang)}[/] {shown(note)}", highlight=False)

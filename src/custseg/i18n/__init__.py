@@ -208,6 +208,7 @@ WORD_AREAS = (
     "facade",
     "health",
     "ingest",
+    "learn",
     "perf",
     "postgres",
     "safety",

@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.tree import DecisionTreeClassifier
 
 from custseg.errors import ConfigError, ModelError, NotFittedError
+from custseg.i18n import Message
 from custseg.learning._threads import limited_threads
 from custseg.learning.preprocess import resolve_features
 from custseg.learning.rules_export import Rule, Text, rules_scheme, tree_rules
@@ -66,7 +67,7 @@ class CVReport:
     n_labelled: int
     confusion: pd.DataFrame
     per_class: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 class LearnedClassifier(BaseEstimator):  # type: ignore[misc]
@@ -118,7 +119,7 @@ class LearnedClassifier(BaseEstimator):  # type: ignore[misc]
         self.medians_ = {f: _round4(float(x_raw[f].median())) for f in features}
         for f in [f for f, m in self.medians_.items() if np.isnan(m)]:
             self.medians_[f] = 0.0
-            notes.append(f"feature {f!r} is null for every labelled customer; imputed with 0")
+            notes.append(Message("learn_note_all_null", {"feature": repr(f)}))
         self.imputed_features_ = tuple(f for f in features if x_raw[f].isna().any())
         x = x_raw.fillna(self.medians_).to_numpy()
         self.features_ = tuple(features)
@@ -225,13 +226,20 @@ class LearnedClassifier(BaseEstimator):  # type: ignore[misc]
         )
 
     def _cross_validate(
-        self, estimator: Any, x: np.ndarray, y: np.ndarray, counts: pd.Series, notes: list[str]
+        self, estimator: Any, x: np.ndarray, y: np.ndarray, counts: pd.Series, notes: list[Message]
     ) -> CVReport:
         splits = min(self.cv, int(counts.min()))
         if splits < self.cv:
             notes.append(
-                f"cross-validation uses {splits} folds instead of {self.cv}: the "
-                f"smallest class ({counts.idxmin()!r}) has {counts.min()} examples"
+                Message(
+                    "learn_note_fewer_folds",
+                    {
+                        "splits": splits,
+                        "cv": self.cv,
+                        "cls": repr(counts.idxmin()),
+                        "n": int(counts.min()),
+                    },
+                )
             )
         folds = StratifiedKFold(n_splits=splits, shuffle=True, random_state=self.random_state)
         oof = cross_val_predict(estimator, x, y, cv=folds)
@@ -265,7 +273,9 @@ def _round4(value: float) -> float:
     return float(np.format_float_positional(value, precision=4, unique=False, fractional=False))
 
 
-def _labelled(table: pd.DataFrame, known: pd.Series) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+def _labelled(
+    table: pd.DataFrame, known: pd.Series
+) -> tuple[pd.DataFrame, np.ndarray, list[Message]]:
     """Rows of ``table`` with a known class, the classes as strings (object array), notes."""
     if "customer_id" not in table.columns:
         raise ConfigError("the feature table needs a 'customer_id' column")
@@ -273,12 +283,11 @@ def _labelled(table: pd.DataFrame, known: pd.Series) -> tuple[pd.DataFrame, np.n
     known = known[~known.index.duplicated(keep="last")].astype(str)
     ids = pd.Index(table["customer_id"])
     present = known.index.isin(ids)
-    notes = []
+    notes: list[Message] = []
     if (~present).any():
         sample = ", ".join(map(str, known.index[~present][:5]))
         notes.append(
-            f"{int((~present).sum())} customer(s) with a known class are not in the "
-            f"feature table and were ignored (e.g. {sample})"
+            Message("learn_note_not_in_features", {"n": int((~present).sum()), "sample": sample})
         )
     mask = ids.isin(known.index)
     labelled = table.loc[np.asarray(mask)]
