@@ -132,8 +132,8 @@ def test_learn_speaks_one_language_at_a_time(ws_path: Path, tmp_path: Path) -> N
     labels.loc[labels.index[:2], "class"] = "rare"  # two examples: fewer folds than asked
     labels.to_csv(tmp_path / "labels.csv", index=False)
     args = ("learn", "--labels", str(tmp_path / "labels.csv"), "--scheme", "learned")
-    zh = invoke(ws_path, "--lang", "zh", *args)
-    en = invoke(ws_path, "--lang", "en", *args)
+    zh = invoke(ws_path, "--lang", "zh", *args, "--out", str(tmp_path / "zh.yaml"))
+    en = invoke(ws_path, "--lang", "en", *args, "--out", str(tmp_path / "en.yaml"))
     assert zh.exit_code == 0 and en.exit_code == 0, zh.output + en.output
     for word in ("交叉验证准确率", "已知 \\ 预测", "精确率", "召回率", "已预测", "提示", "折"):
         assert word in zh.stdout, word
@@ -143,5 +143,6 @@ def test_learn_speaks_one_language_at_a_time(ws_path: Path, tmp_path: Path) -> N
     assert "cross-validated accuracy" in en.stdout and "folds instead of 5" in en.stdout
     flat = " ".join(en.stdout.split())  # the terminal wraps long notes
     assert "were ignored (e.g. NOT-A-CUSTOMER)" in flat and not _has_cjk(en.stdout)
+    assert "规则方案已写入" in zh.stdout and "rules scheme written to" in en.stdout
     payload = json.loads(invoke(ws_path, "--lang", "zh", *args, "--json").stdout)
     assert payload["notes"] and all(isinstance(n, str) and _has_cjk(n) for n in payload["notes"])
