@@ -35,6 +35,7 @@ from custseg.ingest.text import (
     _mode_score,
     choose_header,
     detect_delimiter,
+    first_lines,
     split_records,
     unique_names,
 )
@@ -155,7 +156,7 @@ def plan(
     sep = options.delimiter or detect_delimiter(head)
     if sep == WHITESPACE:
         return None
-    sample = _first_lines(head, SAMPLE_LINES + HEADER_SEARCH)
+    sample = first_lines(head, SAMPLE_LINES + HEADER_SEARCH)
     records = split_records(sample, sep)
     if options.columns is not None:
         if len(options.columns) != (_mode_score(records)[1] or 1):
@@ -174,13 +175,3 @@ def plan(
     expected = found.lines - skip - found.trailing_blank
     return CsvPlan(str(path), compressed, sep, skip, tuple(unique_names(names)), expected,
                    encoding)
-
-
-def _first_lines(text: str, lines: int) -> str:
-    pos = 0
-    for _ in range(lines):
-        found = text.find("\n", pos)
-        if found < 0:
-            return text
-        pos = found + 1
-    return text[:pos]

@@ -84,7 +84,8 @@ def decode(data: bytes, label: str) -> tuple[str, str]:
     return text, used
 
 
-def _head(text: str, lines: int) -> str:
+def first_lines(text: str, lines: int) -> str:
+    """The first ``lines`` lines of ``text`` (with their line ends)."""
     pos = 0
     for _ in range(lines):
         found = text.find("\n", pos)
@@ -120,7 +121,7 @@ def _mode_score(records: Sequence[tuple[int, list[str]]]) -> tuple[int, int]:
 
 def detect_delimiter(text: str) -> str:
     """Return the delimiter of ``text`` by the module's rule (``" "``: runs of whitespace)."""
-    head = _head(text, SAMPLE_LINES)
+    head = first_lines(text, SAMPLE_LINES)
     lines = sum(1 for line in head.split("\n") if line.strip())
     need = max(1, (lines + 1) // 2)
     best, best_score = ",", (0, 0)
@@ -185,11 +186,11 @@ def read_text(
         raise ingest_error("ingest_too_many_rows", file=label, limit=f"{limit:,}")
     if options.columns is not None:
         first_line, names = 1, list(options.columns)
-        width = _mode_score(split_records(_head(text, SAMPLE_LINES), sep))[1] or 1
+        width = _mode_score(split_records(first_lines(text, SAMPLE_LINES), sep))[1] or 1
         if width != len(names):
             raise ingest_error("ingest_columns_count", file=label, given=len(names), width=width)
     else:
-        records = split_records(_head(text, SAMPLE_LINES + HEADER_SEARCH), sep)
+        records = split_records(first_lines(text, SAMPLE_LINES + HEADER_SEARCH), sep)
         if options.header_row is not None:
             header = [r for r in records if r[0] == options.header_row]
             if not header:
