@@ -36,6 +36,17 @@ stdout = Console(emoji=False)
 stderr = Console(stderr=True, emoji=False)
 
 
+def new_consoles() -> None:
+    """Make the consoles again for one invocation.
+
+    Rich fixes a console's width from COLUMNS when it is made; in-process callers (tests,
+    notebooks) run many commands with different widths in one interpreter.
+    """
+    global stdout, stderr
+    stdout = Console(emoji=False)
+    stderr = Console(stderr=True, emoji=False)
+
+
 @dataclass
 class CliState:
     """Global options, resolved once in the root callback."""

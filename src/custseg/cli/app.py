@@ -44,6 +44,7 @@ def _root(
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
+    ctx.new_consoles()
     ctx.STATE.workspace = workspace or ctx.default_workspace()
     chosen = (lang or ctx.default_lang()).lower()
     if chosen not in ("zh", "en"):
