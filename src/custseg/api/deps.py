@@ -139,6 +139,11 @@ def handle(request: Request) -> WorkspaceHandle:
     return request.app.state.handle  # type: ignore[no-any-return]
 
 
+def read_cache(request: Request) -> ReadCache | None:
+    """The server's read cache (None when it is turned off)."""
+    return request.app.state.handle.cache  # type: ignore[no-any-return]
+
+
 def settings(request: Request) -> ServerSettings:
     """The app's server settings."""
     return request.app.state.settings  # type: ignore[no-any-return]
@@ -170,6 +175,7 @@ def lang(
 WorkspaceDep = Annotated[Workspace, Depends(workspace)]
 LangDep = Annotated[Lang, Depends(lang)]
 SettingsDep = Annotated[ServerSettings, Depends(settings)]
+ReadCacheDep = Annotated[ReadCache | None, Depends(read_cache)]
 
 
 def principal(
