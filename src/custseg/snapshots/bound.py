@@ -34,6 +34,7 @@ class BoundQuery:
         """The compiled text (None: this backend runs the expression through Ibis)."""
         self.slots = 0
         """How many times the parameter occurs in :attr:`sql` (each gets the same value)."""
+        self._struct = expr.schema().as_struct().to_pyarrow()
         mark = _MARKS.get(con.name)
         if mark is not None and not expr.op().find(ops.InMemoryTable):
             self.sql, self.slots = _compile(con, expr, param, mark)
@@ -43,18 +44,15 @@ class BoundQuery:
         if self.sql is None or self.slots == 0:
             return self.expr.to_pyarrow(params={self._param: value}).to_pylist()
         values = [value] * self.slots
-        if self._con.name == "duckdb":
-            from ibis.backends.duckdb.converter import DuckDBPyArrowData
-
-            table = self._con.con.execute(self.sql, values).to_arrow_table()  # type: ignore[attr-defined]
-            return self.expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData).to_pylist()
         raw = self._con.con  # type: ignore[attr-defined]
-        with raw.cursor() as cursor, raw.transaction():
-            found = cursor.execute(self.sql, values).fetchall()
-        schema = self.expr.schema()
-        struct = pa.array(found, type=schema.as_struct().to_pyarrow())
-        table = pa.Table.from_batches([pa.RecordBatch.from_struct_array(struct)])
-        return self.expr.__pyarrow_result__(table).to_pylist()
+        if self._con.name == "duckdb":
+            found = raw.execute(self.sql, values).fetchall()
+        else:
+            with raw.cursor() as cursor, raw.transaction():
+                found = cursor.execute(self.sql, values).fetchall()
+        # The driver's tuples as Ibis's PostgreSQL backend reads them: into Arrow, typed by the
+        # expression's schema (cheaper than Arrow from DuckDB for one wide row).
+        return pa.array(found, type=self._struct).to_pylist()  # type: ignore[no-any-return]
 
 
 def _compile(con: BaseBackend, expr: ibis.Table, param: ibis.Scalar, mark: str) -> tuple[str, int]:
