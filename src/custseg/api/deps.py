@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Literal
@@ -21,6 +21,9 @@ from custseg.i18n import Lang, Message, t
 from custseg.public import Permission, Principal, ReadCache
 from custseg.workspace import Workspace, open_workspace
 
+# Dependencies that only look at the request are coroutines: FastAPI runs a plain function in
+# its thread pool, a hand-over that costs more than these do. Those that may wait (a read
+# connection, a token looked up in the database) stay functions.
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
 oauth2 = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -134,17 +137,17 @@ class WorkspaceHandle:
         self.workspace.close()
 
 
-def handle(request: Request) -> WorkspaceHandle:
+async def handle(request: Request) -> WorkspaceHandle:
     """The app's workspace handle."""
     return request.app.state.handle  # type: ignore[no-any-return]
 
 
-def read_cache(request: Request) -> ReadCache | None:
+async def read_cache(request: Request) -> ReadCache | None:
     """The server's read cache (None when it is turned off)."""
     return request.app.state.handle.cache  # type: ignore[no-any-return]
 
 
-def settings(request: Request) -> ServerSettings:
+async def settings(request: Request) -> ServerSettings:
     """The app's server settings."""
     return request.app.state.settings  # type: ignore[no-any-return]
 
@@ -161,7 +164,7 @@ def workspace(
         yield h.workspace
 
 
-def lang(
+async def lang(
     request: Request,
     lang: Annotated[
         Literal["zh", "en"] | None,
@@ -196,17 +199,17 @@ def principal(
 PrincipalDep = Annotated[Principal, Depends(principal)]
 
 
-def require(permission: Permission) -> Callable[[Principal], Principal]:
+def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through only principals whose role grants ``permission``."""
 
-    def check(user: PrincipalDep) -> Principal:
+    async def check(user: PrincipalDep) -> Principal:
         user.require(permission)
         return user
 
     return check
 
 
-def page_limit(request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] = 50) -> int:
+async def page_limit(request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] = 50) -> int:
     """The page size asked for, bounded by the server's maximum."""
     maximum = request.app.state.settings.max_page_size
     if limit > maximum:
@@ -220,7 +223,7 @@ def page_limit(request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] =
     return limit
 
 
-def no_running_job(request: Request) -> None:
+async def no_running_job(request: Request) -> None:
     """409 while a job writes: one writer at a time (the audit log is a single chain)."""
     if request.app.state.jobs.busy():
         raise ApiError(409, "job.busy", Message("server_write_busy"), hint="/api/v1/jobs")
