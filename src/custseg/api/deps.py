@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
 
 from custseg.api.errors import ApiError
 from custseg.api.i18n import request_lang
@@ -85,13 +86,7 @@ class WorkspaceHandle:
                 yield self.workspace
             return
         if not self._slots.acquire(timeout=timeout):
-            raise ApiError(
-                503,
-                "server.busy",
-                Message("server_read_busy", {"seconds": f"{timeout:g}"}),
-                hint=Message("server_hint_read_busy"),
-                headers={"Retry-After": "1"},
-            )
+            raise _busy(timeout)
         try:
             ws = self._borrow()
             try:
@@ -105,6 +100,41 @@ class WorkspaceHandle:
             self._idle.put(ws)
         finally:
             self._slots.release()
+
+    @asynccontextmanager
+    async def reading(self, timeout: float = READ_WAIT_SECONDS) -> AsyncIterator[Workspace]:
+        """:meth:`reader` for the event loop: waits in a worker thread only when it must.
+
+        A free slot and an idle connection are taken at once; waiting for a slot, opening a
+        connection and closing a failed one run in the thread pool.
+        """
+        if self._max_readers == 0:
+            async with _held(self.lock):
+                yield self.workspace
+            return
+        if not self._slots.acquire(blocking=False) and not await run_in_threadpool(
+            self._slots.acquire, True, timeout
+        ):
+            raise _busy(timeout)
+        try:
+            ws = self._take_idle() or await run_in_threadpool(self._borrow)
+            try:
+                yield ws
+            except (CustsegError, ApiError, HTTPException):
+                self._idle.put(ws)
+                raise
+            except BaseException:
+                await run_in_threadpool(self._discard, ws)
+                raise
+            self._idle.put(ws)
+        finally:
+            self._slots.release()
+
+    def _take_idle(self) -> Workspace | None:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return None
 
     def _discard(self, ws: Workspace) -> None:
         with self._pool_lock:
@@ -152,16 +182,38 @@ async def settings(request: Request) -> ServerSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def workspace(
+async def workspace(
     request: Request, h: Annotated[WorkspaceHandle, Depends(handle)]
-) -> Iterator[Workspace]:
+) -> AsyncIterator[Workspace]:
     """The workspace for this request: a reader of the pool for GET / HEAD, else the writer."""
     if request.method in READ_METHODS:
-        with h.reader() as ws:
+        async with h.reading() as ws:
             yield ws
         return
-    with h.lock:
+    async with _held(h.lock):
         yield h.workspace
+
+
+@asynccontextmanager
+async def _held(lock: threading.Lock) -> AsyncIterator[None]:
+    """``lock`` held, waited for in a worker thread (released from any thread)."""
+    if not lock.acquire(blocking=False):
+        await run_in_threadpool(lock.acquire)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _busy(timeout: float) -> ApiError:
+    """The 503 of a read that found no free connection within ``timeout`` seconds."""
+    return ApiError(
+        503,
+        "server.busy",
+        Message("server_read_busy", {"seconds": f"{timeout:g}"}),
+        hint=Message("server_hint_read_busy"),
+        headers={"Retry-After": "1"},
+    )
 
 
 async def lang(
