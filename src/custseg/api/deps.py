@@ -22,9 +22,9 @@ from custseg.i18n import Lang, Message, t
 from custseg.public import Permission, Principal, ReadCache
 from custseg.workspace import Workspace, open_workspace
 
-# Dependencies that only look at the request are coroutines: FastAPI runs a plain function in
-# its thread pool, a hand-over that costs more than these do. Those that may wait (a read
-# connection, a token looked up in the database) stay functions.
+# Dependencies are coroutines: FastAPI runs a plain function in its thread pool, a hand-over
+# that costs more than most of them. What may wait (for a read connection, a token looked up in
+# the database) is sent to the thread pool only when it has to wait.
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
 oauth2 = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -233,10 +233,14 @@ SettingsDep = Annotated[ServerSettings, Depends(settings)]
 ReadCacheDep = Annotated[ReadCache | None, Depends(read_cache)]
 
 
-def principal(
+async def principal(
     ws: WorkspaceDep, token: Annotated[str | None, Depends(oauth2)], language: LangDep
 ) -> Principal:
-    """The authenticated user of the request (401 without a valid token)."""
+    """The authenticated user of the request (401 without a valid token).
+
+    A token verified a moment ago is found in the read cache; else the database is asked from
+    a worker thread.
+    """
     if not token:
         raise ApiError(
             401,
@@ -245,7 +249,11 @@ def principal(
             hint=t("server_hint_login", language),
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return ws.accounts.principal_for_token(token)
+    accounts = ws.accounts
+    found = accounts.cached_principal(token)
+    if found is None:
+        found = await run_in_threadpool(accounts.principal_for_token, token)
+    return found
 
 
 PrincipalDep = Annotated[Principal, Depends(principal)]
