@@ -26,7 +26,7 @@ from ibis.backends import BaseBackend
 
 from custseg.features import FeatureParameters, available_tables
 from custseg.features._context import BuildContext
-from custseg.features._orders import order_lines, purchase_days
+from custseg.features._orders import OrderTables, order_lines, purchase_days
 from custseg.features.rhythm import QUANTILES, base_rhythm
 from custseg.tables import SCHEMAS, TableName
 
@@ -81,9 +81,17 @@ class DataProfile:
 
 
 def profile_data(
-    con: BaseBackend, as_of: date, *, parameters: FeatureParameters | None = None
+    con: BaseBackend,
+    as_of: date,
+    *,
+    parameters: FeatureParameters | None = None,
+    orders: OrderTables | None = None,
 ) -> DataProfile:
-    """Profile the workspace's data as of ``as_of`` (one query; nothing is written)."""
+    """Profile the workspace's data as of ``as_of`` (one query; nothing is written).
+
+    ``orders`` (the order tables of the same date, e.g. a run's) are read instead of
+    aggregating the order lines again.
+    """
     ctx = BuildContext(as_of=as_of, parameters=parameters or FeatureParameters())
     tables = available_tables(con)
     parts: dict[str, ir.Table] = {}
@@ -92,7 +100,9 @@ def profile_data(
     if not parts:
         return DataProfile(as_of=as_of)
     cached: list[ir.Table] = []
-    if "orders" in tables:
+    if "orders" in tables and orders is not None:
+        parts["orders_activity"] = _order_part(con, ctx, tables, orders.totals, orders.days)
+    elif "orders" in tables:
         # Two small tables computed once (orders, purchase days), then one query reads them.
         totals = _order_nets(order_lines(con, ctx)).cache()
         days = purchase_days(totals, ctx).cache()
