@@ -64,12 +64,14 @@ class OrderTables:
 
     ``totals`` has the columns of :func:`order_totals`, ``days`` those of
     :func:`purchase_days` and ``amount`` (the day's purchases, rounded to 6 decimals: see
-    :func:`purchase_day_amounts`). The feature table, the data profile and the purchase models
-    read them instead of aggregating the order lines once each.
+    :func:`purchase_day_amounts`), ``rhythm`` is the one row of
+    :func:`custseg.features.rhythm.base_rhythm`. The feature table, the data profile and the
+    purchase models read them instead of aggregating the order lines once each.
     """
 
     totals: ir.Table
     days: ir.Table
+    rhythm: ir.Table
 
 
 def order_tables(
@@ -80,11 +82,17 @@ def order_tables(
     """The :class:`OrderTables` of ``ctx``'s date.
 
     ``store(name, expr)`` (e.g. into a temporary table) is applied to the totals, then to the
-    purchase days computed from the stored totals; without it both are expressions.
+    purchase days computed from the stored totals, then to the rhythm computed from those;
+    without it all three are expressions.
     """
+    from custseg.features.rhythm import base_rhythm
+
     keep = store or (lambda _name, expr: expr)
     totals = keep("orders", order_totals(order_lines(con, ctx)))
-    return OrderTables(totals=totals, days=keep("days", purchase_days(totals, ctx, amounts=True)))
+    days = keep("days", purchase_days(totals, ctx, amounts=True))
+    # the first order date is the first line's date: the order totals hold it too
+    rhythm = keep("rhythm", base_rhythm(days, totals, ctx))
+    return OrderTables(totals=totals, days=days, rhythm=rhythm)
 
 
 def purchase_days(

@@ -190,8 +190,10 @@ def _customer_tables(
             mix.category_metrics(lines),
         ]
         id_sources.append(by_order.select("customer_id"))
-        # the first order date is the first line's date: the order totals hold it too
-        constants = rhythm.base_rhythm(days, lines if prepared is None else orders, ctx)
+        if prepared is None:
+            constants = rhythm.base_rhythm(days, lines, ctx)
+        else:
+            constants = prepared.rhythm
     if "payments" in tables:
         keyed.append(credit.payment_metrics(con, ctx))
         id_sources.append(keyed[-1].select("customer_id"))

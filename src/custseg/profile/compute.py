@@ -101,7 +101,9 @@ def profile_data(
         return DataProfile(as_of=as_of)
     cached: list[ir.Table] = []
     if "orders" in tables and orders is not None:
-        parts["orders_activity"] = _order_part(con, ctx, tables, orders.totals, orders.days)
+        parts["orders_activity"] = _order_part(
+            con, ctx, tables, orders.totals, orders.days, orders.rhythm
+        )
     elif "orders" in tables:
         # Two small tables computed once (orders, purchase days), then one query reads them.
         totals = _order_nets(order_lines(con, ctx)).cache()
@@ -151,9 +153,14 @@ def _order_nets(lines: ir.Table) -> ir.Table:
 
 
 def _order_part(
-    con: BaseBackend, ctx: BuildContext, tables: set[str], totals: ir.Table, days: ir.Table
+    con: BaseBackend,
+    ctx: BuildContext,
+    tables: set[str],
+    totals: ir.Table,
+    days: ir.Table,
+    rhythm: ir.Table | None = None,
 ) -> ir.Table:
-    """Rhythm, history and activity of the orders as one row."""
+    """Rhythm, history and activity of the orders as one row (``rhythm``: already computed)."""
     lines = order_lines(con, ctx)
     per_customer = days.group_by("customer_id").aggregate(n_days=days.count())
     buyers = per_customer.aggregate(
@@ -171,7 +178,9 @@ def _order_part(
     span = lines.aggregate(
         first_order_date=lines.order_date.min(), last_order_date=lines.order_date.max()
     )
-    return _cross([base_rhythm(days, lines, ctx), buyers, recent, customers, span])
+    if rhythm is None:
+        rhythm = base_rhythm(days, lines, ctx)
+    return _cross([rhythm, buyers, recent, customers, span])
 
 
 def _cross(parts: list[ir.Table]) -> ir.Table:
