@@ -80,12 +80,23 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     csv_safe(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
+MAX_SHEET_ROWS = 1_048_575
+"""Rows of data an Excel sheet holds below its header; longer tables continue on a new sheet."""
+
+
 def write_xlsx(frame: pd.DataFrame, path: str | Path, sheet_name: str) -> None:
-    """Write ``frame`` to one sheet of a new xlsx file; text as text cells, numbers as numbers."""
+    """Write ``frame`` to a new xlsx file; text as text cells, numbers as numbers.
+
+    Rows beyond one sheet's capacity continue on sheets ``sheet_name (2)``, ``(3)``…, each with
+    the header, so no row is lost.
+    """
     with pd.ExcelWriter(
         path, engine="xlsxwriter", engine_kwargs={"options": WORKBOOK_OPTIONS}
     ) as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name)
+        for number, start in enumerate(range(0, max(len(frame), 1), MAX_SHEET_ROWS), start=1):
+            name = sheet_name if number == 1 else f"{sheet_name[:24]} ({number})"
+            frame.iloc[start : start + MAX_SHEET_ROWS].to_excel(writer, index=False,
+                                                                sheet_name=name)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, sheet_name: str = "data") -> None:

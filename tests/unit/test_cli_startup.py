@@ -88,3 +88,23 @@ def test_constants_written_out_for_speed_match_their_sources() -> None:
 
     assert _context.DEFAULT_WORKSPACE == DEFAULT_WORKSPACE
     assert MODEL_NAMES == tuple(PURCHASE_MODELS)
+
+
+def test_opening_the_workspace_modules_hashes_no_password() -> None:
+    # An Argon2 hash costs tens of milliseconds by design; commands that log nobody in
+    # (all but the server's) must not pay it at import.
+    code = (
+        "import argon2\n"
+        "calls = []\n"
+        "real = argon2.PasswordHasher.hash\n"
+        "argon2.PasswordHasher.hash = lambda self, p, **k: calls.append(p) or real(self, p, **k)\n"
+        "import custseg.workspace, custseg.governance.accounts\n"
+        "print('HASHES', len(calls))\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(SRC)},
+        timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "HASHES 0" in done.stdout

@@ -67,3 +67,29 @@ def test_new_workbooks_never_turn_text_into_formulas_or_links(tmp_path: Path) ->
     assert (cells["A1"].value, cells["A1"].data_type) == ("=2+2", "s")
     assert cells["A2"].hyperlink is None and cells["A2"].data_type == "s"
     assert (cells["A3"].value, cells["A3"].data_type) == (-3.5, "n")
+
+
+def test_rows_beyond_a_sheet_continue_on_new_sheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import custseg.spreadsheet as spreadsheet
+
+    monkeypatch.setattr(spreadsheet, "MAX_SHEET_ROWS", 4)  # Excel's is 1,048,575
+    frame = pd.DataFrame({"customer_id": [f"C{i}" for i in range(10)], "n": range(10)})
+    path = tmp_path / "x.xlsx"
+    write_table(frame, path, sheet_name="customers")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["customers", "customers (2)", "customers (3)"]
+    rows = [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    headers = [row for row in rows if row == ("customer_id", "n")]
+    data = [row for row in rows if row != ("customer_id", "n")]
+    assert len(headers) == 3
+    assert data == [(f"C{i}", i) for i in range(10)]
+
+
+def test_an_empty_table_still_gets_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    write_table(pd.DataFrame({"customer_id": pd.Series([], dtype=str)}), path, "customers")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["customers"]
+    assert list(book.active.iter_rows(values_only=True)) == [("customer_id",)]

@@ -22,6 +22,7 @@ with every login; API tokens are kept (they are audited).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -51,7 +52,15 @@ SESSION_RETENTION = timedelta(days=7)
 """How long an ended session token stays in the table (for `token list` and inquiries)."""
 TokenKind = Literal["session", "api"]
 _HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("custseg-timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist (same time as a real check).
+
+    Made on first use: every command imports this module, few log anyone in.
+    """
+    return _HASHER.hash("custseg-timing-equaliser")
 
 
 class AuthenticationError(CustsegError):
@@ -190,7 +199,7 @@ class AccountStore:
     def authenticate(self, name: str, password: str) -> Principal:
         """The principal for a correct name and password; AuthenticationError otherwise."""
         row = self._find(normalise_name(name))
-        stored = row["password_hash"] if row is not None else _DUMMY_HASH
+        stored = row["password_hash"] if row is not None else _dummy_hash()
         try:
             ok = _HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):

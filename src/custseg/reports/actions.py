@@ -26,7 +26,7 @@ from custseg.reports.labels import (
 )
 from custseg.reports.xlsx import printable, sheet_names
 from custseg.snapshots.view import REVENUE_FEATURE, Snapshot
-from custseg.spreadsheet import new_workbook, write_csv
+from custseg.spreadsheet import MAX_SHEET_ROWS, new_workbook, write_csv
 
 GroupBy = Literal["owner", "class"]
 
@@ -521,10 +521,6 @@ def _groups(frame: pd.DataFrame, by: GroupBy) -> list[tuple[str, pd.DataFrame]]:
         for start in range(0, len(part), MAX_SHEET_ROWS):
             out.append((title, part.iloc[start : start + MAX_SHEET_ROWS]))
     return out
-
-
-MAX_SHEET_ROWS = 1_048_575
-"""Rows of data an Excel sheet holds below its header; longer groups continue on a new sheet."""
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, by: GroupBy, lang: Lang) -> None:
