@@ -163,6 +163,46 @@ def build_sample_workspace(location: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def sample_tables_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB workspace holding the bundled sample's tables and no snapshot (read-only).
+
+    Built once per test process, ingested with the fixed clock; use ``sample_tables_workspace``.
+    """
+    from custseg import open_workspace
+    from custseg.sample import sample_data_dir
+    from custseg.tables import TABLE_NAMES
+
+    path = tmp_path_factory.mktemp("sample_tables") / "tables.duckdb"
+    ws = open_workspace(path, clock=lambda: FIXED_NOW)
+    try:
+        for table in TABLE_NAMES:
+            source = sample_data_dir() / f"{table}.csv"
+            if source.exists():
+                ws.ingest(table, source)
+    finally:
+        ws.close()
+    return path
+
+
+@pytest.fixture
+def sample_tables_workspace(sample_tables_file: Path, tmp_path: Path) -> Callable[[], object]:
+    """Factory of private, open copies of ``sample_tables_file`` (the sample ingested, fixed
+    clock): what ingesting the sample into a new workspace gives, without ingesting again."""
+    import shutil
+
+    from custseg import open_workspace
+
+    counter = iter(range(1000))
+
+    def factory() -> object:
+        copy = tmp_path / f"tables{next(counter)}.duckdb"
+        shutil.copyfile(sample_tables_file, copy)
+        return open_workspace(copy, clock=lambda: FIXED_NOW)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
 def sample_duckdb_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A DuckDB workspace of the sample with SAMPLE_AS_OFS snapshots, built once (read-only)."""
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
