@@ -18,13 +18,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Group tests for ``--dist loadgroup``: one group per test file, one per shared folder.
 
     A file's module fixtures are then built once, on one worker; under plain pytest the marks
-    change nothing.
+    change nothing. The shared folders are the longest groups (minutes each), so they are
+    collected first: with ``--no-loadscope-reorder`` (scripts/test.sh) the workers start on
+    them, and the many short files fill in around them instead of waiting behind them.
     """
     for item in items:
         path = item.path
         folder = path.parent.name
         group = folder if folder in SHARED_WORKER_FOLDERS else f"{folder}/{path.name}"
         item.add_marker(pytest.mark.xdist_group(group))
+    first = {folder: rank for rank, folder in enumerate(SHARED_WORKER_FOLDERS)}
+    items.sort(key=lambda item: first.get(item.path.parent.name, len(first)))
 
 
 @pytest.fixture
