@@ -5,6 +5,7 @@ Also the read pool: reads go on while the writer connection is held (a long writ
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -174,5 +175,30 @@ def test_the_read_pool_replaces_a_failed_connection_and_bounds_the_wait(
                 pass  # the only reader is in use
             assert busy.value.status == 503
         assert h.open_readers == 1
+        asyncio.run(_the_same_from_the_event_loop(h))
     finally:
         h.close()
+
+
+async def _the_same_from_the_event_loop(h: Any) -> None:
+    """``WorkspaceHandle.reading`` (the dependency's) keeps, replaces and bounds as ``reader``."""
+    from custseg.api.errors import ApiError
+    from custseg.errors import SnapshotNotFoundError
+
+    async with h.reading() as ws:
+        first = ws
+    with pytest.raises(SnapshotNotFoundError):
+        async with h.reading() as ws:
+            assert ws is first
+            ws.snapshot()
+    with pytest.raises(RuntimeError):
+        async with h.reading() as ws:
+            assert ws is first
+            raise RuntimeError("connection lost")
+    async with h.reading() as ws:
+        assert ws is not first
+        with pytest.raises(ApiError) as busy:
+            async with h.reading(timeout=0.1):
+                pass
+        assert busy.value.status == 503
+    assert h.open_readers == 1

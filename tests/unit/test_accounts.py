@@ -217,3 +217,30 @@ def test_a_cached_token_expires_on_time_and_another_process_revokes_within_the_b
             server.accounts.principal_for_token(issued.secret)
     finally:
         server.close()
+
+
+def test_cached_principal_answers_from_the_cache_only(clock, accounts) -> None:
+    from custseg.read_cache import ReadCache
+
+    accounts.add_user("kim", role="viewer", password=PASSWORD, by="root")
+    issued = accounts.create_token("kim", kind="session", ttl=timedelta(minutes=30), by="kim")
+    assert accounts.cached_principal(issued.secret) is None  # no cache: always the database
+    ws = open_workspace(":memory:", clock=clock)
+    ws.use_read_cache(ReadCache())
+    try:
+        ws.accounts.add_user("kim", role="viewer", password=PASSWORD, by="root")
+        issued = ws.accounts.create_token(
+            "kim", kind="session", ttl=timedelta(minutes=30), by="kim"
+        )
+        assert ws.accounts.cached_principal(issued.secret) is None  # not verified yet
+        assert ws.accounts.cached_principal("forged") is None
+        assert ws.accounts.principal_for_token(issued.secret).name == "kim"
+        assert ws.accounts.cached_principal(issued.secret).name == "kim"  # type: ignore[union-attr]
+        clock.now += timedelta(minutes=31)
+        with pytest.raises(AuthenticationError):
+            ws.accounts.cached_principal(issued.secret)  # expired while in the cache
+        clock.now -= timedelta(minutes=31)
+        ws.accounts.revoke(issued.secret, by="kim")
+        assert ws.accounts.cached_principal(issued.secret) is None  # dropped: ask again
+    finally:
+        ws.close()

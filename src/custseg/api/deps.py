@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
 
 from custseg.api.errors import ApiError
 from custseg.api.i18n import request_lang
@@ -21,6 +22,9 @@ from custseg.i18n import Lang, Message, t
 from custseg.public import Permission, Principal, ReadCache
 from custseg.workspace import Workspace, open_workspace
 
+# Dependencies are coroutines: FastAPI runs a plain function in its thread pool, a hand-over
+# that costs more than most of them. What may wait (for a read connection, a token looked up in
+# the database) is sent to the thread pool only when it has to wait.
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
 oauth2 = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -82,13 +86,7 @@ class WorkspaceHandle:
                 yield self.workspace
             return
         if not self._slots.acquire(timeout=timeout):
-            raise ApiError(
-                503,
-                "server.busy",
-                Message("server_read_busy", {"seconds": f"{timeout:g}"}),
-                hint=Message("server_hint_read_busy"),
-                headers={"Retry-After": "1"},
-            )
+            raise _busy(timeout)
         try:
             ws = self._borrow()
             try:
@@ -102,6 +100,41 @@ class WorkspaceHandle:
             self._idle.put(ws)
         finally:
             self._slots.release()
+
+    @asynccontextmanager
+    async def reading(self, timeout: float = READ_WAIT_SECONDS) -> AsyncIterator[Workspace]:
+        """:meth:`reader` for the event loop: waits in a worker thread only when it must.
+
+        A free slot and an idle connection are taken at once; waiting for a slot, opening a
+        connection and closing a failed one run in the thread pool.
+        """
+        if self._max_readers == 0:
+            async with _held(self.lock):
+                yield self.workspace
+            return
+        if not self._slots.acquire(blocking=False) and not await run_in_threadpool(
+            self._slots.acquire, True, timeout
+        ):
+            raise _busy(timeout)
+        try:
+            ws = self._take_idle() or await run_in_threadpool(self._borrow)
+            try:
+                yield ws
+            except (CustsegError, ApiError, HTTPException):
+                self._idle.put(ws)
+                raise
+            except BaseException:
+                await run_in_threadpool(self._discard, ws)
+                raise
+            self._idle.put(ws)
+        finally:
+            self._slots.release()
+
+    def _take_idle(self) -> Workspace | None:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return None
 
     def _discard(self, ws: Workspace) -> None:
         with self._pool_lock:
@@ -134,29 +167,56 @@ class WorkspaceHandle:
         self.workspace.close()
 
 
-def handle(request: Request) -> WorkspaceHandle:
+async def handle(request: Request) -> WorkspaceHandle:
     """The app's workspace handle."""
     return request.app.state.handle  # type: ignore[no-any-return]
 
 
-def settings(request: Request) -> ServerSettings:
+async def read_cache(request: Request) -> ReadCache | None:
+    """The server's read cache (None when it is turned off)."""
+    return request.app.state.handle.cache  # type: ignore[no-any-return]
+
+
+async def settings(request: Request) -> ServerSettings:
     """The app's server settings."""
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def workspace(
+async def workspace(
     request: Request, h: Annotated[WorkspaceHandle, Depends(handle)]
-) -> Iterator[Workspace]:
+) -> AsyncIterator[Workspace]:
     """The workspace for this request: a reader of the pool for GET / HEAD, else the writer."""
     if request.method in READ_METHODS:
-        with h.reader() as ws:
+        async with h.reading() as ws:
             yield ws
         return
-    with h.lock:
+    async with _held(h.lock):
         yield h.workspace
 
 
-def lang(
+@asynccontextmanager
+async def _held(lock: threading.Lock) -> AsyncIterator[None]:
+    """``lock`` held, waited for in a worker thread (released from any thread)."""
+    if not lock.acquire(blocking=False):
+        await run_in_threadpool(lock.acquire)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _busy(timeout: float) -> ApiError:
+    """The 503 of a read that found no free connection within ``timeout`` seconds."""
+    return ApiError(
+        503,
+        "server.busy",
+        Message("server_read_busy", {"seconds": f"{timeout:g}"}),
+        hint=Message("server_hint_read_busy"),
+        headers={"Retry-After": "1"},
+    )
+
+
+async def lang(
     request: Request,
     lang: Annotated[
         Literal["zh", "en"] | None,
@@ -170,12 +230,17 @@ def lang(
 WorkspaceDep = Annotated[Workspace, Depends(workspace)]
 LangDep = Annotated[Lang, Depends(lang)]
 SettingsDep = Annotated[ServerSettings, Depends(settings)]
+ReadCacheDep = Annotated[ReadCache | None, Depends(read_cache)]
 
 
-def principal(
+async def principal(
     ws: WorkspaceDep, token: Annotated[str | None, Depends(oauth2)], language: LangDep
 ) -> Principal:
-    """The authenticated user of the request (401 without a valid token)."""
+    """The authenticated user of the request (401 without a valid token).
+
+    A token verified a moment ago is found in the read cache; else the database is asked from
+    a worker thread.
+    """
     if not token:
         raise ApiError(
             401,
@@ -184,23 +249,27 @@ def principal(
             hint=t("server_hint_login", language),
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return ws.accounts.principal_for_token(token)
+    accounts = ws.accounts
+    found = accounts.cached_principal(token)
+    if found is None:
+        found = await run_in_threadpool(accounts.principal_for_token, token)
+    return found
 
 
 PrincipalDep = Annotated[Principal, Depends(principal)]
 
 
-def require(permission: Permission) -> Callable[[Principal], Principal]:
+def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through only principals whose role grants ``permission``."""
 
-    def check(user: PrincipalDep) -> Principal:
+    async def check(user: PrincipalDep) -> Principal:
         user.require(permission)
         return user
 
     return check
 
 
-def page_limit(request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] = 50) -> int:
+async def page_limit(request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] = 50) -> int:
     """The page size asked for, bounded by the server's maximum."""
     maximum = request.app.state.settings.max_page_size
     if limit > maximum:
@@ -214,7 +283,7 @@ def page_limit(request: Request, limit: Annotated[int, Query(ge=1, le=10_000)] =
     return limit
 
 
-def no_running_job(request: Request) -> None:
+async def no_running_job(request: Request) -> None:
     """409 while a job writes: one writer at a time (the audit log is a single chain)."""
     if request.app.state.jobs.busy():
         raise ApiError(409, "job.busy", Message("server_write_busy"), hint="/api/v1/jobs")

@@ -274,18 +274,36 @@ class AccountStore:
         With a cache, a token found valid is trusted for ``cache.token_seconds`` (until it
         expires, and not after a revocation made through a store sharing the cache).
         """
+        found = self.cached_principal(secret)
+        if found is not None:
+            return found
         if self._cache is None:
             return self._verified(secret)[0]
-        key = ("token", _digest(secret))
-        found = self._cache.peek(key)
-        if found is None:
-            generation = self._cache.generation("token")
-            found = self._verified(secret)
-            self._cache.put(key, found, ttl=self._cache.token_seconds, generation=generation)
-        principal, expires = found
+        generation = self._cache.generation("token")
+        verified = self._verified(secret)
+        self._cache.put(
+            ("token", _digest(secret)),
+            verified,
+            ttl=self._cache.token_seconds,
+            generation=generation,
+        )
+        return self._unexpired(verified)
+
+    def cached_principal(self, secret: str) -> Principal | None:
+        """:meth:`principal_for_token` from the cache only: None when it must ask the database.
+
+        Never waits for the database (a server calls it from its event loop).
+        """
+        if self._cache is None:
+            return None
+        found = self._cache.peek(("token", _digest(secret)))
+        return None if found is None else self._unexpired(found)
+
+    def _unexpired(self, verified: tuple[Principal, datetime | None]) -> Principal:
+        principal, expires = verified
         if expires is not None and expires <= self._clock():
             raise AuthenticationError(Message("server_token_refused"))
-        return principal  # type: ignore[no-any-return]
+        return principal
 
     def _forget_tokens(self) -> None:
         """After a revocation: no token is trusted from the cache any more."""

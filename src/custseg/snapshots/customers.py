@@ -56,6 +56,15 @@ class CustomerQuery:
     offset: int = 0
     limit: int = 50
 
+    def matching_key(self) -> tuple[Any, ...]:
+        """What decides which customers match (classes, owner, search), as a hashable key."""
+        classes = tuple(sorted((s, tuple(sorted(set(k)))) for s, k in (self.classes or {}).items()))
+        return (classes, self.owner, self.search)
+
+    def key(self) -> tuple[Any, ...]:
+        """Every field, as a hashable key (equal for queries that give the same page)."""
+        return (*self.matching_key(), self.sort, self.descending, self.offset, self.limit)
+
 
 def scoped_features(snapshot: Snapshot, principal: Principal | None) -> ir.Table:
     """The snapshot's feature table limited to the customers the principal may see."""
@@ -83,15 +92,9 @@ def customer_page(
     """
     f = scoped_features(snapshot, principal)  # refuses a principal who may not read customers
     scope = None if principal is None else ("owner", principal.owner_scope)
-    matching = (
-        scope,
-        tuple(sorted((s, tuple(sorted(set(k)))) for s, k in (query.classes or {}).items())),
-        query.owner,
-        query.search,
-    )
-    order = (query.sort, query.descending, query.offset, query.limit, lang)
+    matching = (scope, *query.matching_key())
     frame, total = snapshot.cached(
-        ("customer_page", *matching, *order),
+        ("customer_page", scope, *query.key(), lang),
         lambda: _page(snapshot, f, query, lang, total_key=("customer_count", *matching)),
     )
     return frame.copy(), total
@@ -189,23 +192,11 @@ def customer_detail(
     scores = {k: row[k] for k in MODEL_SCORES if k in row}
     features = {k: v for k, v in row.items() if k not in scores}
     # One query for the classes of this snapshot and the history: every snapshot's rows.
-    rows = pd.DataFrame(
-        snapshot.history_rows(str(customer_id)),
-        columns=[
-            "snapshot_id",
-            "customer_id",
-            "scheme",
-            "class_key",
-            "score",
-            "reason",
-            "computed_class_key",
-            "override_id",
-        ],
-    )
-    mine = rows[rows.snapshot_id == snapshot.snapshot_id]
+    rows = snapshot.history_rows(str(customer_id))
+    mine = [r for r in rows if r["snapshot_id"] == snapshot.snapshot_id]
     explained = (
-        snapshot.explain_rows(str(customer_id), mine.to_dict("records"), lang=lang)
-        if not mine.empty
+        snapshot.explain_rows(str(customer_id), mine, lang=lang)
+        if mine
         else snapshot.explain(str(customer_id), lang=lang)  # stored elsewhere (Spark)
     )
     return {
@@ -224,28 +215,27 @@ def class_history(
     customer_id: str,
     store: SnapshotStore,
     *,
-    rows: pd.DataFrame | None = None,
+    rows: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Per snapshot (as ordered in ``snapshots``) that holds the customer: date, id, classes.
 
     One query over every snapshot's assignments, overrides applied (``rows``: its result,
-    already read).
+    already read; columns snapshot_id, scheme, class_key at least).
     """
     if rows is None:
-        rows = store.customer_history(customer_id).to_pandas()
-    out = []
-    for info in snapshots:
-        mine = rows[rows.snapshot_id == info.snapshot_id]
-        if mine.empty:
-            continue
-        out.append(
-            {
-                "snapshot_id": info.snapshot_id,
-                "as_of": info.as_of.isoformat(),
-                "classes": dict(sorted(zip(mine.scheme, mine.class_key, strict=True))),
-            }
-        )
-    return out
+        rows = store.customer_history(customer_id).to_pyarrow().to_pylist()
+    classes: dict[str, dict[str, str]] = {}
+    for r in rows:
+        classes.setdefault(r["snapshot_id"], {})[r["scheme"]] = r["class_key"]
+    return [
+        {
+            "snapshot_id": info.snapshot_id,
+            "as_of": info.as_of.isoformat(),
+            "classes": dict(sorted(classes[info.snapshot_id].items())),
+        }
+        for info in snapshots
+        if info.snapshot_id in classes
+    ]
 
 
 def _explanation(e: Any) -> dict[str, Any]:

@@ -97,7 +97,9 @@ class SnapshotStore:
                     self._con.drop_table(staging, force=True)
             if overrides is not None and len(overrides):
                 insert_rows(
-                    self._con, SNAPSHOT_OVERRIDES, self._override_rows(info, overrides),
+                    self._con,
+                    SNAPSHOT_OVERRIDES,
+                    self._override_rows(info, overrides),
                     TABLES[SNAPSHOT_OVERRIDES],
                 )
             insert_rows(self._con, SNAPSHOTS, [_info_row(info)], TABLES[SNAPSHOTS])

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
-from custseg.api.deps import LangDep, LimitDep, OffsetDep, WorkspaceDep, require
+from custseg.api.deps import LangDep, LimitDep, OffsetDep, ReadCacheDep, WorkspaceDep, require
+from custseg.api.encoded import snapshot_json
 from custseg.api.errors import ApiError
 from custseg.api.frames import records
 from custseg.api.schemas import CustomerPublic, CustomerRowPublic, Page
@@ -42,6 +44,7 @@ def list_customers(
     ws: WorkspaceDep,
     user: Reader,
     lang: LangDep,
+    cache: ReadCacheDep,
     limit: LimitDep,
     offset: OffsetDep = 0,
     snapshot: SnapshotQuery = None,
@@ -53,7 +56,7 @@ def list_customers(
     q: Annotated[str | None, Query(max_length=200, description="Search id or name")] = None,
     sort: Annotated[str, Query(description=f"One of {', '.join(SORTABLE)}")] = "customer_id",
     desc: bool = False,
-) -> dict[str, Any]:
+) -> Response:
     """A page of customers with their class in every scheme; a sales user sees their own only."""
     query = CustomerQuery(
         classes=class_filters(class_),
@@ -64,8 +67,15 @@ def list_customers(
         offset=offset,
         limit=limit,
     )
-    frame, total = ws.customers(query, snapshot_id=snapshot, principal=user, lang=lang)
-    return {"items": records(frame), "total": total, "offset": offset, "limit": limit}
+    snap = ws.snapshot(snapshot)
+
+    def page() -> dict[str, Any]:
+        frame, total = ws.customers(query, snapshot_id=snap.snapshot_id, principal=user, lang=lang)
+        return {"items": records(frame), "total": total, "offset": offset, "limit": limit}
+
+    # Kept per owner scope: a sales user's page is never handed to a reader of another scope.
+    key = ("customers", ("owner", user.owner_scope), *query.key(), lang)
+    return snapshot_json(cache, snap.snapshot_id, key, Page[CustomerRowPublic], page)
 
 
 @router.get("/{customer_id}", response_model=CustomerPublic)

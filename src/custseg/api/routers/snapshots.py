@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import Response
 
-from custseg.api.deps import LangDep, LimitDep, OffsetDep, WorkspaceDep, require
+from custseg.api.deps import LangDep, LimitDep, OffsetDep, ReadCacheDep, WorkspaceDep, require
+from custseg.api.encoded import snapshot_json
 from custseg.api.frames import records
 from custseg.api.schemas import (
     ClassPublic,
@@ -17,7 +19,7 @@ from custseg.api.schemas import (
     SummaryRowPublic,
 )
 from custseg.i18n import Lang, label_of
-from custseg.public import Permission, SnapshotInfo
+from custseg.public import Permission, Snapshot, SnapshotInfo
 from custseg.workspace import Workspace
 
 router = APIRouter(
@@ -98,11 +100,20 @@ def _scheme(snap: Any, name: str, lang: Lang) -> SchemePublic:
 
 
 @router.get("/{snapshot_id}/schemes/{scheme}/summary", response_model=SummaryPublic)
-def summary(snapshot_id: str, scheme: str, ws: WorkspaceDep, lang: LangDep) -> SummaryPublic:
+def summary(
+    snapshot_id: str, scheme: str, ws: WorkspaceDep, lang: LangDep, cache: ReadCacheDep
+) -> Response:
     """Per class: customers, share, revenue, revenue share, change since the previous snapshot."""
     snap = ws.snapshot(snapshot_id)
+    previous = ws.previous(snap)  # a snapshot stored later may come before this one
+    key = ("summary", scheme, lang, previous.snapshot_id if previous else None)
+    return snapshot_json(
+        cache, snap.snapshot_id, key, SummaryPublic, lambda: _summary(snap, previous, scheme, lang)
+    )
+
+
+def _summary(snap: Snapshot, previous: Snapshot | None, scheme: str, lang: Lang) -> SummaryPublic:
     now = snap.summary(scheme, lang=lang)
-    previous = ws.previous(snap)
     before: dict[str, tuple[int, float]] = {}
     if previous is not None and scheme in previous.info.computed_schemes:
         old = previous.summary(scheme, lang=lang)
