@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -38,12 +39,19 @@ def main() -> None:
             ["bench_server.py", "--backend", "postgresql"],
             ["bench_spark.py", "--customers", "1000000", "--lines", "10000000"],
         ]
+    took: list[tuple[str, float]] = []
     for run in runs:
         script = HERE / run[0]
         if not script.exists():
             sys.exit(f"missing benchmark {script}")
         print(f"$ python benchmarks/{' '.join(run)}", flush=True)
+        start = time.perf_counter()
         subprocess.run([sys.executable, str(script), *run[1:]], check=True)
+        took.append((" ".join(run), time.perf_counter() - start))
+    print("\nwall time of each benchmark:")
+    for command, seconds in took:
+        print(f"  {seconds:8.1f} s  {command}")
+    print(f"  {sum(s for _, s in took):8.1f} s  in all", flush=True)
 
 
 if __name__ == "__main__":

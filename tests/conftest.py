@@ -18,13 +18,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Group tests for ``--dist loadgroup``: one group per test file, one per shared folder.
 
     A file's module fixtures are then built once, on one worker; under plain pytest the marks
-    change nothing.
+    change nothing. The shared folders are the longest groups (minutes each), so they are
+    collected first: with ``--no-loadscope-reorder`` (scripts/test.sh) the workers start on
+    them, and the many short files fill in around them instead of waiting behind them.
     """
     for item in items:
         path = item.path
         folder = path.parent.name
         group = folder if folder in SHARED_WORKER_FOLDERS else f"{folder}/{path.name}"
         item.add_marker(pytest.mark.xdist_group(group))
+    first = {folder: rank for rank, folder in enumerate(SHARED_WORKER_FOLDERS)}
+    items.sort(key=lambda item: first.get(item.path.parent.name, len(first)))
 
 
 @pytest.fixture
@@ -160,6 +164,46 @@ def build_sample_workspace(location: str) -> None:
             ws.run(as_of=date.fromisoformat(text), user="setup")
     finally:
         ws.close()
+
+
+@pytest.fixture(scope="session")
+def sample_tables_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB workspace holding the bundled sample's tables and no snapshot (read-only).
+
+    Built once per test process, ingested with the fixed clock; use ``sample_tables_workspace``.
+    """
+    from custseg import open_workspace
+    from custseg.sample import sample_data_dir
+    from custseg.tables import TABLE_NAMES
+
+    path = tmp_path_factory.mktemp("sample_tables") / "tables.duckdb"
+    ws = open_workspace(path, clock=lambda: FIXED_NOW)
+    try:
+        for table in TABLE_NAMES:
+            source = sample_data_dir() / f"{table}.csv"
+            if source.exists():
+                ws.ingest(table, source)
+    finally:
+        ws.close()
+    return path
+
+
+@pytest.fixture
+def sample_tables_workspace(sample_tables_file: Path, tmp_path: Path) -> Callable[[], object]:
+    """Factory of private, open copies of ``sample_tables_file`` (the sample ingested, fixed
+    clock): what ingesting the sample into a new workspace gives, without ingesting again."""
+    import shutil
+
+    from custseg import open_workspace
+
+    counter = iter(range(1000))
+
+    def factory() -> object:
+        copy = tmp_path / f"tables{next(counter)}.duckdb"
+        shutil.copyfile(sample_tables_file, copy)
+        return open_workspace(copy, clock=lambda: FIXED_NOW)
+
+    return factory
 
 
 @pytest.fixture(scope="session")

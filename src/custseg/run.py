@@ -27,7 +27,13 @@ from custseg.dates import check_date
 from custseg.engine import transaction
 from custseg.errors import ModelError, WorkspaceError
 from custseg.features import FeatureParameters, available_tables, build_feature_table
-from custseg.features.model_features import ModelSettings, add_model_features
+from custseg.features._context import BuildContext
+from custseg.features._orders import OrderTables, order_tables
+from custseg.features.model_features import (
+    ModelSettings,
+    add_model_features,
+    purchase_statistics,
+)
 from custseg.governance.apply import partition_overrides
 from custseg.governance.audit import AuditAction, AuditLog
 from custseg.governance.overrides import OverrideStore
@@ -112,12 +118,22 @@ def classify(
             audit.append(actor, AuditAction.RUN_REUSED, snapshot_id, detail)
         return existing
 
-    report("profiling the data", 1, total)
     parameters, inferred = feature_parameters(con, system, tables)
-    profile = profile_data(con, as_of, parameters=parameters)
-    report("building the feature table", 1, total)
     settings = ModelSettings(**system.model_parameters().model_dump())
-    features, models = _materialise_features(con, parameters, as_of, snapshot_id, settings)
+    scratch = _Scratch(con, snapshot_id)
+    try:
+        orders = None
+        if "orders" in tables:
+            report("aggregating the orders", 1, total)
+            orders = scratch.order_tables(BuildContext(as_of=as_of, parameters=parameters))
+        report("profiling the data", 1, total)
+        profile = profile_data(con, as_of, parameters=parameters, orders=orders)
+        report("building the feature table", 1, total)
+        features, models = _materialise_features(
+            con, parameters, as_of, snapshot_id, settings, orders, scratch
+        )
+    finally:
+        scratch.drop()
     try:
         non_null, customers = _non_null_columns(features)
         outcomes: list[SchemeOutcome] = []
@@ -258,15 +274,46 @@ def _most_common(table: ibis.Table, column: str) -> str | None:
     return str(counts[0][column]) if counts else None
 
 
+class _Scratch:
+    """The temporary tables of one run, dropped once the feature table is stored."""
+
+    def __init__(self, con: BaseBackend, snapshot_id: str) -> None:
+        self._con = con
+        self._prefix = f"_run_{snapshot_id}"
+        self._names: list[str] = []
+
+    def table(self, suffix: str, expr: ibis.Table) -> ibis.Table:
+        """``expr`` computed into a temporary table."""
+        name = f"{self._prefix}_{suffix}"
+        self._names.append(name)
+        return self._con.create_table(name, expr, temp=True, overwrite=True)
+
+    def order_tables(self, ctx: BuildContext) -> OrderTables:
+        """The order totals and purchase days, aggregated from the order lines once."""
+        return order_tables(self._con, ctx, store=self.table)
+
+    def drop(self) -> None:
+        """Drop every table made so far."""
+        for name in reversed(self._names):
+            self._con.drop_table(name, force=True)
+        self._names.clear()
+
+
 def _materialise_features(
     con: BaseBackend,
     parameters: FeatureParameters,
     as_of: date,
     snapshot_id: str,
     settings: ModelSettings,
+    orders: OrderTables | None = None,
+    scratch: _Scratch | None = None,
 ) -> tuple[ibis.Table, dict[str, Any]]:
-    """The feature table as a temp table, with the model features; and the fitted models."""
-    expr = build_feature_table(con, as_of, parameters=parameters)
+    """The feature table as a temp table, with the model features; and the fitted models.
+
+    ``orders`` (stored order tables of the same date) are read instead of the order lines, and
+    the purchase statistics are stored once in ``scratch`` for the models.
+    """
+    expr = build_feature_table(con, as_of, parameters=parameters, orders=orders)
     # Sums of floats depend on the order rows are added in; rounding makes the stored features
     # (and the classes cut from them) identical however the engine scheduled the work.
     expr = expr.mutate(
@@ -274,7 +321,12 @@ def _materialise_features(
     )
     name = features_table_name(snapshot_id)
     base = con.create_table(f"{name}_base", expr, temp=True, overwrite=True)
-    with_models, models = add_model_features(con, base, as_of, settings=settings)
+    statistics = None
+    if orders is not None and scratch is not None:
+        statistics = scratch.table("statistics", purchase_statistics(con, as_of, days=orders.days))
+    with_models, models = add_model_features(
+        con, base, as_of, settings=settings, statistics=statistics
+    )
     # Written straight under the snapshot's feature-table name: the snapshot row, written last
     # in one transaction, is what makes it part of a snapshot.
     table = con.create_table(name, with_models.order_by("customer_id"), overwrite=True)

@@ -394,3 +394,29 @@ def test_a_few_features_keep_the_table_order_and_skip_the_other_parts() -> None:
 def test_an_unknown_feature_name_is_refused_with_suggestions() -> None:
     with pytest.raises(UnknownNameError, match="recency_days"):
         build(make_workspace(), AS_OF, columns=["recency_day"])
+
+
+def test_stored_order_tables_give_the_same_features_and_purchase_statistics() -> None:
+    """A run aggregates the order lines once into stored tables and every reader reads those."""
+    from custseg.features._context import BuildContext
+    from custseg.features._orders import order_tables
+    from custseg.features.model_features import purchase_statistics
+
+    con = make_workspace()
+    ctx = BuildContext(as_of=AS_OF, parameters=HOME)
+    stored = order_tables(
+        con, ctx, store=lambda name, expr: con.create_table(f"_t_{name}", expr, temp=True)
+    )
+    assert set(con.list_tables()) >= {"_t_orders", "_t_days"}
+    assert feature_rows(con, parameters=HOME, orders=stored) == feature_rows(con, parameters=HOME)
+    assert feature_rows(con, parameters=HOME, orders=stored, columns=["rfm_score"]) == (
+        feature_rows(con, parameters=HOME, columns=["rfm_score"])
+    )
+
+    def rows(table: ibis.Table) -> list[dict[str, Any]]:
+        return table.order_by("customer_id").to_pyarrow().to_pylist()
+
+    from_days = rows(purchase_statistics(con, AS_OF, days=stored.days))
+    assert from_days == rows(purchase_statistics(con, AS_OF))
+    assert [r["customer_id"] for r in from_days] == ["C01", "C02", "C03", "C06", "C09"]
+    assert from_days[0]["x"] == 3 and from_days[0]["m"] == pytest.approx((200 + 350 + 120) / 3)

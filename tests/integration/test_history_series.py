@@ -13,22 +13,12 @@ from custseg.cli.app import app
 from custseg.sample import sample_data_dir
 from custseg.schemes import load_default_system
 from custseg.snapshots.systems import SystemStore
-from custseg.tables import TABLE_NAMES
-
-
-def _sample_workspace(make_workspace: Callable[..., object]) -> object:
-    ws = make_workspace()
-    for table in TABLE_NAMES:
-        source = sample_data_dir() / f"{table}.csv"
-        if source.exists():
-            ws.ingest(table, source)  # type: ignore[attr-defined]
-    return ws
 
 
 def test_series_backfills_then_adds_only_what_is_missing(
-    make_workspace: Callable[..., object],
+    sample_tables_workspace: Callable[[], object],
 ) -> None:
-    ws = _sample_workspace(make_workspace)
+    ws = sample_tables_workspace()
     first = ws.run_series("month", date(2026, 5, 1), date(2026, 5, 31))  # type: ignore[attr-defined]
     assert [(i.as_of, i.status) for i in first.items] == [(date(2026, 5, 31), "computed")]
 
@@ -45,17 +35,17 @@ def test_series_backfills_then_adds_only_what_is_missing(
     assert [s.as_of for s in snapshots] == [date(2026, 5, 31), date(2026, 6, 30)]
 
 
-def test_series_never_runs_past_the_clock(make_workspace: Callable[..., object]) -> None:
-    ws = _sample_workspace(make_workspace)  # the fixture's clock says 2026-07-01
+def test_series_never_runs_past_the_clock(sample_tables_workspace: Callable[[], object]) -> None:
+    ws = sample_tables_workspace()  # the fixture's clock says 2026-07-01
     report = ws.run_series("month", date(2026, 6, 1), date(2026, 12, 31))  # type: ignore[attr-defined]
     assert report.end == date(2026, 7, 1)
     assert [i.as_of for i in report.items] == [date(2026, 6, 30)]
 
 
 def test_changed_system_is_a_new_version_with_its_own_snapshots(
-    make_workspace: Callable[..., object],
+    sample_tables_workspace: Callable[[], object],
 ) -> None:
-    ws = _sample_workspace(make_workspace)
+    ws = sample_tables_workspace()
     base = load_default_system()
     ws.run_series("month", date(2026, 6, 1), system=base)  # type: ignore[attr-defined]
     edited = base.model_copy(update={"description": None})
@@ -71,9 +61,9 @@ def test_changed_system_is_a_new_version_with_its_own_snapshots(
 
 
 def test_refresh_recomputes_only_when_the_data_changed(
-    make_workspace: Callable[..., object], tmp_path: Path
+    sample_tables_workspace: Callable[[], object], tmp_path: Path
 ) -> None:
-    ws = _sample_workspace(make_workspace)
+    ws = sample_tables_workspace()
     before = ws.run_series("month", date(2026, 6, 1))  # type: ignore[attr-defined]
     same = ws.run_series("month", date(2026, 6, 1), refresh=True)  # type: ignore[attr-defined]
     assert [i.status for i in same.items] == ["kept"]
@@ -90,23 +80,27 @@ def test_refresh_recomputes_only_when_the_data_changed(
     assert len(ws.snapshots()) == 2  # type: ignore[attr-defined]  # the old one is kept as it was
 
 
-def test_cli_series_in_both_languages_and_json(tmp_path: Path) -> None:
+def test_cli_series_in_both_languages_and_json(
+    history_workspace_file: Path, tmp_path: Path
+) -> None:
+    import shutil
+
     runner = CliRunner()
-    workspace = str(tmp_path / "cli.duckdb")
-    assert runner.invoke(app, ["-w", workspace, "demo", "--json"]).exit_code == 0
+    workspace = str(tmp_path / "cli.duckdb")  # snapshots of April, May and June 2026 (conftest)
+    shutil.copyfile(history_workspace_file, workspace)
     result = runner.invoke(
-        app, ["-w", workspace, "--lang", "zh", "run", "--every", "month", "--from", "2026-05-01"]
+        app, ["-w", workspace, "--lang", "zh", "run", "--every", "month", "--from", "2026-03-01"]
     )
     assert result.exit_code == 0, result.output
     assert "已计算" in result.output and "已存在，保留" in result.output
     again = runner.invoke(
-        app, ["-w", workspace, "run", "--every", "month", "--from", "2026-05-01", "--json"]
+        app, ["-w", workspace, "run", "--every", "month", "--from", "2026-03-01", "--json"]
     )
     assert again.exit_code == 0, again.output
     import json
 
     payload = json.loads(again.output)
-    assert (payload["computed"], payload["kept"]) == (0, 2)
+    assert (payload["computed"], payload["kept"]) == (0, 4)
 
 
 @pytest.mark.parametrize(
@@ -119,10 +113,14 @@ def test_cli_series_in_both_languages_and_json(tmp_path: Path) -> None:
         (["run", "--every", "month", "--from", "2026-13-01"], "--from '2026-13-01' is not a date"),
     ],
 )
-def test_cli_series_errors_say_what_to_do(tmp_path: Path, args: list[str], message: str) -> None:
+def test_cli_series_errors_say_what_to_do(
+    sample_tables_file: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    import shutil
+
     runner = CliRunner()
     workspace = str(tmp_path / "err.duckdb")
-    assert runner.invoke(app, ["-w", workspace, "demo", "--json"]).exit_code == 0
+    shutil.copyfile(sample_tables_file, workspace)
     result = runner.invoke(app, ["-w", workspace, *args])
     assert result.exit_code == 1
     assert message in result.output
@@ -143,11 +141,11 @@ def test_demo_with_months_builds_a_monthly_history(tmp_path: Path) -> None:
 
 
 def test_a_series_fingerprints_the_data_once_and_a_later_run_again(
-    make_workspace: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+    sample_tables_workspace: Callable[[], object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import custseg.run
 
-    ws = _sample_workspace(make_workspace)
+    ws = sample_tables_workspace()
     calls: list[set[str]] = []
     real = custseg.run.data_fingerprint
 
@@ -160,7 +158,7 @@ def test_a_series_fingerprints_the_data_once_and_a_later_run_again(
     assert [i.status for i in report.items] == ["computed", "computed"]
     assert len(calls) == 1
     # the same snapshot ids as runs that each fingerprint the data themselves
-    alone = _sample_workspace(make_workspace)
+    alone = sample_tables_workspace()
     ids = [alone.run(as_of=i.as_of).snapshot_id for i in report.items]  # type: ignore[attr-defined]
     assert ids == [i.snapshot_id for i in report.items]
     assert len(calls) == 3

@@ -135,3 +135,20 @@ def test_workspace_profile_uses_the_systems_parameters(tmp_path: Path) -> None:
     )
     assert ws.profile(as_of=AS_OF).rhythm["measured"] is False
     assert ws.profile(as_of=AS_OF, system=system).rhythm["measured"] is True
+
+
+def test_profile_from_stored_order_tables_equals_the_profile_from_the_lines(
+    tmp_path: Path,
+) -> None:
+    from custseg.features._context import BuildContext
+    from custseg.features._orders import order_tables
+
+    ws = small_business(tmp_path)
+    con = ws._con
+    ctx = BuildContext(as_of=AS_OF, parameters=FeatureParameters())
+    stored = order_tables(
+        con, ctx, store=lambda name, expr: con.create_table(f"_t_{name}", expr, temp=True)
+    )
+    profile = profile_data(con, AS_OF, orders=stored)
+    assert profile.to_dict() == profile_data(con, AS_OF).to_dict()
+    assert profile.activity["purchasers"] == 50 and profile.rhythm["gaps"] == 80

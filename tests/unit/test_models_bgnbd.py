@@ -150,3 +150,29 @@ def test_from_params_rejects_unknown_or_bad_parameters() -> None:
         BetaGeo.from_params({"r": 1.0})
     with pytest.raises(ModelError, match="positive"):
         BetaGeo.from_params({**PARAMS, "a": -1.0})
+
+
+@pytest.mark.parametrize("model_cls", [BetaGeo, ModifiedBetaGeo])
+def test_fit_computes_the_pieces_of_each_point_once_with_the_same_result(
+    model_cls: type[BetaGeo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The likelihood and its gradient at one point share their pieces while fitting."""
+    x, t_x, age = simulate_beta_geo(3000, **PARAMS, T=52.0, seed=11)
+    calls = {"n": 0}
+    compute = model_cls._compute_parts
+
+    def counted(self: BetaGeo, *args: np.ndarray) -> dict[str, np.ndarray]:
+        calls["n"] += 1
+        return compute(self, *args)
+
+    monkeypatch.setattr(model_cls, "_compute_parts", counted)
+    shared = model_cls().fit(x, t_x, age)
+    with_cache = calls["n"]
+    calls["n"] = 0
+    monkeypatch.setattr(model_cls, "_parts", lambda self, theta, *data: counted(self, theta, *data))
+    alone = model_cls().fit(x, t_x, age)
+    assert shared.params_ == alone.params_
+    assert shared.log_likelihood_ == alone.log_likelihood_
+    assert shared.standard_errors_ == alone.standard_errors_
+    assert with_cache < calls["n"]
+    assert "_parts_cache" not in shared.__dict__  # nothing kept once fitted

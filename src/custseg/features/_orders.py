@@ -12,6 +12,8 @@ grouped aggregation each, instead of scanning the order lines again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import ibis
@@ -56,12 +58,60 @@ def order_totals(lines: ir.Table, pruning: Pruning | None = None) -> ir.Table:
     )
 
 
-def purchase_days(orders: ir.Table, ctx: BuildContext, pruning: Pruning | None = None) -> ir.Table:
+@dataclass(frozen=True)
+class OrderTables:
+    """The intermediate order tables of one as-of date, computed once for a whole run.
+
+    ``totals`` has the columns of :func:`order_totals`, ``days`` those of
+    :func:`purchase_days` and ``amount`` (the day's purchases, rounded to 6 decimals: see
+    :func:`purchase_day_amounts`), ``rhythm`` is the one row of
+    :func:`custseg.features.rhythm.base_rhythm`. The feature table, the data profile and the
+    purchase models read them instead of aggregating the order lines once each.
+    """
+
+    totals: ir.Table
+    days: ir.Table
+    rhythm: ir.Table
+
+
+def order_tables(
+    con: ibis.BaseBackend,
+    ctx: BuildContext,
+    store: Callable[[str, ir.Table], ir.Table] | None = None,
+) -> OrderTables:
+    """The :class:`OrderTables` of ``ctx``'s date.
+
+    ``store(name, expr)`` (e.g. into a temporary table) is applied to the totals, then to the
+    purchase days computed from the stored totals, then to the rhythm computed from those;
+    without it all three are expressions.
+    """
+    from custseg.features.rhythm import base_rhythm
+
+    keep = store or (lambda _name, expr: expr)
+    totals = keep("orders", order_totals(order_lines(con, ctx)))
+    days = keep("days", purchase_days(totals, ctx, amounts=True))
+    # the first order date is the first line's date: the order totals hold it too
+    rhythm = keep("rhythm", base_rhythm(days, totals, ctx))
+    return OrderTables(totals=totals, days=days, rhythm=rhythm)
+
+
+def purchase_days(
+    orders: ir.Table,
+    ctx: BuildContext,
+    pruning: Pruning | None = None,
+    *,
+    amounts: bool = False,
+) -> ir.Table:
     """One row per (customer, day with a purchase), with the gap in days since the previous one.
 
-    Columns: ``customer_id, order_date, gap, days_ago``.
+    Columns: ``customer_id, order_date, gap, days_ago``, and ``amount`` with ``amounts`` (the
+    net total of the day's purchases, rounded to 6 decimals).
     """
-    days = orders.filter(orders.net > 0).select("customer_id", "order_date").distinct()
+    bought = orders.filter(orders.net > 0)
+    if amounts:
+        days = purchase_day_amounts(bought)
+    else:
+        days = bought.select("customer_id", "order_date").distinct()
     previous = days.order_date.lag().over(
         ibis.window(group_by=days.customer_id, order_by=days.order_date)
     )
@@ -70,6 +120,17 @@ def purchase_days(orders: ir.Table, ctx: BuildContext, pruning: Pruning | None =
         "days_ago": ctx.days_before_as_of(days.order_date),
     }
     return (pruning or Pruning()).mutate(days, derived)
+
+
+def purchase_day_amounts(purchases: ir.Table) -> ir.Table:
+    """One row per (customer, purchase day) of ``purchases`` (orders with a positive net total).
+
+    ``amount`` is rounded to 6 decimals, so that it does not depend on the order in which the
+    engine adds the day's orders.
+    """
+    return purchases.group_by(["customer_id", "order_date"]).aggregate(
+        amount=purchases.net.sum().round(6)
+    )
 
 
 def purchases(con: ibis.BaseBackend, end: date) -> pd.DataFrame:

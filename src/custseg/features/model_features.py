@@ -52,7 +52,7 @@ import pandas as pd
 
 from custseg.errors import ConvergenceWarning, ModelError
 from custseg.features._context import BuildContext
-from custseg.features._orders import order_lines, order_totals
+from custseg.features._orders import order_lines, order_totals, purchase_day_amounts
 from custseg.features.params import FeatureParameters
 from custseg.warnings_capture import thread_warnings
 
@@ -90,11 +90,14 @@ def add_model_features(
     as_of: date,
     *,
     settings: ModelSettings | None = None,
+    statistics: ir.Table | None = None,
 ) -> tuple[ir.Table, dict[str, Any]]:
     """Return ``features`` with the model columns filled in, and the fitted models' record.
 
     The record (JSON-ready) holds the settings, each model's parameters, standard errors,
     log-likelihood and convergence, or ``status: "skipped"`` and a ``reason``.
+    ``statistics``: :func:`purchase_statistics` of the same date when the caller has them
+    (e.g. stored once: the fit and the scores read them several times).
     """
     settings = settings or ModelSettings()
     record: dict[str, Any] = {
@@ -111,7 +114,7 @@ def add_model_features(
             "status": "skipped",
             "reason": "no orders table",
         }
-    stats = purchase_statistics(con, as_of)
+    stats = purchase_statistics(con, as_of) if statistics is None else statistics
     rows = _distinct_rows(stats)
     purchasers = int(rows["n"].sum())
     record["purchasers"] = purchasers
@@ -136,7 +139,9 @@ def add_model_features(
     return _with_scores(features, scores, settings), {**record, "status": "fitted", **fitted}
 
 
-def purchase_statistics(con: ibis.BaseBackend, as_of: date) -> ir.Table:
+def purchase_statistics(
+    con: ibis.BaseBackend, as_of: date, *, days: ir.Table | None = None
+) -> ir.Table:
     """One row per purchaser: the models' sufficient statistics, computed in the engine.
 
     Columns: ``customer_id``; ``x`` (repeat purchase days), ``t_x_days`` and ``T_days`` (days
@@ -144,15 +149,19 @@ def purchase_statistics(con: ibis.BaseBackend, as_of: date) -> ir.Table:
     purchase days, 0 without one, null when an amount or the total is not finite);
     ``finite``. Day amounts and the repeat total are rounded to 6 decimals, so the statistics
     do not depend on the order in which the engine adds the rows.
+
+    ``days``: the purchase days of the same date with their amounts (the ``days`` of
+    :class:`~custseg.features._orders.OrderTables`), read instead of the order lines.
     """
     ctx = BuildContext(as_of=as_of, parameters=FeatureParameters())
-    orders = order_totals(order_lines(con, ctx))
-    purchases = orders.filter(orders.net > 0)
-    days = purchases.group_by(["customer_id", "order_date"]).aggregate(
-        amount=purchases.net.sum().round(6)
-    )
-    first = days.order_date.min().over(ibis.window(group_by=days.customer_id))
-    days = days.mutate(repeat=days.order_date > first)
+    if days is None:
+        orders = order_totals(order_lines(con, ctx))
+        days = purchase_day_amounts(orders.filter(orders.net > 0))
+    if "gap" in days.columns:  # a day after the customer's first has a gap to the one before
+        days = days.mutate(repeat=days.gap.notnull())
+    else:
+        first = days.order_date.min().over(ibis.window(group_by=days.customer_id))
+        days = days.mutate(repeat=days.order_date > first)
     not_finite = days.amount.isinf() | days.amount.isnan()
     per = days.group_by("customer_id").aggregate(
         n_days=days.count(),

@@ -30,6 +30,7 @@ def base_rhythm(days: ir.Table, lines: ir.Table, ctx: BuildContext) -> ir.Table:
 
     Columns: ``repeat_buyers``, ``gaps``, ``measured`` (bool), ``measured_gap_<q>_days`` (null
     without gaps), ``base_gap_<q>_days`` (measured or the fallback) and ``history_days``.
+    Only the earliest ``order_date`` of ``lines`` is read (the order totals give the same).
     """
     params = ctx.parameters
     gap = days.gap.cast("float64")

@@ -34,7 +34,7 @@ from custseg.features import (
     rhythm,
 )
 from custseg.features._context import BuildContext
-from custseg.features._orders import order_lines, order_totals, purchase_days
+from custseg.features._orders import OrderTables, order_lines, order_totals, purchase_days
 from custseg.features._prune import Pruning, null_columns
 from custseg.features.params import FeatureParameters
 from custseg.features.registry import FEATURES, FeatureSpec, get_feature
@@ -88,6 +88,7 @@ def build_feature_table(
     *,
     parameters: FeatureParameters | None = None,
     columns: Collection[str] | None = None,
+    orders: OrderTables | None = None,
 ) -> ir.Table:
     """Return the feature table as of ``as_of``: one row per customer, columns :data:`FEATURES`.
 
@@ -98,16 +99,19 @@ def build_feature_table(
     ``columns`` (feature names) limits the table to ``customer_id`` and those features; only
     what they are computed from is computed, and the rows and values are those of the whole
     table. An unknown name raises :class:`~custseg.errors.UnknownNameError`.
+
+    ``orders`` (the order tables of the same as-of date, see :func:`order_tables`) are read
+    instead of aggregating the order lines again; the values are the same.
     """
     ctx = BuildContext(as_of=as_of, parameters=parameters or FeatureParameters())
     tables = available_tables(con)
     if columns is None:
-        return _build(con, ctx, tables, Pruning(), FEATURES)
+        return _build(con, ctx, tables, Pruning(), FEATURES, orders)
     specs = _requested(columns)
     recorded = Pruning()
-    _build(con, ctx, tables, recorded, specs)
+    _build(con, ctx, tables, recorded, specs, orders)
     keep = recorded.closure(spec.name for spec in specs)
-    return _build(con, ctx, tables, Pruning(keep), specs)
+    return _build(con, ctx, tables, Pruning(keep), specs, orders)
 
 
 def _requested(columns: Collection[str]) -> tuple[FeatureSpec, ...]:
@@ -122,8 +126,9 @@ def _build(
     tables: set[str],
     pruning: Pruning,
     specs: tuple[FeatureSpec, ...],
+    prepared: OrderTables | None = None,
 ) -> ir.Table:
-    keyed, id_sources, constants = _customer_tables(con, ctx, tables, pruning)
+    keyed, id_sources, constants = _customer_tables(con, ctx, tables, pruning, prepared)
     if not id_sources:
         return _empty_table(specs)
     ids = _union_ids(id_sources)
@@ -148,7 +153,11 @@ def _build(
 
 
 def _customer_tables(
-    con: ibis.BaseBackend, ctx: BuildContext, tables: set[str], pruning: Pruning
+    con: ibis.BaseBackend,
+    ctx: BuildContext,
+    tables: set[str],
+    pruning: Pruning,
+    prepared: OrderTables | None = None,
 ) -> tuple[list[ir.Table], list[ir.Table], ir.Table | None]:
     """Per-customer tables, the tables of customer ids, and the base-wide constants.
 
@@ -162,8 +171,11 @@ def _customer_tables(
         id_sources.append(attributes.known_customer_ids(con, ctx))
     if "orders" in tables:
         lines = order_lines(con, ctx)
-        orders = order_totals(lines, pruning)
-        days = purchase_days(orders, ctx, pruning)
+        if prepared is None:
+            orders = order_totals(lines, pruning)
+            days = purchase_days(orders, ctx, pruning)
+        else:
+            orders, days = prepared.totals, prepared.days.drop("amount")
         by_order = pruning.aggregate(
             orders,
             "customer_id",
@@ -178,7 +190,10 @@ def _customer_tables(
             mix.category_metrics(lines),
         ]
         id_sources.append(by_order.select("customer_id"))
-        constants = rhythm.base_rhythm(days, lines, ctx)
+        if prepared is None:
+            constants = rhythm.base_rhythm(days, lines, ctx)
+        else:
+            constants = prepared.rhythm
     if "payments" in tables:
         keyed.append(credit.payment_metrics(con, ctx))
         id_sources.append(keyed[-1].select("customer_id"))

@@ -112,6 +112,7 @@ class MaximumLikelihoodModel(BaseEstimator):  # type: ignore[misc]
         finally:
             self.__dict__.pop("_fitting", None)
             self.__dict__.pop("_factor_cache", None)
+            self.__dict__.pop("_parts_cache", None)
 
     def _fit_collapsed(self, data: tuple[FloatArray, ...], weights: FloatArray) -> None:
         """Collapse identical rows, maximise the likelihood, set the fitted attributes."""

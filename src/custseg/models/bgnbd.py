@@ -89,8 +89,24 @@ class _BetaGeoFamily(TransactionModel):
     ) -> dict[str, FloatArray]:
         """Return the pieces of eq. (6) per customer (``log_a12``, ``log_a3``, ``log_a4``, ...).
 
-        Terms in ``x``, ``t_x`` or ``T`` alone are computed once per distinct value.
+        Terms in ``x``, ``t_x`` or ``T`` alone are computed once per distinct value. While
+        fitting, the pieces of the last ``theta`` are kept: the optimiser asks for the
+        likelihood and then its gradient at the same point, and both read the same pieces.
         """
+        cached = self.__dict__.get("_parts_cache")
+        key = theta.tobytes()
+        if cached is not None and cached[0] == key and all(
+            u is v for u, v in zip(cached[1], (x, t_x, T), strict=True)
+        ):
+            return cached[2]  # type: ignore[no-any-return]
+        parts = self._compute_parts(theta, x, t_x, T)
+        if self.__dict__.get("_fitting"):
+            self.__dict__["_parts_cache"] = (key, (x, t_x, T), parts)
+        return parts
+
+    def _compute_parts(
+        self, theta: FloatArray, x: FloatArray, t_x: FloatArray, T: FloatArray
+    ) -> dict[str, FloatArray]:
         r, alpha, a, b = theta
         (ux, ix), (ut, it), (uT, iT) = self._factorised(x, t_x, T)
         bx = b + ux + self._shift
@@ -106,19 +122,20 @@ class _BetaGeoFamily(TransactionModel):
         log_a4 = np.where(dead, np.log(a) - np.log(safe_d), -np.inf)[ix] - rx * log_tx
         return {
             "log_a12": log_a12[ix], "log_a3": log_a3, "log_a4": log_a4, "rx": rx,
+            "log_a34": logaddexp(log_a3, log_a4),
             "log_t": log_t, "log_tx": log_tx, "ix": ix, "bx": bx, "safe_d": safe_d,
             "dead": dead, "inv_t": (1.0 / (alpha + uT))[iT], "inv_tx": (1.0 / (alpha + ut))[it],
         }  # fmt: skip
 
     def _log_likelihood(self, theta: FloatArray, *data: FloatArray) -> FloatArray:
         p = self._parts(theta, *data)
-        return np.asarray(p["log_a12"] + logaddexp(p["log_a3"], p["log_a4"]))  # eq. (6)
+        return np.asarray(p["log_a12"] + p["log_a34"])  # eq. (6)
 
     def _log_likelihood_grad(self, theta: FloatArray, *data: FloatArray) -> tuple[FloatArray, ...]:
         r, alpha, a, b = theta
         p = self._parts(theta, *data)
         ix, bx = p["ix"], p["bx"]
-        w4 = np.exp(p["log_a4"] - logaddexp(p["log_a3"], p["log_a4"]))  # "dropped out" share
+        w4 = np.exp(p["log_a4"] - p["log_a34"])  # "dropped out" share
         w3 = 1.0 - w4
         psi_r = (special.digamma(r + (bx - b - self._shift)) - special.digamma(r))[ix]
         d_r = psi_r + np.log(alpha) - w3 * p["log_t"] - w4 * p["log_tx"]

@@ -26,7 +26,7 @@ from ibis.backends import BaseBackend
 
 from custseg.features import FeatureParameters, available_tables
 from custseg.features._context import BuildContext
-from custseg.features._orders import order_lines, purchase_days
+from custseg.features._orders import OrderTables, order_lines, purchase_days
 from custseg.features.rhythm import QUANTILES, base_rhythm
 from custseg.tables import SCHEMAS, TableName
 
@@ -81,9 +81,17 @@ class DataProfile:
 
 
 def profile_data(
-    con: BaseBackend, as_of: date, *, parameters: FeatureParameters | None = None
+    con: BaseBackend,
+    as_of: date,
+    *,
+    parameters: FeatureParameters | None = None,
+    orders: OrderTables | None = None,
 ) -> DataProfile:
-    """Profile the workspace's data as of ``as_of`` (one query; nothing is written)."""
+    """Profile the workspace's data as of ``as_of`` (one query; nothing is written).
+
+    ``orders`` (the order tables of the same date, e.g. a run's) are read instead of
+    aggregating the order lines again.
+    """
     ctx = BuildContext(as_of=as_of, parameters=parameters or FeatureParameters())
     tables = available_tables(con)
     parts: dict[str, ir.Table] = {}
@@ -92,7 +100,11 @@ def profile_data(
     if not parts:
         return DataProfile(as_of=as_of)
     cached: list[ir.Table] = []
-    if "orders" in tables:
+    if "orders" in tables and orders is not None:
+        parts["orders_activity"] = _order_part(
+            con, ctx, tables, orders.totals, orders.days, orders.rhythm
+        )
+    elif "orders" in tables:
         # Two small tables computed once (orders, purchase days), then one query reads them.
         totals = _order_nets(order_lines(con, ctx)).cache()
         days = purchase_days(totals, ctx).cache()
@@ -141,9 +153,14 @@ def _order_nets(lines: ir.Table) -> ir.Table:
 
 
 def _order_part(
-    con: BaseBackend, ctx: BuildContext, tables: set[str], totals: ir.Table, days: ir.Table
+    con: BaseBackend,
+    ctx: BuildContext,
+    tables: set[str],
+    totals: ir.Table,
+    days: ir.Table,
+    rhythm: ir.Table | None = None,
 ) -> ir.Table:
-    """Rhythm, history and activity of the orders as one row."""
+    """Rhythm, history and activity of the orders as one row (``rhythm``: already computed)."""
     lines = order_lines(con, ctx)
     per_customer = days.group_by("customer_id").aggregate(n_days=days.count())
     buyers = per_customer.aggregate(
@@ -161,7 +178,9 @@ def _order_part(
     span = lines.aggregate(
         first_order_date=lines.order_date.min(), last_order_date=lines.order_date.max()
     )
-    return _cross([base_rhythm(days, lines, ctx), buyers, recent, customers, span])
+    if rhythm is None:
+        rhythm = base_rhythm(days, lines, ctx)
+    return _cross([rhythm, buyers, recent, customers, span])
 
 
 def _cross(parts: list[ir.Table]) -> ir.Table:
