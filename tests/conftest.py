@@ -59,15 +59,10 @@ def history_workspace_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from datetime import date
 
     from custseg import open_workspace
-    from custseg.sample import sample_data_dir
-    from custseg.tables import TABLE_NAMES
 
     path = tmp_path_factory.mktemp("history") / "history.duckdb"
     ws = open_workspace(path, clock=lambda: FIXED_NOW)
-    for table in TABLE_NAMES:
-        source = sample_data_dir() / f"{table}.csv"
-        if source.exists():
-            ws.ingest(table, source)
+    ingest_sample(ws)
     for text in HISTORY_AS_OFS:
         ws.run(as_of=date.fromisoformat(text))
     ws.close()
@@ -146,20 +141,26 @@ def workspace_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) 
     return str(tmp_path / "ws.duckdb")
 
 
+def ingest_sample(ws: object) -> None:
+    """Ingest every table of the bundled sample into the open workspace ``ws``."""
+    from custseg.sample import sample_data_dir
+    from custseg.tables import TABLE_NAMES
+
+    for table in TABLE_NAMES:
+        source = sample_data_dir() / f"{table}.csv"
+        if source.exists():
+            ws.ingest(table, source)  # type: ignore[attr-defined]
+
+
 def build_sample_workspace(location: str) -> None:
     """Ingest the bundled sample into ``location`` and run one snapshot per SAMPLE_AS_OFS."""
     from datetime import date
 
     from custseg import open_workspace
-    from custseg.sample import sample_data_dir
-    from custseg.tables import TABLE_NAMES
 
     ws = open_workspace(location, clock=lambda: FIXED_NOW)
     try:
-        for table in TABLE_NAMES:
-            source = sample_data_dir() / f"{table}.csv"
-            if source.exists():
-                ws.ingest(table, source)
+        ingest_sample(ws)
         for text in SAMPLE_AS_OFS:
             ws.run(as_of=date.fromisoformat(text), user="setup")
     finally:
@@ -173,16 +174,11 @@ def sample_tables_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Built once per test process, ingested with the fixed clock; use ``sample_tables_workspace``.
     """
     from custseg import open_workspace
-    from custseg.sample import sample_data_dir
-    from custseg.tables import TABLE_NAMES
 
     path = tmp_path_factory.mktemp("sample_tables") / "tables.duckdb"
     ws = open_workspace(path, clock=lambda: FIXED_NOW)
     try:
-        for table in TABLE_NAMES:
-            source = sample_data_dir() / f"{table}.csv"
-            if source.exists():
-                ws.ingest(table, source)
+        ingest_sample(ws)
     finally:
         ws.close()
     return path
