@@ -4,8 +4,9 @@ custseg: ``CustomerClusterer`` (candidates fitted with MiniBatchKMeans on a 100,
 silhouette on 10,000 rows, final MiniBatchKMeans fit on everyone).
 Baseline, in the same run: plain full-batch sklearn ``KMeans(n_init=10)`` fitted for each k on
 all customers, silhouette on a 10,000-row sample (silhouette on all rows would need 10^12
-distances). Both run on one thread (custseg's default) and the same scaled matrix; the report gives the seconds, the chosen k, the
-ratio of the times and the agreement (adjusted Rand index) of the final groupings.
+distances). Both run on one thread (custseg's default) and the same scaled matrix; the report
+gives the seconds, the chosen k, the ratio of the times and the agreement (adjusted Rand index)
+of the final groupings.
 
     python benchmarks/bench_clustering.py                      # 1,000,000 customers
     python benchmarks/bench_clustering.py --customers 20000    # smoke size (CI)

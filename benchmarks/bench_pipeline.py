@@ -22,13 +22,15 @@ the polars/pandas results are checked to agree (sums of every feature).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import math
 import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -70,21 +72,33 @@ def _rfm_features() -> tuple[str, ...]:
     return RFM_FEATURES
 
 
+@contextmanager
+def folder_lock(folder: Path, name: str) -> Iterator[None]:
+    """Held while a cached file of ``folder`` is made, so benchmarks run at once do not race.
+
+    The lock is the open file ``folder/name.lock``; a process must not take the same one twice.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def _data_dir(customers: int, lines: int, seed: int) -> Path:
     folder = HERE / "_data" / f"c{customers}_l{lines}_s{seed}"
-    if not (folder / "orders.parquet").exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        cmd = [sys.executable, str(HERE / "generate_data.py"), "--customers", str(customers)]
-        cmd += ["--lines", str(lines), "--out", str(folder), "--seed", str(seed)]
-        subprocess.run(cmd, check=True)
-        took = time.perf_counter() - started
-        print(f"generated data in {took:.1f} s -> {folder}", file=sys.stderr)
-    csv = folder / "orders.csv"
-    if not csv.exists():
-        import duckdb
+    with folder_lock(folder, "data"):
+        if not (folder / "orders.parquet").exists():
+            started = time.perf_counter()
+            cmd = [sys.executable, str(HERE / "generate_data.py"), "--customers", str(customers)]
+            cmd += ["--lines", str(lines), "--out", str(folder), "--seed", str(seed)]
+            subprocess.run(cmd, check=True)
+            took = time.perf_counter() - started
+            print(f"generated data in {took:.1f} s -> {folder}", file=sys.stderr)
+        csv = folder / "orders.csv"
+        if not csv.exists():
+            import duckdb
 
-        duckdb.sql(f"COPY (FROM '{folder / 'orders.parquet'}') TO '{csv}' (HEADER)")
+            duckdb.sql(f"COPY (FROM '{folder / 'orders.parquet'}') TO '{csv}' (HEADER)")
     return folder
 
 

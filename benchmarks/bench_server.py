@@ -43,7 +43,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_pipeline import _data_dir  # noqa: E402  (the shared generated-data cache)
+from bench_pipeline import _data_dir, folder_lock  # noqa: E402  (the shared generated-data cache)
 
 AS_OFS = (date(2026, 5, 31), date(2026, 6, 30))
 PASSWORD = "benchmark passphrase"  # noqa: S105 - a throw-away local account
@@ -59,13 +59,20 @@ SMOKE = {"customers": 5_000, "lines": 50_000, "clients": 20, "seconds": 5.0}
 
 def build(customers: int, lines: int, seed: int) -> Path:
     """The benchmark workspace: generated data, two snapshots, two users (cached)."""
-    from custseg import open_workspace
-
     folder = _data_dir(customers, lines, seed)
     path = folder / "server.duckdb"
-    if path.exists():
-        return path
-    ws = open_workspace(path, clock=lambda: datetime(2026, 7, 1))
+    with folder_lock(folder, "server"):
+        if not path.exists():
+            _build_into(folder, path)
+    return path
+
+
+def _build_into(folder: Path, path: Path) -> None:
+    from custseg import open_workspace
+
+    partial = path.with_name(path.stem + ".partial.duckdb")  # renamed only once complete
+    partial.unlink(missing_ok=True)
+    ws = open_workspace(partial, clock=lambda: datetime(2026, 7, 1))
     for table in ("customers", "orders", "payments"):
         source = folder / f"{table}.parquet"
         if source.exists():
@@ -76,7 +83,7 @@ def build(customers: int, lines: int, seed: int) -> Path:
         print(f"run {as_of}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
     ws.accounts.add_user("bench", role="analyst", password=PASSWORD, by="bench")
     ws.close()
-    return path
+    partial.rename(path)
 
 
 def free_port() -> int:

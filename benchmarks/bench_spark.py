@@ -36,25 +36,10 @@ def _peak_rss_mb() -> float:
 
 
 def _data_dir(customers: int, lines: int, seed: int) -> Path:
-    folder = HERE / "_data" / f"c{customers}_l{lines}_s{seed}"
-    if not (folder / "orders.parquet").exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "generate_data.py"),
-                "--customers",
-                str(customers),
-                "--lines",
-                str(lines),
-                "--out",
-                str(folder),
-                "--seed",
-                str(seed),
-            ],
-            check=True,
-        )
-    return folder
+    """The generated data's folder, shared with (and locked like) the other benchmarks."""
+    from bench_pipeline import _data_dir as shared_data_dir
+
+    return shared_data_dir(customers, lines, seed)
 
 
 def _counts(table: object) -> dict[str, dict[str, int]]:
