@@ -14,6 +14,7 @@ from typing import Any
 
 import ibis
 import pandas as pd
+import sqlglot as sg
 import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
@@ -160,6 +161,27 @@ def _wait_for_lock(con: BaseBackend, function: str, what: str) -> None:
             )
         time.sleep(pause)
         pause = min(pause * 2, 1.0)
+
+
+def insert_from(con: BaseBackend, table: str, source: ibis.Table) -> None:
+    """Append the rows of ``source`` to ``table``, columns matched by name.
+
+    Ibis's ``insert`` renders the query to text and parses it back with sqlglot before running
+    it; for the large statements of a run (the assignments of every scheme) that round trip
+    cost more CPU than the engine's work on small data, so the statement is built once here.
+    """
+    compiler = con.compiler  # type: ignore[attr-defined]
+    quoted = compiler.quoted
+    con._run_pre_execute_hooks(source)  # type: ignore[attr-defined]  # registers in-memory tables
+    statement = sge.insert(
+        expression=compiler.to_sqlglot(source),
+        into=sg.table(table, quoted=quoted),
+        columns=[sg.to_identifier(name, quoted=quoted) for name in source.columns],
+        dialect=compiler.dialect,
+    )
+    result = con.raw_sql(statement.sql(dialect=compiler.dialect))  # type: ignore[attr-defined]
+    if con.name != "duckdb" and hasattr(result, "close"):
+        result.close()  # a PostgreSQL cursor; DuckDB hands back its connection itself
 
 
 def insert_rows(

@@ -24,7 +24,7 @@ import pandas as pd
 import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
-from custseg.engine import insert_rows, transaction
+from custseg.engine import insert_from, insert_rows, transaction
 from custseg.errors import SnapshotNotFoundError
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
 from custseg.workspace_schema.tables import (
@@ -81,7 +81,7 @@ class SnapshotStore:
                 # the schemes are not copied twice. The new rows are one contiguous run of
                 # row groups, which the engine's min/max statistics find without a scan; in
                 # customer order, one customer's rows share a few row groups.
-                self._con.insert(ASSIGNMENTS, _in_customer_order(self._con, assignments))
+                insert_from(self._con, ASSIGNMENTS, _in_customer_order(self._con, assignments))
                 t = self._con.table(ASSIGNMENTS)
                 stored = t.filter(t.snapshot_id == snapshot_id).drop("snapshot_id")
             else:
@@ -91,7 +91,7 @@ class SnapshotStore:
             try:
                 info, overrides = finish(stored)
                 if self._con.name != "duckdb":
-                    self._con.insert(ASSIGNMENTS, staged)
+                    insert_from(self._con, ASSIGNMENTS, staged)
             finally:
                 if self._con.name != "duckdb":
                     self._con.drop_table(staging, force=True)
