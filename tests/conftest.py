@@ -14,6 +14,7 @@ SHARED_WORKER_FOLDERS = ("spark", "e2e")
 are too expensive to build twice: all their tests run on one pytest-xdist worker."""
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Group tests for ``--dist loadgroup``: one group per test file, one per shared folder.
 
@@ -21,6 +22,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     change nothing. The shared folders are the longest groups (minutes each), so they are
     collected first: with ``--no-loadscope-reorder`` (scripts/test.sh) the workers start on
     them, and the many short files fill in around them instead of waiting behind them.
+    ``tryfirst``: pytest-xdist reads the group marks in its own hook of the same name, which
+    pluggy would otherwise call before this one (the marks were then never seen and every file
+    and both folders were spread over the two workers, each building their fixtures).
     """
     for item in items:
         path = item.path
