@@ -178,6 +178,7 @@ def insert_from(con: BaseBackend, table: str, source: ibis.Table) -> None:
         into=sg.table(table, quoted=quoted),
         columns=[sg.to_identifier(name, quoted=quoted) for name in source.columns],
         dialect=compiler.dialect,
+        copy=False,  # the compiled tree is built for this statement alone
     )
     result = con.raw_sql(statement.sql(dialect=compiler.dialect))  # type: ignore[attr-defined]
     if con.name != "duckdb" and hasattr(result, "close"):
