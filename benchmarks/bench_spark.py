@@ -25,6 +25,7 @@ import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 AS_OF = date(2026, 6, 30)
@@ -79,10 +80,40 @@ def child_duckdb(folder: Path, work: Path) -> dict[str, object]:
     }
 
 
-def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> dict[str, object]:
+class _StepProfile:
+    """Seconds and Spark jobs per step of a run (the run's progress callback)."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.steps: list[dict[str, object]] = []
+        self._step: str | None = None
+        self._started = 0.0
+
+    def __call__(self, step: str, _done: int, _total: int) -> None:
+        self._close()
+        self._step, self._started = step, time.perf_counter()
+        self.context.setJobGroup(step, step)
+
+    def _close(self) -> None:
+        if self._step is None:
+            return
+        jobs = self.context.statusTracker().getJobIdsForGroup(self._step)
+        seconds = time.perf_counter() - self._started
+        self.steps.append({"step": self._step, "seconds": round(seconds, 2), "jobs": len(jobs)})
+        self._step = None
+
+    def finish(self) -> list[dict[str, object]]:
+        self._close()
+        return self.steps
+
+
+def child_spark(
+    folder: Path, work: Path, master: str, driver_memory: str, profile: bool = False
+) -> dict[str, object]:
     from custseg import open_workspace
     from custseg.compute import open_spark_engine
     from custseg.compute.settings import SparkSettings
+    from custseg.compute.spark import session_of
 
     state = work / "state.duckdb"
     state.unlink(missing_ok=True)
@@ -95,6 +126,7 @@ def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> di
             "spark.ui.enabled": "false",
             "spark.sql.execution.arrow.pyspark.enabled": "true",
             "spark.sql.warehouse.dir": str(work / "warehouse"),
+            "spark.ui.retainedJobs": "100000",
         },
         inputs={
             t: f"parquet:{folder / f'{t}.parquet'}"
@@ -104,22 +136,38 @@ def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> di
         storage=str(work / "storage"),
     )
     started = time.perf_counter()
-    open_spark_engine(settings)
+    engine = open_spark_engine(settings)
     start_s = time.perf_counter() - started
+    context = session_of(engine.con).sparkContext
+    tracker = context.statusTracker()
+    jobs_before = _jobs_so_far(tracker, [])
+    steps = _StepProfile(context) if profile else None
     ws = open_workspace(state, clock=lambda: datetime(2026, 7, 1))
     started = time.perf_counter()
-    snap = ws.run(as_of=AS_OF, engine=settings)
+    snap = ws.run(as_of=AS_OF, engine=settings, progress=steps)
     run_s = time.perf_counter() - started
+    groups = [str(s["step"]) for s in steps.finish()] if steps is not None else []
+    run_jobs = _jobs_so_far(tracker, groups) - jobs_before
     counts = _counts(snap.assignments_table())
     ws.close()
     return {
         "session_s": start_s,
         "run_s": run_s,
+        "spark_jobs": run_jobs,
+        **({"steps": steps.steps} if steps is not None else {}),
         "customers": snap.info.customers,
         "schemes": len(snap.info.computed_schemes),
         "counts": counts,
         "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def _jobs_so_far(tracker: Any, groups: list[str]) -> int:
+    """Spark jobs started so far in this application (job ids are consecutive from 0)."""
+    ids = [*tracker.getJobIdsForGroup(None)]
+    for group in groups:
+        ids += tracker.getJobIdsForGroup(group)
+    return max(ids, default=-1) + 1
 
 
 def _child(args: list[str], timeout: float | None) -> dict[str, object]:
@@ -167,6 +215,11 @@ def main() -> None:
     parser.add_argument(
         "--timeout", type=float, help="seconds each engine's run may take before it is stopped"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also record the seconds and Spark jobs of each step of the Spark run",
+    )
     parser.add_argument("--child", choices=["duckdb", "spark"])
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--work", type=Path)
@@ -175,7 +228,8 @@ def main() -> None:
         print(json.dumps(child_duckdb(args.folder, args.work)))
         return
     if args.child == "spark":
-        print(json.dumps(child_spark(args.folder, args.work, args.master, args.driver_memory)))
+        found = child_spark(args.folder, args.work, args.master, args.driver_memory, args.profile)
+        print(json.dumps(found))
         return
 
     folder = args.data or _data_dir(args.customers, args.lines, args.seed)
@@ -188,6 +242,7 @@ def main() -> None:
             _keep(args.results, results)
         if "spark" not in results:
             spark_args = ["--master", args.master, "--driver-memory", args.driver_memory]
+            spark_args += ["--profile"] if args.profile else []
             results["spark"] = _child(["--child", "spark", *common, *spark_args], args.timeout)
             _keep(args.results, results)
     finally:
@@ -213,6 +268,11 @@ def main() -> None:
         f"(+ JVM, driver memory {args.driver_memory}) |"
     )
     print(f"\nSpark run time / DuckDB run time: {ratio:.2f}×")
+    print(f"Spark jobs in the run: {spark.get('spark_jobs', 'not counted')}")
+    if spark.get("steps"):
+        print("\n| Spark step | seconds | Spark jobs |\n|---|---:|---:|")
+        for row in spark["steps"]:  # type: ignore[attr-defined]
+            print(f"| {row['step']} | {row['seconds']:.1f} | {row['jobs']} |")
     print(f"same class counts for every scheme: {same}")
     print(json.dumps({"duckdb": duck, "spark": spark, "ratio": ratio, "same_counts": same}))
     if not same:
