@@ -30,6 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 AS_OF = date(2026, 6, 30)
 TABLES = ("customers", "orders", "payments")
+STEP_PREFIX = "bench_spark step: "
 
 
 def _peak_rss_mb() -> float:
@@ -99,7 +100,10 @@ class _StepProfile:
             return
         jobs = self.context.statusTracker().getJobIdsForGroup(self._step)
         seconds = time.perf_counter() - self._started
-        self.steps.append({"step": self._step, "seconds": round(seconds, 2), "jobs": len(jobs)})
+        row = {"step": self._step, "seconds": round(seconds, 2), "jobs": len(jobs)}
+        self.steps.append(row)
+        # also as the run goes: a run stopped by --timeout still shows where its time went
+        print(f"{STEP_PREFIX}{json.dumps(row)}", file=sys.stderr, flush=True)
         self._step = None
 
     def finish(self) -> list[dict[str, object]]:
@@ -175,7 +179,12 @@ def _child(args: list[str], timeout: float | None) -> dict[str, object]:
         done = subprocess.run(
             [sys.executable, __file__, *args], capture_output=True, text=True, timeout=timeout
         )
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as stopped:
+        err = stopped.stderr or b""
+        text = err.decode(errors="replace") if isinstance(err, bytes) else err
+        for line in text.splitlines():
+            if line.startswith(STEP_PREFIX):
+                print(f"steps done before the timeout: {line[len(STEP_PREFIX):]}")
         sys.exit(f"benchmark step {args[:2]} did not finish within {timeout:.0f} s")
     if done.returncode != 0:
         sys.exit(f"benchmark step {args[:2]} failed:\n{done.stderr[-4000:]}")
