@@ -25,10 +25,12 @@ import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 AS_OF = date(2026, 6, 30)
 TABLES = ("customers", "orders", "payments")
+STEP_PREFIX = "bench_spark step: "
 
 
 def _peak_rss_mb() -> float:
@@ -79,10 +81,43 @@ def child_duckdb(folder: Path, work: Path) -> dict[str, object]:
     }
 
 
-def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> dict[str, object]:
+class _StepProfile:
+    """Seconds and Spark jobs per step of a run (the run's progress callback)."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.steps: list[dict[str, object]] = []
+        self._step: str | None = None
+        self._started = 0.0
+
+    def __call__(self, step: str, _done: int, _total: int) -> None:
+        self._close()
+        self._step, self._started = step, time.perf_counter()
+        self.context.setJobGroup(step, step)
+
+    def _close(self) -> None:
+        if self._step is None:
+            return
+        jobs = self.context.statusTracker().getJobIdsForGroup(self._step)
+        seconds = time.perf_counter() - self._started
+        row = {"step": self._step, "seconds": round(seconds, 2), "jobs": len(jobs)}
+        self.steps.append(row)
+        # also as the run goes: a run stopped by --timeout still shows where its time went
+        print(f"{STEP_PREFIX}{json.dumps(row)}", file=sys.stderr, flush=True)
+        self._step = None
+
+    def finish(self) -> list[dict[str, object]]:
+        self._close()
+        return self.steps
+
+
+def child_spark(
+    folder: Path, work: Path, master: str, driver_memory: str, profile: bool = False
+) -> dict[str, object]:
     from custseg import open_workspace
     from custseg.compute import open_spark_engine
     from custseg.compute.settings import SparkSettings
+    from custseg.compute.spark import session_of
 
     state = work / "state.duckdb"
     state.unlink(missing_ok=True)
@@ -95,6 +130,7 @@ def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> di
             "spark.ui.enabled": "false",
             "spark.sql.execution.arrow.pyspark.enabled": "true",
             "spark.sql.warehouse.dir": str(work / "warehouse"),
+            "spark.ui.retainedJobs": "100000",
         },
         inputs={
             t: f"parquet:{folder / f'{t}.parquet'}"
@@ -104,17 +140,25 @@ def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> di
         storage=str(work / "storage"),
     )
     started = time.perf_counter()
-    open_spark_engine(settings)
+    engine = open_spark_engine(settings)
     start_s = time.perf_counter() - started
+    context = session_of(engine.con).sparkContext
+    tracker = context.statusTracker()
+    jobs_before = _jobs_so_far(tracker, [])
+    steps = _StepProfile(context) if profile else None
     ws = open_workspace(state, clock=lambda: datetime(2026, 7, 1))
     started = time.perf_counter()
-    snap = ws.run(as_of=AS_OF, engine=settings)
+    snap = ws.run(as_of=AS_OF, engine=settings, progress=steps)
     run_s = time.perf_counter() - started
+    groups = [str(s["step"]) for s in steps.finish()] if steps is not None else []
+    run_jobs = _jobs_so_far(tracker, groups) - jobs_before
     counts = _counts(snap.assignments_table())
     ws.close()
     return {
         "session_s": start_s,
         "run_s": run_s,
+        "spark_jobs": run_jobs,
+        **({"steps": steps.steps} if steps is not None else {}),
         "customers": snap.info.customers,
         "schemes": len(snap.info.computed_schemes),
         "counts": counts,
@@ -122,12 +166,25 @@ def child_spark(folder: Path, work: Path, master: str, driver_memory: str) -> di
     }
 
 
+def _jobs_so_far(tracker: Any, groups: list[str]) -> int:
+    """Spark jobs started so far in this application (job ids are consecutive from 0)."""
+    ids = [*tracker.getJobIdsForGroup(None)]
+    for group in groups:
+        ids += tracker.getJobIdsForGroup(group)
+    return max(ids, default=-1) + 1
+
+
 def _child(args: list[str], timeout: float | None) -> dict[str, object]:
     try:
         done = subprocess.run(
             [sys.executable, __file__, *args], capture_output=True, text=True, timeout=timeout
         )
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as stopped:
+        err = stopped.stderr or b""
+        text = err.decode(errors="replace") if isinstance(err, bytes) else err
+        for line in text.splitlines():
+            if line.startswith(STEP_PREFIX):
+                print(f"steps done before the timeout: {line[len(STEP_PREFIX):]}")
         sys.exit(f"benchmark step {args[:2]} did not finish within {timeout:.0f} s")
     if done.returncode != 0:
         sys.exit(f"benchmark step {args[:2]} failed:\n{done.stderr[-4000:]}")
@@ -167,6 +224,11 @@ def main() -> None:
     parser.add_argument(
         "--timeout", type=float, help="seconds each engine's run may take before it is stopped"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also record the seconds and Spark jobs of each step of the Spark run",
+    )
     parser.add_argument("--child", choices=["duckdb", "spark"])
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--work", type=Path)
@@ -175,7 +237,8 @@ def main() -> None:
         print(json.dumps(child_duckdb(args.folder, args.work)))
         return
     if args.child == "spark":
-        print(json.dumps(child_spark(args.folder, args.work, args.master, args.driver_memory)))
+        found = child_spark(args.folder, args.work, args.master, args.driver_memory, args.profile)
+        print(json.dumps(found))
         return
 
     folder = args.data or _data_dir(args.customers, args.lines, args.seed)
@@ -188,6 +251,7 @@ def main() -> None:
             _keep(args.results, results)
         if "spark" not in results:
             spark_args = ["--master", args.master, "--driver-memory", args.driver_memory]
+            spark_args += ["--profile"] if args.profile else []
             results["spark"] = _child(["--child", "spark", *common, *spark_args], args.timeout)
             _keep(args.results, results)
     finally:
@@ -213,6 +277,11 @@ def main() -> None:
         f"(+ JVM, driver memory {args.driver_memory}) |"
     )
     print(f"\nSpark run time / DuckDB run time: {ratio:.2f}×")
+    print(f"Spark jobs in the run: {spark.get('spark_jobs', 'not counted')}")
+    if spark.get("steps"):
+        print("\n| Spark step | seconds | Spark jobs |\n|---|---:|---:|")
+        for row in spark["steps"]:  # type: ignore[attr-defined]
+            print(f"| {row['step']} | {row['seconds']:.1f} | {row['jobs']} |")
     print(f"same class counts for every scheme: {same}")
     print(json.dumps({"duckdb": duck, "spark": spark, "ratio": ratio, "same_counts": same}))
     if not same:

@@ -15,7 +15,7 @@ use it to find the data (:mod:`custseg.compute.reads`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -31,12 +31,19 @@ from custseg.dates import check_date
 from custseg.engine import transaction
 from custseg.errors import ModelError, WorkspaceError
 from custseg.features import build_feature_table
-from custseg.features.model_features import ModelSettings, add_model_features
+from custseg.features._orders import OrderTables, order_tables
+from custseg.features._context import BuildContext
+from custseg.features.model_features import (
+    ModelSettings,
+    add_model_features,
+    purchase_statistics,
+)
 from custseg.governance.apply import partition_overrides
 from custseg.governance.audit import AuditAction, AuditLog
 from custseg.governance.overrides import OverrideStore
 from custseg.governance.users import current_user
 from custseg.health import check_health
+from custseg.health.checks import scheme_class_counts
 from custseg.profile import profile_data
 from custseg.run import (
     ProgressCallback,
@@ -46,8 +53,9 @@ from custseg.run import (
     feature_parameters,
 )
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
-from custseg.schemes.kinds import ASSIGNERS, wants_context
+from custseg.schemes.kinds import ASSIGNERS, Assignment, quantile_requests, wants_context
 from custseg.schemes.kinds.context import RunContext, key_lineage, lineage_digest, run_context
+from custseg.schemes.kinds.splits import prefetched_cuts
 from custseg.snapshots.fingerprint import (
     data_fingerprint,
     overrides_fingerprint,
@@ -135,10 +143,7 @@ def classify_on_spark(
             audit.append(actor, AuditAction.RUN_REUSED, snapshot_id, detail)
         return existing
 
-    report("profiling the data", 1, total)
     parameters, inferred = feature_parameters(con, system, tables)
-    profile = profile_data(con, as_of, parameters=parameters)
-    report("building the feature table", 1, total)
     settings = ModelSettings(**system.model_parameters().model_dump())
     storage = engine.storage
     try:
@@ -146,41 +151,64 @@ def classify_on_spark(
             name: storage.write_rejects(snapshot_id, name, source.rejected)
             for name, source in engine.inputs.items()
         }
-        features, models = _features(engine, parameters, as_of, snapshot_id, settings)
+        try:
+            orders = None
+            if "orders" in tables:
+                report("aggregating the orders", 1, total)
+                ctx = BuildContext(as_of=as_of, parameters=parameters)
+                orders = order_tables(
+                    con, ctx, store=lambda name, expr: storage.scratch(snapshot_id, name, expr)
+                )
+            report("profiling the data", 1, total)
+            profile = profile_data(con, as_of, parameters=parameters, orders=orders)
+            report("building the feature table", 1, total)
+            features, models = _features(engine, parameters, as_of, snapshot_id, settings, orders)
+        finally:
+            storage.remove_scratch(snapshot_id)
         non_null, customers = _non_null_columns(features)
         outcomes: list[SchemeOutcome] = []
-        parts: list[ir.Table] = []
-        for i, scheme in enumerate(system.schemes):
-            report(f"scheme {scheme.name}", 2 + i, total)
-            missing = missing_requirements(scheme, tables, non_null)
-            if missing:
-                why = join_messages(missing)
-                outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "skipped", reason=why))
-                continue
-            assigner = ASSIGNERS[scheme.kind]
-            try:
-                if wants_context(assigner):
-                    assignment = assigner(features, scheme, context=context)
-                else:
-                    assignment = assigner(features, scheme)
-            except ModelError as exc:
-                outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "failed", reason=str(exc)))
-                continue
-            outcomes.append(
-                SchemeOutcome(
-                    scheme.name,
-                    scheme.kind,
-                    "computed",
-                    diagnostics=tuple(assignment.diagnostics),
-                    thresholds=dict(assignment.thresholds),
-                )
-            )
-            parts.append(_tagged(assignment.table, snapshot_id, scheme.name))
+        computed: dict[int, Assignment] = {}
+        # Every quantile cut of the schemes that can run, computed in three queries.
+        ready = [s for s in system.schemes if not missing_requirements(s, tables, non_null)]
+        with prefetched_cuts(features, quantile_requests(features, ready)):
+            for i, scheme in enumerate(system.schemes):
+                report(f"scheme {scheme.name}", 2 + i, total)
+                missing = missing_requirements(scheme, tables, non_null)
+                if missing:
+                    why = join_messages(missing)
+                    skipped = SchemeOutcome(scheme.name, scheme.kind, "skipped", reason=why)
+                    outcomes.append(skipped)
+                    continue
+                assigner = ASSIGNERS[scheme.kind]
+                try:
+                    if wants_context(assigner):
+                        assignment = assigner(features, scheme, context=context)
+                    else:
+                        assignment = assigner(features, scheme)
+                except ModelError as exc:
+                    failed = SchemeOutcome(scheme.name, scheme.kind, "failed", reason=str(exc))
+                    outcomes.append(failed)
+                    continue
+                computed[len(outcomes)] = assignment
+                outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "computed"))
         report("writing the assignments", total - 1, total)
+        parts = [
+            _tagged(assignment.table, snapshot_id, outcomes[at].name)
+            for at, assignment in computed.items()
+        ]
         storage.write_assignments(snapshot_id, _union(parts))
         staged = storage.assignments(snapshot_id)
         report("checking the health of every scheme", total - 1, total)
-        findings = check_health(system, outcomes, staged, features)
+        # Every scheme's classes counted in one query, for the assigners' notes and the health
+        # check (as the DuckDB run does).
+        per_class = scheme_class_counts(staged)
+        for at, assignment in computed.items():
+            outcomes[at] = replace(
+                outcomes[at],
+                diagnostics=tuple(assignment.notes(per_class.get(outcomes[at].name, {}))),
+                thresholds=dict(assignment.thresholds),
+            )
+        findings = check_health(system, outcomes, staged, features, counts=per_class)
         applied, ignored = partition_overrides(
             in_force, system=system, outcomes=outcomes, features=features
         )
@@ -232,16 +260,28 @@ def _features(
     as_of: date,
     snapshot_id: str,
     settings: ModelSettings,
+    orders: OrderTables | None = None,
 ) -> tuple[ir.Table, dict[str, Any]]:
-    """The feature table with the model features, written to the storage and read back."""
+    """The feature table with the model features, written to the storage and read back.
+
+    ``orders``: the order tables of the same date, stored once (read instead of the order
+    lines by the features and the purchase statistics of the models).
+    """
     con = engine.con
-    expr = build_feature_table(con, as_of, parameters=parameters)
+    expr = build_feature_table(con, as_of, parameters=parameters, orders=orders)
     expr = expr.mutate(
         **{c: expr[c].round(6) for c, dtype in expr.schema().items() if dtype.is_floating()}
     )
     base = expr.cache()
     try:
-        with_models, models = add_model_features(con, base, as_of, settings=settings)
+        statistics = None
+        if orders is not None:
+            statistics = engine.storage.scratch(
+                snapshot_id, "statistics", purchase_statistics(con, as_of, days=orders.days)
+            )
+        with_models, models = add_model_features(
+            con, base, as_of, settings=settings, statistics=statistics
+        )
         engine.storage.write_features(snapshot_id, with_models)
     finally:
         base.release()

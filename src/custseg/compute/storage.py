@@ -5,6 +5,7 @@
     <root>/features/snapshot_id=<id>/      the feature table the run classified
     <root>/assignments/snapshot_id=<id>/   customer_id, scheme, class_key, score, reason
     <root>/rejects/snapshot_id=<id>/table=<name>/   input rows left out, with the reason
+    <root>/scratch/snapshot_id=<id>/<name>/   intermediate tables of a run, removed after it
 
 ``assignments`` is one dataset partitioned by snapshot (readable as a whole with partition
 discovery); ``features`` has one folder per snapshot because its columns may change between code
@@ -61,6 +62,23 @@ class SparkStorage:
         self._write(rows, path)
         return int(session_of(self.con).read.parquet(path).count())
 
+    def scratch(self, snapshot_id: str, name: str, table: ir.Table) -> ir.Table:
+        """``table`` computed once into the run's scratch folder and read back from there.
+
+        Later queries read the stored rows instead of computing ``table`` again, and their
+        Spark plans start from the files (see :meth:`remove_scratch`).
+        """
+        path = f"{self._folder('scratch', snapshot_id)}/{name}"
+        self._write(table, path)
+        frame = session_of(self.con).read.parquet(path)
+        view = f"custseg_scratch_{snapshot_id}_{name}"
+        frame.createOrReplaceTempView(view)
+        return self.con.table(view)
+
+    def remove_scratch(self, snapshot_id: str) -> None:
+        """Remove the run's scratch folder (the tables of :meth:`scratch`)."""
+        _delete(self.con, self._folder("scratch", snapshot_id))
+
     def _write(self, table: ir.Table, path: str) -> None:
         frame = spark_frame(self.con, table)
         frame.write.mode("overwrite").parquet(path)
@@ -88,7 +106,7 @@ class SparkStorage:
 
     def remove(self, snapshot_id: str) -> None:
         """Remove both folders of ``snapshot_id`` where the file system can be reached."""
-        for kind in ("features", "assignments", "rejects"):
+        for kind in ("features", "assignments", "rejects", "scratch"):
             _delete(self.con, self._folder(kind, snapshot_id))
 
 

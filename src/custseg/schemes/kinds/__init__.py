@@ -8,13 +8,14 @@ the attribute ``wants_context = True`` also gets ``context=`` a :class:`~.contex
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ibis.expr.types as ir
 
 from custseg.schemes.kinds import attribute, cluster, learned, matrix, pareto, rules, score, tiers
 from custseg.schemes.kinds.base import Assignment
+from custseg.schemes.kinds.splits import QuantileRequest
 
 Assigner = Callable[[ir.Table, Any], Assignment]
 
@@ -30,9 +31,38 @@ ASSIGNERS: dict[str, Assigner] = {
 }
 
 
+QUANTILE_REQUESTS: dict[str, Callable[[ir.Table, Any], list[QuantileRequest]]] = {
+    "matrix": matrix.quantile_requests,
+    "tiers": tiers.quantile_requests,
+}
+"""The kinds whose assigner cuts features at quantiles, and the cuts a scheme will ask for."""
+
+
+def quantile_requests(features: ir.Table, schemes: Sequence[Any]) -> list[QuantileRequest]:
+    """The quantile cuts ``schemes`` will ask for (to compute them together, see
+    :func:`~custseg.schemes.kinds.splits.prefetched_cuts`)."""
+    found: list[QuantileRequest] = []
+    for scheme in schemes:
+        ask = QUANTILE_REQUESTS.get(scheme.kind)
+        if ask is None:
+            continue
+        try:
+            found += ask(features, scheme)
+        except Exception:  # noqa: BLE001 - the scheme's own assigner meets and reports it
+            continue
+    return found
+
+
 def wants_context(assigner: Assigner) -> bool:
     """Whether ``assigner`` takes a ``context`` keyword (the learning kinds)."""
     return bool(getattr(assigner, "wants_context", False))
 
 
-__all__ = ["ASSIGNERS", "Assigner", "Assignment", "wants_context"]
+__all__ = [
+    "ASSIGNERS",
+    "QUANTILE_REQUESTS",
+    "Assigner",
+    "Assignment",
+    "quantile_requests",
+    "wants_context",
+]

@@ -27,7 +27,7 @@ from custseg.schemes.kinds.base import (
     number_text,
 )
 from custseg.schemes.kinds.reasons import code
-from custseg.schemes.kinds.splits import Cut, Split, fixed_cuts, quantile_cuts
+from custseg.schemes.kinds.splits import Cut, QuantileRequest, Split, fixed_cuts, quantile_cuts
 
 
 def assign(features: ir.Table, scheme: MatrixScheme) -> Assignment:
@@ -79,6 +79,16 @@ def assign(features: ir.Table, scheme: MatrixScheme) -> Assignment:
         thresholds["population"] = scheme.population
     check = empty_class_check(scheme, list(cells.model_dump().values()))
     return Assignment(table=table, diagnostics=notes, thresholds=thresholds, empty_check=check)
+
+
+def quantile_requests(features: ir.Table, scheme: MatrixScheme) -> list[QuantileRequest]:
+    """The quantile cuts :func:`assign` will ask for (one per axis split at a quantile)."""
+    placed = in_population(features, scheme.where, scheme.name) & _placed(features, scheme)
+    return [
+        QuantileRequest(placed, axis.feature, (axis.split,), scheme.name)
+        for axis in (scheme.x, scheme.y)
+        if axis.method != "fixed"
+    ]
 
 
 def _placed(features: ir.Table, scheme: MatrixScheme) -> ir.BooleanValue:

@@ -25,7 +25,11 @@ The rule, for a quantile ``q`` of a feature over a scheme's population:
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import ibis.expr.types as ir
 
@@ -74,6 +78,43 @@ class Split:
     notes: list[Message]
 
 
+@dataclass(frozen=True)
+class QuantileRequest:
+    """The quantile cuts one scheme will ask :func:`quantile_cuts` for."""
+
+    population: ir.BooleanValue
+    feature: str
+    qs: tuple[float, ...]
+    scheme: str
+
+
+_PREFETCHED: ContextVar[dict[tuple[Any, ...], Split] | None] = ContextVar(
+    "custseg_prefetched_cuts", default=None
+)
+
+
+def _key(features: ir.Table, request: QuantileRequest) -> tuple[Any, ...]:
+    return (features.op(), request.population.op(), request.feature, request.qs, request.scheme)
+
+
+@contextmanager
+def prefetched_cuts(features: ir.Table, requests: Sequence[QuantileRequest]) -> Iterator[None]:
+    """Within the block, :func:`quantile_cuts` answers ``requests`` from three batched queries.
+
+    The cuts of every request are computed together (statistics, quantiles, tie counts: one
+    aggregate query each over ``features``) instead of three queries per request; each cut is
+    the same as :func:`quantile_cuts` computes alone.
+    """
+    unique = list({_key(features, r): r for r in requests}.values())
+    found = _batched_cuts(features, unique) if unique else []
+    memo = {_key(features, r): split for r, split in zip(unique, found, strict=True)}
+    token = _PREFETCHED.set(memo)
+    try:
+        yield
+    finally:
+        _PREFETCHED.reset(token)
+
+
 def quantile_cuts(
     features: ir.Table,
     population: ir.BooleanValue,
@@ -82,38 +123,103 @@ def quantile_cuts(
     scheme: str,
 ) -> Split:
     """The cuts of ``feature`` at the quantiles ``qs`` (ascending) by the module's rule."""
-    value = features[feature].cast("float64")
-    base = features.filter(population & value.notnull())
-    v = base[feature].cast("float64")
-    stats = (
-        base.aggregate(n=base.count(), lo=v.min(), zeros=(v == 0).sum(), pos=(v > 0).sum())
-        .to_pyarrow()
-        .to_pylist()[0]
+    request = QuantileRequest(population, feature, tuple(qs), scheme)
+    memo = _PREFETCHED.get()
+    if memo is not None:
+        found = memo.get(_key(features, request))
+        if found is not None:
+            return found
+    return _batched_cuts(features, [request])[0]
+
+
+def _batched_cuts(features: ir.Table, requests: Sequence[QuantileRequest]) -> list[Split]:
+    """The :class:`Split` of each request, in three aggregate queries over ``features``."""
+    values = [features[r.feature].cast("float64") for r in requests]
+    bases = [r.population.fill_null(False) & v.notnull() for r, v in zip(requests, values)]
+    stats = _one_row(
+        features,
+        {
+            f"{name}{i}": agg
+            for i, (v, b) in enumerate(zip(values, bases, strict=True))
+            for name, agg in (
+                ("n", v.count(where=b)),
+                ("lo", v.min(where=b)),
+                ("zeros", (v == 0).sum(where=b)),
+                ("pos", (v > 0).sum(where=b)),
+            )
+        },
     )
-    n_all = int(stats["n"] or 0)
-    zeros, positives = int(stats["zeros"] or 0), int(stats["pos"] or 0)
-    drop_zeros = n_all > 0 and (stats["lo"] or 0) >= 0 and zeros > 0 and positives > 0
-    if drop_zeros:
-        base = base.filter(base[feature].cast("float64") > 0)
-        v = base[feature].cast("float64")
-    if n_all == 0:
-        return Split([Cut(float("inf")) for _ in qs], False, [])
-    found = base.aggregate(**{f"q{i}": v.quantile(q) for i, q in enumerate(qs)})
-    values = [float(x) for x in found.to_pyarrow().to_pylist()[0].values()]
-    counts = (
-        base.aggregate(
-            n=base.count(),
-            **{f"lt{i}": (v < t).sum() for i, t in enumerate(values)},
-            **{f"le{i}": (v <= t).sum() for i, t in enumerate(values)},
+    kept: dict[int, tuple[ir.NumericValue, ir.BooleanValue, int, bool, int]] = {}
+    for i, (v, b) in enumerate(zip(values, bases, strict=True)):
+        n_all = int(stats[f"n{i}"] or 0)
+        zeros, positives = int(stats[f"zeros{i}"] or 0), int(stats[f"pos{i}"] or 0)
+        if n_all == 0:
+            continue
+        drop_zeros = (stats[f"lo{i}"] or 0) >= 0 and zeros > 0 and positives > 0
+        kept[i] = (v, b & (v > 0) if drop_zeros else b, n_all, drop_zeros, zeros)
+    found = _one_row(
+        features,
+        {
+            f"q{i}_{j}": v.quantile(q, where=b)
+            for i, (v, b, *_rest) in kept.items()
+            for j, q in enumerate(requests[i].qs)
+        },
+    )
+    thresholds = {
+        i: [float(found[f"q{i}_{j}"]) for j in range(len(requests[i].qs))] for i in kept
+    }
+    counts = _one_row(
+        features,
+        {
+            name: agg
+            for i, (v, b, *_rest) in kept.items()
+            for name, agg in (
+                (f"n{i}", v.count(where=b)),
+                *((f"lt{i}_{j}", (v < t).sum(where=b)) for j, t in enumerate(thresholds[i])),
+                *((f"le{i}_{j}", (v <= t).sum(where=b)) for j, t in enumerate(thresholds[i])),
+            )
+        },
+    )
+    out = []
+    for i, request in enumerate(requests):
+        if i not in kept:
+            out.append(Split([Cut(float("inf")) for _ in request.qs], False, []))
+            continue
+        _v, _b, n_all, drop_zeros, zeros = kept[i]
+        tie_counts = [
+            (int(counts[f"lt{i}_{j}"] or 0), int(counts[f"le{i}_{j}"] or 0))
+            for j in range(len(request.qs))
+        ]
+        out.append(
+            _split_of(
+                request, thresholds[i], tie_counts, int(counts[f"n{i}"]), n_all, drop_zeros, zeros
+            )
         )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
-    n = int(counts["n"])
-    cuts, notes = [], []
+    return out
+
+
+def _one_row(features: ir.Table, aggregates: dict[str, ir.Scalar]) -> dict[str, Any]:
+    if not aggregates:
+        return {}
+    return dict(features.aggregate(**aggregates).to_pyarrow().to_pylist()[0])
+
+
+def _split_of(
+    request: QuantileRequest,
+    values: list[float],
+    tie_counts: list[tuple[int, int]],
+    n: int,
+    n_all: int,
+    drop_zeros: bool,
+    zeros: int,
+) -> Split:
+    """The cuts at the exact quantiles ``values``, ties placed by the module's rule."""
+    scheme, feature, qs = request.scheme, request.feature, request.qs
+    cuts: list[Cut] = []
+    notes: list[Message] = []
     below_previous = 0
     for i, (q, t) in enumerate(zip(qs, values, strict=True)):
-        lt, le = int(counts[f"lt{i}"] or 0), int(counts[f"le{i}"] or 0)
+        lt, le = tie_counts[i]
         # A later cut at the same value may not send the ties up once an earlier one sent
         # them down: its threshold would fall below the earlier one.
         after_down = bool(cuts) and cuts[-1].value == t and not cuts[-1].ties_up
@@ -169,4 +275,11 @@ def fixed_cuts(values: list[float]) -> Split:
     return Split([Cut(float(c)) for c in values], False, [])
 
 
-__all__ = ["Cut", "Split", "fixed_cuts", "quantile_cuts"]
+__all__ = [
+    "Cut",
+    "QuantileRequest",
+    "Split",
+    "fixed_cuts",
+    "prefetched_cuts",
+    "quantile_cuts",
+]

@@ -26,7 +26,7 @@ from custseg.schemes.kinds.base import (
     number_text,
 )
 from custseg.schemes.kinds.reasons import code
-from custseg.schemes.kinds.splits import Cut, Split, fixed_cuts, quantile_cuts
+from custseg.schemes.kinds.splits import Cut, QuantileRequest, Split, fixed_cuts, quantile_cuts
 
 
 def assign(features: ir.Table, scheme: TiersScheme) -> Assignment:
@@ -79,6 +79,14 @@ def threshold_split(features: ir.Table, scheme: TiersScheme, population: ir.Bool
     if scheme.method == "fixed":
         return fixed_cuts(list(scheme.cuts))
     return quantile_cuts(features, population, scheme.feature, list(scheme.cuts), scheme.name)
+
+
+def quantile_requests(features: ir.Table, scheme: TiersScheme) -> list[QuantileRequest]:
+    """The quantile cuts :func:`assign` will ask for (none with fixed thresholds)."""
+    if scheme.method == "fixed":
+        return []
+    population = in_population(features, scheme.where, scheme.name)
+    return [QuantileRequest(population, scheme.feature, tuple(scheme.cuts), scheme.name)]
 
 
 def threshold_values(
