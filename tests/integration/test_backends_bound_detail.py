@@ -7,9 +7,13 @@ user, and the same refusal of another owner's customer.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import pytest
 from sample_dates import FIXED_NOW
@@ -77,3 +81,57 @@ def test_a_value_used_twice_and_a_percent_sign(sample_ws: Any) -> None:
     for value in ("C0001", OWNER, "none'); --"):
         assert query.rows(value) == expr.to_pyarrow(params={param: value}).to_pylist()
     assert query.rows(OWNER)  # the LIKE with its percent sign matched some of them
+
+
+def _customer_indexes(con: Any) -> dict[str, str]:
+    """Index name -> table of the database's indexes on a table's customer_id."""
+    if con.name == "duckdb":
+        query = "SELECT index_name, table_name, expressions FROM duckdb_indexes()"
+    else:
+        query = "SELECT indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+    rows = con.raw_sql(query).fetchall()
+    return {str(name): str(table) for name, table, text in rows if "customer_id" in str(text)}
+
+
+def test_every_feature_table_is_indexed_by_customer(sample_ws: Any) -> None:
+    con = sample_ws._con  # noqa: SLF001 - the test looks at the database's own catalogue
+    tables = [f"snapshot_features_{i.snapshot_id}" for i in sample_ws.snapshots()]
+    assert len(tables) >= 2
+    indexes = _customer_indexes(con)
+    for table in tables:
+        assert indexes.get(f"{table}_customer") == table
+    # a new run indexes the table it writes, in the snapshot's transaction
+    snap = sample_ws.run(as_of=date(2026, 6, 15), user="setup")
+    table = f"snapshot_features_{snap.snapshot_id}"
+    assert _customer_indexes(con).get(f"{table}_customer") == table
+
+
+def test_the_detail_finds_the_features_row_through_the_index_on_duckdb(
+    sample_duckdb_file: Path, tmp_path: Path
+) -> None:
+    from custseg.workspace_schema.indexes import features_index_name
+
+    path = tmp_path / "ws.duckdb"
+    shutil.copyfile(sample_duckdb_file, path)
+    ws = open_workspace(path, clock=lambda: FIXED_NOW)
+    customer = str(ws.customers(CustomerQuery(limit=1))[0].customer_id.iloc[0])
+    ws.customer(customer)
+    features = next(
+        b for b in ws.snapshot()._bound.values()  # noqa: SLF001 - the compiled statements
+        if "snapshot_features_" in str(b.sql)
+    )
+    raw = ws._con.con  # noqa: SLF001
+    plan = "\n".join(
+        str(r[1]) for r in raw.execute(f"EXPLAIN ANALYZE {features.sql}", [customer]).fetchall()
+    )
+    assert "Index Scan" in plan
+    table = f"snapshot_features_{ws.snapshot().snapshot_id}"
+    ws.close()
+
+    # without the index (a workspace of the previous release) the same statement scans
+    con = duckdb.connect(str(path))
+    con.execute(f'DROP INDEX "{features_index_name(table)}"')
+    found = con.execute(f"EXPLAIN ANALYZE {features.sql}", [customer]).fetchall()
+    plan = "\n".join(str(r[1]) for r in found)
+    con.close()
+    assert "Index Scan" not in plan and "Sequential Scan" in plan
