@@ -135,3 +135,46 @@ def test_the_detail_finds_the_features_row_through_the_index_on_duckdb(
     plan = "\n".join(str(r[1]) for r in found)
     con.close()
     assert "Index Scan" not in plan and "Sequential Scan" in plan
+
+
+def test_without_overrides_the_history_is_read_without_the_join(sample_ws: Any) -> None:
+    ws = sample_ws
+    assert not any(i.extra.get("overrides_applied") for i in ws.snapshots())
+    view = ws.snapshot()
+    page, _ = ws.customers(CustomerQuery(sort="revenue_12m", descending=True, limit=200))
+    for customer in [str(i) for i in page.customer_id.iloc[[0, 1, 99, 199]]]:
+        joined = view.history_rows(customer, overridden=True)
+        plain = view.history_rows(customer, overridden=False)
+        assert len(plain) == len(ws.snapshots()) * len(view.info.computed_schemes)
+        order = sorted(plain, key=lambda r: (r["snapshot_id"], r["scheme"]))
+        assert order == sorted(joined, key=lambda r: (r["snapshot_id"], r["scheme"]))
+        assert all(r["override_id"] is None for r in plain)
+
+
+def test_an_applied_override_shows_in_the_detail_and_its_history(sample_ws: Any) -> None:
+    ws = sample_ws
+    before = ws.snapshot()
+    frame = before.to_frame()
+    customer, other = (str(i) for i in frame[frame.abc == "C"].customer_id.iloc[:2])
+    untouched = ws.customer(other)
+    first = ws.snapshots()[0].snapshot_id
+    override = ws.overrides.add(
+        customer, scheme="abc", class_key="A", reason="framework contract", user="ann"
+    )
+    rerun = ws.run(as_of=before.as_of, user="ann")
+    assert rerun.has_overrides and rerun.snapshot_id != before.snapshot_id
+
+    detail = ws.customer(customer, snapshot_id=rerun.snapshot_id)
+    abc = next(c for c in detail["classes"] if c["scheme"] == "abc")
+    assert (abc["class_key"], abc["computed_class_key"]) == ("A", "C")
+    assert abc["override_id"] == override.override_id
+    history = {h["snapshot_id"]: h["classes"]["abc"] for h in detail["history"]}
+    assert history == {first: history[first], before.snapshot_id: "C", rerun.snapshot_id: "A"}
+    # another customer's detail reads the same query and shows no override
+    again = ws.customer(other, snapshot_id=rerun.snapshot_id)
+    assert all(c["override_id"] is None for c in again["classes"])
+    assert again["classes"] == untouched["classes"]
+    # the detail as of the first snapshot lists no snapshot with overrides
+    old = ws.customer(customer, snapshot_id=first)
+    assert [h["snapshot_id"] for h in old["history"]] == [first]
+    assert all(c["override_id"] is None for c in old["classes"])
