@@ -52,6 +52,7 @@ from custseg.snapshots.fingerprint import (
 )
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, join_messages
 from custseg.snapshots.store import SnapshotStore, features_table_name
+from custseg.workspace_schema.indexes import index_features
 
 STAGED_SCHEMA = ibis.schema(
     {
@@ -220,7 +221,7 @@ def classify(
             features=features,
             assignments=_union(parts),
             finish=header,
-            within=lambda _info: audit.append(actor, AuditAction.RUN, snapshot_id, audit_detail),
+            within=lambda _info: _stored(con, snapshot_id, audit, actor, audit_detail),
         )
     except BaseException:
         # No snapshot row was written; remove the feature table so nothing half-made remains.
@@ -228,6 +229,14 @@ def classify(
         raise
     report("done", total, total)
     return info
+
+
+def _stored(
+    con: BaseBackend, snapshot_id: str, audit: AuditLog, actor: str, detail: dict[str, Any]
+) -> None:
+    """In the snapshot's transaction: its feature table indexed by customer, the audit entry."""
+    index_features(con, features_table_name(snapshot_id))
+    audit.append(actor, AuditAction.RUN, snapshot_id, detail)
 
 
 def _run_detail(

@@ -378,6 +378,21 @@ class Workspace(ScopedReads, ChartReads):
         """The record of the server's background jobs (runs, series)."""
         return JobStore(self._con, self._clock)
 
+    def set_query_threads(self, threads: int | None) -> bool:
+        """How many threads the embedded DuckDB engine gives each query; whether it applies.
+
+        ``None`` restores DuckDB's default (one per core). The setting belongs to the database
+        the process has open, so it holds for every connection to it in this process. On
+        other backends nothing changes (False).
+        """
+        if self._con.name != "duckdb":
+            return False
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1, not {threads}")
+        statement = "RESET threads" if threads is None else f"SET threads = {int(threads)}"
+        self._con.raw_sql(statement)  # DuckDB returns its connection: nothing to close
+        return True
+
     def close(self) -> None:
         """Close the database connection."""
         _disconnect(self._con)

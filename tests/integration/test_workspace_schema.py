@@ -88,6 +88,11 @@ def test_an_old_workspace_is_upgraded_with_everything_intact(tmp_path: Path) -> 
 
     infos = ws.snapshots()
     assert [i.as_of for i in infos] == [date(2026, 5, 31), date(2026, 6, 30)]
+    indexed = ws._con.raw_sql("SELECT index_name, table_name FROM duckdb_indexes()").fetchall()
+    assert sorted(indexed) == sorted(  # migration 4: the old feature tables, by customer
+        (f"snapshot_features_{i.snapshot_id}_customer", f"snapshot_features_{i.snapshot_id}")
+        for i in infos
+    )
     latest = ws.snapshot()
     assert len(latest.to_frame()) == 60 and latest.info.customers == 60
     after = ws._con.table("assignments").select(*columns).to_pyarrow().to_pylist()

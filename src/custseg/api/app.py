@@ -64,7 +64,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        warming = start_warming(app.state.handle)
+        warming = app.state.warming = start_warming(app.state.handle)
         yield
         warming.join(timeout=60)
         app.state.jobs.wait(timeout=5)
@@ -85,6 +85,7 @@ def create_app(
         clock,
         readers=chosen.read_connections,
         cache_entries=chosen.read_cache_entries,
+        read_threads=chosen.read_threads,
     )
     app.state.handle = handle
     app.state.settings = chosen
@@ -94,6 +95,7 @@ def create_app(
         _shared(handle) if handle.shared_only else None,
         clock or datetime.now,
         journal=_journal(handle),
+        writing=handle.writing,
     )
     app.state.jobs.fail_abandoned()
     install_error_handlers(app)

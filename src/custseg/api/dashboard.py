@@ -41,7 +41,7 @@ def start_warming(handle: Any) -> threading.Thread:
 
     def warm() -> None:
         try:
-            with handle.lock:
+            with handle.lock, handle.writing():  # aggregates over every customer: all threads
                 handle.workspace.warm_dashboard()
         except Exception:  # noqa: BLE001 - an optimisation only
             logging.getLogger("custseg.api").warning("dashboard warm-up failed", exc_info=True)

@@ -51,12 +51,18 @@ class WorkspaceHandle:
         *,
         readers: int = 8,
         cache_entries: int = 1024,
+        read_threads: int = 0,
     ) -> None:
         self.location = location
         self.clock = clock
         self.cache = ReadCache(cache_entries) if cache_entries > 0 else None
         self.workspace = self._open()
         self.lock = threading.Lock()
+        self._read_threads = max(read_threads, 0)
+        self._writers = 0
+        self._threads_lock = threading.Lock()
+        if self._read_threads:
+            self.workspace.set_query_threads(self._read_threads)
         self._max_readers = 0 if self.shared_only else max(readers, 0)
         self._idle: queue.LifoQueue[Workspace] = queue.LifoQueue()
         self._opened: list[Workspace] = []
@@ -77,6 +83,28 @@ class WorkspaceHandle:
     def open_writer(self) -> Workspace:
         """A second connection for a background job."""
         return self._open()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """While a run, series, ingest or warm-up works: DuckDB's every thread for each query.
+
+        Outside, each query gets ``read_threads`` (when set): the setting is the database's, so
+        reads that run meanwhile get every thread too. Nested and overlapping uses are counted.
+        """
+        if not self._read_threads:
+            yield
+            return
+        with self._threads_lock:
+            self._writers += 1
+            if self._writers == 1:
+                self.workspace.set_query_threads(None)
+        try:
+            yield
+        finally:
+            with self._threads_lock:
+                self._writers -= 1
+                if self._writers == 0 and not self._closed:
+                    self.workspace.set_query_threads(self._read_threads)
 
     @contextmanager
     def reader(self, timeout: float = READ_WAIT_SECONDS) -> Iterator[Workspace]:
@@ -162,6 +190,8 @@ class WorkspaceHandle:
         """Close the shared connection and the readers."""
         with self._pool_lock:
             opened, self._opened = self._opened, []
+        with self._threads_lock:
+            self._closed = True
         for ws in opened:
             ws.close()
         self.workspace.close()
@@ -228,6 +258,7 @@ async def lang(
 
 
 WorkspaceDep = Annotated[Workspace, Depends(workspace)]
+HandleDep = Annotated[WorkspaceHandle, Depends(handle)]
 LangDep = Annotated[Lang, Depends(lang)]
 SettingsDep = Annotated[ServerSettings, Depends(settings)]
 ReadCacheDep = Annotated[ReadCache | None, Depends(read_cache)]

@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -83,9 +84,11 @@ class JobRunner:
         shared: Callable[[], Any] | None,
         clock: Callable[[], datetime],
         journal: Journal | None = None,
+        writing: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext,
     ) -> None:
         self._open_writer, self._shared, self._clock = open_writer, shared, clock
         self._journal = journal or _no_journal
+        self._writing = writing
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
@@ -150,12 +153,13 @@ class JobRunner:
 
         try:
             if self._shared is not None:
-                with self._shared() as ws:
+                with self._shared() as ws, self._writing():
                     job.result = work(ws, progress)
             else:
                 ws = self._open_writer()
                 try:
-                    job.result = work(ws, progress)
+                    with self._writing():
+                        job.result = work(ws, progress)
                 finally:
                     ws.close()
             job.status = "done"

@@ -22,3 +22,8 @@ class ServerSettings:
     """Connections of the read pool: how many GET requests run at once (0: one at a time)."""
     read_cache_entries: int = 1024
     """Results kept in memory (summaries, pages, verified tokens; 0: none), see read_cache."""
+    read_threads: int = 1
+    """DuckDB: threads each query may use while nothing writes (0: DuckDB's default, one per
+    core). One customer's detail costs less CPU on one thread, so more requests are answered
+    at once; a run, a series, an ingest and the start-up warming get every thread back while
+    they work. No effect on PostgreSQL."""

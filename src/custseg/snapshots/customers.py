@@ -191,8 +191,10 @@ def customer_detail(
     row = {k: _plain(v) for k, v in found[0].items()}
     scores = {k: row[k] for k in MODEL_SCORES if k in row}
     features = {k: v for k, v in row.items() if k not in scores}
-    # One query for the classes of this snapshot and the history: every snapshot's rows.
-    rows = snapshot.history_rows(str(customer_id))
+    # One query for the classes of this snapshot and the history: every snapshot's rows. Only
+    # the snapshots listed are shown, so their overrides decide whether overrides are read.
+    overridden = snapshot.has_overrides or any(_applied_overrides(i) for i in snapshots)
+    rows = snapshot.history_rows(str(customer_id), overridden=overridden)
     mine = [r for r in rows if r["snapshot_id"] == snapshot.snapshot_id]
     explained = (
         snapshot.explain_rows(str(customer_id), mine, lang=lang)
@@ -236,6 +238,11 @@ def class_history(
         for info in snapshots
         if info.snapshot_id in classes
     ]
+
+
+def _applied_overrides(info: SnapshotInfo) -> bool:
+    """Whether the run of ``info`` applied any manual override (as :class:`Snapshot` reads it)."""
+    return int(info.extra.get("overrides_applied") or 0) > 0
 
 
 def _explanation(e: Any) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from ibis.backends import BaseBackend
 from custseg.engine import transaction
 from custseg.errors import WorkspaceError
 from custseg.i18n import Message
+from custseg.workspace_schema.indexes import index_every_features_table
 from custseg.workspace_schema.tables import (
     ASSIGNMENTS,
     JOBS,
@@ -174,3 +175,10 @@ def _assignments_index(con: BaseBackend) -> None:
     cursor = con.raw_sql(statement.sql(dialect=con.name))
     if hasattr(cursor, "close"):
         cursor.close()
+
+
+@migration(4, "feature tables indexed by customer (DuckDB; PostgreSQL had it)")
+def _features_index(con: BaseBackend) -> None:
+    # One customer's detail reads one row of the snapshot's feature table: an index lookup
+    # instead of comparing a row group of ids. Runs index the tables they write from now on.
+    index_every_features_table(con)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
 
-from custseg.api.deps import SingleWriter, WorkspaceDep, require
+from custseg.api.deps import HandleDep, SingleWriter, WorkspaceDep, require
 from custseg.api.errors import ApiError
 from custseg.api.schemas import IngestPublic
 from custseg.i18n import Message
@@ -38,6 +38,7 @@ def upload(
     table: str,
     ws: WorkspaceDep,
     user: Ingester,
+    workspaces: HandleDep,
     file: Annotated[UploadFile, File(description="CSV, Excel, Parquet or JSON file")],
     mode: Annotated[Literal["replace", "upsert"], Form()] = "replace",
 ) -> dict[str, Any]:
@@ -57,7 +58,8 @@ def upload(
         with path.open("wb") as out:
             while chunk := file.file.read(1 << 20):
                 out.write(chunk)
-        report = ws.ingest(table, path, mode=mode)  # type: ignore[arg-type]
+        with workspaces.writing():  # every DuckDB thread while the rows are checked and stored
+            report = ws.ingest(table, path, mode=mode)  # type: ignore[arg-type]
     return {
         "table": report.table,
         "file": name,
