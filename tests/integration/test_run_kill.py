@@ -121,22 +121,23 @@ def test_kill_inside_the_snapshot_transaction_rolls_it_back(
         from datetime import date
         from custseg import open_workspace
 
-        ws = open_workspace(sys.argv[1])
-        real_insert = ws._con.insert
-        calls = []
+        import custseg.snapshots.store as store
 
-        def insert(name, obj, *args, **kwargs):
+        ws = open_workspace(sys.argv[1])
+        real_insert = store.insert_from
+
+        def insert(con, name, obj):
             # Die inside the snapshot's transaction: the assignments are inserted (the run
             # stages every scheme's classes first and writes them in one insert), the
             # snapshot row is not.
-            result = real_insert(name, obj, *args, **kwargs)
+            result = real_insert(con, name, obj)
             if name == "assignments":
-                calls.append(name)
                 os.kill(os.getpid(), signal.SIGKILL)
             return result
 
-        ws._con.insert = insert
+        store.insert_from = insert
         ws.run(as_of=date(2026, 3, 31))
+        sys.exit("the run ended without inserting its assignments")
         """,
         path,
     )
