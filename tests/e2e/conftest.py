@@ -153,7 +153,8 @@ def open_session(browser: Any, server: Server) -> Iterator[Any]:
         context = browser.new_context(
             viewport={"width": width, "height": height}, locale=locale, accept_downloads=True
         )
-        context.set_default_timeout(30_000)
+        # generous: a shared CI machine under load once took over 30 s to fill the YAML editor
+        context.set_default_timeout(60_000)
         page = context.new_page()
         session = Session(context, page, server.url)
         page.on(
