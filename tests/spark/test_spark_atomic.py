@@ -17,6 +17,7 @@ def test_failed_assignment_write_commits_no_snapshot(
 ) -> None:
     from custseg import open_workspace
     from custseg.compute.run import classify_on_spark
+    from custseg.compute.spark import session_of
     from custseg.compute.storage import SparkStorage
     from custseg.schemes import load_default_system
 
@@ -54,4 +55,7 @@ def test_failed_assignment_write_commits_no_snapshot(
     assert state._con.table("audit_log").count().execute() == 0
     for path in written:
         assert not Path(path).exists(), path
+    # the run's views of its scratch tables went with them
+    views = [t.name for t in session_of(spark_engine.con).catalog.listTables()]
+    assert not [v for v in views if v.startswith("custseg_scratch_")], views
     state.close()

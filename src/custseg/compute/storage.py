@@ -76,7 +76,12 @@ class SparkStorage:
         return self.con.table(view)
 
     def remove_scratch(self, snapshot_id: str) -> None:
-        """Remove the run's scratch folder (the tables of :meth:`scratch`)."""
+        """Remove the run's scratch folder and the session's views of it (see :meth:`scratch`)."""
+        catalog = session_of(self.con).catalog
+        prefix = f"custseg_scratch_{snapshot_id}_"
+        for table in catalog.listTables():
+            if table.isTemporary and table.name.startswith(prefix):
+                catalog.dropTempView(table.name)
         _delete(self.con, self._folder("scratch", snapshot_id))
 
     def _write(self, table: ir.Table, path: str) -> None:
