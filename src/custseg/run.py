@@ -43,7 +43,7 @@ from custseg.health.checks import scheme_class_counts
 from custseg.profile import profile_data
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
 from custseg.schemes.kinds import ASSIGNERS, Assignment, quantile_requests, wants_context
-from custseg.schemes.kinds.context import key_lineage, lineage_digest, run_context
+from custseg.schemes.kinds.context import RunContext, key_lineage, lineage_digest, run_context
 from custseg.schemes.kinds.splits import prefetched_cuts
 from custseg.snapshots.fingerprint import (
     data_fingerprint,
@@ -138,33 +138,9 @@ def classify(
         scratch.drop()
     try:
         non_null, customers = _non_null_columns(features)
-        outcomes: list[SchemeOutcome] = []
-        computed: dict[int, Assignment] = {}
-        # Every quantile cut of the schemes that can run, computed in three queries.
-        ready = [s for s in system.schemes if not missing_requirements(s, tables, non_null)]
-        with prefetched_cuts(features, quantile_requests(features, ready)):
-            for i, scheme in enumerate(system.schemes):
-                report(f"scheme {scheme.name}", 2 + i, total)
-                missing = missing_requirements(scheme, tables, non_null)
-                if missing:
-                    why = join_messages(missing)
-                    skipped = SchemeOutcome(scheme.name, scheme.kind, "skipped", reason=why)
-                    outcomes.append(skipped)
-                    continue
-                assigner = ASSIGNERS[scheme.kind]
-                try:
-                    if wants_context(assigner):
-                        assignment = assigner(features, scheme, context=context)
-                    else:
-                        assignment = assigner(features, scheme)
-                except ModelError as exc:
-                    # The data cannot support this scheme (e.g. a learned scheme whose known
-                    # customers are all of one class): the other schemes still run.
-                    failed = SchemeOutcome(scheme.name, scheme.kind, "failed", reason=str(exc))
-                    outcomes.append(failed)
-                    continue
-                computed[len(outcomes)] = assignment
-                outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "computed"))
+        outcomes, computed = assign_every_scheme(
+            features, system, tables, non_null, context, report, total
+        )
 
         report("checking the health of every scheme", total - 1, total)
         parts = [
@@ -229,6 +205,49 @@ def classify(
         raise
     report("done", total, total)
     return info
+
+
+def assign_every_scheme(
+    features: ibis.Table,
+    system: ClassificationSystem,
+    tables: set[str],
+    non_null: set[str],
+    context: RunContext,
+    report: ProgressCallback,
+    total: int,
+) -> tuple[list[SchemeOutcome], dict[int, Assignment]]:
+    """Each scheme's outcome, in the system's order, and the assignment of each computed one.
+
+    A scheme whose inputs are missing is skipped, one the data cannot support fails with its
+    reason; the other schemes still run. Shared by the DuckDB/PostgreSQL and the Spark run.
+    """
+    outcomes: list[SchemeOutcome] = []
+    computed: dict[int, Assignment] = {}
+    # Every quantile cut of the schemes that can run, computed in three queries.
+    ready = [s for s in system.schemes if not missing_requirements(s, tables, non_null)]
+    with prefetched_cuts(features, quantile_requests(features, ready)):
+        for i, scheme in enumerate(system.schemes):
+            report(f"scheme {scheme.name}", 2 + i, total)
+            missing = missing_requirements(scheme, tables, non_null)
+            if missing:
+                why = join_messages(missing)
+                outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "skipped", reason=why))
+                continue
+            assigner = ASSIGNERS[scheme.kind]
+            try:
+                if wants_context(assigner):
+                    assignment = assigner(features, scheme, context=context)
+                else:
+                    assignment = assigner(features, scheme)
+            except ModelError as exc:
+                # The data cannot support this scheme (e.g. a learned scheme whose known
+                # customers are all of one class): the other schemes still run.
+                failed = SchemeOutcome(scheme.name, scheme.kind, "failed", reason=str(exc))
+                outcomes.append(failed)
+                continue
+            computed[len(outcomes)] = assignment
+            outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "computed"))
+    return outcomes, computed
 
 
 def _stored(

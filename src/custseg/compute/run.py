@@ -29,7 +29,7 @@ from custseg.compute.engine import SparkEngine
 from custseg.compute.reads import ENGINE_KEY
 from custseg.dates import check_date
 from custseg.engine import transaction
-from custseg.errors import ModelError, WorkspaceError
+from custseg.errors import WorkspaceError
 from custseg.features import build_feature_table
 from custseg.features._orders import OrderTables, order_tables
 from custseg.features._context import BuildContext
@@ -47,21 +47,21 @@ from custseg.health.checks import scheme_class_counts
 from custseg.profile import profile_data
 from custseg.run import (
     ProgressCallback,
+    assign_every_scheme,
     _non_null_columns,
     _run_detail,
     _tagged,
     feature_parameters,
 )
-from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
-from custseg.schemes.kinds import ASSIGNERS, Assignment, quantile_requests, wants_context
+from custseg.schemes import ClassificationSystem, system_hash
+from custseg.schemes.kinds import ASSIGNERS, wants_context
 from custseg.schemes.kinds.context import RunContext, key_lineage, lineage_digest, run_context
-from custseg.schemes.kinds.splits import prefetched_cuts
 from custseg.snapshots.fingerprint import (
     data_fingerprint,
     overrides_fingerprint,
     snapshot_fingerprint,
 )
-from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, join_messages
+from custseg.snapshots.model import SnapshotInfo
 from custseg.snapshots.store import SnapshotStore, _as_date, _info_row
 from custseg.workspace_schema.tables import SNAPSHOT_OVERRIDES, SNAPSHOTS, TABLES
 
@@ -166,31 +166,9 @@ def classify_on_spark(
         finally:
             storage.remove_scratch(snapshot_id)
         non_null, customers = _non_null_columns(features)
-        outcomes: list[SchemeOutcome] = []
-        computed: dict[int, Assignment] = {}
-        # Every quantile cut of the schemes that can run, computed in three queries.
-        ready = [s for s in system.schemes if not missing_requirements(s, tables, non_null)]
-        with prefetched_cuts(features, quantile_requests(features, ready)):
-            for i, scheme in enumerate(system.schemes):
-                report(f"scheme {scheme.name}", 2 + i, total)
-                missing = missing_requirements(scheme, tables, non_null)
-                if missing:
-                    why = join_messages(missing)
-                    skipped = SchemeOutcome(scheme.name, scheme.kind, "skipped", reason=why)
-                    outcomes.append(skipped)
-                    continue
-                assigner = ASSIGNERS[scheme.kind]
-                try:
-                    if wants_context(assigner):
-                        assignment = assigner(features, scheme, context=context)
-                    else:
-                        assignment = assigner(features, scheme)
-                except ModelError as exc:
-                    failed = SchemeOutcome(scheme.name, scheme.kind, "failed", reason=str(exc))
-                    outcomes.append(failed)
-                    continue
-                computed[len(outcomes)] = assignment
-                outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "computed"))
+        outcomes, computed = assign_every_scheme(
+            features, system, tables, non_null, context, report, total
+        )
         report("writing the assignments", total - 1, total)
         parts = [
             _tagged(assignment.table, snapshot_id, outcomes[at].name)
