@@ -151,15 +151,7 @@ def classify(
 
         def header(stored: ibis.Table) -> tuple[SnapshotInfo, pd.DataFrame]:
             """The snapshot's header from its stored assignments; the overrides it applies."""
-            # Every scheme's classes counted at once, for the assigners' notes and the health
-            # check.
-            per_class = scheme_class_counts(stored)
-            for at, assignment in computed.items():
-                outcomes[at] = replace(
-                    outcomes[at],
-                    diagnostics=tuple(assignment.notes(per_class.get(outcomes[at].name, {}))),
-                    thresholds=dict(assignment.thresholds),
-                )
+            per_class = add_notes_and_thresholds(outcomes, computed, stored)
             findings = check_health(system, outcomes, stored, features, counts=per_class)
             report("writing the snapshot", total - 1, total)
             applied, ignored = partition_overrides(
@@ -248,6 +240,24 @@ def assign_every_scheme(
             computed[len(outcomes)] = assignment
             outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "computed"))
     return outcomes, computed
+
+
+def add_notes_and_thresholds(
+    outcomes: list[SchemeOutcome], computed: dict[int, Assignment], stored: ibis.Table
+) -> dict[str, dict[str, int]]:
+    """Each computed scheme's notes and cuts put into its outcome; every class's count.
+
+    The classes of every scheme are counted in one query over the stored assignments; the
+    counts also feed the health check.
+    """
+    per_class = scheme_class_counts(stored)
+    for at, assignment in computed.items():
+        outcomes[at] = replace(
+            outcomes[at],
+            diagnostics=tuple(assignment.notes(per_class.get(outcomes[at].name, {}))),
+            thresholds=dict(assignment.thresholds),
+        )
+    return per_class
 
 
 def _stored(

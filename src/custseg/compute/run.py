@@ -15,7 +15,7 @@ use it to find the data (:mod:`custseg.compute.reads`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -43,10 +43,10 @@ from custseg.governance.audit import AuditAction, AuditLog
 from custseg.governance.overrides import OverrideStore
 from custseg.governance.users import current_user
 from custseg.health import check_health
-from custseg.health.checks import scheme_class_counts
 from custseg.profile import profile_data
 from custseg.run import (
     ProgressCallback,
+    add_notes_and_thresholds,
     assign_every_scheme,
     _non_null_columns,
     _run_detail,
@@ -177,15 +177,7 @@ def classify_on_spark(
         storage.write_assignments(snapshot_id, _union(parts))
         staged = storage.assignments(snapshot_id)
         report("checking the health of every scheme", total - 1, total)
-        # Every scheme's classes counted in one query, for the assigners' notes and the health
-        # check (as the DuckDB run does).
-        per_class = scheme_class_counts(staged)
-        for at, assignment in computed.items():
-            outcomes[at] = replace(
-                outcomes[at],
-                diagnostics=tuple(assignment.notes(per_class.get(outcomes[at].name, {}))),
-                thresholds=dict(assignment.thresholds),
-            )
+        per_class = add_notes_and_thresholds(outcomes, computed, staged)
         findings = check_health(system, outcomes, staged, features, counts=per_class)
         applied, ignored = partition_overrides(
             in_force, system=system, outcomes=outcomes, features=features
