@@ -28,6 +28,7 @@ SMOKE = [
     ["bench_history.py", "--customers", "5000", "--lines", "50000"],
     ["bench_interactive.py", "--smoke"],
     ["bench_series.py", "--smoke"],
+    ["bench_scale.py", "--smoke", "--memory-limit", "1GB"],
     ["bench_server.py", "--smoke", "--backend", "duckdb"],
     ["bench_server.py", "--smoke", "--backend", "postgresql"],
 ]
@@ -41,6 +42,7 @@ FULL = [
     ["bench_server.py", "--backend", "duckdb"],
     ["bench_server.py", "--backend", "postgresql"],
     ["bench_spark.py", "--customers", "1000000", "--lines", "10000000"],
+    ["bench_scale.py", "--customers", "1000000", "--memory-limit", "12GB"],
 ]
 
 

@@ -19,29 +19,36 @@ import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
 from custseg.errors import WorkspaceError
+from custseg.i18n import Message
+from custseg.resources import EngineResources, current, duckdb_statements
 
 DEFAULT_WORKSPACE = "custseg.duckdb"
 
 
-def connect(location: str | Path) -> BaseBackend:
+def connect(location: str | Path, *, resources: EngineResources | None = None) -> BaseBackend:
     """Open the workspace database at ``location``.
 
     ``location`` is a DuckDB file path (created if missing), ``:memory:``, or a URL that
-    Ibis understands (``duckdb:///path.db``, ``postgres://user@host/db``).
+    Ibis understands (``duckdb:///path.db``, ``postgres://user@host/db``). A DuckDB database is
+    given its memory limit, spill folder and threads (:mod:`custseg.resources`: ``resources``,
+    then the command line's options, then the environment), checked before anything is opened.
     """
     text = str(location)
+    is_duckdb = "://" not in text or text.startswith("duckdb://")
+    chosen = current(resources) if is_duckdb else None
     try:
         if text == ":memory:":
-            return ibis.duckdb.connect()
-        if "://" in text:
-            return ibis.connect(text)
-        path = Path(text)
-        if path.parent and not path.parent.exists():
-            raise WorkspaceError(
-                f"cannot create workspace {text!r}: folder {str(path.parent)!r} does not exist. "
-                "Create the folder or choose another path with --workspace."
-            )
-        return ibis.duckdb.connect(str(path))
+            con = ibis.duckdb.connect()
+        elif "://" in text:
+            con = ibis.connect(text)
+        else:
+            path = Path(text)
+            if path.parent and not path.parent.exists():
+                raise WorkspaceError(
+                    f"cannot create workspace {text!r}: folder {str(path.parent)!r} does not "
+                    "exist. Create the folder or choose another path with --workspace."
+                )
+            con = ibis.duckdb.connect(str(path))
     except WorkspaceError:
         raise
     except Exception as exc:
@@ -53,6 +60,36 @@ def connect(location: str | Path) -> BaseBackend:
                 "or use a PostgreSQL workspace."
             ) from exc
         raise _cannot_open(text, exc) from exc
+    if chosen is not None and con.name == "duckdb":
+        give_resources(con, chosen)
+    return con
+
+
+def scratch_duckdb(resources: EngineResources | None = None) -> BaseBackend:
+    """An in-memory DuckDB for intermediate work (an ingest's checks), with the resources."""
+    con = ibis.duckdb.connect()
+    give_resources(con, current(resources))
+    return con
+
+
+def give_resources(con: BaseBackend, resources: EngineResources) -> None:
+    """Tell the DuckDB connection ``con`` its memory limit, spill folder and threads.
+
+    A value DuckDB refuses closes ``con`` and raises a WorkspaceError naming the setting.
+    """
+    for statement in duckdb_statements(resources):
+        try:
+            con.raw_sql(statement)  # DuckDB returns its connection: nothing to close
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                con.disconnect()
+            setting = statement.removeprefix("SET ")
+            field = setting.split(" ", 1)[0]
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            where = resources.where("temp_directory" if field == "temp_directory" else
+                                     "threads" if field == "threads" else "memory_limit")
+            raise WorkspaceError(Message("resources_refused", {
+                "setting": setting, "where": where, "detail": detail})) from exc
 
 
 def _is_lock_conflict(exc: Exception) -> bool:

@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from custseg.models.evaluation import MODELS as PURCHASE_MODELS
     from custseg.profile import DataProfile
     from custseg.read_cache import ReadCache
+    from custseg.resources import EngineResources
+    from custseg.resources import choose as choose_resources
     from custseg.reports import FORMATS as REPORT_FORMATS
     from custseg.reports import write_actions
     from custseg.reports.labels import MERGE_SEPARATOR
@@ -134,6 +136,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "FEATURES": ("custseg.features", "FEATURES"),
     "default_catalogue_text": ("custseg.schemes", "default_catalogue_text"),
     "sample_data_dir": ("custseg.sample", "sample_data_dir"),
+    # the engine's memory limit, spill folder and threads (the command line's global options)
+    "EngineResources": ("custseg.resources", "EngineResources"),
+    "choose_resources": ("custseg.resources", "choose"),
     # a server's read cache, given to each of its connections
     "ReadCache": ("custseg.read_cache", "ReadCache"),
 }
@@ -147,6 +152,7 @@ __all__ = [
     "CustomerQuery",
     "DATE_FLOOR",
     "DataProfile",
+    "EngineResources",
     "FEATURES",
     "Finding",
     "HoldoutReport",
@@ -179,6 +185,7 @@ __all__ = [
     "TABLE_NAMES",
     "TableName",
     "Targets",
+    "choose_resources",
     "current_user",
     "default_catalogue_text",
     "job_error",

@@ -24,6 +24,7 @@ from custseg.features import available_tables
 from custseg.governance import AuditLog, OverrideStore, Settings
 from custseg.governance.jobs import JobStore
 from custseg.i18n import Lang
+from custseg.resources import EngineResources
 from custseg.ingest import IngestReport, PreparedSource, ReadOptions, ingest, read_rejects
 from custseg.run import ProgressCallback, classify
 from custseg.schemes import ClassificationSystem
@@ -51,15 +52,20 @@ Clock = Callable[[], datetime]
 
 
 def open_workspace(
-    location: str | Path = DEFAULT_WORKSPACE, *, clock: Clock | None = None
+    location: str | Path = DEFAULT_WORKSPACE,
+    *,
+    clock: Clock | None = None,
+    resources: EngineResources | None = None,
 ) -> Workspace:
     """Open (or create) the workspace at ``location``: a DuckDB file, ``:memory:`` or an Ibis URL.
 
     Its tables are brought to the schema version of this code first
     (:mod:`custseg.workspace_schema.migrations`); a workspace written by a newer custseg is
-    refused with a WorkspaceError.
+    refused with a WorkspaceError. ``resources``: DuckDB's memory limit, spill folder and
+    threads (unset ones from the command line's options or the environment, see
+    :mod:`custseg.resources`); a bad value is refused before anything is opened.
     """
-    con = connect(location)
+    con = connect(location, resources=resources)
     try:
         return Workspace(con, clock=clock, location=str(location))
     except BaseException:
@@ -82,6 +88,7 @@ class Workspace(ScopedReads, ChartReads):
         self._location = location or f"<{con.name} connection>"
         # While a series runs, the input data cannot change: its fingerprint is computed once.
         self._data_memo: dict[str, object] | None = None
+        self._threads = _configured_threads(con)
         migrations.upgrade(con, location=repr(_without_password(self._location)), now=self._clock())
 
     @property
@@ -381,15 +388,17 @@ class Workspace(ScopedReads, ChartReads):
     def set_query_threads(self, threads: int | None) -> bool:
         """How many threads the embedded DuckDB engine gives each query; whether it applies.
 
-        ``None`` restores DuckDB's default (one per core). The setting belongs to the database
-        the process has open, so it holds for every connection to it in this process. On
-        other backends nothing changes (False).
+        ``None`` restores the threads the workspace was opened with (``--threads`` /
+        ``CUSTSEG_THREADS``, else DuckDB's default: one per core). The setting belongs to the
+        database the process has open, so it holds for every connection to it in this process.
+        On other backends nothing changes (False).
         """
         if self._con.name != "duckdb":
             return False
         if threads is not None and threads < 1:
             raise ValueError(f"threads must be at least 1, not {threads}")
-        statement = "RESET threads" if threads is None else f"SET threads = {int(threads)}"
+        threads = self._threads if threads is None else threads
+        statement = f"SET threads = {int(threads)}"
         self._con.raw_sql(statement)  # DuckDB returns its connection: nothing to close
         return True
 
@@ -415,6 +424,13 @@ def _spark_settings(
         return engine
     chosen = engine_settings(engine, config)
     return chosen.spark if chosen.name == "spark" else None
+
+
+def _configured_threads(con: BaseBackend) -> int:
+    """The threads a DuckDB connection was opened with (0 on other backends)."""
+    if con.name != "duckdb":
+        return 0
+    return int(con.raw_sql("SELECT current_setting('threads')").fetchone()[0])
 
 
 def _disconnect(con: BaseBackend) -> None:

@@ -156,3 +156,29 @@ def test_explain_an_unknown_customer_says_how_to_find_ids(demo_ws: Path) -> None
     result = invoke(demo_ws, "explain", "NOPE-1")
     assert result.exit_code == 1
     assert "NOPE-1" in result.stderr and "custseg export" in result.stderr
+
+
+def test_parquet_export_is_written_by_the_engine_with_the_same_rows(demo_ws: Path) -> None:
+    from custseg import open_workspace
+
+    out = demo_ws.parent / "engine.parquet"
+    result = invoke(demo_ws, "--lang", "zh", "export", "--out", str(out), "--labels",
+                    "--features", "--json", "--force")
+    info = json.loads(result.stdout)
+    got = pd.read_parquet(out)
+    ws = open_workspace(demo_ws)
+    try:
+        snap = ws.snapshot()
+        expected = snap.to_frame(lang="zh").merge(
+            snap.features(), on="customer_id", how="left", suffixes=("", "_feature"))
+    finally:
+        ws.close()
+    assert info["rows"] == len(got) == len(expected)
+    assert info["columns"] == list(got.columns) == list(expected.columns)
+    for column in expected.columns:
+        left, right = got[column], expected[column]
+        if pd.api.types.is_datetime64_any_dtype(right):
+            left = pd.to_datetime(left)
+        assert (left.isna() == right.isna()).all(), column  # null alike (None, NaN, NaT)
+        known = right.notna()
+        assert (left[known].to_numpy() == right[known].to_numpy()).all(), column

@@ -105,3 +105,76 @@ def test_assignment_expression_equals_predict(kind: str) -> None:
     t = con.create_table("points", frame)
     got = t.select(g=model_group(model, [t.a, t.b, t.c])).to_pandas()["g"].to_numpy()
     np.testing.assert_array_equal(got, model.predict(x))
+
+
+def test_transaction_model_on_a_seeded_sample_scores_every_purchaser(
+    workspace: Any, features: ibis.Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(model_features, "TRANSACTION_SAMPLE_SIZE", 800)
+    con = workspace._con
+    scored, record = model_features.add_model_features(con, features, AS_OF)
+    purchasers = record["purchasers"]
+    assert purchasers > 800
+    assert record["transaction_sample"] == {
+        "customers": 800, "of": purchasers, "seed": model_features.TRANSACTION_SAMPLE_SEED}
+    assert record["transaction"]["n_customers"] == 800
+    frame = scored.select("customer_id", "p_alive", "clv_12m").to_pandas()
+    assert frame.p_alive.notna().sum() == purchasers  # everyone scored, not only the 800
+    again, record_again = model_features.add_model_features(con, features, AS_OF)
+    assert record_again["transaction"]["params"] == record["transaction"]["params"]  # seeded
+    pd.testing.assert_frame_equal(
+        frame.sort_values("customer_id").reset_index(drop=True),
+        again.select("customer_id", "p_alive", "clv_12m").to_pandas()
+        .sort_values("customer_id").reset_index(drop=True),
+    )
+
+
+def test_transaction_sample_below_the_size_is_every_row() -> None:
+    rows = pd.DataFrame({"x": [0, 1], "t_x_days": [0, 7], "T_days": [30, 60], "n": [3, 4],
+                         "non_finite": [0, 0]})
+    kept, sample = model_features.transaction_sample_rows(rows, size=7)
+    assert sample is None and kept is rows
+
+
+def _collapsed(n: int, seed: int) -> pd.DataFrame:
+    """``n`` simulated MBG/NBD purchasers as distinct (x, t_x_days, T_days) rows with counts."""
+    from custseg.models.simulate import simulate_beta_geo
+
+    rng = np.random.default_rng(seed)
+    weeks = rng.integers(4, 105, n).astype(float)  # ages of 4 to 104 weeks
+    x, t_x, age = simulate_beta_geo(n, r=0.3, alpha=6.0, a=0.6, b=2.4, T=weeks, modified=True,
+                                    seed=seed)
+    frame = pd.DataFrame({"x": x.astype(np.int64), "t_x_days": (np.round(t_x) * 7).astype(np.int64),
+                          "T_days": (age * 7).astype(np.int64)})
+    return frame.groupby(["x", "t_x_days", "T_days"], sort=True).size().rename("n").reset_index()
+
+
+def test_the_sampled_fit_lies_within_its_standard_errors_of_the_full_fit() -> None:
+    """500,000 simulated purchasers; the fit on a seeded sample of 100,000 against all of them.
+
+    Every parameter of the sampled fit lies within two of its standard errors of the full fit's
+    (the sample's own uncertainty, so about sqrt(5) times the full fit's), and the standard
+    errors grow as the square root of the fewer customers.
+    """
+    from custseg.models import ModifiedBetaGeo
+
+    rows = _collapsed(500_000, seed=11)
+
+    def fit(table: pd.DataFrame) -> ModifiedBetaGeo:
+        return ModifiedBetaGeo().fit(table.x.to_numpy(float), table.t_x_days.to_numpy() / 7,
+                                     table.T_days.to_numpy() / 7, weights=table.n.to_numpy(float))
+
+    full = fit(rows)
+    kept, sample = model_features.transaction_sample_rows(rows, size=100_000)
+    assert sample == {"customers": 100_000, "of": 500_000,
+                      "seed": model_features.TRANSACTION_SAMPLE_SEED}
+    assert int(kept.n.sum()) == 100_000 and (kept.n <= rows.set_index(
+        ["x", "t_x_days", "T_days"]).loc[list(zip(kept.x, kept.t_x_days, kept.T_days,
+                                                   strict=True)), "n"].to_numpy()).all()
+    sampled = fit(kept)
+    for name, value in full.params_.items():
+        error = sampled.standard_errors_[name]
+        assert abs(sampled.params_[name] - value) <= 2 * error, (name, value, sampled.params_)
+        assert 1.8 < error / full.standard_errors_[name] < 2.8  # ~ sqrt(500,000 / 100,000)
+    again, _ = model_features.transaction_sample_rows(rows, size=100_000)
+    pd.testing.assert_frame_equal(kept, again)  # seeded: the same draw

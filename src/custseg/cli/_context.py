@@ -90,6 +90,14 @@ def close_workspaces() -> None:
             _OPENED.pop().close()
 
 
+def _forget_resources() -> None:
+    """Drop the command's --memory-limit / --temp-dir / --threads (in-process callers, tests)."""
+    if "custseg.resources" in sys.modules:  # chosen only if the root callback ran
+        from custseg.public import choose_resources
+
+        choose_resources(None)
+
+
 def emit_json(payload: Any) -> None:
     """Write ``payload`` as JSON to stdout."""
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -173,6 +181,7 @@ def guarded(command: F) -> F:
             _DEPTH[0] -= 1
             if _DEPTH[0] == 0:  # a command may call others (demo calls show): close at the end
                 close_workspaces()
+                _forget_resources()
 
     wrapper.custseg_guarded = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

@@ -43,6 +43,29 @@ def _root(
         str | None, typer.Option("--lang", help="Language of labels: zh or en.")
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--memory-limit",
+            help="Most memory DuckDB may use, e.g. 8GB, 6GiB or 60% (of RAM). "
+            "Default: $CUSTSEG_MEMORY_LIMIT, else DuckDB's (80% of RAM).",
+        ),
+    ] = None,
+    temp_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--temp-dir",
+            help="Folder where DuckDB spills what does not fit in memory (created if missing). "
+            "Default: $CUSTSEG_TEMP_DIR, else <workspace>.tmp.",
+        ),
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            "--threads",
+            help="Threads each DuckDB query may use. Default: $CUSTSEG_THREADS, else one per core.",
+        ),
+    ] = None,
 ) -> None:
     ctx.new_consoles()
     ctx.STATE.workspace = workspace or ctx.default_workspace()
@@ -51,6 +74,9 @@ def _root(
         raise typer.BadParameter(f"--lang must be one of ['en', 'zh']; got {lang!r}")
     ctx.STATE.lang = "zh" if chosen == "zh" else "en"
     ctx.STATE.debug = debug
+    from custseg.public import EngineResources, choose_resources
+
+    choose_resources(EngineResources(memory_limit, temp_dir, threads, source="command line"))
 
 
 register_data(app)

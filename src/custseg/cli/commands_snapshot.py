@@ -427,24 +427,28 @@ def export_command(
         raise ConfigError(f"--format must be one of ['csv', 'parquet', 'xlsx']; got {fmt!r}")
     target = checked_out(out, force=force)
     snap = ctx.workspace().snapshot(snapshot_id)
-    frame = snap.to_frame(lang=ctx.STATE.lang if labels else None)
-    if features:
-        feats = snap.features()
-        frame = frame.merge(feats, on="customer_id", how="left", suffixes=("", "_feature"))
-    if fmt == "csv":
-        write_out(target, lambda temporary: write_csv(frame, temporary))
-    elif fmt == "parquet":
-        write_out(target, lambda temporary: frame.to_parquet(temporary, index=False))
+    lang = ctx.STATE.lang if labels else None
+    if fmt == "parquet":  # written by the engine: no table of every customer in pandas
+        written: list[tuple[int, list[str]]] = []
+        write_out(target, lambda temporary: written.append(
+            snap.write_parquet(temporary, lang=lang, features=features)))
+        rows, columns = written[0]
     else:
-        write_out(target, lambda temporary: write_xlsx(frame, temporary, "customers"))
+        frame = snap.to_frame(lang=lang)
+        if features:
+            feats = snap.features()
+            frame = frame.merge(feats, on="customer_id", how="left", suffixes=("", "_feature"))
+        if fmt == "csv":
+            write_out(target, lambda temporary: write_csv(frame, temporary))
+        else:
+            write_out(target, lambda temporary: write_xlsx(frame, temporary, "customers"))
+        rows, columns = len(frame), list(frame.columns)
     if json_:
-        ctx.emit_json(
-            {"out": str(out), "format": fmt, "rows": len(frame), "columns": list(frame.columns)}
-        )
+        ctx.emit_json({"out": str(out), "format": fmt, "rows": rows, "columns": columns})
         return
     ctx.stdout.print(
         t("safety_wrote_export", ctx.STATE.lang).format(
-            rows=f"{len(frame):,}", columns=len(frame.columns) - 1, out=shown(out)
+            rows=f"{rows:,}", columns=len(columns) - 1, out=shown(out)
         ),
         highlight=False,
     )

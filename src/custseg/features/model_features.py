@@ -26,7 +26,9 @@ of the as-of date, so each snapshot carries its own fitted parameters (``extra["
   counts them under ``non_finite_spend`` with a note.
 - Where it is computed: the per-purchaser statistics in the engine (DuckDB, PostgreSQL or
   Spark); only the distinct ``(x, t_x, T)`` rows with their number of customers come to Python,
-  where MBG/NBD is fitted on them (the same fit as on one row per customer). Gamma-Gamma is
+  where MBG/NBD is fitted on them (the same fit as on one row per customer); above
+  :data:`TRANSACTION_SAMPLE_SIZE` (1,000,000) purchasers, on a seeded simple random sample of
+  that many of them (:func:`transaction_sample_rows`). Gamma-Gamma is
   fitted on the repeat buyers' ``(x, m)``, a seeded sample of :data:`SPEND_SAMPLE_SIZE`
   (200,000) of them, chosen by rank in customer id order, when there are more. Every customer
   is then scored in the engine: P(alive) and expected spend as expressions
@@ -208,6 +210,36 @@ def _distinct_rows(stats: ir.Table) -> pd.DataFrame:
     )
 
 
+TRANSACTION_SAMPLE_SIZE = 1_000_000
+"""The transaction model is fitted on at most this many purchasers (a seeded sample beyond)."""
+TRANSACTION_SAMPLE_SEED = 20_261_202
+
+
+def transaction_sample_rows(
+    rows: pd.DataFrame, size: int | None = None, seed: int = TRANSACTION_SAMPLE_SEED
+) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """The distinct ``(x, t_x_days, T_days)`` rows the transaction model is fitted on.
+
+    ``rows`` as :func:`_distinct_rows` gives them (``n`` customers each, in a fixed order). Up
+    to ``size`` (default :data:`TRANSACTION_SAMPLE_SIZE`) purchasers, all of them and None;
+    beyond, a simple random sample of ``size`` purchasers without replacement, drawn with
+    ``seed``: each row keeps the number of its customers that were drawn (a multivariate
+    hypergeometric draw over the rows, which is what drawing customers one by one gives), rows
+    with none are dropped; and the sample's record (customers, of, seed). The rows come from the
+    engine in the same order on every engine, so the same data gives the same sample.
+    """
+    size = TRANSACTION_SAMPLE_SIZE if size is None else size
+    counts = rows["n"].to_numpy(dtype=np.int64)
+    total = int(counts.sum())
+    if total <= size:
+        return rows, None
+    rng = np.random.default_rng(seed)
+    drawn = rng.multivariate_hypergeometric(counts, size, method="marginals")
+    kept = rows.assign(n=drawn.astype(np.int64))
+    kept = kept[kept["n"] > 0].reset_index(drop=True)
+    return kept, {"customers": size, "of": total, "seed": seed}
+
+
 SPEND_SAMPLE_SIZE = 200_000
 """The spend model is fitted on at most this many repeat buyers (a seeded sample beyond)."""
 SPEND_SAMPLE_SEED = 20_240_601
@@ -271,14 +303,17 @@ def _score(
     from custseg.models import GammaGamma, ModifiedBetaGeo
     from custseg.models.expressions import expected_spend_expr, probability_alive_expr
 
-    x = rows["x"].to_numpy(dtype=float)
-    t_x = rows["t_x_days"].to_numpy() / settings.freq_days
-    age = rows["T_days"].to_numpy() / settings.freq_days
+    fit_rows, transaction_sample = transaction_sample_rows(rows)
+    x = fit_rows["x"].to_numpy(dtype=float)
+    t_x = fit_rows["t_x_days"].to_numpy() / settings.freq_days
+    age = fit_rows["T_days"].to_numpy() / settings.freq_days
     weeks_90, weeks_365 = 90 / settings.freq_days, 365 / settings.freq_days
     record: dict[str, Any] = {}
+    if transaction_sample:
+        record["transaction_sample"] = transaction_sample
     with thread_warnings(ConvergenceWarning, RuntimeWarning) as caught:
-        model = ModifiedBetaGeo().fit(x, t_x, age, weights=rows["n"].to_numpy(dtype=float))
-        record["transaction"] = _describe(model, int(rows["n"].sum()))
+        model = ModifiedBetaGeo().fit(x, t_x, age, weights=fit_rows["n"].to_numpy(dtype=float))
+        record["transaction"] = _describe(model, int(fit_rows["n"].sum()))
         # the parts of the scores that depend on (x, T) only, once per distinct pair
         pairs = rows[["x", "T_days"]].drop_duplicates().reset_index(drop=True)
         px = pairs["x"].to_numpy(dtype=float)

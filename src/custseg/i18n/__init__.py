@@ -211,6 +211,7 @@ WORD_AREAS = (
     "learn",
     "perf",
     "postgres",
+    "resources",
     "safety",
     "schemes",
     "server",

@@ -20,6 +20,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from custseg.engine import scratch_duckdb
 from custseg.errors import ConfigError, UnknownNameError
 from custseg.i18n import Lang, Message, t
 from custseg.ingest import store
@@ -113,7 +114,7 @@ def prepare(
                               deadline)
     if not check:
         return prepared
-    scratch = ibis.duckdb.connect()
+    scratch = scratch_duckdb()
     try:
         def measure(raw: RawTable) -> None:
             scanned = _scanned(raw, prepared)
@@ -222,7 +223,7 @@ def ingest(
     if prepared.table != table:
         raise ConfigError(f"the source was prepared for {prepared.table!r}, not {table!r}")
     own = con.name == "duckdb"
-    engine = con if own else ibis.duckdb.connect()
+    engine = con if own else scratch_duckdb()
     temporary: list[str] = []
     try:
         validated = _validate(con, engine, prepared, ingested_at, lang, step, temporary)
