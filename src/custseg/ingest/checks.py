@@ -34,6 +34,9 @@ from custseg.tables import SCHEMAS, TableName
 
 TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "本页小计", "合计金额", "total", "totals",
                "grandtotal", "subtotal", "sum")
+_TOTAL_STARTS = sorted({ord(c) for w in TOTAL_WORDS for c in (w[0], w[0].upper()) if c.isascii()}
+                       | {ord(":")})
+"""The visible ASCII characters a total key may begin with (as the cell's first character)."""
 PAST_ONLY = {"orders": ("order_date",), "customers": ("created_date",),
              "opportunities": ("created_date",), "payments": ("paid_date",)}
 FUTURE_YEARS = 10
@@ -85,8 +88,16 @@ def total_rows(source: ir.Table, headers: list[str], customer: str | None) -> ir
         return hit
     ids = source[customer]
     if ids.type().is_string():
-        key = _total_key(ids)
-        possible = key.isnull() | (key == "") | flag(key.re_search(words))
+        # the key is empty or a total word only where the id's first character may begin one
+        # (a space, a colon, t, s, g, a non-ASCII character...): one look at it rules out the
+        # rest, and the key is computed (once) only where it is not ruled out
+        code = ids.ascii_str()
+        ruled_out = (code > 32) & (code < 127)
+        for start in _TOTAL_STARTS:  # comparisons, not isin (a join in the engine)
+            ruled_out &= code != start
+        empty_or_word = "^(?:" + "|".join(TOTAL_WORDS) + ")?$"
+        possible = ids.isnull() | ibis.ifelse(
+            flag(ruled_out), False, flag(_total_key(ids).re_search(empty_or_word)))
     else:
         possible = ids.isnull()
     return ibis.ifelse(possible, hit, False)  # type: ignore[no-any-return]

@@ -38,6 +38,7 @@ PAID_DATE_MAX_DAYS = 3653  # "more than 10 years" away from the invoice (or due)
 BLANK, TOTAL, WORD = "__blank", "__total", "__total_word"
 LONG, LONG_SIZE = "__long", "__long_size"
 FAILED = "__failed"
+BITS, BITS_PREFIX, SHOWN = 62, "__bits", "__shown"  # a row's failed rules (see _reasons)
 _TYPES = {"string": dtypes.string, "date": dtypes.date, "float": dtypes.float64,
           "int": dtypes.float64}
 STORED_TYPES = {"string": dtypes.string, "date": dtypes.date, "float": dtypes.float64,
@@ -318,20 +319,53 @@ def checked_rows(
     failed = ibis.literal(False)
     for name in masks:
         failed |= marked[name]
-    shown = {f"__s{i}": ibis.ifelse(marked[f"__m{i}"], parse.as_text(r.shown),
-                                    ibis.null(dtypes.string))
-             for i, r in enumerate(rules) if r.shown is not None}
+    marked = marked.mutate(**{FAILED: failed})
     staged = marked.select(ROW, BLANK, TOTAL, WORD, LONG, LONG_SIZE,
-                           *[c.name(n) for n, c in columns.items()], *masks, **shown,
-                           **{FAILED: failed})
+                           *[c.name(n) for n, c in columns.items()],
+                           **_reasons(marked, rules), **{FAILED: marked[FAILED]})
     return Checked(staged, [replace(r, mask=ibis.literal(False)) for r in rules])
+
+
+def _reasons(marked: ir.Table, rules: Sequence[Rule]) -> dict[str, ir.Value]:
+    """The failed rules of each row as bit masks, their shown values as one list (failed rows).
+
+    Rule ``i`` is bit ``i % BITS`` of ``__bits<i // BITS>``; item ``i`` of ``SHOWN`` its value
+    shown (null where the rule passes or shows nothing). A row that fails nothing stores zeros and a null
+    list: the staged table stays narrow, whatever the number of rules.
+    """
+    bits: dict[str, ir.Value] = {}
+    for start in range(0, len(rules), BITS):
+        word = ibis.literal(0, dtypes.int64)
+        for i in range(start, min(start + BITS, len(rules))):
+            word += ibis.ifelse(marked[f"__m{i}"], ibis.literal(1 << (i - start), dtypes.int64),
+                                ibis.literal(0, dtypes.int64))
+        bits[f"{BITS_PREFIX}{start // BITS}"] = word
+    nothing = ibis.null(dtypes.string)
+    values = [nothing if r.shown is None
+              else ibis.ifelse(marked[f"__m{i}"], parse.as_text(r.shown), nothing)
+              for i, r in enumerate(rules)]
+    shown = (ibis.ifelse(marked[FAILED], ibis.array(values), ibis.null(dtypes.Array(dtypes.string)))
+             if values else ibis.null(dtypes.Array(dtypes.string)))
+    return {**bits, SHOWN: shown}
+
+
+def _unpacked(item: Mapping[str, object], count: int) -> dict[str, object]:
+    """A fetched failed row's ``__m<i>`` (failed) and ``__s<i>`` (shown) for rules 0..count-1."""
+    shown = item.get(SHOWN) or []
+    found: dict[str, object] = {}
+    for i in range(count):
+        word = int(item[f"{BITS_PREFIX}{i // BITS}"] or 0)  # type: ignore[call-overload]
+        found[f"__m{i}"] = bool((word >> (i % BITS)) & 1)
+        found[f"__s{i}"] = shown[i] if i < len(shown) else None  # type: ignore[arg-type]
+    return found
 
 
 @dataclass(frozen=True)
 class Checked:
     """The checked rows (an expression to stage) and the rules each row carries.
 
-    Rule ``i`` is the row's column ``__m<i>`` (failed) and ``__s<i>`` (the value shown).
+    Rule ``i`` is bit ``i % BITS`` of the row's ``__bits<i // BITS>`` (failed) and item ``i`` of
+    its ``__shown`` list (the value shown); see :func:`_reasons`.
     """
 
     table: ir.Table
@@ -443,9 +477,10 @@ def _rejected(
         word = item[WORD] or ""
         found.append(RejectedRow(raw.label, int(item[ROW]), customer, ErrorCode.TOTAL_ROW, word,
                                  _say("ingest_reason_total", lang, word=word)))
-    reasons = [c for c in body.columns if c.startswith(("__m", "__s"))]
+    reasons = [c for c in body.columns if c.startswith(BITS_PREFIX) or c == SHOWN]
     failed = body.filter(body[FAILED]).select(ROW, *reasons)
-    for item in failed.to_pyarrow().to_pylist():
+    for fetched in failed.to_pyarrow().to_pylist():
+        item = {ROW: fetched[ROW], **_unpacked(fetched, len(rules))}
         rule, value, message = _reason(rules, item, lang)
         found.append(RejectedRow(raw.label, int(item[ROW]), rule.column, rule.code, value,
                                  message))
