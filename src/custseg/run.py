@@ -83,8 +83,10 @@ def classify(
     """Classify every customer under every scheme of ``system`` as of ``as_of``; store a snapshot.
 
     ``user`` is recorded in the audit log (default: $CUSTSEG_USER or the login name).
-    ``data_memo`` (a series of runs over data that does not change between them) keeps the
-    data fingerprint of the first run for the next ones.
+    ``data_memo`` (a series of runs over data that does not change between them) keeps what
+    the first run worked out for the next ones: the data fingerprint, and the SQL of the order
+    tables, the purchase statistics and the feature table, compiled once at a placeholder date
+    (:mod:`custseg.dated_sql`; on DuckDB).
     """
     check_date(as_of, "as_of")
     report = progress or (lambda _step, _done, _total: None)
