@@ -18,6 +18,7 @@ import sqlglot as sg
 import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
+from custseg.dated_sql import RenderedQuery
 from custseg.errors import WorkspaceError
 from custseg.i18n import Message
 from custseg.resources import EngineResources, current, duckdb_statements
@@ -217,9 +218,51 @@ def insert_from(con: BaseBackend, table: str, source: ibis.Table) -> None:
         dialect=compiler.dialect,
         copy=False,  # the compiled tree is built for this statement alone
     )
-    result = con.raw_sql(statement.sql(dialect=compiler.dialect))  # type: ignore[attr-defined]
+    # copy=False: rendering the tree does not copy it first (a large statement's copy cost as
+    # much as its rendering)
+    sql = statement.sql(dialect=compiler.dialect, copy=False)
+    result = con.raw_sql(sql)  # type: ignore[attr-defined]
     if con.name != "duckdb" and hasattr(result, "close"):
         result.close()  # a PostgreSQL cursor; DuckDB hands back its connection itself
+
+
+def create_table_from(
+    con: BaseBackend, name: str, source: ibis.Table | RenderedQuery, *, temp: bool = False
+) -> ibis.Table:
+    """``source`` computed into table ``name`` (a table of that name is replaced); the new table.
+
+    On DuckDB the table is created with ``source``'s column types and filled by one statement
+    compiled once, not re-copied: Ibis's ``create_table`` asks the engine for its current
+    database twice, copies the compiled tree before rendering it, and with ``overwrite`` fills
+    a table under another name and copies it again. Same table, same types. ``source`` may be
+    SQL already rendered (:mod:`custseg.dated_sql`), DuckDB only. Elsewhere it is Ibis's
+    ``create_table(..., overwrite=True)``.
+    """
+    if con.name != "duckdb":
+        if isinstance(source, RenderedQuery):
+            raise TypeError("rendered SQL is written by the DuckDB backend only")
+        return con.create_table(name, source, temp=temp, overwrite=True)
+    compiler = con.compiler  # type: ignore[attr-defined]
+    quoted, dialect = compiler.quoted, compiler.dialect
+    if isinstance(source, RenderedQuery):
+        schema, query = source.schema, source.sql
+    else:
+        con._run_pre_execute_hooks(source)  # type: ignore[attr-defined]  # in-memory tables
+        schema = source.schema()
+        query = compiler.to_sqlglot(source).sql(dialect=dialect, copy=False)
+    catalog, database = ("temp", "main") if temp else (None, None)
+    table = sg.table(name, catalog=catalog, db=database, quoted=quoted)
+    create = sge.Create(
+        kind="TABLE",
+        this=sge.Schema(this=table, expressions=schema.to_sqlglot_column_defs(dialect)),
+        replace=True,
+        properties=sge.Properties(expressions=[sge.TemporaryProperty()] if temp else []),
+    )
+    columns = ", ".join(sg.to_identifier(c, quoted=quoted).sql(dialect) for c in schema.names)
+    raw = con.con  # type: ignore[attr-defined]
+    raw.execute(create.sql(dialect=dialect, copy=False))
+    raw.execute(f"INSERT INTO {table.sql(dialect)} ({columns}) {query}")
+    return con.table(name, database=(catalog, database) if temp else None)
 
 
 def insert_rows(

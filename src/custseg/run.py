@@ -23,8 +23,9 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from custseg import __version__
+from custseg.dated_sql import PLACEHOLDER, DatedQuery, RenderedQuery
 from custseg.dates import check_date
-from custseg.engine import transaction
+from custseg.engine import create_table_from, transaction
 from custseg.errors import ModelError, WorkspaceError
 from custseg.features import FeatureParameters, available_tables, build_feature_table
 from custseg.features._context import BuildContext
@@ -82,8 +83,10 @@ def classify(
     """Classify every customer under every scheme of ``system`` as of ``as_of``; store a snapshot.
 
     ``user`` is recorded in the audit log (default: $CUSTSEG_USER or the login name).
-    ``data_memo`` (a series of runs over data that does not change between them) keeps the
-    data fingerprint of the first run for the next ones.
+    ``data_memo`` (a series of runs over data that does not change between them) keeps what
+    the first run worked out for the next ones: the data fingerprint, and the SQL of the order
+    tables, the purchase statistics and the feature table, compiled once at a placeholder date
+    (:mod:`custseg.dated_sql`; on DuckDB).
     """
     check_date(as_of, "as_of")
     report = progress or (lambda _step, _done, _total: None)
@@ -127,12 +130,13 @@ def classify(
         orders = None
         if "orders" in tables:
             report("aggregating the orders", 1, total)
-            orders = scratch.order_tables(BuildContext(as_of=as_of, parameters=parameters))
+            dated = BuildContext(as_of=as_of, parameters=parameters)
+            orders = scratch.order_tables(dated, data_memo)
         report("profiling the data", 1, total)
         profile = profile_data(con, as_of, parameters=parameters, orders=orders)
         report("building the feature table", 1, total)
         features, models = _materialise_features(
-            con, parameters, as_of, snapshot_id, settings, orders, scratch
+            con, parameters, as_of, snapshot_id, settings, orders, scratch, data_memo
         )
     finally:
         scratch.drop()
@@ -326,15 +330,64 @@ class _Scratch:
         self._prefix = f"_run_{snapshot_id}"
         self._names: list[str] = []
 
-    def table(self, suffix: str, expr: ibis.Table) -> ibis.Table:
+    @property
+    def prefix(self) -> str:
+        """The start of every scratch table's name (``_run_<snapshot id>_``)."""
+        return f"{self._prefix}_"
+
+    def table(self, suffix: str, expr: ibis.Table | RenderedQuery) -> ibis.Table:
         """``expr`` computed into a temporary table."""
         name = f"{self._prefix}_{suffix}"
         self._names.append(name)
-        return self._con.create_table(name, expr, temp=True, overwrite=True)
+        return create_table_from(self._con, name, expr, temp=True)
 
-    def order_tables(self, ctx: BuildContext) -> OrderTables:
-        """The order totals and purchase days, aggregated from the order lines once."""
-        return order_tables(self._con, ctx, store=self.table)
+    def order_tables(self, ctx: BuildContext, memo: dict[str, Any] | None = None) -> OrderTables:
+        """The order totals, purchase days and rhythm, aggregated from the order lines once.
+
+        On DuckDB each table's SQL is compiled at the placeholder date once per series
+        (``memo``) and rendered at ``ctx``'s date with this run's names (:mod:`custseg.dated_sql`).
+        """
+        if self._con.name != "duckdb":
+            return order_tables(self._con, ctx, store=self.table)
+        key = f"order tables {ctx.parameters.model_dump_json()}"
+        cached = (memo or {}).get(key)
+        if cached is not None:
+            compiled_prefix, templates = cached
+            names = {compiled_prefix: self.prefix}
+            made = {n: self.table(n, t.render(self._con, ctx.as_of, names)) for n, t in templates}
+            return OrderTables(totals=made["orders"], days=made["days"], rhythm=made["rhythm"])
+        templates: list[tuple[str, DatedQuery]] = []
+
+        def store(suffix: str, expr: ibis.Table) -> ibis.Table:
+            template = DatedQuery.of(self._con, expr, _windows(ctx.parameters))
+            templates.append((suffix, template))
+            return self.table(suffix, template.render(self._con, ctx.as_of, {}))
+
+        tables = order_tables(self._con, replace(ctx, as_of=PLACEHOLDER), store=store)
+        if memo is not None:
+            memo[key] = (self.prefix, templates)
+        return tables
+
+    def dated(
+        self,
+        suffix: str,
+        build: Callable[[date], ibis.Table],
+        as_of: date,
+        memo: dict[str, Any] | None = None,
+    ) -> ibis.Table:
+        """``build(as_of)`` computed into a temporary table; on DuckDB its SQL is compiled once
+        per series (``memo``). ``build`` uses the date only as the as-of date literal."""
+        if self._con.name != "duckdb":
+            return self.table(suffix, build(as_of))
+        key = f"scratch {suffix}"
+        cached = (memo or {}).get(key)
+        if cached is None:
+            cached = (self.prefix, DatedQuery.compile(self._con, build, (0,)))
+            if memo is not None:
+                memo[key] = cached
+        compiled_prefix, template = cached
+        names = {compiled_prefix: self.prefix}
+        return self.table(suffix, template.render(self._con, as_of, names))
 
     def drop(self) -> None:
         """Drop every table made so far."""
@@ -351,31 +404,79 @@ def _materialise_features(
     settings: ModelSettings,
     orders: OrderTables | None = None,
     scratch: _Scratch | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> tuple[ibis.Table, dict[str, Any]]:
     """The feature table as a temp table, with the model features; and the fitted models.
 
     ``orders`` (stored order tables of the same date) are read instead of the order lines, and
-    the purchase statistics are stored once in ``scratch`` for the models.
+    the purchase statistics are stored once in ``scratch`` for the models. ``memo`` (a series)
+    keeps what later runs of the series reuse: the feature table's compiled SQL.
     """
-    expr = build_feature_table(con, as_of, parameters=parameters, orders=orders)
-    # Sums of floats depend on the order rows are added in; rounding makes the stored features
-    # (and the classes cut from them) identical however the engine scheduled the work.
-    expr = expr.mutate(
-        **{c: expr[c].round(6) for c, dtype in expr.schema().items() if dtype.is_floating()}
-    )
     name = features_table_name(snapshot_id)
-    base = con.create_table(f"{name}_base", expr, temp=True, overwrite=True)
+    source = _feature_source(con, parameters, as_of, orders, scratch, memo)
+    base = create_table_from(con, f"{name}_base", source, temp=True)
     statistics = None
     if orders is not None and scratch is not None:
-        statistics = scratch.table("statistics", purchase_statistics(con, as_of, days=orders.days))
+        days = orders.days
+        statistics = scratch.dated(
+            "statistics", lambda d: purchase_statistics(con, d, days=days), as_of, memo
+        )
     with_models, models = add_model_features(
         con, base, as_of, settings=settings, statistics=statistics
     )
     # Written straight under the snapshot's feature-table name: the snapshot row, written last
     # in one transaction, is what makes it part of a snapshot.
-    table = con.create_table(name, with_models.order_by("customer_id"), overwrite=True)
+    table = create_table_from(con, name, with_models.order_by("customer_id"))
     con.drop_table(f"{name}_base", force=True)
     return table, models
+
+
+def _rounded_features(
+    con: BaseBackend, as_of: date, parameters: FeatureParameters, orders: OrderTables | None
+) -> ibis.Table:
+    """The feature table expression, its floats rounded to 6 decimals."""
+    expr = build_feature_table(con, as_of, parameters=parameters, orders=orders)
+    # Sums of floats depend on the order rows are added in; rounding makes the stored features
+    # (and the classes cut from them) identical however the engine scheduled the work.
+    return expr.mutate(
+        **{c: expr[c].round(6) for c, dtype in expr.schema().items() if dtype.is_floating()}
+    )
+
+
+def _feature_source(
+    con: BaseBackend,
+    parameters: FeatureParameters,
+    as_of: date,
+    orders: OrderTables | None,
+    scratch: _Scratch | None,
+    memo: dict[str, Any] | None,
+) -> ibis.Table | RenderedQuery:
+    """What the feature table is computed from: on DuckDB its SQL rendered from a template.
+
+    The template (:mod:`custseg.dated_sql`) is compiled once per series (``memo``) for these
+    parameters; each run renders it at its date with its own scratch tables' names. Elsewhere
+    the expression itself.
+    """
+    if con.name != "duckdb":
+        return _rounded_features(con, as_of, parameters, orders)
+    prefix = scratch.prefix if scratch is not None and orders is not None else None
+    key = f"features {parameters.model_dump_json()} {prefix is not None}"
+    cached = (memo or {}).get(key)
+    if cached is None:
+        template = DatedQuery.compile(
+            con, lambda d: _rounded_features(con, d, parameters, orders), _windows(parameters)
+        )
+        cached = (template, prefix)
+        if memo is not None:
+            memo[key] = cached
+    template, compiled_prefix = cached
+    names = {} if prefix is None or prefix == compiled_prefix else {compiled_prefix: prefix}
+    return template.render(con, as_of, names)
+
+
+def _windows(parameters: FeatureParameters) -> tuple[int, ...]:
+    """Days before the as-of date of the dates a feature query uses: the date, the windows."""
+    return (0, parameters.active_window_days, 2 * parameters.active_window_days)
 
 
 def _union(parts: list[ibis.Table]) -> ibis.Table:

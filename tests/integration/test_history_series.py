@@ -166,3 +166,29 @@ def test_a_series_fingerprints_the_data_once_and_a_later_run_again(
     ws.ingest("orders", sample_data_dir() / "orders.csv")  # type: ignore[attr-defined]
     ws.run(as_of=date(2026, 6, 30))  # type: ignore[attr-defined]
     assert len(calls) == 4
+
+
+def test_a_series_gives_the_snapshots_single_runs_give(
+    sample_tables_workspace: Callable[[], object],
+) -> None:
+    """What a series shares between its runs (compiled SQL, the data's fingerprint) changes
+    nothing: each snapshot is the one a single run at its date, after the same ones, gives."""
+    from custseg.snapshots.store import SnapshotStore
+
+    series_ws, single_ws = sample_tables_workspace(), sample_tables_workspace()
+    report = series_ws.run_series("month", date(2026, 4, 1))  # type: ignore[attr-defined]
+    assert [i.status for i in report.items] == ["computed"] * 3
+    for item in report.items:
+        single = single_ws.run(as_of=item.as_of)  # type: ignore[attr-defined]
+        assert single.snapshot_id == item.snapshot_id
+        stores = [SnapshotStore(w._con) for w in (series_ws, single_ws)]  # type: ignore[attr-defined]
+        infos = [store.get(item.snapshot_id) for store in stores]
+        assert infos[0].outcomes == infos[1].outcomes
+        for key in ("models", "health", "profile", "key_lineage_digest"):
+            assert infos[0].extra.get(key) == infos[1].extra.get(key), key
+        frames = [
+            store.assignments(item.snapshot_id).to_pandas().sort_values(["scheme", "customer_id"])
+            for store in stores
+        ]
+        assert len(frames[0]) > 10_000
+        assert frames[0].reset_index(drop=True).equals(frames[1].reset_index(drop=True))

@@ -24,7 +24,8 @@ what to change:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ibis
@@ -43,6 +44,8 @@ from custseg.snapshots.model import SchemeOutcome
 MIN_CUSTOMERS = 20
 """Below this many customers to split, shares say nothing; no dominance or empty-class check."""
 SPLIT_KINDS = ("tiers", "pareto", "matrix", "score")
+Joined = Callable[[], ir.Table]
+"""The run's features of one scheme's customers with their ``class_key``, built on demand."""
 
 
 def check_health(
@@ -70,8 +73,7 @@ def check_health(
             findings.append(skipped(outcome))
             continue
         findings += diagnostic_notes(outcome)
-        own = assignments.filter(assignments.scheme == scheme.name)
-        joined = features.join(own.select("customer_id", "class_key"), "customer_id")
+        joined = _joined(features, assignments, scheme)
         findings += _scheme_findings(scheme, outcome, counts.get(scheme.name, {}), joined, settings)
     findings += exclusions(system, assignments, outcomes)
     if inactive:
@@ -80,28 +82,42 @@ def check_health(
     return sorted(findings, key=lambda f: (f.level != "warning", order.get(f.check, 99), f.scheme))
 
 
+def _joined(features: ir.Table, assignments: ir.Table, scheme: SchemeBase) -> Joined:
+    """The features of the customers of ``scheme`` with their class key, built when first asked
+    for: most schemes' checks read the class counts only, and building the join of a wide
+    feature table costs more than those checks."""
+
+    @functools.cache
+    def build() -> ir.Table:
+        own = assignments.filter(assignments.scheme == scheme.name)
+        return features.join(own.select("customer_id", "class_key"), "customer_id")
+
+    return build
+
+
 def _scheme_findings(
     scheme: SchemeBase,
     outcome: SchemeOutcome,
     counts: dict[str, int],
-    joined: ir.Table,
+    join: Joined,
     settings: HealthSettings,
 ) -> list[Finding]:
     designed = designed_classes(scheme)
     if not designed:
         return []
     if scheme.kind == "pareto":
+        joined = join()
         measure = joined[scheme.measure]  # type: ignore[attr-defined]
         counts = _class_counts_where(joined, measure > 0)
     scope = {k: counts.get(k, 0) for k in designed}
-    found = _dominance(scheme, scope, joined, settings)
-    found += _empty(scheme, scope, joined)
+    found = _dominance(scheme, scope, join, settings)
+    found += _empty(scheme, scope, join)
     if any(f.level == "warning" for f in found):
         # A tie at the end of the range explains a split that failed (a class empty or
         # holding nearly everyone); a tie that still leaves every class filled is no finding.
-        found += _ties(scheme, outcome, joined, designed, settings)
+        found += _ties(scheme, outcome, join, designed, settings)
     if scheme.kind == "score":
-        found += _indicators(scheme, outcome, joined)
+        found += _indicators(scheme, outcome, join)
     if scheme.kind == "attribute":
         found += _missing_attribute(scheme, counts, settings)
     return found
@@ -148,7 +164,7 @@ def _pct(share: float) -> str:
 
 
 def _dominance(
-    scheme: SchemeBase, scope: dict[str, int], joined: ir.Table, settings: HealthSettings
+    scheme: SchemeBase, scope: dict[str, int], join: Joined, settings: HealthSettings
 ) -> list[Finding]:
     total = sum(scope.values())
     if total < MIN_CUSTOMERS:
@@ -170,7 +186,7 @@ def _dominance(
             )
         ]
     if scheme.kind == "rules":
-        movable = _movable(scheme, top, joined)
+        movable = _movable(scheme, top, join())
         if movable:
             message = Message("health_dominant_overlap", {**params, "moved": movable})
             advice = Message("health_dominant_overlap_advice", {"cls": top})
@@ -202,7 +218,7 @@ def _movable(scheme: SchemeBase, top: str, joined: ir.Table) -> int:
     )
 
 
-def _empty(scheme: SchemeBase, scope: dict[str, int], joined: ir.Table) -> list[Finding]:
+def _empty(scheme: SchemeBase, scope: dict[str, int], join: Joined) -> list[Finding]:
     empty = [k for k, n in scope.items() if n == 0]
     total = sum(scope.values())
     if not empty or total < MIN_CUSTOMERS:
@@ -223,7 +239,7 @@ def _empty(scheme: SchemeBase, scope: dict[str, int], joined: ir.Table) -> list[
         ]
     if scheme.kind != "rules":
         return []
-    found = _shadowed(scheme, empty, joined)
+    found = _shadowed(scheme, empty, join())
     best = (scheme.ranking or [None])[0]
     if best in empty and not any(f.message.params.get("cls") == best for f in found):
         params = {"scheme": scheme.name, "cls": best, "total": total}
@@ -294,10 +310,11 @@ def _split_points(scheme: SchemeBase, outcome: SchemeOutcome) -> list[tuple[str,
 def _ties(
     scheme: SchemeBase,
     outcome: SchemeOutcome,
-    joined: ir.Table,
+    join: Joined,
     designed: list[str],
     settings: HealthSettings,
 ) -> list[Finding]:
+    joined = join()
     points = [
         (f, float(v))
         for f, v in _split_points(scheme, outcome)
@@ -338,7 +355,8 @@ def _ties(
     return out
 
 
-def _indicators(scheme: SchemeBase, outcome: SchemeOutcome, joined: ir.Table) -> list[Finding]:
+def _indicators(scheme: SchemeBase, outcome: SchemeOutcome, join: Joined) -> list[Finding]:
+    joined = join()
     features = [ind.feature for ind in scheme.indicators]  # type: ignore[attr-defined]
     present = [f for f in features if f in joined.columns]
     row = (

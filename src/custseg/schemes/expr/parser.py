@@ -12,6 +12,8 @@ parenthesised expressions and calls of the functions in :data:`~.ast.FUNCTIONS`.
 
 from __future__ import annotations
 
+import functools
+
 from typing import cast
 
 from custseg.i18n import Message
@@ -71,6 +73,13 @@ def parse(text: str, *, where: str = "") -> Node:
         (a :class:`~custseg.errors.ConfigError`) showing the text with a caret at the problem and
         saying what was expected.
     """
+    return _parsed(text, where)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str, where: str) -> Node:
+    """The tree of ``text`` (trees are frozen: a system's conditions are parsed once a process,
+    not once per run of a series)."""
     return _Parser(text, where).parse()
 
 
