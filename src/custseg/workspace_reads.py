@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from custseg.governance.access import Permission, Principal
-from custseg.governance.accounts import AccountStore
-from custseg.governance.active_system import ActiveSystemStore
 from custseg.i18n import Lang
 from custseg.read_cache import ReadCache
 from custseg.snapshots.customers import (
@@ -32,6 +30,8 @@ from custseg.snapshots.customers import (
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
+    from custseg.governance.accounts import AccountStore
+    from custseg.governance.active_system import ActiveSystemStore
     from custseg.governance.overrides import ListFilter, OverrideStore
     from custseg.history.migrations import Migration
     from custseg.schemes import ClassificationSystem
@@ -68,6 +68,8 @@ class ScopedReads:
     @property
     def accounts(self) -> AccountStore:
         """Server users and tokens."""
+        from custseg.governance.accounts import AccountStore
+
         return AccountStore(self._con, self._clock, cache=self._read_cache)
 
     def _snapshot_infos(self) -> list[SnapshotInfo]:
@@ -109,6 +111,8 @@ class ScopedReads:
     @property
     def active_system(self) -> ActiveSystemStore:
         """The classification system new runs use, and its activations."""
+        from custseg.governance.active_system import ActiveSystemStore
+
         return ActiveSystemStore(self._con, self._clock)
 
     def stored_system(self, system_hash: str) -> ClassificationSystem:
