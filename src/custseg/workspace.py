@@ -17,30 +17,30 @@ from urllib.parse import urlsplit, urlunsplit
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from custseg.compute.settings import SparkSettings, engine_settings
 from custseg.engine import DEFAULT_WORKSPACE, connect, exclusive_writer
 from custseg.errors import WorkspaceError
-from custseg.features import available_tables
-from custseg.governance import AuditLog, OverrideStore, Settings
-from custseg.governance.jobs import JobStore
 from custseg.i18n import Lang
 from custseg.resources import EngineResources
-from custseg.ingest import IngestReport, PreparedSource, ReadOptions, ingest, read_rejects
-from custseg.run import ProgressCallback, classify
 from custseg.schemes import ClassificationSystem
 from custseg.schemes.resolve import resolve_system
-from custseg.snapshots.cleanup import sweep_orphans
 from custseg.snapshots.model import SnapshotInfo
 from custseg.snapshots.store import SnapshotStore, pick_snapshot
-from custseg.snapshots.systems import SystemStore
 from custseg.snapshots.view import Snapshot
-from custseg.tables import TableName
 from custseg.workspace_charts import ChartReads
 from custseg.workspace_reads import ScopedReads
 from custseg.workspace_schema import migrations
 
+# What only writing commands need (ingest, run, governance) is imported by the method that
+# uses it: a command that reads a snapshot starts without the readers, the feature registry,
+# the run or xlsxwriter (issue 13: interactive commands within 1.5 s).
 if TYPE_CHECKING:
+    from custseg.compute.settings import SparkSettings
+    from custseg.governance import AuditLog, OverrideStore, Settings
+    from custseg.governance.jobs import JobStore
     from custseg.health import Finding
+    from custseg.ingest import IngestReport, PreparedSource, ReadOptions
+    from custseg.run import ProgressCallback
+    from custseg.tables import TableName
     from custseg.history.series import SeriesProgress, SeriesReport
     from custseg.learning.known_classes import LearnedClasses
     from custseg.models import HoldoutReport
@@ -128,6 +128,8 @@ class Workspace(ScopedReads, ChartReads):
         clock's today are implausible. Row reasons are written in ``lang``. ``progress(step,
         done, total)`` is told each step: reading, checking, storing.
         """
+        from custseg.ingest import ingest
+
         self._data_memo = None
         with exclusive_writer(self._con, f"ingest {table}"):
             return ingest(
@@ -147,10 +149,14 @@ class Workspace(ScopedReads, ChartReads):
 
     def tables(self) -> set[str]:
         """The input tables that hold data."""
+        from custseg.features import available_tables
+
         return available_tables(self._con)
 
     def rejects(self, table: str | None = None) -> pd.DataFrame:
         """Rejected rows of the latest ingest of each table (or of one table)."""
+        from custseg.ingest import read_rejects
+
         return read_rejects(self._con, table)
 
     def default_as_of(self) -> date:
@@ -199,6 +205,10 @@ class Workspace(ScopedReads, ChartReads):
                     progress=progress,
                     user=user,
                 )
+        from custseg.run import classify
+        from custseg.snapshots.cleanup import sweep_orphans
+        from custseg.snapshots.systems import SystemStore
+
         resolved = resolve_system(system)
         # One writer at a time from the first read to the stored snapshot: another run's sweep
         # would drop this run's tables, an ingest would change its inputs half-way.
@@ -368,21 +378,29 @@ class Workspace(ScopedReads, ChartReads):
     @property
     def overrides(self) -> OverrideStore:
         """Manual class overrides: add, approve, reject, remove, list, in_force."""
+        from custseg.governance import OverrideStore
+
         return OverrideStore(self._con, self._clock)
 
     @property
     def audit(self) -> AuditLog:
         """The append-only audit log of runs, overrides and setting changes."""
+        from custseg.governance import AuditLog
+
         return AuditLog(self._con, self._clock)
 
     @property
     def settings(self) -> Settings:
         """Workspace settings (e.g. ``require_override_approval``)."""
+        from custseg.governance import Settings
+
         return Settings(self._con, self._clock)
 
     @property
     def jobs(self) -> JobStore:
         """The record of the server's background jobs (runs, series)."""
+        from custseg.governance.jobs import JobStore
+
         return JobStore(self._con, self._clock)
 
     def set_query_threads(self, threads: int | None) -> bool:
@@ -420,6 +438,8 @@ def _spark_settings(
     engine: str | SparkSettings | None, config: str | Path | None
 ) -> SparkSettings | None:
     """The Spark settings when the run is to be computed on Spark, else None (DuckDB)."""
+    from custseg.compute.settings import SparkSettings, engine_settings
+
     if isinstance(engine, SparkSettings):
         return engine
     chosen = engine_settings(engine, config)

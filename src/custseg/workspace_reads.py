@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from custseg.governance.access import Permission, Principal
-from custseg.governance.accounts import AccountStore
-from custseg.governance.active_system import ActiveSystemStore
 from custseg.i18n import Lang
 from custseg.read_cache import ReadCache
 from custseg.snapshots.customers import (
@@ -32,8 +30,11 @@ from custseg.snapshots.customers import (
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
+    from custseg.governance.accounts import AccountStore
+    from custseg.governance.active_system import ActiveSystemStore
     from custseg.governance.overrides import ListFilter, OverrideStore
     from custseg.history.migrations import Migration
+    from custseg.reports.actions import ActionsCount
     from custseg.schemes import ClassificationSystem
     from custseg.snapshots.model import SnapshotInfo
     from custseg.snapshots.view import Snapshot
@@ -68,6 +69,8 @@ class ScopedReads:
     @property
     def accounts(self) -> AccountStore:
         """Server users and tokens."""
+        from custseg.governance.accounts import AccountStore
+
         return AccountStore(self._con, self._clock, cache=self._read_cache)
 
     def _snapshot_infos(self) -> list[SnapshotInfo]:
@@ -109,6 +112,8 @@ class ScopedReads:
     @property
     def active_system(self) -> ActiveSystemStore:
         """The classification system new runs use, and its activations."""
+        from custseg.governance.active_system import ActiveSystemStore
+
         return ActiveSystemStore(self._con, self._clock)
 
     def stored_system(self, system_hash: str) -> ClassificationSystem:
@@ -237,6 +242,41 @@ class ScopedReads:
         kept = _keep(frame, snapshot, None, principal)
         kept.attrs.update(frame.attrs)
         return kept
+
+    def write_actions(
+        self,
+        snapshot: Snapshot,
+        previous: Snapshot | None,
+        path: Path,
+        *,
+        principal: Principal | None = None,
+        lang: Lang = "en",
+        schemes: Sequence[str] | None = None,
+        owner: str | None = None,
+    ) -> ActionsCount:
+        """Write the action list (one sheet per owner role) to the .xlsx file ``path``.
+
+        The same file as :meth:`actions` written by ``write_actions(..., by="owner")``. On
+        DuckDB, for the local user (no ``principal``), rows go from the engine to the file in
+        batches and the whole list is never held in memory. Returns what the list holds.
+        """
+        from custseg.reports.actions import (
+            ActionsCount,
+            actions_query,
+            write_actions,
+            write_actions_streamed,
+        )
+
+        if self._con.name == "duckdb" and principal is None:
+            query = actions_query(snapshot, previous, lang=lang, schemes=schemes, owner=owner)
+            return write_actions_streamed(query, path, lang=lang)
+        frame = self.actions(
+            snapshot, previous, principal=principal, lang=lang, schemes=schemes, owner=owner
+        )
+        write_actions(frame, path, by="owner", lang=lang)
+        count = ActionsCount()
+        count.add(frame)
+        return count
 
     def export(
         self, snapshot: Snapshot, *, principal: Principal | None = None, lang: Lang | None = None

@@ -420,3 +420,56 @@ def test_cli_actions_en_default_detail_and_by_class(
     runner.invoke(app, [*args, "--out", str(csv)], catch_exceptions=False)
     assert csv.read_bytes()[:3] == b"\xef\xbb\xbf"
     assert len(pd.read_csv(csv, encoding="utf-8-sig")) == merged["rows"]
+
+
+def _cells(path: Path) -> list[tuple[str, list[list[object]], object, object, dict[str, object]]]:
+    """Every sheet of a workbook: name, cell values, frozen panes, filter, column widths."""
+    book = openpyxl.load_workbook(path)
+    out = []
+    for sheet in book.worksheets:
+        values = [[c.value for c in row] for row in sheet.iter_rows()]
+        styles = [[(c.fill.fgColor.rgb, c.number_format) for c in row] for row in sheet.iter_rows()]
+        widths = {k: v.width for k, v in sheet.column_dimensions.items()}
+        out.append((sheet.title, values + styles, sheet.freeze_panes, sheet.auto_filter.ref, widths))
+    return out
+
+
+@pytest.mark.parametrize(("sheet_rows", "batch_rows"), [(1_048_575, 50_000), (40, 7)])
+def test_streamed_xlsx_is_the_file_of_the_whole_list(
+    ws: object, pair: tuple[object, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    sheet_rows: int, batch_rows: int,
+) -> None:
+    # Small sheets and batches: sheets are cut inside a batch and batches inside a role.
+    import custseg.reports.actions as actions
+
+    monkeypatch.setattr(actions, "MAX_SHEET_ROWS", sheet_rows)
+    monkeypatch.setattr(actions, "WRITE_BATCH_ROWS", batch_rows)
+    new, old = pair
+    frame = build_actions(new, old, lang="zh", schemes=["abc", "lifecycle", "credit"])
+    whole = write_actions(frame, tmp_path / "whole.xlsx", by="owner")
+    count = ws.write_actions(  # type: ignore[attr-defined]
+        new, old, tmp_path / "streamed.xlsx", lang="zh", schemes=["abc", "lifecycle", "credit"]
+    )
+    assert _cells(tmp_path / "streamed.xlsx") == _cells(whole)
+    assert len(_cells(whole)) > (1 if sheet_rows > 1000 else 3)
+    assert (count.rows, count.customers, count.new_moves) == (
+        len(frame), frame.customer_id.nunique(), int(frame.new_move.sum())
+    )
+    assert count.owner_roles == frame.owner_role_key.value_counts(sort=False).to_dict()
+
+
+def test_streamed_xlsx_of_an_empty_list_has_the_header(
+    pair: tuple[object, object], tmp_path: Path
+) -> None:
+    from custseg.reports.actions import ActionsQuery, actions_query, write_actions_streamed
+
+    new, old = pair
+    listed = build_actions(new, old, lang="en", schemes=["abc"])
+    empty = listed.iloc[:0]
+    empty.attrs.update(listed.attrs)
+    whole = write_actions(empty, tmp_path / "whole.xlsx", by="owner")
+    query = actions_query(new, old, lang="en", schemes=["abc"])
+    nothing = ActionsQuery(query.table.limit(0), query.finish)
+    count = write_actions_streamed(nothing, tmp_path / "streamed.xlsx", lang="en")
+    assert (count.rows, count.customers, count.new_moves) == (0, 0, 0)
+    assert _cells(tmp_path / "streamed.xlsx") == _cells(whole)

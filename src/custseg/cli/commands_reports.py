@@ -176,6 +176,32 @@ def actions_command(
     lang: Lang = ctx.STATE.lang
     ws = ctx.workspace()
     snap, previous = _snapshots(ws, snapshot_id, against)
+    if out is not None and out.suffix.lower() == ".xlsx" and not detail:
+        # The whole list straight to the file, a batch at a time (a million customers' list
+        # is never held in memory).
+        written: list[Any] = []
+
+        def stream(temporary: Path) -> None:
+            written.append(
+                ws.write_actions(
+                    snap, previous, temporary, lang=lang, schemes=scheme or None, owner=owner
+                )
+            )
+
+        write_out(out, stream)
+        count = written[0]
+        summary = _summary_of(
+            snap, previous, detail, out, count.rows, count.customers, count.new_moves,
+            dict(count.owner_roles or {}),
+        )
+        if json_:
+            ctx.emit_json(summary)
+            return
+        line = t("cli_actions_written", lang).format(
+            summary=_summary_line(summary, lang), target=shown(out)
+        )
+        ctx.stdout.print(line, highlight=False)
+        return
     frame = ws.actions(
         snap, previous, lang=lang, schemes=scheme or None, owner=owner, detail=detail
     )
@@ -201,15 +227,38 @@ def _actions_summary(
     frame: pd.DataFrame, snap: Snapshot, previous: Snapshot | None, detail: bool, out: Path | None
 ) -> dict[str, Any]:
     """Counts of an action list, as printed and as emitted by --json."""
+    return _summary_of(
+        snap,
+        previous,
+        detail,
+        out,
+        len(frame),
+        int(frame.customer_id.nunique()),
+        int(frame.new_move.sum()) if len(frame) else 0,
+        frame.owner_role_key.value_counts(sort=False).to_dict(),
+    )
+
+
+def _summary_of(
+    snap: Snapshot,
+    previous: Snapshot | None,
+    detail: bool,
+    out: Path | None,
+    rows: int,
+    customers: int,
+    new_moves: int,
+    owner_roles: dict[str, int],
+) -> dict[str, Any]:
+    """The summary of :func:`_actions_summary` from its counts."""
     return {
         "snapshot_id": snap.snapshot_id,
         "as_of": str(snap.as_of),
         "previous_as_of": str(previous.as_of) if previous else None,
         "detail": detail,
-        "rows": len(frame),
-        "customers": int(frame.customer_id.nunique()),
-        "new_moves": int(frame.new_move.sum()) if len(frame) else 0,
-        "owner_roles": frame.owner_role_key.value_counts(sort=False).to_dict(),
+        "rows": rows,
+        "customers": customers,
+        "new_moves": new_moves,
+        "owner_roles": owner_roles,
         "out": str(out) if out else None,
     }
 

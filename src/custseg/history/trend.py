@@ -16,9 +16,10 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from custseg.history._moves import transitions
-from custseg.history._source import assignment_table, feature_table
+from custseg.history._source import assignment_table, connection, feature_table
 from custseg.i18n import Lang
 from custseg.snapshots.model import SnapshotInfo
+from custseg.snapshots.summaries import stored_counts
 from custseg.snapshots.view import Snapshot
 
 COLUMNS: tuple[str, ...] = (
@@ -111,9 +112,22 @@ def trend(
 
 
 def _counts(snaps: list[Snapshot], scheme: str) -> dict[str, dict[str, tuple[int, float]]]:
-    """Snapshot id -> class -> (customers, revenue), in one database query."""
+    """Snapshot id -> class -> (customers, revenue), in one database query.
+
+    The summaries stored with the snapshots are read; a snapshot without one (kept on a
+    compute engine) is counted from its assignments.
+    """
+    stored = stored_counts(connection(snaps[0]), [s.snapshot_id for s in snaps], [scheme])
+    have = set(stored.snapshot_id)
+    out: dict[str, dict[str, tuple[int, float]]] = {}
+    for row in stored.itertuples():
+        revenue = 0.0 if pd.isna(row.revenue) else float(row.revenue)
+        out.setdefault(row.snapshot_id, {})[row.class_key] = (int(row.customers), revenue)
+    missing = [snap for snap in snaps if snap.snapshot_id not in have]
+    if not missing:
+        return out
     parts: list[ir.Table] = []
-    for snap in snaps:
+    for snap in missing:
         a = assignment_table(snap, scheme)
         f = feature_table(snap, {"revenue_12m": "float64"}).rename(f_id="customer_id")
         j = a.join(f, a.customer_id == f.f_id, how="left")
@@ -123,7 +137,6 @@ def _counts(snaps: list[Snapshot], scheme: str) -> dict[str, dict[str, tuple[int
             .mutate(snapshot_id=ibis.literal(snap.snapshot_id))
         )
     frame = ibis.union(*parts).to_pandas() if len(parts) > 1 else parts[0].to_pandas()
-    out: dict[str, dict[str, tuple[int, float]]] = {}
     for row in frame.itertuples():
         revenue = 0.0 if pd.isna(row.revenue_12m) else float(row.revenue_12m)
         out.setdefault(row.snapshot_id, {})[row.class_key] = (int(row.customers), revenue)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -100,6 +101,35 @@ def build_actions(
 
     The rows are joined, merged and sorted in the database; only the list itself is read.
     """
+    query = actions_query(
+        snapshot, previous, lang=lang, schemes=schemes, owner=owner, detail=detail
+    )
+    return query.finish(query.table.to_pandas())
+
+
+@dataclass(frozen=True)
+class ActionsQuery:
+    """An action list as a query: ``table`` gives its rows in order, ``finish`` completes them.
+
+    ``finish`` turns any consecutive slice of the query's rows (read as a frame) into the same
+    rows of :func:`build_actions`: the whole result at once, or batch by batch when the list
+    is streamed to a file (:func:`write_actions_streamed`).
+    """
+
+    table: ir.Table
+    finish: Callable[[pd.DataFrame], pd.DataFrame]
+
+
+def actions_query(
+    snapshot: Snapshot,
+    previous: Snapshot | None = None,
+    *,
+    lang: Lang = "en",
+    schemes: Sequence[str] | None = None,
+    owner: str | None = None,
+    detail: bool = False,
+) -> ActionsQuery:
+    """The query of :func:`build_actions` (same arguments), not yet run."""
     names = list(schemes) if schemes else snapshot.info.computed_schemes
     for name in names:
         snapshot.scheme(name)
@@ -109,12 +139,19 @@ def build_actions(
         rows = _keep_owner(rows, owner, snapshot, acting)
     with_overrides = snapshot.has_overrides
     if detail:
-        frame = _detail(rows, snapshot, names, lang, with_overrides)
+        table = _detail(rows, snapshot, names, lang, with_overrides)
+        finished: Callable[[pd.DataFrame], pd.DataFrame] = _typed
     else:
-        frame = _consolidated(rows, snapshot, acting, lang, with_overrides)
-    frame.attrs["lang"] = lang
-    frame.attrs["detail"] = detail
-    return frame
+        table = _consolidated(rows, snapshot, acting)
+        finished = _ConsolidatedRows(acting, lang, with_overrides)
+
+    def finish(frame: pd.DataFrame) -> pd.DataFrame:
+        out = finished(frame)
+        out.attrs["lang"] = lang
+        out.attrs["detail"] = detail
+        return out
+
+    return ActionsQuery(table, finish)
 
 
 def is_detail(frame: pd.DataFrame) -> bool:
@@ -330,7 +367,7 @@ def _order(rows: ir.Table, tie_breakers: list[str]) -> ir.Table:
 
 def _detail(
     rows: ir.Table, snapshot: Snapshot, names: Sequence[str], lang: Lang, with_overrides: bool
-) -> pd.DataFrame:
+) -> ir.Table:
     """One row per (customer, scheme), COLUMNS (and the override columns when there are any)."""
     extra: list[str] = []
     if with_overrides:
@@ -345,17 +382,15 @@ def _detail(
         )
         extra = ["overridden", "computed_class"]
     ordered = _order(rows, ["customer_id", "scheme"])
-    frame = ordered.select(*COLUMNS, *extra).to_pandas()
-    return _typed(frame)
+    return ordered.select(*COLUMNS, *extra)
 
 
-def _consolidated(
-    rows: ir.Table, snapshot: Snapshot, acting: pd.DataFrame, lang: Lang, with_overrides: bool
-) -> pd.DataFrame:
-    """One row per (owner role, customer) merging its detail rows (CONSOLIDATED_COLUMNS).
+def _consolidated(rows: ir.Table, snapshot: Snapshot, acting: pd.DataFrame) -> ir.Table:
+    """One row per (owner role, customer) merging its detail rows, in list order.
 
     The merge keeps little per row (numbers and bits); the moves are merged from the rows that
-    moved only, and the customer's name, salesperson and revenue are joined afterwards.
+    moved only, and the customer's name, salesperson and revenue are joined afterwards. The
+    columns that depend on the merged classes are added by :class:`_ConsolidatedRows`.
     """
     keys = ["owner_role_key", "customer_id"]
     bits = _bit_columns(acting)
@@ -364,7 +399,7 @@ def _consolidated(
         "new_move": rows.new_move.any(),
         **{name: rows[name].sum() for name in bits},
     }
-    if with_overrides:
+    if snapshot.has_overrides:
         merged["overridden"] = rows.override_id.notnull().any()
     grouped = rows.group_by(keys).aggregate(**merged)
     moved = rows.filter(rows.new_move)
@@ -380,21 +415,43 @@ def _consolidated(
     ).left_join(people, grouped.customer_id == people.p_id)
     joined = joined.drop("m_role", "m_id", "p_id")
     joined = joined.mutate(revenue_12m=joined.revenue_12m.fill_null(0.0))
-    frame = _order(joined, ["customer_id"]).drop("role_rank").to_pandas()
-    roles = dict(zip(acting.owner_role_key, acting.owner_role, strict=True))
-    frame["owner_role"] = frame.owner_role_key.map(roles)
-    if len(frame):
-        codes = frame.groupby(bits, sort=False).ngroup().to_numpy()
-        distinct = frame[bits].drop_duplicates().astype("int64").itertuples(index=False)
-        merge = _ClassMerger(acting, lang)
-        values = [merge(_ids(masks)) for masks in distinct]
-        for i, column in enumerate(_FROM_CLASSES):
-            frame[column] = pd.Series([v[i] for v in values], dtype=object).take(codes).to_numpy()
-    else:
-        for column in _FROM_CLASSES:
-            frame[column] = pd.Series(dtype=object)
-    columns = [*CONSOLIDATED_COLUMNS, *(["overridden"] if with_overrides else [])]
-    return _typed(frame[columns])
+    return _order(joined, ["customer_id"]).drop("role_rank")
+
+
+class _ConsolidatedRows:
+    """Rows of :func:`_consolidated` (any consecutive slice) as CONSOLIDATED_COLUMNS.
+
+    The role's label and the columns that depend only on which classes route the row are
+    added here, once per distinct set of classes (kept between slices).
+    """
+
+    def __init__(self, acting: pd.DataFrame, lang: Lang, with_overrides: bool) -> None:
+        self._roles = dict(zip(acting.owner_role_key, acting.owner_role, strict=True))
+        self._bits = _bit_columns(acting)
+        self._merge = _ClassMerger(acting, lang)
+        self._columns = [*CONSOLIDATED_COLUMNS, *(["overridden"] if with_overrides else [])]
+        self._values: dict[tuple[int, ...], tuple[Any, ...]] = {}
+
+    def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
+        bits = self._bits
+        frame["owner_role"] = frame.owner_role_key.map(self._roles)
+        if len(frame):
+            codes = frame.groupby(bits, sort=False).ngroup().to_numpy()
+            distinct = frame[bits].drop_duplicates().astype("int64").itertuples(index=False)
+            values = [self._of(tuple(masks)) for masks in distinct]
+            for i, column in enumerate(_FROM_CLASSES):
+                column_values = pd.Series([v[i] for v in values], dtype=object)
+                frame[column] = column_values.take(codes).to_numpy()
+        else:
+            for column in _FROM_CLASSES:
+                frame[column] = pd.Series(dtype=object)
+        return _typed(frame[self._columns])
+
+    def _of(self, masks: tuple[int, ...]) -> tuple[Any, ...]:
+        found = self._values.get(masks)
+        if found is None:
+            found = self._values[masks] = self._merge(_ids(masks))
+        return found
 
 
 def _ids(masks: Sequence[int]) -> list[int]:
@@ -560,8 +617,26 @@ def _styles(book: xlsxwriter.Workbook, lang: Lang) -> Styles:
 
 def _write_sheet(sheet: Any, part: pd.DataFrame, lang: Lang, styles: Styles) -> None:
     """One sheet: header row frozen with the customer columns, filter, new moves highlighted."""
+    _write_header(sheet, list(part.columns), lang, styles)
+    for start in range(0, len(part), WRITE_BATCH_ROWS):
+        _write_rows(sheet, part.iloc[start : start + WRITE_BATCH_ROWS], start + 1, lang, styles)
+    _finish_sheet(sheet, part.head(_WIDTH_SAMPLE), len(part), lang)
+
+
+WRITE_BATCH_ROWS = 50_000
+"""Rows turned into cells at a time: the cells of a whole sheet are never all in memory."""
+
+_WIDTH_SAMPLE = 200
+"""A column's width follows its longest value among a sheet's first rows."""
+
+
+def _write_header(sheet: Any, columns: list[str], lang: Lang, styles: Styles) -> None:
+    sheet.write_row(0, 0, headers(columns, lang), styles[("header", False)])
+
+
+def _write_rows(sheet: Any, part: pd.DataFrame, first: int, lang: Lang, styles: Styles) -> None:
+    """The rows of ``part`` from sheet row ``first`` on (the header is row 0)."""
     shown = _shown(part, lang)
-    sheet.write_row(0, 0, list(shown.columns), styles[("header", False)])
     flags = part.new_move.tolist() if "new_move" in part else [False] * len(part)
     kinds = [
         "money" if c == "revenue_12m" else "wrap" if c in WRAPPED else "plain"
@@ -571,22 +646,170 @@ def _write_sheet(sheet: Any, part: pd.DataFrame, lang: Lang, styles: Styles) -> 
     plain = {flag: [styles[(kind, flag)] for kind in kinds] for flag in (False, True)}
     write_string, write_number = sheet.write_string, sheet.write_number
     write_blank, write = sheet.write_blank, sheet.write
-    for i, flag in enumerate(flags, start=1):
-        row_styles = plain[bool(flag)]
+    for i, flag in enumerate(flags):
+        row, row_styles = first + i, plain[bool(flag)]
         for j, values in enumerate(columns):
-            cell = values[i - 1]
+            cell = values[i]
             if cell is None or cell == "":
-                write_blank(i, j, None, row_styles[j])
+                write_blank(row, j, None, row_styles[j])
             elif type(cell) is str:
-                write_string(i, j, cell, row_styles[j])
+                write_string(row, j, cell, row_styles[j])
             elif type(cell) is float or type(cell) is int:
-                write_number(i, j, cell, row_styles[j])
+                write_number(row, j, cell, row_styles[j])
             else:
-                write(i, j, cell, row_styles[j])
-    sheet.freeze_panes(1, list(part.columns).index("name") + 1 if "name" in part else 0)
-    sheet.autofilter(0, 0, max(len(part), 1), len(part.columns) - 1)
-    for j, column in enumerate(part.columns):
+                write(row, j, cell, row_styles[j])
+
+
+def _finish_sheet(sheet: Any, head: pd.DataFrame, rows: int, lang: Lang) -> None:
+    """Freeze the header and customer columns, filter, widths from the sheet's first rows."""
+    columns = list(head.columns)
+    sheet.freeze_panes(1, columns.index("name") + 1 if "name" in columns else 0)
+    sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
+    shown = _shown(head, lang)
+    for j, column in enumerate(columns):
         sheet.set_column(j, j, _width(column, shown.iloc[:, j], lang))
+
+
+def write_actions_streamed(query: ActionsQuery, path: str | Path, *, lang: Lang) -> ActionsCount:
+    """Write the action list of ``query`` to .xlsx, one sheet per owner role, batch by batch.
+
+    The same file as ``write_actions(build_actions(...), path, by="owner")``, without holding
+    the whole list: rows come from the engine in batches, each is completed and written, and
+    only the counts are kept. Returns them.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise ConfigError(f"cannot stream an action list to {target}: only .xlsx is streamed")
+    count = ActionsCount()
+    book = new_workbook(target, constant_memory=True)
+    try:
+        sheets = _StreamedSheets(book, lang)
+        for batch in _batches(query):
+            count.add(batch)
+            sheets.add(batch)
+        sheets.close(query.finish(_empty(query.table)))
+    finally:
+        book.close()
+    return count
+
+
+def _batches(query: ActionsQuery) -> Iterator[pd.DataFrame]:
+    """The rows of ``query``, completed, a batch at a time, in order.
+
+    Each batch is read into pandas as the DuckDB backend reads a whole result
+    (``Table.to_pandas``), so a batch holds the values the whole list would.
+    """
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    schema = query.table.schema()
+    reader = query.table.to_pyarrow_batches(chunk_size=WRITE_BATCH_ROWS)
+    try:
+        for batch in reader:
+            if not batch.num_rows:
+                continue
+            frame = pd.DataFrame(
+                {
+                    name: (
+                        column.to_pylist()
+                        if pat.is_nested(column.type)
+                        or pat.is_dictionary(column.type)
+                        or column.null_count
+                        else column.to_pandas()
+                    )
+                    for name, column in zip(batch.schema.names, batch.columns, strict=True)
+                }
+            )
+            yield query.finish(DuckDBPandasData.convert_table(frame, schema))
+    finally:
+        reader.close()
+
+
+def _empty(table: ir.Table) -> pd.DataFrame:
+    """No row, the columns (and types) of ``table`` read as a frame."""
+    return table.schema().to_pyarrow().empty_table().to_pandas()
+
+
+@dataclass
+class ActionsCount:
+    """What an action list holds: rows, distinct customers, new moves, rows per owner role."""
+
+    rows: int = 0
+    new_moves: int = 0
+    owner_roles: dict[str, int] | None = None
+    _customers: set[str] | None = None
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Count the rows of ``frame`` too."""
+        self.rows += len(frame)
+        self.new_moves += int(frame.new_move.sum()) if len(frame) else 0
+        roles = self.owner_roles if self.owner_roles is not None else {}
+        for key, n in frame.owner_role_key.value_counts(sort=False).items():
+            roles[key] = roles.get(key, 0) + int(n)
+        self.owner_roles = roles
+        seen = self._customers if self._customers is not None else set()
+        seen.update(frame.customer_id)
+        self._customers = seen
+
+    @property
+    def customers(self) -> int:
+        """Distinct customers counted."""
+        return len(self._customers or ())
+
+
+class _StreamedSheets:
+    """Sheets of a workbook filled in list order: a new one per owner role and every
+    MAX_SHEET_ROWS rows, as :func:`_groups` cuts a whole list."""
+
+    def __init__(self, book: xlsxwriter.Workbook, lang: Lang) -> None:
+        self._book, self._lang = book, lang
+        self._styles = _styles(book, lang)
+        self._names: list[str] = []
+        self._sheet: Any = None
+        self._role: Any = None
+        self._rows = 0
+        self._head: pd.DataFrame | None = None
+
+    def add(self, batch: pd.DataFrame) -> None:
+        """Write the rows of ``batch`` (the next rows of the list)."""
+        roles = batch.owner_role_key.tolist()
+        start = 0
+        while start < len(batch):
+            if self._sheet is None or roles[start] != self._role or self._rows == MAX_SHEET_ROWS:
+                self._finish()
+                self._open(str(batch.owner_role.iloc[start]), roles[start], list(batch.columns))
+            end = start + 1
+            while end < len(batch) and roles[end] == self._role:
+                end += 1
+            end = min(end, start + MAX_SHEET_ROWS - self._rows)
+            part = batch.iloc[start:end]
+            _write_rows(self._sheet, part, self._rows + 1, self._lang, self._styles)
+            if self._head is None:
+                self._head = part.head(_WIDTH_SAMPLE)
+            elif len(self._head) < _WIDTH_SAMPLE:
+                more = part.head(_WIDTH_SAMPLE - len(self._head))
+                self._head = pd.concat([self._head, more])
+            self._rows += len(part)
+            start = end
+
+    def close(self, empty: pd.DataFrame) -> None:
+        """Finish the last sheet; with no row at all, one sheet of the header (``empty``)."""
+        if self._sheet is None:
+            self._open(text("owner_role", self._lang), None, list(empty.columns))
+            self._head = empty
+        self._finish()
+
+    def _open(self, title: str, role: Any, columns: list[str]) -> None:
+        name = sheet_names([title], taken=self._names)[0]
+        self._names.append(name)
+        self._sheet = printable(self._book.add_worksheet(name))
+        self._role, self._rows, self._head = role, 0, None
+        _write_header(self._sheet, columns, self._lang, self._styles)
+
+    def _finish(self) -> None:
+        if self._sheet is not None and self._head is not None:
+            _finish_sheet(self._sheet, self._head, self._rows, self._lang)
+        self._sheet, self._head = None, None
 
 
 def _cells(values: pd.Series, money: bool) -> list[Any]:

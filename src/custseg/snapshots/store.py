@@ -4,6 +4,8 @@
 - ``assignments``: per snapshot, customer and scheme the class key, score and reason.
 - ``snapshot_features_<id>``: the feature table the run classified, one per snapshot (its
   columns may differ between code versions, so it is not one shared table).
+- ``snapshot_summaries``: per snapshot, scheme and effective class the customers and their
+  12-month revenue (:mod:`custseg.snapshots.summaries`), counted when the snapshot is written.
 - ``snapshot_overrides``: the manual overrides a run applied (``customer_id, scheme`` -> the
   override's ``class_key`` beside the ``computed_class_key``). ``assignments`` keeps the computed
   classes; :meth:`SnapshotStore.effective_assignments` lays the overrides over them.
@@ -27,9 +29,11 @@ from ibis.backends import BaseBackend
 from custseg.engine import insert_from, insert_rows, transaction
 from custseg.errors import SnapshotNotFoundError
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
+from custseg.snapshots.summaries import count_classes
 from custseg.workspace_schema.tables import (
     ASSIGNMENTS,
     SNAPSHOT_OVERRIDES,
+    SNAPSHOT_SUMMARIES,
     SNAPSHOTS,
     TABLES,
 )
@@ -102,6 +106,10 @@ class SnapshotStore:
                     self._override_rows(info, overrides),
                     TABLES[SNAPSHOT_OVERRIDES],
                 )
+            # The per-class summary, counted once here rather than by every reader.
+            store_summary(
+                self._con, snapshot_id, overridden=overrides is not None and len(overrides) > 0
+            )
             insert_rows(self._con, SNAPSHOTS, [_info_row(info)], TABLES[SNAPSHOTS])
             if within is not None:
                 within(info)
@@ -209,6 +217,47 @@ class SnapshotStore:
         if storage is not None:
             return storage.features(snapshot_id)
         return self._con.table(features_table_name(snapshot_id))
+
+
+def store_summary(con: BaseBackend, snapshot_id: str, *, overridden: bool = True) -> None:
+    """Count the effective classes of a snapshot kept in this database; store the rows.
+
+    The rows of ``snapshot_summaries`` (see :mod:`custseg.snapshots.summaries`).
+    ``overridden=False`` when the snapshot applied no override (the overrides are not joined).
+    """
+    store = SnapshotStore(con)
+    counted = count_classes(
+        store.effective_assignments(snapshot_id, overridden=overridden),
+        store.features(snapshot_id),
+    )
+    rows = counted.select(
+        snapshot_id=ibis.literal(snapshot_id, type="string"),
+        scheme=counted.scheme,
+        class_key=counted.class_key,
+        customers=counted.customers.cast("int64"),
+        revenue_12m=counted.revenue.cast("float64"),
+    )
+    insert_from(con, SNAPSHOT_SUMMARIES, rows)
+
+
+def summarise_stored_snapshots(con: BaseBackend) -> list[str]:
+    """Store the summary of every snapshot kept in this database that has none; their ids.
+
+    For migration 5: the snapshots written before summaries were stored. A snapshot kept on a
+    compute engine (its feature table is not here) is left to be counted when read.
+    """
+    tables = set(con.list_tables())
+    if SNAPSHOTS not in tables:
+        return []
+    ids = con.table(SNAPSHOTS).snapshot_id.to_pyarrow().to_pylist()
+    done = set(con.table(SNAPSHOT_SUMMARIES).snapshot_id.to_pyarrow().to_pylist())
+    written = []
+    for snapshot_id in ids:
+        if snapshot_id in done or features_table_name(snapshot_id) not in tables:
+            continue
+        store_summary(con, snapshot_id)
+        written.append(snapshot_id)
+    return written
 
 
 def pick_snapshot(snapshots: Sequence[SnapshotInfo], snapshot_id: str | None) -> SnapshotInfo:

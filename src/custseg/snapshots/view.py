@@ -23,6 +23,7 @@ from custseg.schemes.kinds.reasons import reason_renderer, render_reason
 from custseg.snapshots.bound import BoundQuery
 from custseg.snapshots.model import SnapshotInfo
 from custseg.snapshots.store import SnapshotStore
+from custseg.snapshots.summaries import REVENUE_FEATURE, count_classes, stored_counts
 from custseg.workspace_schema.tables import ASSIGNMENTS
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-REVENUE_FEATURE = "revenue_12m"
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,18 +329,15 @@ class Snapshot:
         }
 
     def _counts(self, schemes: Sequence[str]) -> pd.DataFrame:
-        """scheme, class_key, customers, revenue of ``schemes`` (effective classes)."""
-        a = self._effective()
-        a = a.filter(a.scheme.isin(list(schemes)))
-        f = self.features_table()
-        revenue = f[REVENUE_FEATURE] if REVENUE_FEATURE in f.columns else ibis.literal(0.0)
-        f = f.select("customer_id", revenue=revenue.fill_null(0.0))
-        joined = a.join(f, "customer_id", how="left")
-        return (
-            joined.group_by(["scheme", "class_key"])
-            .aggregate(customers=joined.count(), revenue=joined.revenue.sum())
-            .to_pandas()
-        )
+        """scheme, class_key, customers, revenue of ``schemes`` (effective classes).
+
+        Read from the summary stored with the snapshot; counted from its assignments when it
+        has none (a snapshot kept on a compute engine).
+        """
+        stored = stored_counts(self._con, [self.snapshot_id], schemes)
+        if len(stored):
+            return stored.drop(columns="snapshot_id")
+        return count_classes(self._effective(), self.features_table(), schemes).to_pandas()
 
     def _summary(self, scheme: str, lang: Lang) -> pd.DataFrame:
         return self._summary_frame(scheme, lang, None)
@@ -352,7 +349,11 @@ class Snapshot:
             counts = self._counts([scheme])
         by_key = counts.set_index("class_key")
         keys = [c.key for c in definition.classes]
-        by_size = by_key.sort_values(["customers"], ascending=False).index
+        # Classes outside the definition by size, largest first; equal sizes by key (the rows
+        # come from the engine in no fixed order).
+        by_size = by_key.reset_index().sort_values(
+            ["customers", "class_key"], ascending=[False, True], kind="stable"
+        ).class_key
         keys += [k for k in by_size if k not in keys]
         labels = self.class_labels(scheme, lang)
         rows = []

@@ -42,6 +42,8 @@ from custseg.workspace_schema.tables import (
     JOBS,
     JOBS_SCHEMA,
     SCHEMA_VERSIONS,
+    SNAPSHOT_SUMMARIES,
+    SUMMARIES_SCHEMA,
     TABLES_V1,
     VERSIONS_SCHEMA,
 )
@@ -182,3 +184,14 @@ def _features_index(con: BaseBackend) -> None:
     # One customer's detail reads one row of the snapshot's feature table: an index lookup
     # instead of comparing a row group of ids. Runs index the tables they write from now on.
     index_every_features_table(con)
+
+
+@migration(5, "per-class summaries of each snapshot, stored with it")
+def _snapshot_summaries(con: BaseBackend) -> None:
+    # Reading a snapshot's summary (`show`, the API, the trend) counted every customer's classes
+    # joined to the feature table, tens of millions of rows at a million customers. A snapshot
+    # never changes: its counts are stored once, by the run from now on, here for the older ones.
+    from custseg.snapshots.store import summarise_stored_snapshots  # the store imports this package
+
+    _create_missing(con, {SNAPSHOT_SUMMARIES: SUMMARIES_SCHEMA})
+    summarise_stored_snapshots(con)

@@ -33,6 +33,7 @@ TOKENS = "tokens"
 INGESTS = "ingests"
 REJECTS = "rejects"
 JOBS = "jobs"
+SNAPSHOT_SUMMARIES = "snapshot_summaries"
 
 VERSIONS_SCHEMA = ibis.schema(
     {"version": "int64", "name": "string", "applied_at": "timestamp", "custseg_version": "string"}
@@ -200,5 +201,21 @@ JOBS_SCHEMA = ibis.schema(
 )
 """Background jobs of the server (migration 2): what ran, for whom, how it ended."""
 
-TABLES: MappingProxyType[str, sch.Schema] = MappingProxyType({**TABLES_V1, JOBS: JOBS_SCHEMA})
+SUMMARIES_SCHEMA = ibis.schema(
+    {
+        "snapshot_id": "string",
+        "scheme": "string",
+        "class_key": "string",
+        "customers": "int64",
+        "revenue_12m": "float64",
+    }
+)
+"""Per snapshot, scheme and effective class: customers and their 12-month revenue (migration 5).
+
+Written with the snapshot, in its transaction (a snapshot never changes, nor do these rows), so
+that reading a snapshot's summary does not count its assignments again."""
+
+TABLES: MappingProxyType[str, sch.Schema] = MappingProxyType(
+    {**TABLES_V1, JOBS: JOBS_SCHEMA, SNAPSHOT_SUMMARIES: SUMMARIES_SCHEMA}
+)
 """Every table of the latest schema version, by name."""
