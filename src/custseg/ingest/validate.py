@@ -330,8 +330,8 @@ def _reasons(marked: ir.Table, rules: Sequence[Rule]) -> dict[str, ir.Value]:
     """The failed rules of each row as bit masks, their shown values as one list (failed rows).
 
     Rule ``i`` is bit ``i % BITS`` of ``__bits<i // BITS>``; item ``i`` of ``SHOWN`` its value
-    shown (null where the rule passes or shows nothing). A row that fails nothing stores zeros and a null
-    list: the staged table stays narrow, whatever the number of rules.
+    shown (null where the rule passes or shows nothing). A row that fails nothing stores zeros
+    and a null list: the staged table stays narrow, whatever the number of rules.
     """
     bits: dict[str, ir.Value] = {}
     for start in range(0, len(rules), BITS):
