@@ -109,7 +109,7 @@ def main() -> None:
         series_s, ids, first = _series(sample, tmp / "series.duckdb", months)
         single = _single(sample, tmp / "single.duckdb", first)
         tiny_s = float("nan")
-        if not args.smoke:  # a 100-customer base takes minutes a snapshot today (see README)
+        if not args.smoke:  # the fixed-cost series doubles the time: not in the smoke run
             tiny = _tiny_sample(sample, tmp / "tiny", args.tiny)
             tiny_s, _, _ = _series(tiny, tmp / "tiny.duckdb", months)
 
