@@ -83,10 +83,11 @@ def _measure(name: str, args: Sequence[str], env: dict[str, str], lock: Path | N
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
+    step = Step(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
     if child.returncode != 0:
         tail = log.read_text(errors="replace")[-3000:]
-        sys.exit(f"step {name} failed ({child.returncode}): {' '.join(args)}\n{tail}")
-    step = Step(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+        sys.exit(f"step {name} failed ({child.returncode}) after {step.wall:.1f} s wall, "
+                 f"{step.cpu:.1f} s CPU, {step.peak_mb:.0f} MB peak: {' '.join(args)}\n{tail}")
     print(f"  {step.name:<34} {step.wall:9.1f} {step.cpu:9.1f} {step.peak_mb:9.0f}",
           flush=True)
     return step
