@@ -6,7 +6,8 @@ assets (package swagger-ui-bundle-v2), so it works without internet access.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +54,18 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+@contextmanager
+def _switch_interval(milliseconds: float) -> Iterator[None]:
+    """Python's thread switch interval at ``milliseconds`` (0: unchanged) while the server runs."""
+    before = sys.getswitchinterval()
+    if milliseconds > 0:
+        sys.setswitchinterval(milliseconds / 1000)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
 def create_app(
     workspace_url: str,
     settings: ServerSettings | None = None,
@@ -64,11 +77,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        warming = app.state.warming = start_warming(app.state.handle)
-        yield
-        warming.join(timeout=60)
-        app.state.jobs.wait(timeout=5)
-        app.state.handle.close()
+        with _switch_interval(chosen.switch_interval_ms):
+            warming = app.state.warming = start_warming(app.state.handle)
+            yield
+            warming.join(timeout=60)
+            app.state.jobs.wait(timeout=5)
+            app.state.handle.close()
 
     app = FastAPI(
         title="custseg API",
