@@ -94,15 +94,33 @@ class _ReasonFormatter(string.Formatter):
         self.classes = classes
 
     def render(self, template: str, params: list[str]) -> str:
+        parsed = _parsed(template)
+        if parsed is None:  # a field this fast path does not know: str.format's own rules
+            return self._render_generic(template, params)
+        parts, fixed = parsed
+        padded = params + [""] * max(0, fixed - len(params))
+        out: list[str] = []
+        for literal, field, spec, conversion in parts:
+            out.append(literal)
+            if field is None:
+                continue
+            value = self._terms(params[fixed:]) if field == "terms" else padded[int(field)]
+            value = self.convert_field(value, conversion)
+            out.append(format(value, spec) if spec else str(value))
+        return "".join(out)
+
+    def _render_generic(self, template: str, params: list[str]) -> str:
         numbered = [int(f) for _, f, _, _ in self.parse(template) if f and f.isdigit()]
         fixed = max(numbered) + 1 if numbered else 0
         padded = params + [""] * max(0, fixed - len(params))
-        rest = params[fixed:]
+        return self.format(template, *padded[:fixed], terms=self._terms(params[fixed:]))
+
+    def _terms(self, rest: list[str]) -> str:
+        """The parameters after the numbered ones, in (feature, value) pairs, joined by `` + ``."""
         pairs = [
             (rest[i], rest[i + 1] if i + 1 < len(rest) else "") for i in range(0, len(rest), 2)
         ]
-        terms = " + ".join(f"{feature_label(f, self.lang)} {number(v)}" for f, v in pairs)
-        return self.format(template, *padded[:fixed], terms=terms)
+        return " + ".join(f"{feature_label(f, self.lang)} {number(v)}" for f, v in pairs)
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
         if conversion == "f":
@@ -117,6 +135,24 @@ class _ReasonFormatter(string.Formatter):
         if conversion == "w":
             return t(str(value), self.lang) if has_word(str(value)) else value
         return super().convert_field(value, conversion)
+
+
+Parsed = tuple[tuple[tuple[str, str | None, str | None, str | None], ...], int]
+
+
+@lru_cache(maxsize=4096)
+def _parsed(template: str) -> Parsed | None:
+    """A template's parts (as ``string.Formatter.parse`` gives them) and its numbered fields' count.
+
+    None when a field is neither a number nor ``terms`` or its format spec has fields of its
+    own: such a template goes through ``str.format``'s general rules.
+    """
+    parts = tuple(string.Formatter().parse(template))
+    fields = [(f, spec) for _, f, spec, _ in parts if f is not None]
+    if any(not (f.isdigit() or f == "terms") or "{" in (spec or "") for f, spec in fields):
+        return None
+    numbered = [int(f) for f, _ in fields if f.isdigit()]
+    return parts, (max(numbered) + 1 if numbered else 0)
 
 
 def number(text: str) -> str:
