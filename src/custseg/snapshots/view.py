@@ -114,33 +114,15 @@ class Snapshot:
             bound = self._bound[id(query)] = BoundQuery(self._con, query, self._customer)
         return bound.rows(str(customer_id))
 
-    def customer_class_rows(self, customer_id: str) -> list[dict[str, Any]]:
-        """The customer's effective rows of this snapshot (the columns of :meth:`assignments`).
+    def history_rows(self, customer_id: str, *, overridden: bool = True) -> list[dict[str, Any]]:
+        """The customer's effective rows in every snapshot the workspace stores.
 
-        Empty when the customer is not in the snapshot.
+        Columns: snapshot_id, customer_id, scheme, class_key, score, reason,
+        computed_class_key, override_id. ``overridden=False`` is for a reader who knows that
+        none of the snapshots it uses applied an override: the computed classes are read
+        without looking for overrides (a join fewer), override_id is null.
         """
-
-        def make(customer: ibis.Value) -> ibis.Table:
-            t = self._effective()
-            return t.filter(t.customer_id == customer)
-
-        return self.customer_rows(self.customer_table("classes", make), customer_id)
-
-    def history_classes(self, customer_id: str, *, overridden: bool = True) -> list[dict[str, Any]]:
-        """The customer's effective class per scheme in every *other* snapshot the workspace stores.
-
-        Columns: snapshot_id, scheme, class_key. Only the keys are read (a detail shows the
-        score and reason of its own snapshot only, from :meth:`customer_class_rows`).
-        ``overridden=False`` is for a reader who knows that none of the snapshots it uses
-        applied an override: the computed classes are read without looking for overrides.
-        """
-        history = self._store.customer_history if overridden else _computed_history(self._con)
-
-        def make(customer: ibis.Value) -> ibis.Table:
-            t = history(customer)
-            t = t.filter(t.snapshot_id != self.snapshot_id)
-            return t.select("snapshot_id", "scheme", "class_key")
-
+        make = self._store.customer_history if overridden else _computed_history(self._con)
         query = self.customer_table(("history", overridden), make)
         return self.customer_rows(query, customer_id)
 
