@@ -117,12 +117,20 @@ class Snapshot:
     def history_rows(self, customer_id: str, *, overridden: bool = True) -> list[dict[str, Any]]:
         """The customer's effective rows in every snapshot the workspace stores.
 
-        Columns: snapshot_id, customer_id, scheme, class_key, score, reason,
-        computed_class_key, override_id. ``overridden=False`` is for a reader who knows that
+        Columns: snapshot_id, customer_id, scheme, class_key, score, reason (null but in this
+        snapshot), computed_class_key, override_id. ``overridden=False`` is for a reader who knows that
         none of the snapshots it uses applied an override: the computed classes are read
         without looking for overrides (a join fewer), override_id is null.
         """
-        make = self._store.customer_history if overridden else _computed_history(self._con)
+        history = self._store.customer_history if overridden else _computed_history(self._con)
+
+        def make(customer: ibis.Value) -> ibis.Table:
+            t = history(customer)
+            # Only this snapshot's reasons are shown: the others' are not read (on DuckDB,
+            # fetching the reason text of every snapshot's rows is most of the lookup).
+            mine = t.snapshot_id == self.snapshot_id
+            return t.mutate(reason=ibis.ifelse(mine, t.reason, ibis.null("string")))
+
         query = self.customer_table(("history", overridden), make)
         return self.customer_rows(query, customer_id)
 
