@@ -41,17 +41,18 @@ def insert_in_customer_order(
     *,
     staging: str,
     customers: ibis.Table,
-    batch: int = BATCH_CUSTOMERS,
+    batch: int | None = None,
 ) -> int:
     """Append ``rows`` to ``table`` sorted by customer and scheme; the number of statements.
 
     ``rows`` go through the table ``staging`` (created, then dropped; inside the caller's
     transaction a failure leaves nothing); ``customers`` (one row per customer, its
-    ``customer_id``) gives the ranges of ``batch`` customers each.
+    ``customer_id``) gives the ranges of ``batch`` customers each (default
+    :data:`BATCH_CUSTOMERS`).
     """
     with insertion_order_relaxed(con):
         staged = create_table_from(con, staging, rows)
-    ranges = customer_ranges(customers, batch)
+    ranges = customer_ranges(customers, BATCH_CUSTOMERS if batch is None else batch)
     for keep in ranges:
         part = staged.filter(keep(staged.customer_id)) if keep is not None else staged
         insert_from(con, table, part.order_by(list(ORDER)))
