@@ -165,18 +165,28 @@ class ScopedReads:
         return customer_detail(history, snap, customer_id, principal, store=store, lang=lang)
 
     def compare(
-        self, old: Snapshot, new: Snapshot, scheme: str, *, principal: Principal | None = None
+        self,
+        old: Snapshot,
+        new: Snapshot,
+        scheme: str,
+        *,
+        principal: Principal | None = None,
+        movers: int | None = None,
     ) -> Migration:
-        """Migrations of ``scheme`` from ``old`` to ``new``; movers limited to the principal's."""
+        """Migrations of ``scheme`` from ``old`` to ``new``; movers limited to the principal's.
+
+        ``movers``: read only the first ``movers`` of each direction (None: all); the matrix
+        and the counts per direction still cover every customer.
+        """
         from dataclasses import replace
 
         from custseg.history import compare
 
         if principal is not None:
             principal.require(Permission.READ_SUMMARY)
-        migration = compare(old, new, scheme)
         if principal is None or principal.owner_scope is None:
-            return migration
+            return compare(old, new, scheme, movers=movers)
+        migration = compare(old, new, scheme)
         return replace(migration, movers=_keep(migration.movers, new, old, principal))
 
     def alerts(

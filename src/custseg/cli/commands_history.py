@@ -64,7 +64,8 @@ def diff_command(
     if scheme is None:
         _diff_overview(ws, old, new, lang, json_)
         return
-    migration = ws.compare(old, new, scheme)
+    # Only the movers shown are read: the first `movers` of each direction (all with 0).
+    migration = ws.compare(old, new, scheme, movers=movers or None)
     if json_:
         payload = _migration_payload(migration, movers, lang)
         ctx.emit_json({**payload, "old": _ref(ws, old), "new": _ref(ws, new)})
@@ -138,7 +139,7 @@ def _migration_payload(m: Migration, limit: int, lang: Lang) -> dict[str, Any]:
         "unchanged": _unchanged(m),
         "matrix": _records(m.matrix),
         "movers": _records(movers),
-        "movers_total": len(m.movers),
+        "movers_total": m.movers_total,
         "notes": m.notes_in(lang),
     }
 
@@ -195,6 +196,7 @@ def _print_matrix(m: Migration, new: Snapshot, lang: Lang) -> None:
 
 def _print_movers(m: Migration, limit: int, lang: Lang) -> None:
     labels = m.labels(lang)
+    totals = m.counts_by_direction()
     groups = (
         ("hist_top_down", ["down"]),
         ("hist_top_up", ["up"]),
@@ -205,12 +207,13 @@ def _print_movers(m: Migration, limit: int, lang: Lang) -> None:
         if part.empty:
             continue
         shown = part if limit == 0 else part.head(limit)
+        total = sum(totals[d] for d in directions)
         grid = Table(
             "",
             t("hist_customer", lang),
             t("hist_name", lang),
             t("hist_move", lang),
-            title=f"{t(heading, lang)} · {len(shown):,} / {len(part):,}",
+            title=f"{t(heading, lang)} · {len(shown):,} / {total:,}",
         )
         grid.add_column(t("revenue_12m", lang), justify="right")
         for row in shown.itertuples():
