@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from custseg.governance.accounts import AccountStore
     from custseg.governance.active_system import ActiveSystemStore
     from custseg.governance.overrides import ListFilter, OverrideStore
+    from custseg.history.alerts import AlertOverview
     from custseg.history.migrations import Migration
     from custseg.reports.actions import ActionsCount
     from custseg.schemes import ClassificationSystem
@@ -202,6 +203,18 @@ class ScopedReads:
 
         frame = evaluate_alerts(old, new, lang=lang)
         return _keep(frame, new, old, principal)
+
+    def alert_overview(
+        self, old: Snapshot, new: Snapshot, *, lang: Lang = "en", severity: str = "low",
+        limit: int = 50,
+    ) -> AlertOverview:
+        """The first ``limit`` alerts down to ``severity`` and counts over all (a table's view).
+
+        Only the rows shown are read (:func:`custseg.history.alerts.overview_alerts`).
+        """
+        from custseg.history.alerts import overview_alerts
+
+        return overview_alerts(old, new, lang=lang, severity=severity, limit=limit)
 
     def direction_counts(self, old: Snapshot, new: Snapshot) -> pd.DataFrame:
         """Per scheme computed in both: movers per direction and unchanged (no customer rows)."""
