@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from custseg.governance.accounts import AccountStore
     from custseg.governance.active_system import ActiveSystemStore
     from custseg.governance.overrides import ListFilter, OverrideStore
+    from custseg.history.alerts import AlertOverview
     from custseg.history.migrations import Migration
     from custseg.reports.actions import ActionsCount
     from custseg.schemes import ClassificationSystem
@@ -165,18 +166,28 @@ class ScopedReads:
         return customer_detail(history, snap, customer_id, principal, store=store, lang=lang)
 
     def compare(
-        self, old: Snapshot, new: Snapshot, scheme: str, *, principal: Principal | None = None
+        self,
+        old: Snapshot,
+        new: Snapshot,
+        scheme: str,
+        *,
+        principal: Principal | None = None,
+        movers: int | None = None,
     ) -> Migration:
-        """Migrations of ``scheme`` from ``old`` to ``new``; movers limited to the principal's."""
+        """Migrations of ``scheme`` from ``old`` to ``new``; movers limited to the principal's.
+
+        ``movers``: read only the first ``movers`` of each direction (None: all); the matrix
+        and the counts per direction still cover every customer.
+        """
         from dataclasses import replace
 
         from custseg.history import compare
 
         if principal is not None:
             principal.require(Permission.READ_SUMMARY)
-        migration = compare(old, new, scheme)
         if principal is None or principal.owner_scope is None:
-            return migration
+            return compare(old, new, scheme, movers=movers)
+        migration = compare(old, new, scheme)
         return replace(migration, movers=_keep(migration.movers, new, old, principal))
 
     def alerts(
@@ -192,6 +203,18 @@ class ScopedReads:
 
         frame = evaluate_alerts(old, new, lang=lang)
         return _keep(frame, new, old, principal)
+
+    def alert_overview(
+        self, old: Snapshot, new: Snapshot, *, lang: Lang = "en", severity: str = "low",
+        limit: int = 50,
+    ) -> AlertOverview:
+        """The first ``limit`` alerts down to ``severity`` and counts over all (a table's view).
+
+        Only the rows shown are read (:func:`custseg.history.alerts.overview_alerts`).
+        """
+        from custseg.history.alerts import overview_alerts
+
+        return overview_alerts(old, new, lang=lang, severity=severity, limit=limit)
 
     def direction_counts(self, old: Snapshot, new: Snapshot) -> pd.DataFrame:
         """Per scheme computed in both: movers per direction and unchanged (no customer rows)."""

@@ -223,3 +223,29 @@ def test_when_on_a_missing_feature_names_the_alert(make_workspace) -> None:  # t
     new = write_snapshot(ws, system, JUNE, {"grade": {"c1": "bronze"}})
     with pytest.raises(ConfigError, match="alert 'watch'.*margin"):
         evaluate_alerts(old, new)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overview_reads_the_first_rows_and_counts_all(history_workspace, lang) -> None:  # type: ignore[no-untyped-def]
+    from custseg.history.alerts import overview_alerts
+    from custseg.schemes.config_alerts import SEVERITY_ORDER
+
+    infos = history_workspace.snapshots()
+    old, new = (history_workspace.snapshot(i.snapshot_id) for i in infos[-2:])
+    full = evaluate_alerts(old, new, lang=lang)
+    assert len(full) > 50
+    for severity in ("low", "medium", "high"):
+        kept = full[full.severity.map(SEVERITY_ORDER) <= SEVERITY_ORDER[severity]]
+        kept = kept.reset_index(drop=True)
+        counts = kept.alert.value_counts()
+        alerts = [
+            (r.alert, r.label, r.severity, int(counts[r.alert]),
+             r.reason if kept[kept.alert == r.alert].reason.nunique() == 1 else "")
+            for r in kept.drop_duplicates("alert").itertuples()
+        ]
+        for limit in (0, 1, 7, 50):
+            view = overview_alerts(old, new, lang=lang, severity=severity, limit=limit)
+            expected = kept if limit == 0 else kept.head(limit)
+            pd.testing.assert_frame_equal(view.rows, expected.reset_index(drop=True))
+            assert view.total == len(kept)
+            assert view.alerts == alerts

@@ -261,3 +261,19 @@ def test_direction_counts_agree_with_the_full_migrations(history_workspace: obje
         expected["unchanged"] = int(same.customers.sum())
         assert counted.loc[name].to_dict() == expected, name
         assert sum(expected.values()) == int(migration.matrix.customers.sum())
+
+
+def test_limited_movers_are_the_first_of_each_direction(may_june) -> None:  # type: ignore[no-untyped-def]
+    old, new = may_june
+    for scheme in ("abc", "lifecycle", "rfm_segments"):
+        full = compare(old, new, scheme)
+        for limit in (1, 3):
+            part = compare(old, new, scheme, movers=limit)
+            expected = full.movers.groupby("direction", sort=False).head(limit)
+            pd.testing.assert_frame_equal(part.movers, expected.reset_index(drop=True))
+            assert part.counts_by_direction() == full.counts_by_direction()
+            assert part.movers_total == full.movers_total == len(full.movers)
+            pd.testing.assert_frame_equal(part.matrix, full.matrix)
+            assert part.notes == full.notes
+    with pytest.raises(ValueError, match="at least 1"):
+        compare(old, new, "abc", movers=0)

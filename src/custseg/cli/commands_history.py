@@ -64,7 +64,8 @@ def diff_command(
     if scheme is None:
         _diff_overview(ws, old, new, lang, json_)
         return
-    migration = ws.compare(old, new, scheme)
+    # Only the movers shown are read: the first `movers` of each direction (all with 0).
+    migration = ws.compare(old, new, scheme, movers=movers or None)
     if json_:
         payload = _migration_payload(migration, movers, lang)
         ctx.emit_json({**payload, "old": _ref(ws, old), "new": _ref(ws, new)})
@@ -138,7 +139,7 @@ def _migration_payload(m: Migration, limit: int, lang: Lang) -> dict[str, Any]:
         "unchanged": _unchanged(m),
         "matrix": _records(m.matrix),
         "movers": _records(movers),
-        "movers_total": len(m.movers),
+        "movers_total": m.movers_total,
         "notes": m.notes_in(lang),
     }
 
@@ -195,6 +196,7 @@ def _print_matrix(m: Migration, new: Snapshot, lang: Lang) -> None:
 
 def _print_movers(m: Migration, limit: int, lang: Lang) -> None:
     labels = m.labels(lang)
+    totals = m.counts_by_direction()
     groups = (
         ("hist_top_down", ["down"]),
         ("hist_top_up", ["up"]),
@@ -205,12 +207,13 @@ def _print_movers(m: Migration, limit: int, lang: Lang) -> None:
         if part.empty:
             continue
         shown = part if limit == 0 else part.head(limit)
+        total = sum(totals[d] for d in directions)
         grid = Table(
             "",
             t("hist_customer", lang),
             t("hist_name", lang),
             t("hist_move", lang),
-            title=f"{t(heading, lang)} · {len(shown):,} / {len(part):,}",
+            title=f"{t(heading, lang)} · {len(shown):,} / {total:,}",
         )
         grid.add_column(t("revenue_12m", lang), justify="right")
         for row in shown.itertuples():
@@ -266,9 +269,9 @@ def alerts_command(
         else:
             ctx.stdout.print(f"[yellow]{escape(_no_previous(new))}[/]", highlight=False)
         return
-    frame = ws.alerts(old, new, lang=lang)
-    frame = frame[frame.severity.map(SEVERITY_ORDER) <= SEVERITY_ORDER[severity]]
     if json_:
+        frame = ws.alerts(old, new, lang=lang)
+        frame = frame[frame.severity.map(SEVERITY_ORDER) <= SEVERITY_ORDER[severity]]
         ctx.emit_json(
             {
                 "old": _ref(ws, old),
@@ -278,12 +281,14 @@ def alerts_command(
             }
         )
         return
+    # Only the rows shown are read; the counts and reasons are aggregated in the database.
+    view = ws.alert_overview(old, new, lang=lang, severity=severity, limit=limit)
     _print_header(old, new, lang)
-    if frame.empty:
+    if not view.total:
         ctx.stdout.print(t("hist_no_alerts", lang))
         return
-    shown = frame if limit == 0 else frame.head(limit)
-    grid = Table(title=f"{t('hist_alerts', lang)} · {len(shown):,} / {len(frame):,}")
+    shown = view.rows
+    grid = Table(title=f"{t('hist_alerts', lang)} · {len(shown):,} / {view.total:,}")
     grid.add_column(t("hist_severity", lang), no_wrap=True)
     grid.add_column(t("hist_customer", lang), no_wrap=True)
     grid.add_column(t("hist_name", lang))
@@ -303,21 +308,19 @@ def alerts_command(
             f"{row.revenue_12m:,.0f}",
         )
     ctx.stdout.print(grid)
-    if len(shown) < len(frame):
-        more = t("hist_more", lang).format(n=f"{len(frame) - len(shown):,}")
+    if len(shown) < view.total:
+        more = t("hist_more", lang).format(n=f"{view.total - len(shown):,}")
         ctx.stdout.print(f"[dim]{escape(more)}[/]")
-    _print_reasons(frame, lang)
+    _print_reasons(view.alerts)
 
 
-def _print_reasons(frame: pd.DataFrame, lang: Lang) -> None:
+def _print_reasons(alerts: list[tuple[str, str, str, int, str]]) -> None:
     """Each alert that fired once: its label, how many customers, and why it matters."""
-    ctx.stdout.print(f"[bold]{t('reason', lang)}[/]")
-    counts = frame.alert.value_counts()
-    for row in frame.drop_duplicates("alert").itertuples():
-        reason = row.reason if frame[frame.alert == row.alert].reason.nunique() == 1 else ""
-        style = SEVERITY_STYLE[row.severity]
+    ctx.stdout.print(f"[bold]{t('reason', ctx.STATE.lang)}[/]")
+    for _key, label, severity, count, reason in alerts:
+        style = SEVERITY_STYLE[severity]
         ctx.stdout.print(
-            f"  [{style}]●[/] {escape(row.label)} ({int(counts[row.alert]):,}): {escape(reason)}",
+            f"  [{style}]●[/] {escape(label)} ({count:,}): {escape(reason)}",
             highlight=False,
         )
 

@@ -10,6 +10,7 @@ snapshot's features.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
@@ -73,7 +74,90 @@ def evaluate_alerts(
             frames.append(_describe(rule, hits, old, new, lang))
     if not frames:
         return _empty()
-    out = pd.concat(frames, ignore_index=True)
+    return _sorted(pd.concat(frames, ignore_index=True))
+
+
+@dataclass(frozen=True)
+class AlertOverview:
+    """The first rows of :func:`evaluate_alerts` and figures over all of them.
+
+    ``rows``: the first ``limit`` rows (all columns, same order); ``total``: the number of
+    rows of the whole result; ``alerts``: per alert that fired, in the order of its first row,
+    ``(alert, label, severity, rows, reason)``, the reason empty when its rows give several.
+    """
+
+    rows: pd.DataFrame
+    total: int
+    alerts: list[tuple[str, str, str, int, str]]
+
+
+def overview_alerts(
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    lang: Lang = "en",
+    rules: Sequence[AlertRule] | None = None,
+    severity: str = "low",
+    limit: int = 50,
+) -> AlertOverview:
+    """What a table of alerts shows, without reading every alert from the database.
+
+    The rows of :func:`evaluate_alerts` down to ``severity`` (high, medium or low = all), of
+    which only the first ``limit`` (0 = all) are read; the counts and the reasons per alert are
+    aggregated in the database. The moves that fire are computed once, into a temporary table
+    (:meth:`ibis.expr.types.Table.cache`), which the three small queries read.
+    """
+    chosen = list(effective_alerts(new.system) if rules is None else rules)
+    both = set(old.info.computed_schemes) & set(new.info.computed_schemes)
+    worst = SEVERITY_ORDER[severity]
+    active = [r for r in chosen if r.scheme in both and SEVERITY_ORDER[r.severity] <= worst]
+    if not active:
+        return AlertOverview(_empty(), 0, [])
+    with _fired(active, old, new).cache() as fired:
+        rows = _alert_rows(active, fired)
+        by_revenue = [rows.revenue_12m.isnan(), ibis.desc(rows.revenue_12m), rows.customer_id]
+        rank = rows.alert.substitute(
+            {r.key: SEVERITY_ORDER[r.severity] for r in active}, else_=len(SEVERITY_ORDER)
+        )
+        first = rows.order_by([rank, *by_revenue, rows.alert])
+        shown = (first if limit == 0 else first.limit(limit)).to_pandas()
+        place = ibis.row_number().over(group_by=rows.alert, order_by=by_revenue)
+        tops = rows.mutate(alert_place=place)
+        tops = tops.filter(tops.alert_place == 0).drop("alert_place").to_pandas()
+        pairs = rows.group_by(["alert", "old_class", "new_class"]).aggregate(n=rows.count())
+        pairs = pairs.to_pandas()
+    frames = [_describe(r, tops[tops.alert == r.key].reset_index(drop=True), old, new, lang)
+              for r in active if (tops.alert == r.key).any()]
+    top_rows = _sorted(pd.concat(frames, ignore_index=True)) if frames else _empty()
+    summary: list[tuple[str, str, str, int, str]] = []
+    for row in top_rows.itertuples():
+        rule = next(r for r in active if r.key == row.alert)
+        mine = pairs[pairs.alert == rule.key].reset_index(drop=True)
+        described = _describe(rule, mine.assign(
+            customer_id="", name=None, direction="", revenue_12m=0.0), old, new, lang)
+        reasons = set(described.reason)
+        reason = row.reason if len(reasons) == 1 else ""
+        summary.append((rule.key, row.label, rule.severity, int(mine.n.sum()), reason))
+    total = sum(n for *_, n, _ in summary)
+    parts = [_describe(r, shown[shown.alert == r.key].reset_index(drop=True), old, new, lang)
+             for r in active if (shown.alert == r.key).any()]
+    first_rows = _sorted(pd.concat(parts, ignore_index=True)) if parts else _empty()
+    return AlertOverview(first_rows, total, summary)
+
+
+def _alert_rows(rules: Sequence[AlertRule], fired: ir.Table) -> ir.Table:
+    """One row per (move, alert) of the fired moves (``fired_<i>`` flags): the alert's key."""
+    columns = ["customer_id", "name", "scheme", "old_class", "new_class", "direction",
+               "revenue_12m"]
+    parts = [
+        fired.filter(fired[_flag(i)]).select(*columns, alert=ibis.literal(rule.key))
+        for i, rule in enumerate(rules)
+    ]
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
+def _sorted(out: pd.DataFrame) -> pd.DataFrame:
+    """Rows of alerts with Python values, most severe first, then by revenue (the result order)."""
     for column in COLUMNS:
         if column != "revenue_12m":
             out[column] = out[column].astype(object).where(out[column].notna(), None)
@@ -185,4 +269,4 @@ def _describe(
     return out
 
 
-__all__ = ["COLUMNS", "evaluate_alerts"]
+__all__ = ["COLUMNS", "AlertOverview", "evaluate_alerts", "overview_alerts"]

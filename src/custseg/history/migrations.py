@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import ibis
@@ -59,6 +59,8 @@ class Migration:
     class_order: list[str]
     note_items: list[Note] = field(default_factory=list)
     label_sets: dict[str, dict[str, str]] = field(default_factory=dict)
+    direction_totals: dict[str, int] | None = None
+    """Movers per direction over all customers (from the matrix); None: count ``movers``."""
 
     def labels(self, lang: Lang) -> dict[str, str]:
         """Class key -> label in ``lang`` (the new snapshot's labels win)."""
@@ -69,9 +71,20 @@ class Migration:
         return [t(key, lang).format(**params) for key, params in self.note_items]
 
     def counts_by_direction(self) -> dict[str, int]:
-        """Number of movers per direction (every direction, zeros included)."""
+        """Number of movers per direction (every direction, zeros included).
+
+        Over all customers, also when ``movers`` holds only the first few of each direction
+        (``compare(..., movers=n)``).
+        """
+        if self.direction_totals is not None:
+            return dict(self.direction_totals)
         counts = self.movers["direction"].value_counts()
         return {d: int(counts.get(d, 0)) for d in DIRECTIONS}
+
+    @property
+    def movers_total(self) -> int:
+        """Number of movers over all customers (``movers`` may hold fewer)."""
+        return sum(self.counts_by_direction().values())
 
     def pivot(self, values: Literal["customers", "revenue_12m"] = "customers") -> pd.DataFrame:
         """Old classes as rows x new classes as columns, zeros where nobody made that move.
@@ -94,15 +107,19 @@ class Migration:
         return wide.astype("int64") if values == "customers" else wide.astype("float64")
 
 
-def compare(old: Snapshot, new: Snapshot, scheme: str) -> Migration:
+def compare(old: Snapshot, new: Snapshot, scheme: str, *, movers: int | None = None) -> Migration:
     """How the customers of ``scheme`` moved from snapshot ``old`` to snapshot ``new``.
 
-    Up / down follow the ranking of the scheme in the new snapshot's system.
-    UnknownNameError when the scheme was not computed in either snapshot.
+    Up / down follow the ranking of the scheme in the new snapshot's system. With ``movers``
+    only the first ``movers`` of each direction (in the order of :attr:`Migration.movers`) are
+    read from the database; the matrix and :meth:`Migration.counts_by_direction` still cover
+    every customer. UnknownNameError when the scheme was not computed in either snapshot.
     """
+    if movers is not None and movers < 1:
+        raise ValueError(f"movers must be at least 1 (None for all), got {movers}")
     old.scheme(scheme)
     new.scheme(scheme)
-    return _compare_many(old, new, [scheme])[scheme]
+    return _compare_many(old, new, [scheme], movers)[scheme]
 
 
 def compare_all(
@@ -171,14 +188,57 @@ def previous_snapshot(ws: Any, snapshot: Snapshot) -> Snapshot | None:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _compare_many(old: Snapshot, new: Snapshot, schemes: list[str]) -> dict[str, Migration]:
-    """:func:`compare` for each of ``schemes`` (computed in both), from two queries in all."""
+def _compare_many(
+    old: Snapshot, new: Snapshot, schemes: list[str], limit: int | None = None
+) -> dict[str, Migration]:
+    """:func:`compare` for each of ``schemes`` (computed in both), from two queries in all.
+
+    ``limit``: at most this many movers per scheme and direction are read (None: all).
+    """
     if not schemes:
         return {}
     pairs = _tidy_matrix(matrix(old, new, schemes).to_pandas())
-    moved = _tidy_movers(_in_order(moves(old, new, schemes, movers_only=True)).to_pandas())
-    matrices, movers = _by_scheme(pairs, schemes), _by_scheme(moved, schemes)
-    return {s: _migration(old, new, s, movers[s], matrices[s]) for s in schemes}
+    moved = moves(old, new, schemes, movers_only=True)
+    if limit is not None:
+        moved = _first_of_each_direction(moved, limit)
+    moved_frame = _tidy_movers(_in_order(moved).to_pandas())
+    matrices, movers = _by_scheme(pairs, schemes), _by_scheme(moved_frame, schemes)
+    out = {s: _migration(old, new, s, movers[s], matrices[s]) for s in schemes}
+    if limit is None:
+        return out
+    return {
+        s: replace(m, direction_totals=_direction_totals(m.matrix, m.ranking))
+        for s, m in out.items()
+    }
+
+
+def _first_of_each_direction(moved: ir.Table, limit: int) -> ir.Table:
+    """The first ``limit`` moves of each scheme and direction, in the order of :func:`_in_order`."""
+    place = ibis.row_number().over(
+        group_by=[moved.scheme, moved.direction], order_by=_order_keys(moved)[2:]
+    )
+    ranked = moved.mutate(mover_place=place)
+    return ranked.filter(ranked.mover_place < limit).drop("mover_place")
+
+
+def _direction_totals(pairs: pd.DataFrame, ranking: list[str]) -> dict[str, int]:
+    """Movers per direction counted from a scheme's matrix (the rules of ``with_direction``)."""
+    rank = {key: i for i, key in enumerate(ranking)}
+    totals = dict.fromkeys(DIRECTIONS, 0)
+    for old_class, new_class, n in zip(pairs.old_class, pairs.new_class, pairs.customers,
+                                       strict=True):
+        if old_class is None:
+            direction = "entered"
+        elif new_class is None:
+            direction = "left"
+        elif old_class == new_class:
+            continue
+        elif old_class in rank and new_class in rank:
+            direction = "up" if rank[new_class] < rank[old_class] else "down"
+        else:
+            direction = "changed"
+        totals[direction] += int(n)
+    return totals
 
 
 def _by_scheme(frame: pd.DataFrame, schemes: list[str]) -> dict[str, pd.DataFrame]:
@@ -214,18 +274,21 @@ def _in_order(moved: ir.Table) -> ir.Table:
 
     Directions come in ``DIRECTIONS`` order.
     """
+    return moved.order_by(_order_keys(moved))
+
+
+def _order_keys(moved: ir.Table) -> list[Any]:
+    """Sort keys of movers: scheme, direction, revenue (largest first, NaN last), customer id."""
     rank = moved.direction.substitute(
         {d: i for i, d in enumerate(DIRECTIONS)}, else_=len(DIRECTIONS)
     )
-    return moved.order_by(
-        [
-            moved.scheme,
-            rank,
-            moved.revenue_12m.isnan(),
-            ibis.desc(moved.revenue_12m),
-            moved.customer_id,
-        ]
-    )
+    return [
+        moved.scheme,
+        rank,
+        moved.revenue_12m.isnan(),
+        ibis.desc(moved.revenue_12m),
+        moved.customer_id,
+    ]
 
 
 def _tidy_movers(movers: pd.DataFrame) -> pd.DataFrame:
