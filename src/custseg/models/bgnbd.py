@@ -38,7 +38,11 @@ tick, ``E[exp(-lam t)]``. Hence the derived
 
 The ``2F1`` of eq. (10) grows like ``(1 - z)^-(r + x + 1 - a)`` for large ``x``; it is used in the
 Euler-transformed form ``(1 - z)^(r+x) 2F1(r+x, b_x; c; z) = (1 - z)^(a-1) 2F1(c - r - x, a - 1;
-c; z)`` with ``c = a + b_x - 1``, whose series is bounded. Unconditionally (eq. 9),
+c; z)`` with ``c = a + b_x - 1``, whose series is bounded. For large ``a`` and ``b`` (a base
+whose dropout probability hardly varies between customers: the fit of 10,000,000 generated
+customers gave a = 528,115, b = 15,769,826) SciPy's ``2F1`` returns nan; there the same
+expectation is integrated over the Beta dropout probability numerically
+(:func:`beta_averaged_expected`). Unconditionally (eq. 9),
 ``E[X(t)] = (a + b - 1)/(a - 1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a + b - 1; t/(alpha+t))]``.
 """
 
@@ -64,7 +68,53 @@ def alive_expected_purchases(
     with np.errstate(all="ignore"):
         f = special.hyp2f1(c - r_post, a - 1.0, c, z)
         tail = np.exp((a - 1.0) * np.log1p(-z)) * f
-    return np.asarray(np.where(t > 0, c / (a - 1.0) * (1.0 - tail), 0.0), dtype=float)
+    out = np.asarray(np.where(t > 0, c / (a - 1.0) * (1.0 - tail), 0.0), dtype=float)
+    failed = ~np.isfinite(out)
+    if a > 1.0 and failed.any():
+        # SciPy's 2F1 gives nan for large a and b (from a ~ 500 for some customers): the
+        # same expectation, integrated over the dropout probability numerically.
+        t_, r_, alpha_, b_ = np.broadcast_arrays(t, r_post, alpha_post, b_post)
+        out[failed] = beta_averaged_expected(
+            t_[failed], r_[failed], alpha_[failed], a, b_[failed]
+        )
+    return out
+
+
+_NODES = np.polynomial.legendre.leggauss(64)
+"""Gauss-Legendre nodes and weights on [-1, 1] for :func:`beta_averaged_expected`."""
+
+_WINDOW_SDS = 12.0
+"""Half-width, in standard deviations of the dropout probability, of the integration window."""
+
+
+def beta_averaged_expected(
+    t: FloatArray, r_post: FloatArray, alpha_post: FloatArray, a: float, b_post: FloatArray
+) -> FloatArray:
+    """``E[Y(t)]`` of :func:`alive_expected_purchases` as an average over ``p ~ Beta(a, b_post)``.
+
+    Given the dropout probability ``p`` the gamma-mixed count has ``E[Y(t) | p] = (1 - (1 + p t
+    / alpha_post)^-r_post) / p`` (FHL 2005, the step before eq. 10); its Beta average is
+    taken by 64-point Gauss-Legendre quadrature over ``mean +- 12 sd`` of ``p``, weighted by the
+    Beta density and normalised by the quadrature of the density itself. Agrees with the
+    closed form to 1e-9 relative for ``a`` from 4.5 up to where SciPy's ``2F1`` fails (tests);
+    not meant for small ``a``, where the density's peak near 0 needs more nodes.
+    """
+    t, r_post, alpha_post, b_post = (
+        np.asarray(v, dtype=float) for v in np.broadcast_arrays(t, r_post, alpha_post, b_post)
+    )
+    n = a + b_post
+    mean = a / n
+    sd = np.sqrt(a * b_post / (n * n * (n + 1.0)))
+    lo = np.maximum(mean - _WINDOW_SDS * sd, 0.0)[:, None]
+    hi = np.minimum(mean + _WINDOW_SDS * sd, 1.0)[:, None]
+    nodes, weights = _NODES
+    p = lo + (hi - lo) * (nodes[None, :] + 1.0) / 2.0
+    with np.errstate(all="ignore"):
+        log_density = (a - 1.0) * np.log(p) + (b_post[:, None] - 1.0) * np.log1p(-p)
+        w = weights[None, :] * np.exp(log_density - log_density.max(axis=1, keepdims=True))
+        given_p = -np.expm1(-r_post[:, None] * np.log1p(p * (t / alpha_post)[:, None])) / p
+        out = (w * given_p).sum(axis=1) / w.sum(axis=1)
+    return np.asarray(np.where(t > 0, out, 0.0), dtype=float)
 
 
 class _BetaGeoFamily(TransactionModel):
