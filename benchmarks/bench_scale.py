@@ -20,8 +20,14 @@ and the load average before and after::
     python benchmarks/bench_scale.py --smoke          # 2,000 customers, a few seconds a step
 
 ``--lock FILE`` takes an exclusive ``flock`` on FILE around each step (not between steps), so
-a long run shares the machine's benchmark lock with others. The workspace is made afresh in
-``--work`` (default: beside the data) and removed at the end unless ``--keep``.
+a long run shares the machine's benchmark lock with others; ``--quiet-file FILE`` waits before
+each step while FILE exists (someone is timing something). The workspace is made afresh in
+``--work`` (default: beside the data) and removed at the end unless ``--keep``;
+``--workspace PATH --skip-ingest`` starts from a workspace already ingested (kept, like its
+export and spill folder), e.g. to measure the runs again without the ingests' half hour::
+
+    python benchmarks/bench_scale.py --customers 10000000 --memory-limit 10GB \
+        --workspace /tmp/scale/work10m/scale_27333.duckdb --skip-ingest --lock /tmp/bench.lock
 """
 
 from __future__ import annotations
@@ -72,9 +78,22 @@ def _locked(path: Path | None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+QUIET_POLL_SECONDS = 30.0
+
+
+def _wait_while(path: Path | None) -> None:
+    """Return once ``path`` (if given) does not exist, looking every 30 s."""
+    while path is not None and path.exists():
+        time.sleep(QUIET_POLL_SECONDS)
+
+
 def _measure(name: str, args: Sequence[str], env: dict[str, str], lock: Path | None,
-             log: Path) -> Step:
-    """Run ``args`` as a child; its wall time, CPU time and peak RSS (fails loudly)."""
+             log: Path, quiet: Path | None = None) -> Step:
+    """Run ``args`` as a child; its wall time, CPU time and peak RSS (fails loudly).
+
+    The step starts once ``quiet`` (if given) does not exist, under ``lock`` (if given).
+    """
+    _wait_while(quiet)
     with _locked(lock), open(log, "ab") as out:
         out.write(f"\n$ {' '.join(args)}\n".encode())
         out.flush()
@@ -118,9 +137,19 @@ def main(argv: Sequence[str] | None = None) -> list[Step]:
     parser.add_argument("--work", type=Path, help="folder of the workspace (default: beside "
                         "the data)")
     parser.add_argument("--lock", type=Path, help="flock this file around each step")
+    parser.add_argument("--quiet-file", type=Path, help="before each step, wait while this "
+                        "file exists")
+    parser.add_argument("--workspace", type=Path, help="use this workspace file (kept at the "
+                        "end; default: a new one in --work)")
+    parser.add_argument("--skip-ingest", action="store_true", help="do not ingest: the "
+                        "--workspace given holds the data already")
     parser.add_argument("--keep", action="store_true", help="keep the workspace and export")
     parser.add_argument("--smoke", action="store_true", help="2,000 customers (a check, not a measurement)")
     args = parser.parse_args(argv)
+    if args.skip_ingest and args.workspace is None:
+        parser.error("--skip-ingest needs --workspace (an ingested workspace)")
+    if args.skip_ingest and not args.workspace.exists():
+        parser.error(f"--workspace {args.workspace} does not exist")
     if args.smoke:
         args.customers = 2_000
     lines = args.lines or 10 * args.customers
@@ -131,16 +160,24 @@ def main(argv: Sequence[str] | None = None) -> list[Step]:
           flush=True)
     with contextlib.ExitStack() as stack:
         log = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "steps.log"
-        if args.keep:
+        if args.keep or args.workspace is not None:
             log = Path(tempfile.mkdtemp(prefix="bench_scale_")) / "steps.log"
         print(f"  {'step':<34} {'wall s':>9} {'CPU s':>9} {'peak MB':>9}", flush=True)
-        folder = _data(args.customers, lines, args.seed, args.lock, log)
-        work = args.work or folder
-        work.mkdir(parents=True, exist_ok=True)
-        workspace = work / f"scale_{os.getpid()}.duckdb"
-        spill = args.temp_dir or work / f"scale_{os.getpid()}.spill"
-        export = work / f"scale_{os.getpid()}.parquet"
-        if not args.keep:
+        folder = None if args.skip_ingest else _data(args.customers, lines, args.seed,
+                                                     args.lock, log)
+        if args.workspace is not None:
+            workspace = args.workspace
+            stem = workspace.with_suffix("")
+            spill = args.temp_dir or Path(f"{stem}.spill")
+            export = Path(f"{stem}.parquet")
+        else:
+            assert folder is not None
+            work = args.work or folder
+            work.mkdir(parents=True, exist_ok=True)
+            workspace = work / f"scale_{os.getpid()}.duckdb"
+            spill = args.temp_dir or work / f"scale_{os.getpid()}.spill"
+            export = work / f"scale_{os.getpid()}.parquet"
+        if not args.keep and args.workspace is None:
             stack.callback(lambda: [workspace.unlink(missing_ok=True),
                                     Path(f"{workspace}.wal").unlink(missing_ok=True),
                                     export.unlink(missing_ok=True),
@@ -152,26 +189,28 @@ def main(argv: Sequence[str] | None = None) -> list[Step]:
         if args.threads:
             cli += ["--threads", str(args.threads)]
         steps = []
-        for table in TABLES:
-            source = folder / f"{table}.parquet"
-            steps.append(_measure(f"ingest {table}", [*cli, "ingest", table, str(source),
-                                                      *BIG_INGEST], env, args.lock, log))
+
+        def measure(name: str, command: Sequence[str]) -> None:
+            steps.append(_measure(name, [*cli, *command], env, args.lock, log, args.quiet_file))
+
+        for table in () if folder is None else TABLES:
+            assert folder is not None
+            measure(f"ingest {table}", ["ingest", table, str(folder / f"{table}.parquet"),
+                                        *BIG_INGEST])
         for as_of in AS_OFS:
-            steps.append(_measure(f"run --as-of {as_of}", [*cli, "run", "--as-of", as_of],
-                                  env, args.lock, log))
-        steps.append(_measure("diff (every scheme)", [*cli, "diff"], env, args.lock, log))
-        steps.append(_measure(f"diff --scheme {SCHEME}", [*cli, "diff", "--scheme", SCHEME],
-                              env, args.lock, log))
-        steps.append(_measure("export --features (Parquet)",
-                              [*cli, "export", "--features", "--out", str(export), "--force"],
-                              env, args.lock, log))
+            measure(f"run --as-of {as_of}", ["run", "--as-of", as_of])
+        measure("diff (every scheme)", ["diff"])
+        measure(f"diff --scheme {SCHEME}", ["diff", "--scheme", SCHEME])
+        measure("export --features (Parquet)",
+                ["export", "--features", "--out", str(export), "--force"])
         size = workspace.stat().st_size / 2**20
         load_after = os.getloadavg()
         total = sum(s.wall for s in steps)
         print(f"  {'total (custseg steps)':<34} {total:9.1f} {sum(s.cpu for s in steps):9.1f} "
               f"{max(s.peak_mb for s in steps):9.0f}")
         print(f"workspace {size:,.0f} MiB; load average after {load_after[0]:.2f} "
-              f"{load_after[1]:.2f} {load_after[2]:.2f}; log {log if args.keep else '(removed)'}")
+              f"{load_after[1]:.2f} {load_after[2]:.2f}; "
+              f"log {log if args.keep or args.workspace else '(removed)'}")
     return steps
 
 

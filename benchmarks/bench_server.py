@@ -193,6 +193,29 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu() -> tuple[float, float] | None:
+    """CPU seconds the whole machine has been busy, and stolen by its host, so far (Linux)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
+def others_share(before: tuple[float, float] | None, after: tuple[float, float] | None,
+                 server: float | None, clients: float, seconds: float) -> str:
+    """What else used the machine during the run: other processes' CPU and the host's steal."""
+    if before is None or after is None or server is None:
+        return ""
+    busy, steal = after[0] - before[0], after[1] - before[1]
+    others = max(0.0, busy - server - clients)
+    cores = os.cpu_count() or 1
+    return (f"; other processes {others / seconds:.2f} of {cores} cores, "
+            f"stolen by the host {steal / seconds:.2f}")
+
+
 def percentiles(values: list[float]) -> str:
     """p50 / p95 / p99 in milliseconds."""
     if len(values) < 2:
@@ -202,7 +225,8 @@ def percentiles(values: list[float]) -> str:
 
 
 def load(base: str, token: str, ids: list[str], clients: int, seconds: float,
-         snapshot: str, processes: int = 1) -> tuple[dict[str, list[float]], int, float]:
+         snapshot: str, processes: int = 1,
+         start_at: float | None = None) -> tuple[dict[str, list[float]], int, float]:
     """Run the clients over ``processes`` processes; latencies per kind, errors, client CPU s.
 
     Clients in one process share its GIL: a client waits for the others' Python work as well
@@ -211,8 +235,8 @@ def load(base: str, token: str, ids: list[str], clients: int, seconds: float,
     """
     processes = max(1, min(processes, clients))
     shares = [list(range(clients))[p::processes] for p in range(processes)]
-    # Wall-clock times, comparable between processes; spawned processes need a moment to start.
-    start_at = time.time() + (0 if processes == 1 else 10)
+    if start_at is None:
+        start_at = time.time() + start_delay(processes)
     stop_at = start_at + seconds
     if processes == 1:
         started = time.process_time()
@@ -228,6 +252,39 @@ def load(base: str, token: str, ids: list[str], clients: int, seconds: float,
                               [stop_at] * processes, [snapshot] * processes))
     times = {k: [t for part in parts for t in part[0][k]] for k in parts[0][0]}
     return times, sum(part[1] for part in parts), sum(part[2] for part in parts)
+
+
+def start_delay(processes: int) -> float:
+    """Seconds between starting the clients and their first request (spawned processes start)."""
+    return 0.0 if processes <= 1 else 10.0
+
+
+class WindowSample(threading.Thread):
+    """The machine's busy and stolen CPU and the server's CPU at the start and end of the load.
+
+    Sampled from this process at the wall-clock times the clients start and stop, so that the
+    spawned client processes' start-up is outside the window.
+    """
+
+    def __init__(self, start_at: float, stop_at: float, server_pid: int) -> None:
+        super().__init__(daemon=True)
+        self.times = (start_at, stop_at)
+        self.pid = server_pid
+        self.samples: list[tuple[tuple[float, float] | None, float | None]] = []
+
+    def run(self) -> None:
+        for at in self.times:
+            time.sleep(max(0.0, at - time.time()))
+            self.samples.append((machine_cpu(), cpu_seconds(self.pid)))
+
+    def report(self, clients_cpu: float, seconds: float) -> str:
+        """Other processes' share of the machine and the host's steal during the window."""
+        if len(self.samples) < 2:
+            return ""
+        (before, server_before), (after, server_after) = self.samples
+        server = (None if server_before is None or server_after is None
+                  else server_after - server_before)
+        return others_share(before, after, server, clients_cpu, seconds)
 
 
 def _clients_measured(base: str, token: str, ids: list[str], numbers: list[int],
@@ -397,22 +454,28 @@ def run(args: argparse.Namespace, location: str) -> None:
                            data={"username": "bench", "password": PASSWORD}).json()
         cold = warm_up(url, token["access_token"], snapshot_id)
         cpu_before = cpu_seconds(server.pid)
+        start_at = time.time() + start_delay(args.client_processes)
+        window = WindowSample(start_at, start_at + args.seconds, server.pid)
+        window.start()
         times, errors, client_cpu = load(url, token["access_token"], ids, args.clients,
-                                         args.seconds, snapshot_id, args.client_processes)
+                                         args.seconds, snapshot_id, args.client_processes,
+                                         start_at)
         cpu_after = cpu_seconds(server.pid)
+        window.join(30)
     finally:
         server.terminate()
         server.wait(30)
     total = sum(len(v) for v in times.values())
     cpu = ("" if cpu_before is None or cpu_after is None or not total
            else f", server CPU {(cpu_after - cpu_before) / total * 1000:.1f} ms per request")
+    others = window.report(client_cpu, args.seconds)
     load1, load5, _ = os.getloadavg()
     print(f"bench_server: {args.backend}, {customers:,} customers, {args.clients} clients, "
           f"{args.readers} read connections, read cache {'off' if args.no_cache else 'on'}, "
           f"{args.seconds:.0f} s, {total:,} requests, {errors} errors{cpu}, "
           f"clients in {args.client_processes} processes, client CPU "
           f"{client_cpu / max(total, 1) * 1000:.1f} ms per request; "
-          f"load average {load1:.1f} / {load5:.1f}")
+          f"load average {load1:.1f} / {load5:.1f}{others}")
     print("  first requests, one at a time (cold cache): " + ", ".join(
         f"{k} {v * 1000:.0f} ms" for k, v in cold.items()))
     for kind, values in times.items():

@@ -201,6 +201,28 @@ def _wait_for_lock(con: BaseBackend, function: str, what: str) -> None:
         pause = min(pause * 2, 1.0)
 
 
+@contextmanager
+def insertion_order_relaxed(con: BaseBackend) -> Iterator[None]:
+    """On DuckDB, let the enclosed statements produce rows in any order; restored afterwards.
+
+    With ``preserve_insertion_order`` off DuckDB need not keep a statement's rows in their
+    input order, so large inserts and CREATE TABLE AS spill instead of holding rows in memory.
+    Only for statements whose row order does not matter (an explicit ORDER BY still holds).
+    Elsewhere nothing is changed.
+    """
+    if con.name != "duckdb":
+        yield
+        return
+    before = con.raw_sql("SELECT current_setting('preserve_insertion_order')").fetchone()[0]  # type: ignore[attr-defined]
+    con.raw_sql("SET preserve_insertion_order = false")  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        # an aborted transaction may refuse the SET; the connection is then rolled back anyway
+        with contextlib.suppress(Exception):
+            con.raw_sql(f"SET preserve_insertion_order = {str(bool(before)).lower()}")  # type: ignore[attr-defined]
+
+
 def insert_from(con: BaseBackend, table: str, source: ibis.Table) -> None:
     """Append the rows of ``source`` to ``table``, columns matched by name.
 

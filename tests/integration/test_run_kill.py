@@ -121,21 +121,21 @@ def test_kill_inside_the_snapshot_transaction_rolls_it_back(
         from datetime import date
         from custseg import open_workspace
 
-        import custseg.snapshots.store as store
+        import custseg.snapshots.ordered_write as ordered_write
 
         ws = open_workspace(sys.argv[1])
-        real_insert = store.insert_from
+        real_insert = ordered_write.insert_from
 
         def insert(con, name, obj):
             # Die inside the snapshot's transaction: the assignments are inserted (the run
-            # stages every scheme's classes first and writes them in one insert), the
-            # snapshot row is not.
+            # stages every scheme's classes first and appends them sorted), the snapshot row
+            # is not.
             result = real_insert(con, name, obj)
             if name == "assignments":
                 os.kill(os.getpid(), signal.SIGKILL)
             return result
 
-        store.insert_from = insert
+        ordered_write.insert_from = insert
         ws.run(as_of=date(2026, 3, 31))
         sys.exit("the run ended without inserting its assignments")
         """,

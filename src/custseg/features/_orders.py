@@ -107,9 +107,12 @@ def purchase_days(
     Columns: ``customer_id, order_date, gap, days_ago``, and ``amount`` with ``amounts`` (the
     net total of the day's purchases, rounded to 6 decimals).
     """
+    pruning = pruning or Pruning()
     bought = orders.filter(orders.net > 0)
     if amounts:
         days = purchase_day_amounts(bought)
+    elif pruning.keep is None or "gap" in pruning.keep:
+        return _days_by_gap(bought, ctx, pruning)
     else:
         days = bought.select("customer_id", "order_date").distinct()
     previous = days.order_date.lag().over(
@@ -119,7 +122,26 @@ def purchase_days(
         "gap": days.order_date.delta(previous, unit="day").cast("int64"),
         "days_ago": ctx.days_before_as_of(days.order_date),
     }
-    return (pruning or Pruning()).mutate(days, derived)
+    return pruning.mutate(days, derived)
+
+
+def _days_by_gap(bought: ir.Table, ctx: BuildContext, pruning: Pruning) -> ir.Table:
+    """The purchase days of :func:`purchase_days`, found by the gaps themselves.
+
+    No distinct (customer, day) grouping first: the gap is taken over the purchases, sorted by
+    date within the customer, and a day's later purchases (gap 0 to the one before) are
+    dropped. The rows and gaps are those of the distinct days; one sort instead of a grouping
+    of every purchase on two keys followed by the same sort (EXPLAIN ANALYZE, 10 M lines).
+    """
+    purchases = bought.select("customer_id", "order_date")
+    previous = purchases.order_date.lag().over(
+        ibis.window(group_by=purchases.customer_id, order_by=purchases.order_date)
+    )
+    gap = {"gap": purchases.order_date.delta(previous, unit="day").cast("int64")}
+    pruning.split(gap)  # records what the gap is computed from
+    days = purchases.mutate(**gap)
+    days = days.filter(days.gap.isnull() | (days.gap > 0))
+    return pruning.mutate(days, {"days_ago": ctx.days_before_as_of(days.order_date)})
 
 
 def purchase_day_amounts(purchases: ir.Table) -> ir.Table:

@@ -28,7 +28,10 @@ def scores(purchasers: ir.Table, ctx: BuildContext) -> dict[str, ir.Value]:
     t = purchasers
     span_days = t.last_purchase_date.delta(t.first_purchase_date, unit="day")
     span = (span_days > 0).ifelse(midrank_percentile(span_days), 0.0)
-    repeat = (t.orders_count > 1).ifelse(midrank_percentile(t.orders_count), 0.0)
+    # the RFM frequency score ranks the same column among the same purchasers: read its
+    # percentile when the table carries it (one sort of the purchasers fewer)
+    orders_p = t["_rfm_f_p"] if "_rfm_f_p" in t.columns else midrank_percentile(t.orders_count)
+    repeat = (t.orders_count > 1).ifelse(orders_p, 0.0)
     steadiness = (1.0 / (1.0 + t.gap_cv)).fill_null(0.0)
     regularity = 0.5 * t.active_months_12m / 12 + 0.5 * steadiness
     score = 100 * (

@@ -34,7 +34,15 @@ class BoundQuery:
         """The compiled text (None: this backend runs the expression through Ibis)."""
         self.slots = 0
         """How many times the parameter occurs in :attr:`sql` (each gets the same value)."""
-        self._struct = expr.schema().as_struct().to_pyarrow()
+        schema = expr.schema()
+        self._struct = schema.as_struct().to_pyarrow()
+        self._names = tuple(schema.names)
+        # DuckDB's driver gives these types as Ibis reads them (str, int, float, bool, date):
+        # its tuples need no conversion. Others (timestamps, decimals, ...) go through Arrow.
+        self._plain = con.name == "duckdb" and all(
+            t.is_string() or t.is_integer() or t.is_float64() or t.is_boolean() or t.is_date()
+            for t in schema.types
+        )
         mark = _MARKS.get(con.name)
         if mark is not None and not expr.op().find(ops.InMemoryTable):
             self.sql, self.slots = _compile(con, expr, param, mark)
@@ -47,6 +55,8 @@ class BoundQuery:
         raw = self._con.con  # type: ignore[attr-defined]
         if self._con.name == "duckdb":
             found = raw.execute(self.sql, values).fetchall()
+            if self._plain:
+                return [dict(zip(self._names, row, strict=True)) for row in found]
         else:
             with raw.cursor() as cursor, raw.transaction():
                 found = cursor.execute(self.sql, values).fetchall()

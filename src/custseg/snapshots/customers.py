@@ -191,15 +191,16 @@ def customer_detail(
     row = {k: _plain(v) for k, v in found[0].items()}
     scores = {k: row[k] for k in MODEL_SCORES if k in row}
     features = {k: v for k, v in row.items() if k not in scores}
-    # This snapshot's classes with score and reason; the other snapshots' class keys only.
-    # Only the snapshots listed are shown, so their overrides decide whether overrides are read.
-    mine = snapshot.customer_class_rows(str(customer_id))
-    explained = snapshot.explain_rows(str(customer_id), mine, lang=lang)
+    # One query for the classes of this snapshot and the history: every snapshot's rows. Only
+    # the snapshots listed are shown, so their overrides decide whether overrides are read.
     overridden = snapshot.has_overrides or any(_applied_overrides(i) for i in snapshots)
-    rows = [
-        *snapshot.history_classes(str(customer_id), overridden=overridden),
-        *({"snapshot_id": snapshot.snapshot_id, **r} for r in mine),
-    ]
+    rows = snapshot.history_rows(str(customer_id), overridden=overridden)
+    mine = [r for r in rows if r["snapshot_id"] == snapshot.snapshot_id]
+    explained = (
+        snapshot.explain_rows(str(customer_id), mine, lang=lang)
+        if mine
+        else snapshot.explain(str(customer_id), lang=lang)  # stored elsewhere (Spark)
+    )
     return {
         "customer_id": str(customer_id),
         "name": row.get("name"),

@@ -29,6 +29,7 @@ from ibis.backends import BaseBackend
 from custseg.engine import insert_from, insert_rows, transaction
 from custseg.errors import SnapshotNotFoundError
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
+from custseg.snapshots.ordered_write import insert_in_customer_order
 from custseg.snapshots.summaries import count_classes
 from custseg.workspace_schema.tables import (
     ASSIGNMENTS,
@@ -97,11 +98,18 @@ class SnapshotStore:
                 self._con.create_table(target, features)
             index_by_customer(self._con, target)
             if self._con.name == "duckdb":
-                # Written where they stay and read back from there: a million customers times
-                # the schemes are not copied twice. The new rows are one contiguous run of
-                # row groups, which the engine's min/max statistics find without a scan; in
-                # customer order, one customer's rows share a few row groups.
-                insert_from(self._con, ASSIGNMENTS, _in_customer_order(self._con, assignments))
+                # Read back from where they stay. The new rows are one contiguous run of row
+                # groups, which the engine's min/max statistics find without a scan; in customer
+                # order, one customer's rows share a few row groups. Computed into a staging
+                # table first, then appended sorted by ranges of customers, so the memory a run
+                # needs does not grow with the base (custseg.snapshots.ordered_write).
+                insert_in_customer_order(
+                    self._con,
+                    ASSIGNMENTS,
+                    assignments,
+                    staging=staging,
+                    customers=self._con.table(target),
+                )
                 t = self._con.table(ASSIGNMENTS)
                 stored = t.filter(t.snapshot_id == snapshot_id).drop("snapshot_id")
             else:
@@ -315,19 +323,6 @@ def index_by_customer(con: BaseBackend, table: str) -> None:
     cursor = con.raw_sql(statement.sql(dialect=con.name))
     if hasattr(cursor, "close"):
         cursor.close()
-
-
-def _in_customer_order(con: BaseBackend, part: ibis.Table) -> ibis.Table:
-    """``part`` sorted by customer on DuckDB, so one customer's rows share a few row groups.
-
-    DuckDB keeps no index on ``assignments``; its min-max zone maps skip every row group whose
-    customer_id range misses the one asked for, which makes one customer's detail and history
-    cheap only when each snapshot's rows are written in customer order. PostgreSQL uses its
-    index (migration 3) and is left unsorted.
-    """
-    if getattr(con, "name", "") != "duckdb":
-        return part
-    return part.order_by(["customer_id", "scheme"])
 
 
 def _engine_storage(con: BaseBackend, snapshot_id: str) -> Any:

@@ -115,32 +115,22 @@ class Snapshot:
             bound = self._bound[id(query)] = BoundQuery(self._con, query, self._customer)
         return bound.rows(str(customer_id))
 
-    def customer_class_rows(self, customer_id: str) -> list[dict[str, Any]]:
-        """The customer's effective rows of this snapshot (the columns of :meth:`assignments`).
+    def history_rows(self, customer_id: str, *, overridden: bool = True) -> list[dict[str, Any]]:
+        """The customer's effective rows in every snapshot the workspace stores.
 
-        Empty when the customer is not in the snapshot.
-        """
-
-        def make(customer: ibis.Value) -> ibis.Table:
-            t = self._effective()
-            return t.filter(t.customer_id == customer)
-
-        return self.customer_rows(self.customer_table("classes", make), customer_id)
-
-    def history_classes(self, customer_id: str, *, overridden: bool = True) -> list[dict[str, Any]]:
-        """The customer's effective class per scheme in every *other* snapshot the workspace stores.
-
-        Columns: snapshot_id, scheme, class_key. Only the keys are read (a detail shows the
-        score and reason of its own snapshot only, from :meth:`customer_class_rows`).
-        ``overridden=False`` is for a reader who knows that none of the snapshots it uses
-        applied an override: the computed classes are read without looking for overrides.
+        Columns: snapshot_id, customer_id, scheme, class_key, score, reason (null but in this
+        snapshot), computed_class_key, override_id. ``overridden=False`` is for a reader who knows that
+        none of the snapshots it uses applied an override: the computed classes are read
+        without looking for overrides (a join fewer), override_id is null.
         """
         history = self._store.customer_history if overridden else _computed_history(self._con)
 
         def make(customer: ibis.Value) -> ibis.Table:
             t = history(customer)
-            t = t.filter(t.snapshot_id != self.snapshot_id)
-            return t.select("snapshot_id", "scheme", "class_key")
+            # Only this snapshot's reasons are shown: the others' are not read (on DuckDB,
+            # fetching the reason text of every snapshot's rows is most of the lookup).
+            mine = t.snapshot_id == self.snapshot_id
+            return t.mutate(reason=ibis.ifelse(mine, t.reason, ibis.null("string")))
 
         query = self.customer_table(("history", overridden), make)
         return self.customer_rows(query, customer_id)

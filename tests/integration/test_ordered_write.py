@@ -1,0 +1,116 @@
+"""A run's assignments staged, then appended in customer order by ranges of customers (DuckDB)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pytest
+
+from custseg import open_workspace
+from custseg.engine import insertion_order_relaxed
+from custseg.sample import sample_data_dir
+from custseg.snapshots import ordered_write
+from custseg.snapshots.ordered_write import customer_ranges, insert_in_customer_order
+
+SCHEMES = ("b_scheme", "a_scheme", "c_scheme")
+
+
+def _setting(con: ibis.BaseBackend) -> bool:
+    return bool(
+        con.raw_sql("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    )
+
+
+def _shuffled_rows(ids: list[str | None]) -> pd.DataFrame:
+    rows = [
+        {"customer_id": c, "scheme": s, "class_key": f"{c}:{s}"} for c in ids for s in SCHEMES
+    ]
+    random.Random(7).shuffle(rows)
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("customers", "batch", "statements"), [(10, 3, 4), (9, 3, 4), (5, 50, 1)])
+def test_rows_are_stored_sorted_by_customer_and_scheme_whatever_the_batch(
+    customers: int, batch: int, statements: int
+) -> None:
+    con = ibis.duckdb.connect()
+    ids: list[str | None] = [f"c{i:03d}" for i in range(customers)]
+    features = con.create_table("features", pd.DataFrame({"customer_id": ids[::-1]}))
+    rows = _shuffled_rows([*ids, None])  # a null id too: it is sorted last
+    con.raw_sql(
+        'CREATE TABLE "stored" ("customer_id" VARCHAR, "scheme" VARCHAR, "class_key" VARCHAR)'
+    )
+    made = insert_in_customer_order(
+        con, "stored", ibis.memtable(rows), staging="staged", customers=features, batch=batch
+    )
+    assert made == statements
+    stored = con.raw_sql('SELECT * FROM "stored" ORDER BY rowid').df()
+    expected = rows.sort_values(["customer_id", "scheme"], na_position="last")
+    assert stored.to_dict("records") == expected.to_dict("records")
+    assert "staged" not in con.list_tables()
+    assert _setting(con) is True  # insertion order kept again after the staging
+
+
+def test_ranges_cover_every_id_once_in_ascending_order() -> None:
+    con = ibis.duckdb.connect()
+    ids = [f"k{i}" for i in (5, 1, 9, 3, 7, 2, 8)]  # sorted as strings: k1 k2 k3 k5 k7 k8 k9
+    features = con.create_table("f", pd.DataFrame({"customer_id": ids}))
+    ranges = customer_ranges(features, 3)
+    values = ibis.memtable(pd.DataFrame({"c": [*ids, None]}))
+    found = [
+        sorted(
+            values.filter(keep(values.c)).c.to_pyarrow().to_pylist(),  # type: ignore[misc]
+            key=lambda v: (v is None, v or ""),
+        )
+        for keep in ranges
+    ]
+    assert found == [["k1", "k2", "k3"], ["k5", "k7", "k8"], ["k9", None]]
+    assert len(customer_ranges(features, 7)) == 2  # all seven, then an empty range (and nulls)
+    assert customer_ranges(features, 8) == [None]  # fewer than a batch: everything at once
+    with pytest.raises(ValueError, match="at least 1"):
+        customer_ranges(features, 0)
+
+
+def test_insertion_order_is_relaxed_only_inside_and_restored() -> None:
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET preserve_insertion_order = false")
+    with insertion_order_relaxed(con):
+        assert _setting(con) is False
+    assert _setting(con) is False  # what it was before, not DuckDB's default
+    con.raw_sql("SET preserve_insertion_order = true")
+    with pytest.raises(RuntimeError), insertion_order_relaxed(con):
+        assert _setting(con) is False
+        raise RuntimeError("a failed statement")
+    assert _setting(con) is True
+
+
+def _sample_run(folder: Path) -> tuple[str, pd.DataFrame]:
+    ws = open_workspace(folder / "w.duckdb", clock=lambda: datetime(2026, 7, 1))
+    try:
+        for name in ("customers", "orders", "payments"):
+            ws.ingest(name, next(sample_data_dir().glob(f"{name}.*")))
+        snapshot = ws.run(as_of=date(2026, 6, 30))
+        stored = ws._con.raw_sql(  # noqa: SLF001  # the rows in the order they are stored
+            "SELECT customer_id, scheme, class_key, score, reason FROM assignments ORDER BY rowid"
+        ).df()
+        return snapshot.snapshot_id, stored
+    finally:
+        ws.close()
+
+
+def test_a_run_stores_the_same_rows_in_the_same_order_in_small_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "many").mkdir()
+    whole_id, whole = _sample_run(tmp_path / "one")
+    monkeypatch.setattr(ordered_write, "BATCH_CUSTOMERS", 97)  # the sample's 2,500 in 26 ranges
+    batched_id, batched = _sample_run(tmp_path / "many")
+    assert batched_id == whole_id
+    assert len(whole) > 2_500 * 20
+    pd.testing.assert_frame_equal(batched, whole)
+    assert list(whole.customer_id) == sorted(whole.customer_id)
