@@ -86,8 +86,16 @@ def test_history_reads(sample_ws: object) -> None:
     migration = ws.compare(old, new, "abc")  # type: ignore[attr-defined]
     assert int(migration.matrix.customers.sum()) == 2500
     assert len(migration.movers) > 0
+    first = ws.compare(old, new, "abc", movers=2)  # type: ignore[attr-defined]
+    assert first.counts_by_direction() == migration.counts_by_direction()
+    assert first.movers.customer_id.tolist() == (
+        migration.movers.groupby("direction", sort=False).head(2).customer_id.tolist()
+    )
     alerts = ws.alerts(old, new)  # type: ignore[attr-defined]
     assert len(alerts) > 0 and alerts.customer_id.notna().all()
+    view = ws.alert_overview(old, new, limit=5)  # type: ignore[attr-defined]
+    assert view.total == len(alerts)
+    assert view.rows.customer_id.tolist() == alerts.head(5).customer_id.tolist()
     trend = ws.trend("abc")  # type: ignore[attr-defined]
     assert len(trend) > 0
     actions = ws.actions(new, old)  # type: ignore[attr-defined]

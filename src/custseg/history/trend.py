@@ -144,13 +144,23 @@ def _counts(snaps: list[Snapshot], scheme: str) -> dict[str, dict[str, tuple[int
 
 
 def _flows(snaps: list[Snapshot], scheme: str) -> dict[str, dict[str, tuple[int, int]]]:
-    """Snapshot id -> class -> (entered, exited) against the previous snapshot of the list."""
-    out: dict[str, dict[str, tuple[int, int]]] = {}
+    """Snapshot id -> class -> (entered, exited) against the previous snapshot of the list.
+
+    One query for every consecutive pair (their counts of moves, united).
+    """
+    parts: list[ir.Table] = []
     for before, after in zip(snaps, snaps[1:], strict=False):
         pairs = transitions(assignment_table(before, scheme), assignment_table(after, scheme))
         absent = pairs.old_class.isnull() | pairs.new_class.isnull()
         moved = pairs.filter(absent | (pairs.old_class != pairs.new_class))
-        m = moved.group_by(["old_class", "new_class"]).aggregate(n=moved.count()).to_pandas()
+        counted = moved.group_by(["old_class", "new_class"]).aggregate(n=moved.count())
+        parts.append(counted.mutate(snapshot_id=ibis.literal(after.snapshot_id)))
+    if not parts:
+        return {}
+    frame = (ibis.union(*parts) if len(parts) > 1 else parts[0]).to_pandas()
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for after in snaps[1:]:
+        m = frame[frame.snapshot_id == after.snapshot_id]
         entered = m.dropna(subset=["new_class"]).groupby("new_class").n.sum()
         exited = m.dropna(subset=["old_class"]).groupby("old_class").n.sum()
         keys = set(entered.index) | set(exited.index)

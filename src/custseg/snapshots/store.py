@@ -50,6 +50,22 @@ class SnapshotStore:
 
     def __init__(self, con: BaseBackend) -> None:
         self._con = con
+        self._storage: dict[str, Any] = {}
+        """Snapshot id -> its engine storage (None: this database), looked up once."""
+
+    def know(self, info: SnapshotInfo) -> None:
+        """Take what ``info`` says about where the snapshot's rows are (no query to look it up).
+
+        A snapshot whose ``extra`` names no compute engine is kept in this database.
+        """
+        if "engine" not in info.extra:  # custseg.compute.reads.ENGINE_KEY
+            self._storage[info.snapshot_id] = None
+
+    def _engine(self, snapshot_id: str) -> Any:
+        """The engine storage of a snapshot (None: this database), queried once per store."""
+        if snapshot_id not in self._storage:
+            self._storage[snapshot_id] = _engine_storage(self._con, snapshot_id)
+        return self._storage[snapshot_id]
 
     def exists(self, snapshot_id: str) -> bool:
         """Whether a snapshot with this id has been written."""
@@ -153,7 +169,7 @@ class SnapshotStore:
         o = o.filter(o.snapshot_id == snapshot_id).select(
             "customer_id", "scheme", override_class=o.class_key, override_id=o.override_id
         )
-        if _engine_storage(self._con, snapshot_id) is not None:  # join where the classes are
+        if self._engine(snapshot_id) is not None:  # join where the classes are
             o = ibis.memtable(o.to_pandas(), schema=o.schema())
         j = a.left_join(o, ["customer_id", "scheme"])
         return j.select(
@@ -213,7 +229,7 @@ class SnapshotStore:
 
     def assignments(self, snapshot_id: str) -> ibis.Table:
         """Long table of one snapshot's assignments (on Spark for a snapshot computed there)."""
-        storage = _engine_storage(self._con, snapshot_id)
+        storage = self._engine(snapshot_id)
         if storage is not None:
             return storage.assignments(snapshot_id)
         t = self._con.table(ASSIGNMENTS)
@@ -221,7 +237,7 @@ class SnapshotStore:
 
     def features(self, snapshot_id: str) -> ibis.Table:
         """The feature table one snapshot classified (on Spark for a snapshot computed there)."""
-        storage = _engine_storage(self._con, snapshot_id)
+        storage = self._engine(snapshot_id)
         if storage is not None:
             return storage.features(snapshot_id)
         return self._con.table(features_table_name(snapshot_id))

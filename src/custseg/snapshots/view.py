@@ -77,6 +77,7 @@ class Snapshot:
     ) -> None:
         self._con = con
         self._store = SnapshotStore(con)
+        self._store.know(info)
         self.info = info
         self.system = system
         self._cache = cache
