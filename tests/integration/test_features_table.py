@@ -420,3 +420,16 @@ def test_stored_order_tables_give_the_same_features_and_purchase_statistics() ->
     assert from_days == rows(purchase_statistics(con, AS_OF))
     assert [r["customer_id"] for r in from_days] == ["C01", "C02", "C03", "C06", "C09"]
     assert from_days[0]["x"] == 3 and from_days[0]["m"] == pytest.approx((200 + 350 + 120) / 3)
+
+
+@pytest.mark.parametrize("name", ["base_gap_median_days", "base_gap_p75_days", "base_gap_p90_days"])
+def test_a_measured_rhythm_alone_equals_its_column_of_the_whole_table(name: str) -> None:
+    """The base's gaps are measured from the purchase days' gaps, which a build of the rhythm
+    alone must therefore keep (it used to leave them out and show the fallback)."""
+    con = make_workspace()
+    measured = FeatureParameters(home_region="广东", home_city="深圳", rhythm_min_repeat_buyers=1)
+    whole = feature_rows(con, parameters=measured)
+    alone = feature_rows(con, parameters=measured, columns=[name])
+    values = {row[name] for row in whole.values()}
+    assert len(values) == 1 and values != {BASE_RHYTHM[name]}  # measured, not the fallback
+    assert {c: row[name] for c, row in alone.items()} == {c: r[name] for c, r in whole.items()}

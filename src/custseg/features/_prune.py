@@ -38,13 +38,17 @@ class Pruning:
         The names in ``always`` are kept whatever is asked for (e.g. the columns that decide
         which rows a table has).
         """
-        for name, value in values.items():
-            self.sources.setdefault(name, set()).update(referenced_names(value))
+        self.record(values)
         if self.keep is None:
             return dict(values), {}
         kept = {k: v for k, v in values.items() if k in self.keep or k in always}
         left_out = {k: v for k, v in values.items() if k not in kept}
         return kept, left_out
+
+    def record(self, values: Mapping[str, ir.Value]) -> None:
+        """Record what each of ``values`` is computed from (for columns always computed)."""
+        for name, value in values.items():
+            self.sources.setdefault(name, set()).update(referenced_names(value))
 
     def aggregate(
         self,

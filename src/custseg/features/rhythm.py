@@ -20,27 +20,36 @@ import ibis
 import ibis.expr.types as ir
 
 from custseg.features._context import BuildContext
+from custseg.features._prune import Pruning
 
 QUANTILES: dict[str, float] = {"median": 0.5, "p75": 0.75, "p90": 0.9}
 """The gap percentiles kept, by the suffix of their feature name."""
 
 
-def base_rhythm(days: ir.Table, lines: ir.Table, ctx: BuildContext) -> ir.Table:
+def base_rhythm(
+    days: ir.Table, lines: ir.Table, ctx: BuildContext, pruning: Pruning | None = None
+) -> ir.Table:
     """One row: the measured gap percentiles, whether they are used, and the history span.
 
     Columns: ``repeat_buyers``, ``gaps``, ``measured`` (bool), ``measured_gap_<q>_days`` (null
     without gaps), ``base_gap_<q>_days`` (measured or the fallback) and ``history_days``.
     Only the earliest ``order_date`` of ``lines`` is read (the order totals give the same).
+    Every column is computed; ``pruning`` records what they are computed from (the days'
+    ``gap``), so that a build of the rhythm alone keeps the gaps.
     """
     params = ctx.parameters
+    pruning = pruning or Pruning()
     gap = days.gap.cast("float64")
     with_gap = days.gap.notnull()
-    stats = days.aggregate(
-        repeat_buyers=days.customer_id.nunique(where=with_gap),
-        gaps=days.count(where=with_gap),
+    measures = {
+        "repeat_buyers": days.customer_id.nunique(where=with_gap),
+        "gaps": days.count(where=with_gap),
         **{f"measured_gap_{q}_days": gap.quantile(p, where=with_gap) for q, p in QUANTILES.items()},
-    )
+    }
+    pruning.record(measures)
+    stats = days.aggregate(**measures)
     first = lines.aggregate(first_order_date=lines.order_date.min())
+    pruning.record({"first_order_date": lines.order_date.min()})
     row = stats.cross_join(first)
     measured = row.repeat_buyers >= params.rhythm_min_repeat_buyers
     fallback = {
@@ -54,13 +63,17 @@ def base_rhythm(days: ir.Table, lines: ir.Table, ctx: BuildContext) -> ir.Table:
         )
         for q in QUANTILES
     }
+    derived = {
+        "measured": measured,
+        "history_days": ctx.days_before_as_of(row.first_order_date),
+        **base,
+    }
+    pruning.record(derived)
     return row.select(
         "repeat_buyers",
         "gaps",
         *(f"measured_gap_{q}_days" for q in QUANTILES),
-        measured=measured,
-        history_days=ctx.days_before_as_of(row.first_order_date),
-        **base,
+        **derived,
     )
 
 

@@ -194,7 +194,7 @@ def _customer_tables(
             # the first order date is the first line's date: the order totals hold it too, and
             # reading them keeps the order lines referenced once (DuckDB materialises a common
             # table expression read twice: 10 M lines copied before they are aggregated)
-            constants = rhythm.base_rhythm(days, orders, ctx)
+            constants = rhythm.base_rhythm(days, orders, ctx, pruning)
         else:
             constants = prepared.rhythm
     if "payments" in tables:
