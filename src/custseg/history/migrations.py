@@ -197,7 +197,11 @@ def _compare_many(
     """
     if not schemes:
         return {}
-    pairs = _tidy_matrix(matrix(old, new, schemes).to_pandas())
+    pairs_expr = matrix(old, new, schemes)
+    if limit is not None:  # the movers read are not all of them: count them from the matrix
+        pairs_expr = with_direction(pairs_expr, rank_table(new, schemes))
+    raw_pairs = pairs_expr.to_pandas()
+    pairs = _tidy_matrix(raw_pairs)
     moved = moves(old, new, schemes, movers_only=True)
     if limit is not None:
         moved = _first_of_each_direction(moved, limit)
@@ -206,10 +210,8 @@ def _compare_many(
     out = {s: _migration(old, new, s, movers[s], matrices[s]) for s in schemes}
     if limit is None:
         return out
-    return {
-        s: replace(m, direction_totals=_direction_totals(m.matrix, m.ranking))
-        for s, m in out.items()
-    }
+    totals = _direction_totals(raw_pairs, schemes)
+    return {s: replace(m, direction_totals=totals[s]) for s, m in out.items()}
 
 
 def _first_of_each_direction(moved: ir.Table, limit: int) -> ir.Table:
@@ -221,23 +223,13 @@ def _first_of_each_direction(moved: ir.Table, limit: int) -> ir.Table:
     return ranked.filter(ranked.mover_place < limit).drop("mover_place")
 
 
-def _direction_totals(pairs: pd.DataFrame, ranking: list[str]) -> dict[str, int]:
-    """Movers per direction counted from a scheme's matrix (the rules of ``with_direction``)."""
-    rank = {key: i for i, key in enumerate(ranking)}
-    totals = dict.fromkeys(DIRECTIONS, 0)
-    for old_class, new_class, n in zip(pairs.old_class, pairs.new_class, pairs.customers,
-                                       strict=True):
-        if old_class is None:
-            direction = "entered"
-        elif new_class is None:
-            direction = "left"
-        elif old_class == new_class:
-            continue
-        elif old_class in rank and new_class in rank:
-            direction = "up" if rank[new_class] < rank[old_class] else "down"
-        else:
-            direction = "changed"
-        totals[direction] += int(n)
+def _direction_totals(directed: pd.DataFrame, schemes: list[str]) -> dict[str, dict[str, int]]:
+    """Movers per scheme and direction from the matrix rows with their ``direction``."""
+    totals = {s: dict.fromkeys(DIRECTIONS, 0) for s in schemes}
+    counted = directed.groupby(["scheme", "direction"])["customers"].sum()
+    for (scheme, direction), n in counted.items():
+        if direction in DIRECTIONS:  # not the unchanged
+            totals[scheme][direction] = int(n)
     return totals
 
 
