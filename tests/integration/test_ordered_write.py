@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import ibis
 import pandas as pd
@@ -114,3 +116,61 @@ def test_a_run_stores_the_same_rows_in_the_same_order_in_small_batches(
     assert len(whole) > 2_500 * 20
     pd.testing.assert_frame_equal(batched, whole)
     assert list(whole.customer_id) == sorted(whole.customer_id)
+
+
+def _temporary_tables(con: ibis.BaseBackend) -> dict[str, int]:
+    """Temporary tables of the connection and the row count the optimiser sees for each."""
+    rows = con.raw_sql(
+        "SELECT table_name, estimated_size FROM duckdb_tables() WHERE temporary"
+    ).fetchall()
+    return {name: int(size) for name, size in rows}
+
+
+def test_a_run_stages_its_rows_as_a_temporary_table_committed_before_its_transaction(
+    sample_tables_workspace: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The class counts, health check and summary read the staged rows with their row count
+    known to DuckDB's optimiser (rows a transaction inserted count as none there); nothing
+    staged outlives the run."""
+    import custseg.run as run
+
+    seen: list[tuple[dict[str, int], int]] = []
+    real = run.add_notes_and_thresholds
+
+    def spy(outcomes: Any, computed: Any, stored: ibis.Table) -> Any:
+        seen.append((_temporary_tables(ws._con), int(stored.count().execute())))  # noqa: SLF001
+        return real(outcomes, computed, stored)
+
+    monkeypatch.setattr(run, "add_notes_and_thresholds", spy)
+    ws = sample_tables_workspace()
+    try:
+        snapshot = ws.run(as_of=date(2026, 6, 30))
+        (temporary, rows), = seen
+        staged = {n: size for n, size in temporary.items() if n.endswith("_assigned")}
+        assert list(staged.values()) == [rows]
+        assert rows == snapshot.info.customers * len(snapshot.info.computed_schemes)
+        assert _temporary_tables(ws._con) == {}  # noqa: SLF001
+        stored = ws._con.table("assignments").count().execute()  # noqa: SLF001
+        assert stored == rows
+    finally:
+        ws.close()
+
+
+def test_a_run_that_fails_while_writing_leaves_no_staged_table_and_no_rows(
+    sample_tables_workspace: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import custseg.run as run
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("the health check broke")
+
+    monkeypatch.setattr(run, "check_health", broken)
+    ws = sample_tables_workspace()
+    try:
+        with pytest.raises(RuntimeError, match="health check broke"):
+            ws.run(as_of=date(2026, 6, 30))
+        assert _temporary_tables(ws._con) == {}  # noqa: SLF001
+        assert ws._con.table("assignments").count().execute() == 0  # noqa: SLF001
+        assert ws.snapshots() == []
+    finally:
+        ws.close()

@@ -8,10 +8,13 @@ migration 3, and is not written this way). One
 statement that computed every scheme and sorted the result held the schemes' whole-base
 windows (percentile ranks) and the sort at once: at 1,000,000 customers it needed more than
 4 GB, at 10,000,000 it ran out of a 10 GB limit. Here the rows are first computed into a
-staging table (the windows alone, in any order: insertion order is not kept, so DuckDB may
-spill), then appended from it sorted, one range of customers at a time (each sort bounded by
-:data:`BATCH_CUSTOMERS` customers' rows). The stored rows and their order are the same as
-the one statement's: the ranges are consecutive and ``(customer_id, scheme)`` is unique.
+temporary staging table (the windows alone, in any order: insertion order is not kept, so
+DuckDB may spill), then appended from it sorted, one range of customers at a time (each sort
+bounded by :data:`BATCH_CUSTOMERS` customers' rows). The stored rows and their order are the
+same as the one statement's: the ranges are consecutive and ``(customer_id, scheme)`` is
+unique. The run stages its rows before its snapshot's transaction begins and reads the class
+counts, the health check and the summary from the staged table (see
+:meth:`custseg.snapshots.store.SnapshotStore.write`).
 """
 
 from __future__ import annotations
@@ -45,18 +48,45 @@ def insert_in_customer_order(
 ) -> int:
     """Append ``rows`` to ``table`` sorted by customer and scheme; the number of statements.
 
-    ``rows`` go through the table ``staging`` (created, then dropped; inside the caller's
-    transaction a failure leaves nothing); ``customers`` (one row per customer, its
-    ``customer_id``) gives the ranges of ``batch`` customers each (default
-    :data:`BATCH_CUSTOMERS`).
+    ``rows`` go through the temporary table ``staging`` (:func:`stage`, dropped afterwards);
+    ``customers`` (one row per customer, its ``customer_id``) gives the ranges of ``batch``
+    customers each (default :data:`BATCH_CUSTOMERS`).
+    """
+    staged = stage(con, staging, rows)
+    try:
+        return append_in_customer_order(con, table, staged, customers=customers, batch=batch)
+    finally:
+        con.drop_table(staging, force=True)
+
+
+def stage(con: BaseBackend, staging: str, rows: ibis.Table) -> ibis.Table:
+    """``rows`` computed, in any order, into the temporary table ``staging``; that table.
+
+    Temporary: its rows are read a few times and then dropped, so compressing them for the
+    database file (most of what writing a persistent table costs) would be wasted; DuckDB
+    spills it to its temporary directory when it outgrows the memory limit. The caller drops it.
     """
     with insertion_order_relaxed(con):
-        staged = create_table_from(con, staging, rows)
+        return create_table_from(con, staging, rows, temp=True)
+
+
+def append_in_customer_order(
+    con: BaseBackend,
+    table: str,
+    staged: ibis.Table,
+    *,
+    customers: ibis.Table,
+    batch: int | None = None,
+) -> int:
+    """Append the rows of ``staged`` to ``table`` sorted by customer and scheme, range by range.
+
+    ``customers`` (one row per customer, its ``customer_id``) gives the ranges of ``batch``
+    customers each (default :data:`BATCH_CUSTOMERS`); the number of statements is returned.
+    """
     ranges = customer_ranges(customers, BATCH_CUSTOMERS if batch is None else batch)
     for keep in ranges:
         part = staged.filter(keep(staged.customer_id)) if keep is not None else staged
         insert_from(con, table, part.order_by(list(ORDER)))
-    con.drop_table(staging, force=True)
     return len(ranges)
 
 

@@ -29,7 +29,7 @@ from ibis.backends import BaseBackend
 from custseg.engine import insert_from, insert_rows, transaction
 from custseg.errors import SnapshotNotFoundError
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, dumps
-from custseg.snapshots.ordered_write import insert_in_customer_order
+from custseg.snapshots.ordered_write import append_in_customer_order, stage
 from custseg.snapshots.summaries import count_classes
 from custseg.workspace_schema.tables import (
     ASSIGNMENTS,
@@ -93,50 +93,54 @@ class SnapshotStore:
         """
         target = features_table_name(snapshot_id)
         staging = f"{target}_assigned"
-        with transaction(self._con):
-            if target not in self._con.list_tables():  # the run may have built it in place
-                self._con.create_table(target, features)
-            index_by_customer(self._con, target)
-            if self._con.name == "duckdb":
-                # Read back from where they stay. The new rows are one contiguous run of row
-                # groups, which the engine's min/max statistics find without a scan; in customer
-                # order, one customer's rows share a few row groups. Computed into a staging
-                # table first, then appended sorted by ranges of customers, so the memory a run
-                # needs does not grow with the base (custseg.snapshots.ordered_write).
-                insert_in_customer_order(
-                    self._con,
-                    ASSIGNMENTS,
-                    assignments,
-                    staging=staging,
-                    customers=self._con.table(target),
-                )
-                t = self._con.table(ASSIGNMENTS)
-                stored = t.filter(t.snapshot_id == snapshot_id).drop("snapshot_id")
-            else:
-                # Elsewhere the stored table is indexed by customer first: read a staged copy.
-                staged = self._con.create_table(staging, assignments, temp=True, overwrite=True)
+        on_duckdb = self._con.name == "duckdb"
+        try:
+            if on_duckdb:
+                # Computed into a temporary table before the transaction, so its row count is
+                # committed: DuckDB's optimiser counts the rows a transaction inserted as none,
+                # and joined to the feature table (the summary, the health check) it would
+                # build its hash table on the 28 rows per customer instead of the one (at
+                # 1,000,000 customers 7.6 s against 1.6 s). Temporary: nothing of it outlives
+                # the connection.
+                staged = stage(self._con, staging, assignments)
+            with transaction(self._con):
+                if target not in self._con.list_tables():  # the run may have built it in place
+                    self._con.create_table(target, features)
+                index_by_customer(self._con, target)
+                if on_duckdb:
+                    # Read back from where they stay. The new rows are one contiguous run of
+                    # row groups, which the engine's min/max statistics find without a scan; in
+                    # customer order, one customer's rows share a few row groups. Appended
+                    # sorted by ranges of customers, so the memory a run needs does not grow
+                    # with the base (custseg.snapshots.ordered_write).
+                    append_in_customer_order(
+                        self._con, ASSIGNMENTS, staged, customers=self._con.table(target)
+                    )
+                else:
+                    # Elsewhere the stored table is indexed by customer first: read a staged
+                    # copy.
+                    staged = self._con.create_table(
+                        staging, assignments, temp=True, overwrite=True
+                    )
                 stored = staged.drop("snapshot_id")
-            try:
                 info, overrides = finish(stored)
-                if self._con.name != "duckdb":
+                if not on_duckdb:
                     insert_from(self._con, ASSIGNMENTS, staged)
-            finally:
-                if self._con.name != "duckdb":
-                    self._con.drop_table(staging, force=True)
-            if overrides is not None and len(overrides):
-                insert_rows(
-                    self._con,
-                    SNAPSHOT_OVERRIDES,
-                    self._override_rows(info, overrides),
-                    TABLES[SNAPSHOT_OVERRIDES],
-                )
-            # The per-class summary, counted once here rather than by every reader.
-            store_summary(
-                self._con, snapshot_id, overridden=overrides is not None and len(overrides) > 0
-            )
-            insert_rows(self._con, SNAPSHOTS, [_info_row(info)], TABLES[SNAPSHOTS])
-            if within is not None:
-                within(info)
+                overridden = overrides is not None and len(overrides) > 0
+                if overridden:
+                    insert_rows(
+                        self._con,
+                        SNAPSHOT_OVERRIDES,
+                        self._override_rows(info, overrides),
+                        TABLES[SNAPSHOT_OVERRIDES],
+                    )
+                # The per-class summary, counted once here rather than by every reader.
+                store_summary(self._con, snapshot_id, overridden=overridden, stored=stored)
+                insert_rows(self._con, SNAPSHOTS, [_info_row(info)], TABLES[SNAPSHOTS])
+                if within is not None:
+                    within(info)
+        finally:
+            self._con.drop_table(staging, force=True)
         return info
 
     def _override_rows(self, info: SnapshotInfo, overrides: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +166,12 @@ class SnapshotStore:
         override_id (null when not overridden). ``overridden=False`` skips the join, for a
         snapshot known to have no overrides.
         """
-        a = self.assignments(snapshot_id)
+        return self._overrides_laid_over(self.assignments(snapshot_id), snapshot_id, overridden)
+
+    def _overrides_laid_over(
+        self, a: ibis.Table, snapshot_id: str, overridden: bool
+    ) -> ibis.Table:
+        """``a`` (one snapshot's rows as stored) with that snapshot's overrides applied."""
         if not overridden:
             return a.mutate(computed_class_key=a.class_key, override_id=ibis.null("string"))
         o = self._con.table(SNAPSHOT_OVERRIDES)
@@ -243,15 +252,24 @@ class SnapshotStore:
         return self._con.table(features_table_name(snapshot_id))
 
 
-def store_summary(con: BaseBackend, snapshot_id: str, *, overridden: bool = True) -> None:
+def store_summary(
+    con: BaseBackend,
+    snapshot_id: str,
+    *,
+    overridden: bool = True,
+    stored: ibis.Table | None = None,
+) -> None:
     """Count the effective classes of a snapshot kept in this database; store the rows.
 
     The rows of ``snapshot_summaries`` (see :mod:`custseg.snapshots.summaries`).
     ``overridden=False`` when the snapshot applied no override (the overrides are not joined).
+    ``stored``: the snapshot's assignments as stored (customer_id, scheme, class_key, score,
+    reason), counted instead of reading them back from ``assignments``.
     """
     store = SnapshotStore(con)
+    computed = store.assignments(snapshot_id) if stored is None else stored
     counted = count_classes(
-        store.effective_assignments(snapshot_id, overridden=overridden),
+        store._overrides_laid_over(computed, snapshot_id, overridden),
         store.features(snapshot_id),
     )
     rows = counted.select(
