@@ -75,18 +75,11 @@ _OPENED: list[Workspace] = []
 
 
 def workspace() -> Workspace:
-    """Open the workspace the global options point at (closed when the command ends).
-
-    Its reads share a cache for the command (:class:`custseg.read_cache.ReadCache`): the list
-    of snapshots, read by most helpers a command calls, is asked for once (a run in this
-    process drops it; one in another process shows within two seconds, as on a server).
-    """
-    from custseg.read_cache import ReadCache
+    """Open the workspace the global options point at (closed when the command ends)."""
     from custseg.workspace import open_workspace
 
     ws = open_workspace(STATE.workspace)
     _OPENED.append(ws)
-    ws.use_read_cache(ReadCache())
     return ws
 
 
