@@ -267,9 +267,15 @@ def add_notes_and_thresholds(
 def _stored(
     con: BaseBackend, snapshot_id: str, audit: AuditLog, actor: str, detail: dict[str, Any]
 ) -> None:
-    """In the snapshot's transaction: its feature table indexed by customer, the audit entry."""
+    """In the snapshot's transaction: its features indexed, the audit entry, its moves stored.
+
+    The moves are counted against the snapshot before it (:mod:`custseg.snapshots.moves`).
+    """
     index_features(con, features_table_name(snapshot_id))
     audit.append(actor, AuditAction.RUN, snapshot_id, detail)
+    from custseg.history.recorded import record_moves
+
+    record_moves(con, snapshot_id)
 
 
 def _run_detail(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sample_dates import FIXED_NOW, SAMPLE_AS_OFS
@@ -122,3 +123,86 @@ def test_one_customers_rows_are_indexed_on_postgresql_only(sample_workspace_url:
         assert len(ws.customer(customer)["history"]) == len(SAMPLE_AS_OFS)
     finally:
         ws.close()
+
+
+def _joined_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the history readers ignore the stored move counts (count from the join)."""
+    import importlib
+
+    for name in ("custseg.history._moves", "custseg.history.trend"):  # modules, not functions
+        module = importlib.import_module(name)
+        monkeypatch.setattr(module, "stored_pairs", lambda _con, _pairs: set())
+
+
+def _history_figures(ws: Any) -> list[Any]:
+    """What `diff` (overview and one scheme), `alerts` and `trend` read, as comparable values."""
+    new = ws.snapshot()
+    old = ws.previous(new)
+    migration = ws.compare(old, new, "abc", movers=3)
+    view = ws.alert_overview(old, new, limit=5)
+    return [
+        ws.direction_counts(old, new).to_dict("records"),
+        migration.matrix.round(6).to_dict("records"),
+        migration.counts_by_direction(),
+        migration.movers.to_dict("records"),
+        (view.total, view.alerts, view.rows.to_dict("records")),
+        ws.trend("abc").round(6).astype(object).to_dict("records"),
+    ]
+
+
+def _stored_matrix(ws: Any, old: Any, new: Any) -> list[Any]:
+    from custseg.history._moves import joined_matrix, stored_matrix
+
+    con = ws._con
+    schemes = [s for s in new.info.computed_schemes if s in old.info.computed_schemes]
+    pair = (old.snapshot_id, new.snapshot_id)
+    columns = ["scheme", "old_class", "new_class", "customers", "revenue_12m"]
+    frames = [stored_matrix(con, pair, schemes).to_pandas(),
+              joined_matrix(old, new, schemes).to_pandas()]
+    return [f[columns].sort_values(columns[:3], na_position="first").round(6)
+            .reset_index(drop=True).astype(object).to_dict("records") for f in frames]
+
+
+def test_history_reads_the_moves_the_run_stored(
+    sample_ws: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custseg.snapshots.moves import stored_pairs
+
+    ws = sample_ws
+    new = ws.snapshot()
+    old = ws.previous(new)
+    first, second = (i.snapshot_id for i in ws.snapshots())
+    assert stored_pairs(ws._con, [(first, second), (second, first)]) == {(first, second)}
+    stored, joined = _stored_matrix(ws, old, new)
+    assert stored == joined and len(stored) > 28
+    with_stored = _history_figures(ws)
+    _joined_only(monkeypatch)
+    assert _history_figures(ws) == with_stored
+
+
+def test_history_stored_moves_follow_overrides_added_and_removed(sample_ws: Any) -> None:
+    from custseg.snapshots.moves import stored_pairs
+
+    ws = sample_ws
+    before = ws.snapshot()
+    old = ws.previous(before)
+    frame = before.to_frame()
+    customer = str(frame[(frame.abc == "C")].customer_id.iloc[0])
+    override = ws.overrides.add(
+        customer, scheme="abc", class_key="A", reason="framework contract", user="ann"
+    )
+    # Added after the run: the stored snapshot and its stored moves are unchanged.
+    unchanged, joined = _stored_matrix(ws, old, before)
+    assert unchanged == joined
+    rerun = ws.run(as_of=before.as_of, user="ann")
+    assert rerun.has_overrides and ws.previous(rerun).snapshot_id == old.snapshot_id
+    assert (old.snapshot_id, rerun.snapshot_id) in stored_pairs(
+        ws._con, [(old.snapshot_id, rerun.snapshot_id)]
+    )
+    with_override, joined = _stored_matrix(ws, old, rerun)
+    assert with_override == joined and with_override != unchanged
+    moved = ws.compare(old, rerun, "abc").movers.set_index("customer_id")
+    assert moved.loc[customer, "new_class"] == "A"
+    ws.overrides.remove(override.override_id, user="ann", reason="contract ended")
+    again, joined = _stored_matrix(ws, old, rerun)
+    assert again == with_override == joined

@@ -277,3 +277,34 @@ def test_limited_movers_are_the_first_of_each_direction(may_june) -> None:  # ty
             assert part.notes == full.notes
     with pytest.raises(ValueError, match="at least 1"):
         compare(old, new, "abc", movers=0)
+
+
+# -- move counts stored by the run (custseg.snapshots.moves) ---------------------------------
+def test_each_run_stored_its_moves_against_the_snapshot_before_it(history_workspace) -> None:  # type: ignore[no-untyped-def]
+    from custseg.history.recorded import record_moves
+    from custseg.snapshots.moves import stored_pairs
+
+    ws = history_workspace
+    ids = [i.snapshot_id for i in ws.snapshots()]
+    every = [(a, b) for a in ids for b in ids if a != b]
+    assert stored_pairs(ws._con, every) == set(zip(ids, ids[1:], strict=False))
+    assert record_moves(ws._con, ids[0]) is None  # nothing before the first
+    assert record_moves(ws._con, ids[-1]) is None  # stored once, by its run
+
+
+def test_a_pair_the_run_did_not_store_is_counted_from_the_join(history_workspace) -> None:  # type: ignore[no-untyped-def]
+    ws = history_workspace
+    infos = ws.snapshots()
+    first, last = ws.snapshot(infos[0].snapshot_id), ws.snapshot(infos[-1].snapshot_id)
+    m = compare(first, last, "abc")
+    a = first.assignments("abc")[["customer_id", "class_key"]]
+    b = last.assignments("abc")[["customer_id", "class_key"]]
+    both = a.merge(b, on="customer_id", how="outer", suffixes=("_old", "_new"))
+    expected = both.groupby(["class_key_old", "class_key_new"], dropna=False).size()
+    got = m.matrix.set_index(["old_class", "new_class"]).customers
+
+    def keyed(counts: pd.Series) -> dict[tuple[str | None, str | None], int]:
+        return {tuple(k if isinstance(k, str) else None for k in key): int(v)
+                for key, v in counts.items()}
+
+    assert keyed(expected) == keyed(got) and (None, "A") in keyed(got)

@@ -1,6 +1,8 @@
 """The moves of customers between two snapshots, for one or many schemes, as Ibis expressions.
 
-Everything here stays in the database: the two snapshots' long assignment tables are joined
+Everything here stays in the database. The counts per class pair are read from what the run
+stored for a snapshot and the one before it (:mod:`custseg.snapshots.moves`) when there are;
+otherwise, and for the customers themselves, the two snapshots' long assignment tables are joined
 (full outer join on ``scheme, customer_id``), each pair gets a direction from the ranking of
 its scheme in the new snapshot's system (a small ``scheme, class_key, rank`` table), and the
 customer's name and 12-month revenue are joined from the snapshots' feature tables. Callers
@@ -13,8 +15,10 @@ from collections.abc import Sequence
 
 import ibis
 import ibis.expr.types as ir
+from ibis.backends import BaseBackend
 
-from custseg.history._source import assignments_long, feature_table
+from custseg.history._source import assignments_long, connection, feature_table
+from custseg.snapshots.moves import Pair, moves_of, stored_pairs
 from custseg.snapshots.view import Snapshot
 
 Direction = str
@@ -112,11 +116,44 @@ def moves(
 
 
 def matrix(old: Snapshot, new: Snapshot, schemes: Sequence[str]) -> ir.Table:
-    """Customers and 12-month revenue per (scheme, old_class, new_class), unchanged included."""
+    """Customers and 12-month revenue per (scheme, old_class, new_class), unchanged included.
+
+    The counts the run stored for the pair when there are (:mod:`custseg.snapshots.moves`),
+    else :func:`joined_matrix`.
+    """
+    pair = (old.snapshot_id, new.snapshot_id)
+    con = connection(new)
+    if pair in stored_pairs(con, [pair]):
+        return stored_matrix(con, pair, schemes)
+    return joined_matrix(old, new, schemes)
+
+
+def joined_matrix(old: Snapshot, new: Snapshot, schemes: Sequence[str]) -> ir.Table:
+    """:func:`matrix` counted from the join of the two snapshots' classes (and features)."""
     moved = described(pairs_of(old, new, schemes), old, new)
     return moved.group_by(["scheme", "old_class", "new_class"]).aggregate(
         customers=moved.count(), revenue_12m=moved.revenue_12m.sum()
     )
+
+
+def stored_matrix(con: BaseBackend, pair: Pair, schemes: Sequence[str]) -> ir.Table:
+    """The stored rows of ``pair`` for ``schemes``: the columns of :func:`matrix`."""
+    rows = moves_of(con, pair)
+    return rows.filter(rows.scheme.isin(list(schemes)))
+
+
+def pair_counts(old: Snapshot, new: Snapshot, schemes: Sequence[str]) -> ir.Table:
+    """``scheme, old_class, new_class, n``: customers per class pair (stored ones if any).
+
+    Like :func:`matrix` without revenue: the join reads no feature table.
+    """
+    pair = (old.snapshot_id, new.snapshot_id)
+    con = connection(new)
+    if pair in stored_pairs(con, [pair]):
+        rows = stored_matrix(con, pair, schemes)
+        return rows.select("scheme", "old_class", "new_class", n=rows.customers)
+    pairs = pairs_of(old, new, schemes)
+    return pairs.group_by(["scheme", "old_class", "new_class"]).aggregate(n=pairs.count())
 
 
 def described(pairs: ir.Table, old: Snapshot, new: Snapshot) -> ir.Table:

@@ -22,7 +22,7 @@ from custseg.history._moves import (
     UNCHANGED,
     matrix,
     moves,
-    pairs_of,
+    pair_counts,
     rank_table,
     with_direction,
 )
@@ -146,10 +146,9 @@ def direction_counts(old: Snapshot, new: Snapshot) -> pd.DataFrame:
     columns = ["scheme", *DIRECTIONS, "unchanged"]
     if not schemes:
         return pd.DataFrame(columns=columns)
-    # Count the (old, new) class pairs first: the ranks are then joined to a few hundred rows,
-    # not to one row per customer and scheme.
-    pairs = pairs_of(old, new, schemes)
-    kinds = pairs.group_by(["scheme", "old_class", "new_class"]).aggregate(n=pairs.count())
+    # Count the (old, new) class pairs first (or read the counts the run stored): the ranks
+    # are then joined to a few hundred rows, not to one row per customer and scheme.
+    kinds = pair_counts(old, new, schemes)
     kinds = with_direction(kinds, rank_table(new, schemes))
     counted = kinds.group_by(["scheme", "direction"]).aggregate(n=kinds.n.sum()).to_pandas()
     wide = counted.pivot_table(index="scheme", columns="direction", values="n", aggfunc="sum")
@@ -176,15 +175,18 @@ def previous_snapshot(ws: Any, snapshot: Snapshot) -> Snapshot | None:
     It has the latest earlier as-of date; on that date, the one under the same classification
     system if any, else the latest created.
     """
-    earlier = [i for i in ws.snapshots() if i.as_of < snapshot.as_of]
+    best = predecessor(ws.snapshots(), snapshot.info)
+    return None if best is None else ws.snapshot(best.snapshot_id)
+
+
+def predecessor(infos: Sequence[SnapshotInfo], info: SnapshotInfo) -> SnapshotInfo | None:
+    """Of ``infos``, the one :func:`previous_snapshot` picks for the snapshot ``info``."""
+    earlier = [i for i in infos if i.as_of < info.as_of]
     if not earlier:
         return None
     day = max(i.as_of for i in earlier)
     same_day = [i for i in earlier if i.as_of == day]
-    best = max(
-        same_day, key=lambda i: (i.system_hash == snapshot.info.system_hash, i.created_at)
-    )
-    return ws.snapshot(best.snapshot_id)
+    return max(same_day, key=lambda i: (i.system_hash == info.system_hash, i.created_at))
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -360,6 +362,7 @@ __all__ = [
     "compare",
     "compare_all",
     "direction_counts",
+    "predecessor",
     "previous_snapshot",
     "snapshot_notes",
     "system_text",

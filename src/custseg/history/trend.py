@@ -2,8 +2,9 @@
 
 The series is one snapshot per as-of date (the latest created that computed the scheme, or
 only snapshots of one classification system). Counts and revenue are aggregated in the
-database per snapshot; ``entered`` / ``exited`` come from the join of consecutive snapshots'
-classes; year-on-year compares with the snapshot one year earlier (+/- 3 days), when there is one.
+database per snapshot; ``entered`` / ``exited`` from the move counts a run stored against the
+snapshot before it, else from the join of consecutive snapshots' classes; year-on-year compares
+with the snapshot one year earlier (+/- 3 days), when there is one.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from custseg.history._moves import transitions
+from custseg.history._moves import stored_matrix, transitions
 from custseg.history._source import assignment_table, connection, feature_table
 from custseg.i18n import Lang
 from custseg.snapshots.model import SnapshotInfo
+from custseg.snapshots.moves import stored_pairs
 from custseg.snapshots.summaries import stored_counts
 from custseg.snapshots.view import Snapshot
 
@@ -146,14 +148,27 @@ def _counts(snaps: list[Snapshot], scheme: str) -> dict[str, dict[str, tuple[int
 def _flows(snaps: list[Snapshot], scheme: str) -> dict[str, dict[str, tuple[int, int]]]:
     """Snapshot id -> class -> (entered, exited) against the previous snapshot of the list.
 
-    One query for every consecutive pair (their counts of moves, united).
+    One query for every consecutive pair (their counts of moves, united): the counts the run
+    stored for a pair when there are (:mod:`custseg.snapshots.moves`), else the join of the
+    two snapshots' classes.
     """
     parts: list[ir.Table] = []
-    for before, after in zip(snaps, snaps[1:], strict=False):
-        pairs = transitions(assignment_table(before, scheme), assignment_table(after, scheme))
+    consecutive = list(zip(snaps, snaps[1:], strict=False))
+    con = connection(snaps[0])
+    stored = stored_pairs(con, [(b.snapshot_id, a.snapshot_id) for b, a in consecutive])
+    for before, after in consecutive:
+        pair = (before.snapshot_id, after.snapshot_id)
+        if pair in stored:
+            rows = stored_matrix(con, pair, [scheme])
+            pairs = rows.select("old_class", "new_class", n=rows.customers)
+        else:
+            joined = transitions(
+                assignment_table(before, scheme), assignment_table(after, scheme)
+            )
+            pairs = joined.select("old_class", "new_class", n=ibis.literal(1, type="int64"))
         absent = pairs.old_class.isnull() | pairs.new_class.isnull()
         moved = pairs.filter(absent | (pairs.old_class != pairs.new_class))
-        counted = moved.group_by(["old_class", "new_class"]).aggregate(n=moved.count())
+        counted = moved.group_by(["old_class", "new_class"]).aggregate(n=moved.n.sum())
         parts.append(counted.mutate(snapshot_id=ibis.literal(after.snapshot_id)))
     if not parts:
         return {}

@@ -41,7 +41,9 @@ from custseg.workspace_schema.tables import (
     ASSIGNMENTS,
     JOBS,
     JOBS_SCHEMA,
+    MOVES_SCHEMA,
     SCHEMA_VERSIONS,
+    SNAPSHOT_MOVES,
     SNAPSHOT_SUMMARIES,
     SUMMARIES_SCHEMA,
     TABLES_V1,
@@ -195,3 +197,12 @@ def _snapshot_summaries(con: BaseBackend) -> None:
 
     _create_missing(con, {SNAPSHOT_SUMMARIES: SUMMARIES_SCHEMA})
     summarise_stored_snapshots(con)
+
+
+@migration(6, "class-to-class move counts of each snapshot against the one before it")
+def _snapshot_moves(con: BaseBackend) -> None:
+    # `diff`, `alerts` and `trend` joined two snapshots' classes of every scheme (56 million rows
+    # at a million customers) to count the moves. Runs store the counts against the snapshot
+    # before them from now on; older pairs are still counted when read (not here: at a million
+    # customers each pair is a join of several seconds, too long for opening a workspace).
+    _create_missing(con, {SNAPSHOT_MOVES: MOVES_SCHEMA})

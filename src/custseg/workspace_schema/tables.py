@@ -34,6 +34,7 @@ INGESTS = "ingests"
 REJECTS = "rejects"
 JOBS = "jobs"
 SNAPSHOT_SUMMARIES = "snapshot_summaries"
+SNAPSHOT_MOVES = "snapshot_moves"
 
 VERSIONS_SCHEMA = ibis.schema(
     {"version": "int64", "name": "string", "applied_at": "timestamp", "custseg_version": "string"}
@@ -215,7 +216,29 @@ SUMMARIES_SCHEMA = ibis.schema(
 Written with the snapshot, in its transaction (a snapshot never changes, nor do these rows), so
 that reading a snapshot's summary does not count its assignments again."""
 
+MOVES_SCHEMA = ibis.schema(
+    {
+        "old_snapshot_id": "string",
+        "new_snapshot_id": "string",
+        "scheme": "string",
+        "old_class": "string",
+        "new_class": "string",
+        "customers": "int64",
+        "revenue_12m": "float64",
+    }
+)
+"""Per pair of snapshots, scheme and (old class, new class): customers and 12-month revenue
+(migration 6). A class is null for customers absent from that snapshot.
+
+Written by the run for the new snapshot and the one before it, in the snapshot's transaction
+(:mod:`custseg.snapshots.moves`); two snapshots never change, nor do these rows."""
+
 TABLES: MappingProxyType[str, sch.Schema] = MappingProxyType(
-    {**TABLES_V1, JOBS: JOBS_SCHEMA, SNAPSHOT_SUMMARIES: SUMMARIES_SCHEMA}
+    {
+        **TABLES_V1,
+        JOBS: JOBS_SCHEMA,
+        SNAPSHOT_SUMMARIES: SUMMARIES_SCHEMA,
+        SNAPSHOT_MOVES: MOVES_SCHEMA,
+    }
 )
 """Every table of the latest schema version, by name."""
