@@ -243,7 +243,7 @@ def compiled_once(con: BaseBackend, templates: SqlTemplates) -> Iterator[None]:
     if con.name != "duckdb":
         yield
         return
-    original = con.compile
+    original = type(con).compile.__get__(con)  # the backend's own, whatever encloses this
 
     def compile(  # noqa: A001  the backend's method name
         expr: ir.Expr,
@@ -260,8 +260,12 @@ def compiled_once(con: BaseBackend, templates: SqlTemplates) -> Iterator[None]:
             return str(original(expr, limit=limit, params=params, pretty=pretty, **kwargs))
         return templates.sql(expr.as_table(), lambda e: original(e))
 
+    own = vars(con).get("compile")  # set by an enclosing compiled_once, if any
     con.compile = compile  # type: ignore[method-assign]
     try:
         yield
     finally:
-        del con.compile
+        if own is None:
+            del con.compile
+        else:
+            con.compile = own  # type: ignore[method-assign]

@@ -163,3 +163,15 @@ def test_a_series_renders_every_statement_as_a_direct_compile_would_write_it(
     templates = made[0]
     assert templates.rendered > 150
     assert templates.compiled < templates.rendered / 2
+
+
+def test_nested_templates_restore_the_enclosing_ones(con: ibis.BaseBackend) -> None:
+    outer, inner = SqlTemplates(con), SqlTemplates(con)
+    expr = _expr(con, "features_aaaa", 1.0, 0.5, "high", date(2026, 6, 30))
+    with compiled_once(con, outer):
+        with compiled_once(con, inner):
+            expr.to_pyarrow()
+        expr.to_pyarrow()
+    expr.to_pyarrow()
+    assert (outer.rendered, inner.rendered) == (1, 1)
+    assert "compile" not in vars(con)
