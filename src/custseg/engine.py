@@ -271,7 +271,9 @@ def create_table_from(
     else:
         con._run_pre_execute_hooks(source)  # type: ignore[attr-defined]  # in-memory tables
         schema = source.schema()
-        query = compiler.to_sqlglot(source).sql(dialect=dialect, copy=False)
+        # the backend's compile: a series swaps it for one that reuses compiled SQL
+        # (custseg.sql_templates)
+        query = con.compile(source)
     catalog, database = ("temp", "main") if temp else (None, None)
     table = sg.table(name, catalog=catalog, db=database, quoted=quoted)
     create = sge.Create(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import ibis
@@ -53,6 +54,7 @@ from custseg.snapshots.fingerprint import (
 )
 from custseg.snapshots.model import SchemeOutcome, SnapshotInfo, join_messages
 from custseg.snapshots.store import SnapshotStore, features_table_name
+from custseg.sql_templates import SqlTemplates, compiled_once
 from custseg.workspace_schema.indexes import index_features
 
 STAGED_SCHEMA = ibis.schema(
@@ -86,8 +88,32 @@ def classify(
     ``data_memo`` (a series of runs over data that does not change between them) keeps what
     the first run worked out for the next ones: the data fingerprint, and the SQL of the order
     tables, the purchase statistics and the feature table, compiled once at a placeholder date
-    (:mod:`custseg.dated_sql`; on DuckDB).
+    (:mod:`custseg.dated_sql`; on DuckDB), and the SQL of every other expression of the run,
+    compiled once per shape (:mod:`custseg.sql_templates`).
     """
+    run = partial(
+        _classify, con, system=system, as_of=as_of, created_at=created_at, progress=progress,
+        user=user, data_memo=data_memo,
+    )  # fmt: skip
+    if data_memo is None:
+        return run()
+    if "sql templates" not in data_memo:
+        data_memo["sql templates"] = SqlTemplates(con)
+    with compiled_once(con, data_memo["sql templates"]):
+        return run()
+
+
+def _classify(
+    con: BaseBackend,
+    *,
+    system: ClassificationSystem,
+    as_of: date,
+    created_at: datetime,
+    progress: ProgressCallback | None,
+    user: str | None,
+    data_memo: dict[str, Any] | None,
+) -> SnapshotInfo:
+    """:func:`classify`, its compiles already routed as the series wants."""
     check_date(as_of, "as_of")
     report = progress or (lambda _step, _done, _total: None)
     actor = current_user(user)

@@ -42,3 +42,23 @@ def test_a_stored_reason_renders_with_labels_and_terms() -> None:
     stored = encode("schemes_r_score", "62.5", "x", "y", "revenue_12m", "1500")
     shown = render_reason(stored, "zh")
     assert shown == "得分 62.5 x y；加权：近12个月收入 1,500"
+
+
+def test_a_code_compiles_to_the_pairwise_concatenation_it_replaced() -> None:
+    """``code`` builds one concatenation; its SQL is the chain ``a || b || ...`` of before."""
+    import ibis
+
+    from custseg.schemes.kinds.reasons import RS, US, code
+
+    t = ibis.table({"a": "string", "b": "string"}, name="t")
+    chained = ibis.literal(RS + "k") + ibis.literal(US) + ibis.literal("x") + ibis.literal(US)
+    chained = chained + t.a.replace(RS, " ").replace(US, " ")
+    for dialect in ("duckdb", "postgres"):
+        built = ibis.to_sql(t.select(r=code("k", "x", t.a)), dialect=dialect)
+        assert built == ibis.to_sql(t.select(r=chained), dialect=dialect)
+    # Spark's CONCAT takes any number of arguments, null if any is: one call, not nested ones
+    spark = ibis.to_sql(t.select(r=code("k", "x", t.a)), dialect="pyspark")
+    assert spark.count("CONCAT(") == 1
+    assert ibis.to_sql(t.select(r=code("k")), dialect="duckdb") == ibis.to_sql(
+        t.select(r=ibis.literal(RS + "k")), dialect="duckdb"
+    )

@@ -35,12 +35,18 @@ Part = str | ir.StringValue
 
 
 def code(key: str, *params: Part) -> ir.StringValue:
-    """The stored form of reason ``key`` with ``params`` (literal text or string expressions)."""
-    out: ir.StringValue = ibis.literal(RS + key)
+    """The stored form of reason ``key`` with ``params`` (literal text or string expressions).
+
+    One concatenation of all the parts: the SQL of ``a + b + c`` chained pairwise, built with
+    fewer expression nodes (assigners build one such code per class every run).
+    """
+    head: ir.StringValue = ibis.literal(RS + key)
+    separator = ibis.literal(US)
+    rest: list[ir.StringValue] = []
     for param in params:
         value = ibis.literal(_clean(param)) if isinstance(param, str) else _clean_expr(param)
-        out = out + ibis.literal(US) + value
-    return out
+        rest += [separator, value]
+    return head.concat(*rest) if rest else head
 
 
 def encode(key: str, *params: Any) -> str:
