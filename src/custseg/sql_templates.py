@@ -207,11 +207,8 @@ class SqlTemplates:
         if len(set(texts)) != len(texts):
             return None
         for text in texts:
-            if not re.search(re.escape(text), sql):
-                return None
-        # every placeholder's text stands alone: none is found inside another
-        for text in texts:
-            if any(t != text and text in t for t in texts):
+            # found in the compiled text, and alone: not inside another placeholder's text
+            if text not in sql or any(t != text and text in t for t in texts):
                 return None
         return _Template(sql, texts)
 
