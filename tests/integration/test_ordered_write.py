@@ -174,3 +174,46 @@ def test_a_run_that_fails_while_writing_leaves_no_staged_table_and_no_rows(
         assert ws.snapshots() == []
     finally:
         ws.close()
+
+
+def _reason_compressions(con: ibis.BaseBackend) -> set[str]:
+    rows = con.raw_sql(
+        "SELECT DISTINCT compression FROM pragma_storage_info('stored') "
+        "WHERE column_name = 'reason' AND segment_type = 'VARCHAR'"
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def _distinct_reasons(n: int) -> pd.DataFrame:
+    words = ["abc", "long", "words", "that", "repeat", "inside", "each", "reason"]
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{i:06d}" for i in range(n)],
+            "scheme": ["s"] * n,
+            "reason": [
+                f"{words[i % 8]} {words[i * 7 % 8]} value {i * 7919 % 1000003}" for i in range(n)
+            ],
+        }
+    )
+
+
+def test_appended_reasons_skip_fsst_and_the_setting_is_restored(tmp_path: Path) -> None:
+    # Many distinct strings made of a few words: what DuckDB compresses with FSST by default
+    # (checked first, so that the test shows the append is what changes it).
+    con = ibis.duckdb.connect(tmp_path / "w.duckdb")
+    con.raw_sql("SET disabled_compression_methods = 'bitpacking'")  # a user's own setting
+    rows = _distinct_reasons(200_000)
+    ddl = 'CREATE TABLE "stored" ("customer_id" VARCHAR, "scheme" VARCHAR, "reason" VARCHAR)'
+    con.raw_sql(ddl)
+    staged = con.create_table("staged_plain", rows)
+    con.raw_sql('INSERT INTO "stored" SELECT * FROM "staged_plain"; CHECKPOINT')
+    assert "FSST" in _reason_compressions(con)
+    con.raw_sql('DROP TABLE "stored"; CHECKPOINT')
+    con.raw_sql(ddl)
+    features = staged.select("customer_id")
+    ordered_write.append_in_customer_order(con, "stored", staged, customers=features)
+    con.raw_sql("CHECKPOINT")
+    assert "FSST" not in _reason_compressions(con)
+    assert con.raw_sql('SELECT count(*) FROM "stored"').fetchone()[0] == 200_000
+    setting = con.raw_sql("SELECT current_setting('disabled_compression_methods')").fetchone()[0]
+    assert str(setting).lower() == "bitpacking"

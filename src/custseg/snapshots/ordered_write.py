@@ -25,7 +25,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-from custseg.engine import create_table_from, insert_from, insertion_order_relaxed
+from custseg.engine import create_table_from, fsst_disabled, insert_from, insertion_order_relaxed
 
 BATCH_CUSTOMERS = 1_000_000
 """Customers whose assignments are sorted and appended by one statement."""
@@ -82,11 +82,13 @@ def append_in_customer_order(
 
     ``customers`` (one row per customer, its ``customer_id``) gives the ranges of ``batch``
     customers each (default :data:`BATCH_CUSTOMERS`); the number of statements is returned.
+    The strings are stored without FSST compression (:func:`custseg.engine.fsst_disabled`).
     """
     ranges = customer_ranges(customers, BATCH_CUSTOMERS if batch is None else batch)
-    for keep in ranges:
-        part = staged.filter(keep(staged.customer_id)) if keep is not None else staged
-        insert_from(con, table, part.order_by(list(ORDER)))
+    with fsst_disabled(con):
+        for keep in ranges:
+            part = staged.filter(keep(staged.customer_id)) if keep is not None else staged
+            insert_from(con, table, part.order_by(list(ORDER)))
     return len(ranges)
 
 
