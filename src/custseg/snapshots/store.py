@@ -80,6 +80,7 @@ class SnapshotStore:
         assignments: ibis.Table,
         finish: Callable[[ibis.Table], tuple[SnapshotInfo, pd.DataFrame | None]],
         within: Callable[[SnapshotInfo], object] | None = None,
+        schemes: Sequence[str] | None = None,
     ) -> SnapshotInfo:
         """Write a whole snapshot in one transaction (all of it or nothing); return its header.
 
@@ -90,6 +91,7 @@ class SnapshotStore:
         (customer_id, scheme, class_key, override_id, reason, created_by, expires_on; their
         computed class is looked up in the assignments). The header row is written last, then
         ``within(info)`` is called in the same transaction (the run's audit entry).
+        ``schemes`` names the schemes in ``assignments`` (otherwise they are looked up in it).
         """
         target = features_table_name(snapshot_id)
         staging = f"{target}_assigned"
@@ -114,7 +116,11 @@ class SnapshotStore:
                     # sorted by ranges of customers, so the memory a run needs does not grow
                     # with the base (custseg.snapshots.ordered_write).
                     append_in_customer_order(
-                        self._con, ASSIGNMENTS, staged, customers=self._con.table(target)
+                        self._con,
+                        ASSIGNMENTS,
+                        staged,
+                        customers=self._con.table(target),
+                        schemes=schemes,
                     )
                 else:
                     # Elsewhere the stored table is indexed by customer first: read a staged
