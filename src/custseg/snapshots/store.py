@@ -103,8 +103,10 @@ class SnapshotStore:
                 # and joined to the feature table (the summary, the health check) it would
                 # build its hash table on the 28 rows per customer instead of the one (at
                 # 1,000,000 customers 7.6 s against 1.6 s). Temporary: nothing of it outlives
-                # the connection.
-                staged = stage(self._con, staging, assignments)
+                # the connection. Without the snapshot's id, the same in every row: it is put
+                # back as a constant when the rows are appended (copying it 28,000,000 times
+                # into the staging cost 1-2 s of CPU).
+                staged = stage(self._con, staging, assignments.drop("snapshot_id"))
             with transaction(self._con):
                 if target not in self._con.list_tables():  # the run may have built it in place
                     self._con.create_table(target, features)
@@ -118,7 +120,7 @@ class SnapshotStore:
                     append_in_customer_order(
                         self._con,
                         ASSIGNMENTS,
-                        staged,
+                        staged.mutate(snapshot_id=ibis.literal(snapshot_id, "string")),
                         customers=self._con.table(target),
                         schemes=schemes,
                     )
@@ -126,12 +128,13 @@ class SnapshotStore:
                     # Elsewhere the stored table is indexed by customer first: read a staged
                     # copy.
                     staged = self._con.create_table(
-                        staging, assignments, temp=True, overwrite=True
+                        staging, assignments.drop("snapshot_id"), temp=True, overwrite=True
                     )
-                stored = staged.drop("snapshot_id")
+                stored = staged
                 info, overrides = finish(stored)
                 if not on_duckdb:
-                    insert_from(self._con, ASSIGNMENTS, staged)
+                    tagged = staged.mutate(snapshot_id=ibis.literal(snapshot_id, "string"))
+                    insert_from(self._con, ASSIGNMENTS, tagged)
                 overridden = overrides is not None and len(overrides) > 0
                 if overridden:
                     insert_rows(
