@@ -182,6 +182,10 @@ def test_columnar_text_is_never_a_formula_and_repeats_are_shared(tmp_path: Path)
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
         shared = z.read("xl/sharedStrings.xml").decode()
     assert 't="s"' in sheet and 't="inlineStr"' in sheet  # few distinct: shared; unique: inline
+    inline = re.findall(r'<is><t( xml:space="preserve")?>(.*?)</t></is>', sheet, re.DOTALL)
+    assert any(keep for keep, _ in inline) and not all(keep for keep, _ in inline)
+    for keep, value in inline:  # white space kept where xlsxwriter keeps it, and only there
+        assert bool(keep) == bool(re.match(r"\s", value) or re.search(r"\s$", value)), value
     assert "<f>" not in sheet and "<r>" not in sheet and "<r>" not in shared
 
 

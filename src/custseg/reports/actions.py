@@ -785,15 +785,16 @@ class _StreamedSheets:
 
     def add(self, batch: pd.DataFrame) -> None:
         """Write the rows of ``batch`` (the next rows of the list)."""
-        roles = batch.owner_role_key.tolist()
+        keys = batch.owner_role_key.to_numpy()
+        # where each run of one role ends (the rows are grouped by role)
+        ends = [*(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), len(batch)]
         start = 0
         while start < len(batch):
-            if self._sheet is None or roles[start] != self._role or self._rows == MAX_SHEET_ROWS:
+            role = keys[start]
+            if self._sheet is None or role != self._role or self._rows == MAX_SHEET_ROWS:
                 self._finish()
-                self._open(str(batch.owner_role.iloc[start]), roles[start], list(batch.columns))
-            end = start + 1
-            while end < len(batch) and roles[end] == self._role:
-                end += 1
+                self._open(str(batch.owner_role.iloc[start]), role, list(batch.columns))
+            end = next(e for e in ends if e > start)
             end = min(end, start + MAX_SHEET_ROWS - self._rows)
             part = batch.iloc[start:end]
             _write_rows(self._book, self._sheet, part, self._rows + 1, self._lang, self._styles)
@@ -823,21 +824,6 @@ class _StreamedSheets:
         if self._sheet is not None and self._head is not None:
             _finish_sheet(self._sheet, self._head, self._rows, self._lang)
         self._sheet, self._head = None, None
-
-
-def _cells(values: pd.Series, money: bool) -> list[Any]:
-    """A column's cells as Python values: None where missing; money always a number."""
-    if money:
-        return pd.to_numeric(values).fillna(0.0).astype(float).tolist()
-    return [_cell(v) for v in values.astype(object).where(values.notna(), None).tolist()]
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def _width(column: str, values: pd.Series, lang: Lang) -> float:

@@ -24,6 +24,7 @@ import struct
 import tempfile
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -32,6 +33,7 @@ from zipfile import ZipFile
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
@@ -59,6 +61,9 @@ one): tested against ``re`` in the tests."""
 _SPECIAL = r"[\x00-\x08\x0b-\x1f\x{fffe}\x{ffff}]|_x[0-9a-fA-F]{4}_"
 """Text xlsxwriter escapes as ``_xHHHH_`` (a control character, a non-character, or text that
 looks escaped), as a regular expression of the engine (RE2)."""
+
+_PRESERVE = "^[{0}]|[{0}]$".format("".join(f"\\x{{{ord(c):x}}}" for c in _SPACE))
+"""RE2: text that starts or ends with white space (written with ``xml:space="preserve"``)."""
 
 _SHARED_STRINGS_TYPE = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
@@ -115,6 +120,10 @@ class ColumnarBook:
         self._strings: dict[str, int] = {}
         self._references = 0
         self._con: Any = None
+        # Rows are deflated in a thread of their own (zlib lets go of the GIL) while the next
+        # batch is built; one batch at a time, in order.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="custseg-xlsx")
+        self._pending: Future[None] | None = None
 
     def write_header(self, sheet: Worksheet, values: Sequence[str], cell_format: Format) -> None:
         """Write row 0 of ``sheet`` (its header) with xlsxwriter."""
@@ -169,7 +178,8 @@ class ColumnarBook:
             result = con.execute(sql).to_arrow_table().column(0).combine_chunks()
         finally:
             con.unregister("t")
-        data.write(_string_bytes(result))
+        self._wait()
+        self._pending = self._pool.submit(data.write, _string_bytes(result))
         data.last_row = first_row + rows - 1
         data.last_column = max(data.last_column, len(columns) - 1)
 
@@ -206,11 +216,19 @@ class ColumnarBook:
             table[f"k{j}"] = pa.array(shared, mask=shared < 0)
             cell = f"concat({ref}, '\" t=\"s\"><v>', k{j}, '</v></c>')"
             return f"CASE WHEN k{j} IS NULL THEN {blank} ELSE {cell} END"
-        escaped, preserve = _escaped(text)
-        table[f"t{j}"], table[f"p{j}"] = escaped, preserve
+        if pc.any(pc.match_substring_regex(text, _SPECIAL)).as_py():
+            # rare (control characters, "_xHHHH_"): xlsxwriter's rules, value by value
+            pairs = [escape_text(v) if v is not None else (None, False) for v in text.to_pylist()]
+            table[f"t{j}"] = pa.array([p[0] for p in pairs], type=pa.string())
+            table[f"p{j}"] = pa.array([p[1] for p in pairs], type=pa.bool_())
+            value, preserve = f"t{j}", f"p{j}"
+        else:
+            table[f"t{j}"] = text
+            value = f"replace(replace(replace(t{j}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+            preserve = f"regexp_matches(t{j}, '{_PRESERVE}')"
         cell = (
             f"concat({ref}, '\" t=\"inlineStr\"><is><t', "
-            f"if(p{j}, ' xml:space=\"preserve\"', ''), '>', t{j}, '</t></is></c>')"
+            f"if({preserve}, ' xml:space=\"preserve\"', ''), '>', {value}, '</t></is></c>')"
         )
         return f"CASE WHEN t{j} IS NULL OR t{j} = '' THEN {blank} ELSE {cell} END"
 
@@ -223,6 +241,11 @@ class ColumnarBook:
             found = self._strings[value] = len(self._strings)
         return found
 
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
     def _connection(self) -> Any:
         if self._con is None:
             import duckdb
@@ -234,11 +257,13 @@ class ColumnarBook:
     def close(self) -> None:
         """Write the file: xlsxwriter's workbook with the data rows spliced into its sheets."""
         try:
+            self._wait()
             for data in self._sheets.values():
                 data.finish()
             self.book.close()
             self._assemble()
         finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
             for data in self._sheets.values():
                 data.file.close()
             if self._con is not None:
@@ -287,25 +312,6 @@ class ColumnarBook:
             parts.append(f"<si><t{space}>{escaped}</t></si>")
         parts.append("</sst>")
         return "".join(parts).encode("utf-8")
-
-
-def _escaped(text: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Inline text escaped for ``<t>``, and whether each value keeps its white space."""
-    import pyarrow.compute as pc
-
-    special = pc.match_substring_regex(text, _SPECIAL).to_numpy(zero_copy_only=False)
-    if special.any():  # rare (control characters): xlsxwriter's rules, value by value
-        pairs = [escape_text(v) if v is not None else (None, False) for v in text.to_pylist()]
-        return (
-            pa.array([p[0] for p in pairs], type=pa.string()),
-            pa.array([p[1] for p in pairs], type=pa.bool_()),
-        )
-    escaped = pc.replace_substring(text, "&", "&amp;")
-    escaped = pc.replace_substring(escaped, "<", "&lt;")
-    escaped = pc.replace_substring(escaped, ">", "&gt;")
-    space = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACE) + "]"
-    preserve = pc.match_substring_regex(text, f"^{space}|{space}$")
-    return escaped, pc.fill_null(preserve, False)
 
 
 def _string_bytes(strings: pa.Array) -> memoryview:
