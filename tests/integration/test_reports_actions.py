@@ -473,3 +473,52 @@ def test_streamed_xlsx_of_an_empty_list_has_the_header(
     count = write_actions_streamed(nothing, tmp_path / "streamed.xlsx", lang="en")
     assert (count.rows, count.customers, count.new_moves) == (0, 0, 0)
     assert _cells(tmp_path / "streamed.xlsx") == _cells(whole)
+
+
+def _written_cell_by_cell(frame: pd.DataFrame, path: Path, by: str, lang: str) -> Path:
+    """The action list as xlsxwriter wrote it cell by cell before the columnar writer."""
+    import custseg.reports.actions as actions
+    from custseg.reports.xlsx import printable, sheet_names
+    from custseg.spreadsheet import new_workbook
+
+    book = new_workbook(path, constant_memory=True)
+    styles = actions._styles(book, lang)  # type: ignore[arg-type]
+    groups = actions._groups(frame, by) or [(actions.text("owner_role", lang), frame)]  # type: ignore[arg-type]
+    for (_, part), name in zip(groups, sheet_names([t for t, _ in groups]), strict=True):
+        sheet = printable(book.add_worksheet(name))
+        sheet.write_row(0, 0, actions.headers(list(part.columns), lang), styles[("header", False)])
+        shown = actions._shown(part, lang)  # type: ignore[arg-type]
+        looks = ["money" if c == "revenue_12m" else "wrap" if c in actions.WRAPPED else "plain"
+                 for c in part.columns]
+        for i, row in enumerate(shown.itertuples(index=False), start=1):
+            flag = bool(part.new_move.iloc[i - 1])
+            for j, value in enumerate(row):
+                style = styles[(looks[j], flag)]
+                if looks[j] == "money":
+                    sheet.write_number(i, j, float(0.0 if pd.isna(value) else value), style)
+                elif value is None or value is pd.NA or value == "":
+                    sheet.write_blank(i, j, None, style)
+                elif isinstance(value, str):
+                    sheet.write_string(i, j, value, style)
+                else:
+                    sheet.write_number(i, j, value, style)
+        actions._finish_sheet(sheet, part.head(actions._WIDTH_SAMPLE), len(part), lang)  # type: ignore[arg-type]
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize(("lang", "detail", "by"), [("zh", False, "owner"), ("en", False, "owner"),
+                                                    ("en", True, "class")])
+def test_columnar_xlsx_is_the_file_xlsxwriter_wrote_cell_by_cell(
+    ws: object, pair: tuple[object, object], tmp_path: Path, lang: str, detail: bool, by: str
+) -> None:
+    new, old = pair
+    frame = build_actions(new, old, lang=lang, detail=detail)  # type: ignore[arg-type]
+    assert frame.new_move.any() and not frame.new_move.all()
+    written = write_actions(frame, tmp_path / "columnar.xlsx", by=by)  # type: ignore[arg-type]
+    before = _written_cell_by_cell(frame, tmp_path / "before.xlsx", by, lang)
+    assert _cells(written) == _cells(before)
+    if not detail:
+        streamed = tmp_path / "streamed.xlsx"
+        ws.write_actions(new, old, streamed, lang=lang)  # type: ignore[attr-defined]
+        assert _cells(streamed) == _cells(before)

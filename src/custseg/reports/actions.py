@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -26,8 +27,9 @@ from custseg.reports.labels import (
     text,
 )
 from custseg.reports.xlsx import printable, sheet_names
+from custseg.reports.xlsx_rows import ColumnarBook, Kind
 from custseg.snapshots.view import REVENUE_FEATURE, Snapshot
-from custseg.spreadsheet import MAX_SHEET_ROWS, new_workbook, write_csv
+from custseg.spreadsheet import MAX_SHEET_ROWS, write_csv
 
 GroupBy = Literal["owner", "class"]
 
@@ -583,11 +585,11 @@ def _groups(frame: pd.DataFrame, by: GroupBy) -> list[tuple[str, pd.DataFrame]]:
 def _write_xlsx(frame: pd.DataFrame, path: Path, by: GroupBy, lang: Lang) -> None:
     groups = _groups(frame, by) or [(text("owner_role", lang), frame)]
     names = sheet_names([title for title, _ in groups])
-    book = new_workbook(path, constant_memory=True)  # rows go to disk as they are written
+    book = ColumnarBook(path)  # rows go to disk as they are written
     try:
-        styles = _styles(book, lang)
+        styles = _styles(book.book, lang)
         for (_, part), name in zip(groups, names, strict=True):
-            _write_sheet(printable(book.add_worksheet(name)), part, lang, styles)
+            _write_sheet(book, printable(book.book.add_worksheet(name)), part, lang, styles)
     finally:
         book.close()
 
@@ -615,11 +617,15 @@ def _styles(book: xlsxwriter.Workbook, lang: Lang) -> Styles:
     return styles
 
 
-def _write_sheet(sheet: Any, part: pd.DataFrame, lang: Lang, styles: Styles) -> None:
+def _write_sheet(
+    book: ColumnarBook, sheet: Any, part: pd.DataFrame, lang: Lang, styles: Styles
+) -> None:
     """One sheet: header row frozen with the customer columns, filter, new moves highlighted."""
-    _write_header(sheet, list(part.columns), lang, styles)
+    _write_header(book, sheet, list(part.columns), lang, styles)
     for start in range(0, len(part), WRITE_BATCH_ROWS):
-        _write_rows(sheet, part.iloc[start : start + WRITE_BATCH_ROWS], start + 1, lang, styles)
+        _write_rows(
+            book, sheet, part.iloc[start : start + WRITE_BATCH_ROWS], start + 1, lang, styles
+        )
     _finish_sheet(sheet, part.head(_WIDTH_SAMPLE), len(part), lang)
 
 
@@ -630,34 +636,41 @@ _WIDTH_SAMPLE = 200
 """A column's width follows its longest value among a sheet's first rows."""
 
 
-def _write_header(sheet: Any, columns: list[str], lang: Lang, styles: Styles) -> None:
-    sheet.write_row(0, 0, headers(columns, lang), styles[("header", False)])
+def _write_header(
+    book: ColumnarBook, sheet: Any, columns: list[str], lang: Lang, styles: Styles
+) -> None:
+    book.write_header(sheet, headers(columns, lang), styles[("header", False)])
 
 
-def _write_rows(sheet: Any, part: pd.DataFrame, first: int, lang: Lang, styles: Styles) -> None:
-    """The rows of ``part`` from sheet row ``first`` on (the header is row 0)."""
-    shown = _shown(part, lang)
-    flags = part.new_move.tolist() if "new_move" in part else [False] * len(part)
-    kinds = [
-        "money" if c == "revenue_12m" else "wrap" if c in WRAPPED else "plain"
-        for c in part.columns
-    ]
-    columns = [_cells(shown.iloc[:, j], kind == "money") for j, kind in enumerate(kinds)]
-    plain = {flag: [styles[(kind, flag)] for kind in kinds] for flag in (False, True)}
-    write_string, write_number = sheet.write_string, sheet.write_number
-    write_blank, write = sheet.write_blank, sheet.write
-    for i, flag in enumerate(flags):
-        row, row_styles = first + i, plain[bool(flag)]
-        for j, values in enumerate(columns):
-            cell = values[i]
-            if cell is None or cell == "":
-                write_blank(row, j, None, row_styles[j])
-            elif type(cell) is str:
-                write_string(row, j, cell, row_styles[j])
-            elif type(cell) is float or type(cell) is int:
-                write_number(row, j, cell, row_styles[j])
-            else:
-                write(row, j, cell, row_styles[j])
+def _write_rows(
+    book: ColumnarBook, sheet: Any, part: pd.DataFrame, first: int, lang: Lang, styles: Styles
+) -> None:
+    """The rows of ``part`` from sheet row ``first`` on (the header is row 0), column by column.
+
+    Text stays text (never a formula); numbers are the numeric columns (``revenue_12m`` always a
+    number, 0 when missing); yes/no flags are shown as "yes" or a blank cell; a missing value or
+    empty text is a blank cell. Rows of new moves are highlighted.
+    """
+    kinds: list[Kind] = []
+    columns: list[pd.Series] = []
+    for name in part.columns:
+        values = part[name]
+        if name in ("new_move", "overridden"):
+            yes = np.where(values.to_numpy(dtype=bool), text("yes", lang), None)
+            values, kind = pd.Series(yes, dtype=object), "text"
+        elif name == "revenue_12m":
+            values, kind = pd.to_numeric(values).fillna(0.0).astype(float), "number"
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            kind = "number"
+        else:
+            kind = "text"
+        kinds.append(kind)  # type: ignore[arg-type]
+        columns.append(values)
+    looks = ["money" if c == "revenue_12m" else "wrap" if c in WRAPPED else "plain"
+             for c in part.columns]
+    formats = [(styles[(look, False)], styles[(look, True)]) for look in looks]
+    flags = part.new_move.to_numpy(dtype=bool) if "new_move" in part else None
+    book.write_rows(sheet, first, columns, kinds, formats, flags)
 
 
 def _finish_sheet(sheet: Any, head: pd.DataFrame, rows: int, lang: Lang) -> None:
@@ -681,7 +694,7 @@ def write_actions_streamed(query: ActionsQuery, path: str | Path, *, lang: Lang)
     if target.suffix.lower() != ".xlsx":
         raise ConfigError(f"cannot stream an action list to {target}: only .xlsx is streamed")
     count = ActionsCount()
-    book = new_workbook(target, constant_memory=True)
+    book = ColumnarBook(target)
     try:
         sheets = _StreamedSheets(book, lang)
         for batch in _batches(query):
@@ -761,9 +774,9 @@ class _StreamedSheets:
     """Sheets of a workbook filled in list order: a new one per owner role and every
     MAX_SHEET_ROWS rows, as :func:`_groups` cuts a whole list."""
 
-    def __init__(self, book: xlsxwriter.Workbook, lang: Lang) -> None:
+    def __init__(self, book: ColumnarBook, lang: Lang) -> None:
         self._book, self._lang = book, lang
-        self._styles = _styles(book, lang)
+        self._styles = _styles(book.book, lang)
         self._names: list[str] = []
         self._sheet: Any = None
         self._role: Any = None
@@ -772,18 +785,19 @@ class _StreamedSheets:
 
     def add(self, batch: pd.DataFrame) -> None:
         """Write the rows of ``batch`` (the next rows of the list)."""
-        roles = batch.owner_role_key.tolist()
+        keys = batch.owner_role_key.to_numpy()
+        # where each run of one role ends (the rows are grouped by role)
+        ends = [*(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), len(batch)]
         start = 0
         while start < len(batch):
-            if self._sheet is None or roles[start] != self._role or self._rows == MAX_SHEET_ROWS:
+            role = keys[start]
+            if self._sheet is None or role != self._role or self._rows == MAX_SHEET_ROWS:
                 self._finish()
-                self._open(str(batch.owner_role.iloc[start]), roles[start], list(batch.columns))
-            end = start + 1
-            while end < len(batch) and roles[end] == self._role:
-                end += 1
+                self._open(str(batch.owner_role.iloc[start]), role, list(batch.columns))
+            end = next(e for e in ends if e > start)
             end = min(end, start + MAX_SHEET_ROWS - self._rows)
             part = batch.iloc[start:end]
-            _write_rows(self._sheet, part, self._rows + 1, self._lang, self._styles)
+            _write_rows(self._book, self._sheet, part, self._rows + 1, self._lang, self._styles)
             if self._head is None:
                 self._head = part.head(_WIDTH_SAMPLE)
             elif len(self._head) < _WIDTH_SAMPLE:
@@ -802,29 +816,14 @@ class _StreamedSheets:
     def _open(self, title: str, role: Any, columns: list[str]) -> None:
         name = sheet_names([title], taken=self._names)[0]
         self._names.append(name)
-        self._sheet = printable(self._book.add_worksheet(name))
+        self._sheet = printable(self._book.book.add_worksheet(name))
         self._role, self._rows, self._head = role, 0, None
-        _write_header(self._sheet, columns, self._lang, self._styles)
+        _write_header(self._book, self._sheet, columns, self._lang, self._styles)
 
     def _finish(self) -> None:
         if self._sheet is not None and self._head is not None:
             _finish_sheet(self._sheet, self._head, self._rows, self._lang)
         self._sheet, self._head = None, None
-
-
-def _cells(values: pd.Series, money: bool) -> list[Any]:
-    """A column's cells as Python values: None where missing; money always a number."""
-    if money:
-        return pd.to_numeric(values).fillna(0.0).astype(float).tolist()
-    return [_cell(v) for v in values.astype(object).where(values.notna(), None).tolist()]
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def _width(column: str, values: pd.Series, lang: Lang) -> float:
