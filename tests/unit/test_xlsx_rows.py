@@ -224,6 +224,10 @@ def test_crc32_combine_is_the_crc_of_the_concatenation() -> None:
     for size_a, size_b in [(0, 0), (0, 5), (7, 0), (1, 1), (1000, 4097), (65536, 12345)]:
         a, b = rng.bytes(size_a), rng.bytes(size_b)
         assert crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+    # a long second part (a sheet's rows run to gigabytes): zlib continues the first CRC over it
+    head, zeros = rng.bytes(100), bytes(10_000_019)
+    joined = crc32_combine(zlib.crc32(head), zlib.crc32(zeros), len(zeros))
+    assert joined == zlib.crc32(zeros, zlib.crc32(head))
 
 
 def test_white_space_is_what_python_and_xlsxwriter_call_white_space() -> None:

@@ -340,40 +340,37 @@ def _with_shared_strings_rel(content: bytes) -> bytes:
     return content.replace(b"</Relationships>", rel + b"</Relationships>", 1)
 
 
+_CRC32_POLY = 0xEDB88320
+"""CRC-32's generator polynomial, bit-reversed: bit 31 stands for x^0, bit 0 for x^31."""
+
+
+def _times_mod_poly(a: int, b: int) -> int:
+    """The product of two polynomials over GF(2) modulo CRC-32's, both bit-reversed."""
+    product = 0
+    for bit in range(31, -1, -1):  # a's coefficient of x^(31 - bit), lowest power first
+        if (a >> bit) & 1:
+            product ^= b
+        b = (b >> 1) ^ _CRC32_POLY if b & 1 else b >> 1  # b times x
+    return product
+
+
 def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
-    """The CRC-32 of ``a + b`` from ``crc32(a)``, ``crc32(b)`` and ``len(b)`` (zlib's method)."""
+    """The CRC-32 of ``a + b`` from ``crc32(a)``, ``crc32(b)`` and ``len(b)``.
+
+    A CRC is the message's remainder modulo the polynomial (the initial and final inversions
+    cancel out between the two parts), so appending ``length2`` bytes multiplies ``a``'s CRC
+    by ``x`` to the power ``8 * length2`` before ``b``'s is added: the power by squaring, in
+    about ``log2(length2)`` products, not a pass over the bytes.
+    """
     if length2 <= 0:
         return crc1
-
-    def times(matrix: list[int], vector: int) -> int:
-        total, i = 0, 0
-        while vector:
-            if vector & 1:
-                total ^= matrix[i]
-            vector >>= 1
-            i += 1
-        return total
-
-    def square(matrix: list[int]) -> list[int]:
-        return [times(matrix, matrix[n]) for n in range(32)]
-
-    odd = [0xEDB88320] + [1 << n for n in range(31)]
-    even = square(odd)
-    odd = square(even)
-    while True:
-        even = square(odd)
+    shift, power = 1 << 31, 1 << 23  # x^0 and x^8: one byte
+    while length2:
         if length2 & 1:
-            crc1 = times(even, crc1)
+            shift = _times_mod_poly(shift, power)
+        power = _times_mod_poly(power, power)
         length2 >>= 1
-        if not length2:
-            break
-        odd = square(even)
-        if length2 & 1:
-            crc1 = times(odd, crc1)
-        length2 >>= 1
-        if not length2:
-            break
-    return crc1 ^ crc2
+    return _times_mod_poly(shift, crc1) ^ crc2
 
 
 _DOS_TIME, _DOS_DATE = 0, (1980 - 1980) << 9 | 1 << 5 | 31
