@@ -173,8 +173,10 @@ def _classify(
         )
 
         report("checking the health of every scheme", total - 1, total)
+        # Without the snapshot's id, one constant the store adds when it appends the rows:
+        # each scheme's rows stay one input of the union (rendered input by input in a series).
         parts = [
-            _tagged(assignment.table, snapshot_id, outcomes[at].name)
+            _tagged(assignment.table, None, outcomes[at].name)
             for at, assignment in computed.items()
         ]
         audit_detail: dict[str, Any] = {}
@@ -217,7 +219,7 @@ def _classify(
         info = store.write(
             snapshot_id,
             features=features,
-            assignments=_union(parts),
+            assignments=_union(parts, with_id=False),
             schemes=[outcomes[at].name for at in computed],
             finish=header,
             within=lambda _info: _stored(con, snapshot_id, audit, actor, audit_detail),
@@ -512,10 +514,11 @@ def _windows(parameters: FeatureParameters) -> tuple[int, ...]:
     return (0, parameters.active_window_days, 2 * parameters.active_window_days)
 
 
-def _union(parts: list[ibis.Table]) -> ibis.Table:
+def _union(parts: list[ibis.Table], *, with_id: bool = True) -> ibis.Table:
     """Every scheme's assignments as one table (one statement computes them all)."""
     if not parts:
-        return ibis.memtable(STAGED_SCHEMA.to_pyarrow().empty_table())
+        empty = ibis.memtable(STAGED_SCHEMA.to_pyarrow().empty_table())
+        return empty if with_id else empty.drop("snapshot_id")
     return ibis.union(*parts)
 
 
@@ -532,9 +535,12 @@ def _non_null_columns(features: ibis.Table) -> tuple[set[str], int]:
     return {c for i, c in enumerate(features.columns) if counts[f"n{i}"] > 0}, int(counts["_rows"])
 
 
-def _tagged(table: ibis.Table, snapshot_id: str, scheme: str) -> ibis.Table:
+def _tagged(table: ibis.Table, snapshot_id: str | None, scheme: str) -> ibis.Table:
+    """One scheme's rows in the stored columns; without ``snapshot_id`` (None) the snapshot's
+    store adds it (:meth:`~custseg.snapshots.store.SnapshotStore.write`)."""
+    tag = {} if snapshot_id is None else {"snapshot_id": ibis.literal(snapshot_id)}
     return table.select(
-        snapshot_id=ibis.literal(snapshot_id),
+        **tag,
         customer_id=table.customer_id.cast("string"),
         scheme=ibis.literal(scheme),
         class_key=table.class_key.cast("string"),

@@ -84,10 +84,10 @@ class SnapshotStore:
     ) -> SnapshotInfo:
         """Write a whole snapshot in one transaction (all of it or nothing); return its header.
 
-        ``assignments`` holds every scheme's rows (the columns of ``assignments`` with this
-        ``snapshot_id``), computed by one statement. ``finish`` is then called with them as
-        stored (customer_id, scheme, class_key, score, reason: the class counts and the health
-        check read them) and returns the snapshot's header and the overrides the run applies
+        ``assignments`` holds every scheme's rows (the columns of ``assignments``; a
+        ``snapshot_id`` column, if any, is replaced by this one), computed by one statement.
+        ``finish`` is then called with them as stored (customer_id, scheme, class_key, score,
+        reason: the class counts and the health check read them) and returns the snapshot's header and the overrides the run applies
         (customer_id, scheme, class_key, override_id, reason, created_by, expires_on; their
         computed class is looked up in the assignments). The header row is written last, then
         ``within(info)`` is called in the same transaction (the run's audit entry).
@@ -95,6 +95,8 @@ class SnapshotStore:
         """
         target = features_table_name(snapshot_id)
         staging = f"{target}_assigned"
+        tagged = "snapshot_id" in assignments.columns
+        rows = assignments.drop("snapshot_id") if tagged else assignments
         on_duckdb = self._con.name == "duckdb"
         try:
             if on_duckdb:
@@ -106,7 +108,7 @@ class SnapshotStore:
                 # the connection. Without the snapshot's id, the same in every row: it is put
                 # back as a constant when the rows are appended (copying it 28,000,000 times
                 # into the staging cost 1-2 s of CPU).
-                staged = stage(self._con, staging, assignments.drop("snapshot_id"))
+                staged = stage(self._con, staging, rows)
             with transaction(self._con):
                 if target not in self._con.list_tables():  # the run may have built it in place
                     self._con.create_table(target, features)
@@ -127,9 +129,7 @@ class SnapshotStore:
                 else:
                     # Elsewhere the stored table is indexed by customer first: read a staged
                     # copy.
-                    staged = self._con.create_table(
-                        staging, assignments.drop("snapshot_id"), temp=True, overwrite=True
-                    )
+                    staged = self._con.create_table(staging, rows, temp=True, overwrite=True)
                 stored = staged
                 info, overrides = finish(stored)
                 if not on_duckdb:
