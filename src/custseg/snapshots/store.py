@@ -87,9 +87,9 @@ class SnapshotStore:
         ``assignments`` holds every scheme's rows (the columns of ``assignments``; a
         ``snapshot_id`` column, if any, is replaced by this one), computed by one statement.
         ``finish`` is then called with them as stored (customer_id, scheme, class_key, score,
-        reason: the class counts and the health check read them) and returns the snapshot's header and the overrides the run applies
-        (customer_id, scheme, class_key, override_id, reason, created_by, expires_on; their
-        computed class is looked up in the assignments). The header row is written last, then
+        reason: the class counts and the health check read them) and returns the snapshot's
+        header and the overrides the run applies (customer_id, scheme, class_key, override_id,
+        reason, created_by, expires_on; their computed class is looked up in the assignments). The header row is written last, then
         ``within(info)`` is called in the same transaction (the run's audit entry).
         ``schemes`` names the schemes in ``assignments`` (otherwise they are looked up in it).
         """
