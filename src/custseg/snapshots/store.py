@@ -89,8 +89,9 @@ class SnapshotStore:
         ``finish`` is then called with them as stored (customer_id, scheme, class_key, score,
         reason: the class counts and the health check read them) and returns the snapshot's
         header and the overrides the run applies (customer_id, scheme, class_key, override_id,
-        reason, created_by, expires_on; their computed class is looked up in the assignments). The header row is written last, then
-        ``within(info)`` is called in the same transaction (the run's audit entry).
+        reason, created_by, expires_on; their computed class is looked up in the assignments).
+        The header row is written last, then ``within(info)`` is called in the same transaction
+        (the run's audit entry).
         ``schemes`` names the schemes in ``assignments`` (otherwise they are looked up in it).
         """
         target = features_table_name(snapshot_id)
