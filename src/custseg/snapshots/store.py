@@ -96,8 +96,8 @@ class SnapshotStore:
         """
         target = features_table_name(snapshot_id)
         staging = f"{target}_assigned"
-        tagged = "snapshot_id" in assignments.columns
-        rows = assignments.drop("snapshot_id") if tagged else assignments
+        has_id = "snapshot_id" in assignments.columns
+        rows = assignments.drop("snapshot_id") if has_id else assignments
         on_duckdb = self._con.name == "duckdb"
         try:
             if on_duckdb:
@@ -123,7 +123,7 @@ class SnapshotStore:
                     append_in_customer_order(
                         self._con,
                         ASSIGNMENTS,
-                        staged.mutate(snapshot_id=ibis.literal(snapshot_id, "string")),
+                        _with_snapshot_id(staged, snapshot_id),
                         customers=self._con.table(target),
                         schemes=schemes,
                     )
@@ -131,11 +131,9 @@ class SnapshotStore:
                     # Elsewhere the stored table is indexed by customer first: read a staged
                     # copy.
                     staged = self._con.create_table(staging, rows, temp=True, overwrite=True)
-                stored = staged
-                info, overrides = finish(stored)
+                info, overrides = finish(staged)
                 if not on_duckdb:
-                    tagged = staged.mutate(snapshot_id=ibis.literal(snapshot_id, "string"))
-                    insert_from(self._con, ASSIGNMENTS, tagged)
+                    insert_from(self._con, ASSIGNMENTS, _with_snapshot_id(staged, snapshot_id))
                 overridden = overrides is not None and len(overrides) > 0
                 if overridden:
                     insert_rows(
@@ -145,7 +143,7 @@ class SnapshotStore:
                         TABLES[SNAPSHOT_OVERRIDES],
                     )
                 # The per-class summary, counted once here rather than by every reader.
-                store_summary(self._con, snapshot_id, overridden=overridden, stored=stored)
+                store_summary(self._con, snapshot_id, overridden=overridden, stored=staged)
                 insert_rows(self._con, SNAPSHOTS, [_info_row(info)], TABLES[SNAPSHOTS])
                 if within is not None:
                     within(info)
@@ -310,6 +308,11 @@ def summarise_stored_snapshots(con: BaseBackend) -> list[str]:
         store_summary(con, snapshot_id)
         written.append(snapshot_id)
     return written
+
+
+def _with_snapshot_id(rows: ibis.Table, snapshot_id: str) -> ibis.Table:
+    """``rows`` with the snapshot's id as a constant column, as ``assignments`` stores them."""
+    return rows.mutate(snapshot_id=ibis.literal(snapshot_id, "string"))
 
 
 def pick_snapshot(snapshots: Sequence[SnapshotInfo], snapshot_id: str | None) -> SnapshotInfo:
