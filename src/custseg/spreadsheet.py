@@ -4,7 +4,9 @@ The one rule, used by every writer (export, actions, reports, rejects):
 
 - **xlsx**: every text value is written as a text cell (xlsxwriter ``write_string``; the
   workbook is created with ``strings_to_formulas`` and ``strings_to_urls`` off, so that no
-  ``write`` call can turn data into a formula or a link). Text is kept exactly as it is.
+  ``write`` call can turn data into a formula or a link). Text is kept exactly as it is, also
+  text that looks like rich-text markup (``<r>…</r>``), which xlsxwriter would otherwise copy
+  into the file as XML: the cell would show something else, or the file would not open.
 - **CSV** (OWASP, "CSV Injection"): a text value that starts with ``=``, ``+``, ``-``, ``@``,
   a tab or a carriage return gets a single quote (``'``) in front, so that spreadsheet programs
   read it as text; a value holding a quote, comma or line break is quoted and its quotes
@@ -21,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet program read a cell as a formula."""
@@ -62,6 +66,39 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def looks_like_markup(value: str) -> bool:
+    """Whether xlsxwriter would write text ``value`` as rich-text XML instead of as text."""
+    return value.startswith("<r>") and value.endswith("</r>")
+
+
+class TextWorksheet(Worksheet):
+    """An xlsxwriter worksheet that writes text looking like rich-text markup as text.
+
+    xlsxwriter copies a string that starts with ``<r>`` and ends with ``</r>`` into the file
+    unescaped (it takes it for rich text it built itself). Such a value is written instead as a
+    rich string of two plain fragments, which xlsxwriter escapes: the cell shows the value, and
+    reads back as it, in the cell's own font. (Control characters inside such text are
+    escaped as xlsxwriter escapes them in rich text, ``_xHHHH_``; the file still opens.)
+    """
+
+    def _write_string(  # type: ignore[override]
+        self, row: int, col: int, string: str, cell_format: Format | None = None
+    ) -> int:
+        if not looks_like_markup(string):
+            return super()._write_string(row, col, string, cell_format)
+        font = cell_format if cell_format is not None else Format()
+        args: list[Any] = [string[:1], font, string[1:]]
+        if cell_format is not None:
+            args.append(cell_format)
+        return self._write_rich_string(row, col, *args)
+
+
+def text_safe(book: xlsxwriter.Workbook) -> xlsxwriter.Workbook:
+    """``book``, made to add :class:`TextWorksheet` sheets (call before adding any sheet)."""
+    book.worksheet_class = TextWorksheet
+    return book
+
+
 def new_workbook(path: str | Path, *, constant_memory: bool = False) -> xlsxwriter.Workbook:
     """An xlsxwriter workbook at ``path`` that writes every string as text (never a formula).
 
@@ -69,7 +106,7 @@ def new_workbook(path: str | Path, *, constant_memory: bool = False) -> xlsxwrit
     written row by row, top to bottom).
     """
     options = {**WORKBOOK_OPTIONS, "constant_memory": constant_memory}
-    return xlsxwriter.Workbook(str(path), options)
+    return text_safe(xlsxwriter.Workbook(str(path), options))
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
@@ -93,6 +130,7 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, sheet_name: str) -> None:
     with pd.ExcelWriter(
         path, engine="xlsxwriter", engine_kwargs={"options": WORKBOOK_OPTIONS}
     ) as writer:
+        text_safe(writer.book)
         for number, start in enumerate(range(0, max(len(frame), 1), MAX_SHEET_ROWS), start=1):
             name = sheet_name if number == 1 else f"{sheet_name[:24]} ({number})"
             frame.iloc[start : start + MAX_SHEET_ROWS].to_excel(writer, index=False,

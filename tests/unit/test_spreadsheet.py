@@ -93,3 +93,39 @@ def test_an_empty_table_still_gets_its_header(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["customers"]
     assert list(book.active.iter_rows(values_only=True)) == [("customer_id",)]
+
+
+MARKUP_LIKE = [
+    "<r><t>x</t></r>",  # well-formed rich text: would show "x"
+    "<r>oops & </r>",  # not XML: the file would not open
+    "<r><t>a</t></r><r><t>b</t></r>",
+    "<r></r>",
+    "<r>客户 <b>甲</b>  </r>",
+    "<r>=1+1</r>",
+]
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_text_that_looks_like_rich_text_markup_stays_text(
+    tmp_path: Path, constant_memory: bool
+) -> None:
+    path = tmp_path / "markup.xlsx"
+    book = new_workbook(path, constant_memory=constant_memory)
+    sheet = book.add_worksheet("data")
+    bold = book.add_format({"bold": True})
+    for row, value in enumerate(MARKUP_LIKE):
+        sheet.write_string(row, 0, value)
+        sheet.write(row, 1, value, bold)
+    book.close()
+    cells = list(openpyxl.load_workbook(path).active.iter_rows())
+    assert [[c.value for c in row] for row in cells] == [[v, v] for v in MARKUP_LIKE]
+    assert all(row[1].font.b for row in cells)  # the cell's own format is kept
+
+
+def test_exports_keep_markup_like_text_and_open(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"name": [*MARKUP_LIKE, "<r>\x01ctl</r>"], "n": range(7)})
+    path = tmp_path / "export.xlsx"
+    write_table(frame, path, "customers")
+    back = pd.read_excel(path)  # a file with markup copied in as XML does not open
+    assert back["name"].tolist()[:-1] == MARKUP_LIKE
+    assert back["n"].tolist() == list(range(7))
