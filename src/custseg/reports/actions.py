@@ -275,7 +275,11 @@ def _rows(
     acting: pd.DataFrame,
     lang: Lang,
 ) -> ir.Table:
-    """One row per (customer, scheme) whose class has an owner role: the detail rows, lazily."""
+    """One row per (customer, scheme) whose class has an owner role: the detail rows, lazily.
+
+    Without the customer's name, salesperson and revenue (:func:`_with_people` adds them): the
+    consolidated list merges the rows first and joins those once per merged row.
+    """
     a = snapshot.assignments_table()
     current = a.filter(a.scheme.isin(list(names))).select(
         customer_id=a.customer_id.cast("string"),
@@ -285,9 +289,6 @@ def _rows(
         override_id=a.override_id,
     )
     rows = current.join(_roles(acting), ["scheme", "class_key"])
-    features = _people(snapshot)
-    rows = rows.left_join(features, rows.customer_id == features.f_id).drop("f_id")
-    rows = rows.mutate(revenue_12m=rows.revenue_12m.fill_null(0.0))  # not in the features
     earlier = [n for n in names if previous is not None and n in previous.info.computed_schemes]
     if previous is None or not earlier:
         return rows.mutate(moved_from=ibis.null("string"), new_move=ibis.literal(False))
@@ -307,6 +308,13 @@ def _rows(
         else_=ibis.coalesce(rows.l_label, rows.old_class),
     )
     return rows.mutate(moved_from=moved_from, new_move=moved).drop("old_class", "l_label")
+
+
+def _with_people(rows: ir.Table, snapshot: Snapshot) -> ir.Table:
+    """``rows`` with the customer's name, salesperson and 12-month revenue (0 when unknown)."""
+    people = _people(snapshot)
+    joined = rows.left_join(people, rows.customer_id == people.f_id).drop("f_id")
+    return joined.mutate(revenue_12m=joined.revenue_12m.fill_null(0.0))  # not in the features
 
 
 def _people(snapshot: Snapshot) -> ir.Table:
@@ -346,7 +354,8 @@ def _keep_owner(
         people = set(found.owner.dropna())
     chosen = sorted(p for p in people if p.casefold() == wanted)
     if chosen:
-        return rows.filter(rows.owner.isin(chosen))
+        theirs = f.filter(f["owner"].cast("string").isin(chosen))
+        return rows.filter(rows.customer_id.isin(theirs.customer_id.cast("string")))
     raise UnknownNameError(
         owner,
         sorted(role_keys) + sorted(people),
@@ -372,6 +381,7 @@ def _detail(
 ) -> ir.Table:
     """One row per (customer, scheme), COLUMNS (and the override columns when there are any)."""
     extra: list[str] = []
+    rows = _with_people(rows, snapshot)
     if with_overrides:
         labels = _labels(snapshot, names, lang)
         rows = rows.left_join(
@@ -390,9 +400,10 @@ def _detail(
 def _consolidated(rows: ir.Table, snapshot: Snapshot, acting: pd.DataFrame) -> ir.Table:
     """One row per (owner role, customer) merging its detail rows, in list order.
 
-    The merge keeps little per row (numbers and bits); the moves are merged from the rows that
-    moved only, and the customer's name, salesperson and revenue are joined afterwards. The
-    columns that depend on the merged classes are added by :class:`_ConsolidatedRows`.
+    One pass over the detail rows: the merge keeps little per row (numbers, bits and the text
+    of the rows that moved), and the customer's name, salesperson and revenue are joined to the
+    merged rows. The columns that depend on the merged classes are added by
+    :class:`_ConsolidatedRows`.
     """
     keys = ["owner_role_key", "customer_id"]
     bits = _bit_columns(acting)
@@ -403,20 +414,11 @@ def _consolidated(rows: ir.Table, snapshot: Snapshot, acting: pd.DataFrame) -> i
     }
     if snapshot.has_overrides:
         merged["overridden"] = rows.override_id.notnull().any()
-    grouped = rows.group_by(keys).aggregate(**merged)
-    moved = rows.filter(rows.new_move)
-    text = moved.scheme_label + ": " + moved.moved_from + " → " + moved.class_label
-    moves = moved.group_by(keys).aggregate(
-        moves=text.group_concat(MERGE_SEPARATOR, order_by=moved.scheme_rank)
+    move = rows.scheme_label + ": " + rows.moved_from + " → " + rows.class_label
+    merged["moves"] = move.group_concat(
+        MERGE_SEPARATOR, where=rows.new_move, order_by=rows.scheme_rank
     )
-    moves = moves.rename(m_role="owner_role_key", m_id="customer_id")
-    people = _people(snapshot).rename(p_id="f_id")
-    joined = grouped.left_join(
-        moves,
-        [grouped.owner_role_key == moves.m_role, grouped.customer_id == moves.m_id],
-    ).left_join(people, grouped.customer_id == people.p_id)
-    joined = joined.drop("m_role", "m_id", "p_id")
-    joined = joined.mutate(revenue_12m=joined.revenue_12m.fill_null(0.0))
+    joined = _with_people(rows.group_by(keys).aggregate(**merged), snapshot)
     return _order(joined, ["customer_id"]).drop("role_rank")
 
 
