@@ -108,3 +108,26 @@ def test_opening_the_workspace_modules_hashes_no_password() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "HASHES 0" in done.stdout
+
+
+def test_the_action_list_does_not_load_the_report_charts() -> None:
+    """Action lists (`custseg actions`) need neither matplotlib nor WeasyPrint (seconds)."""
+    code = (
+        "import json, sys\n"
+        "import custseg.reports, custseg.reports.actions\n"
+        "from custseg.reports import build_actions, write_actions\n"
+        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules}"
+        " & {'matplotlib', 'weasyprint'})))\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(done.stdout) == []
+    from custseg.reports import ReportContent, build_content  # still there, when asked for
+
+    assert callable(build_content) and ReportContent.__name__ == "ReportContent"

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from custseg.errors import ConfigError
 from custseg.history.migrations import previous_snapshot
 from custseg.i18n import Lang
 from custseg.reports.actions import build_actions, write_actions
-from custseg.reports.content import ReportContent, build_content
 from custseg.snapshots.view import Snapshot
+
+if TYPE_CHECKING:
+    from custseg.reports.content import ReportContent
 
 ReportFormat = Literal["xlsx", "html", "pdf"]
 FORMATS: tuple[ReportFormat, ...] = ("xlsx", "html", "pdf")
@@ -40,6 +42,8 @@ def write_report(
             f"cannot write the report to {target}: folder {target.parent} does not exist. "
             "Create it or choose another --out."
         )
+    from custseg.reports.content import build_content  # charts: matplotlib, only for reports
+
     content = build_content(snapshot, previous, lang=lang, schemes=schemes,
                             images=format != "xlsx")
     return _writer(format)(content, target)
@@ -57,6 +61,15 @@ def _writer(fmt: ReportFormat) -> Callable[[ReportContent, Path], Path]:
     from custseg.reports.pdf import write_pdf
 
     return write_pdf
+
+
+def __getattr__(name: str) -> Any:
+    """``ReportContent`` and ``build_content``, imported when first asked for (they load charts)."""
+    if name in ("ReportContent", "build_content"):
+        from custseg.reports import content
+
+        return getattr(content, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -26,7 +26,7 @@ from custseg.reports.labels import (
     strictest_credit,
     text,
 )
-from custseg.reports.xlsx import printable, sheet_names
+from custseg.reports.sheets import printable, sheet_names
 from custseg.reports.xlsx_rows import ColumnarBook, Kind
 from custseg.snapshots.view import REVENUE_FEATURE, Snapshot
 from custseg.spreadsheet import MAX_SHEET_ROWS, write_csv

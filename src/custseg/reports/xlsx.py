@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +10,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from custseg.reports.content import DIRECTIONS, ReportContent, SchemeSection
 from custseg.reports.labels import text
+from custseg.reports.sheets import printable, sheet_names
 from custseg.spreadsheet import new_workbook
-
-MAX_SHEET_NAME = 31
-_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 ROW_PIXELS = 20
 """Height of a default row in pixels (charts are placed by rows)."""
@@ -25,23 +21,6 @@ CHART_COLUMN = 7
 
 HEADER_ROW = 3
 """Row (0-based) of a scheme sheet's table header; rows above hold the title and description."""
-
-
-def sheet_names(wanted: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
-    """Valid, unique Excel sheet names for ``wanted`` (at most 31 characters, none of []:*?/)."""
-    used = {name.lower() for name in taken}
-    out: list[str] = []
-    for raw in wanted:
-        base = _FORBIDDEN.sub("_", raw).strip("'") or "sheet"
-        name = base[:MAX_SHEET_NAME]
-        n = 2
-        while name.lower() in used:
-            suffix = f" ({n})"
-            name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
-            n += 1
-        used.add(name.lower())
-        out.append(name)
-    return out
 
 
 def _text_width(value: object) -> float:
@@ -260,11 +239,3 @@ def _skipped_sheet(book: Workbook, fmt: _Formats, c: ReportContent) -> None:
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 1, 24)
     sheet.set_column(2, 2, 90)
-
-
-def printable(sheet: Worksheet) -> Worksheet:
-    """Set ``sheet`` to print on A4 landscape, one page wide (as many pages tall as needed)."""
-    sheet.set_paper(9)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    return sheet
