@@ -460,9 +460,13 @@ class _ConsolidatedRows:
 
 def _ids(masks: Sequence[int]) -> list[int]:
     """The acting ids whose bits are set in ``masks`` (one per bit column), in scheme order."""
-    return [
-        k * _BITS + bit for k, mask in enumerate(masks) for bit in range(_BITS) if mask >> bit & 1
-    ]
+    ids: list[int] = []
+    for k, mask in enumerate(masks):
+        while mask:
+            lowest = mask & -mask
+            ids.append(k * _BITS + lowest.bit_length() - 1)
+            mask ^= lowest
+    return ids
 
 
 _FROM_CLASSES = (
@@ -480,27 +484,33 @@ class _ClassMerger:
     """The _FROM_CLASSES values of a list of acting classes (their ids, in scheme order)."""
 
     def __init__(self, acting: pd.DataFrame, lang: Lang) -> None:
-        self._rows = acting.astype(object).where(acting.notna(), None).to_dict("records")
+        rows = acting.astype(object).where(acting.notna(), None).to_dict("records")
+        self._contact = [int(r["contact_every_days"]) if r["contact_every_days"] else None
+                         for r in rows]
+        self._service_key = [r["service_level_key"] for r in rows]
+        self._credit_key = [r["credit_terms_key"] for r in rows]
+        self._class = [f"{r['scheme_label']}: {r['class_label']}" for r in rows]
+        self._strategy = [r["strategy"] for r in rows]
         self._lang = lang
         self._service: dict[tuple[Any, ...], str] = {}
         self._credit: dict[tuple[Any, ...], str] = {}
 
     def __call__(self, ids: Sequence[int]) -> tuple[Any, ...]:
-        part = [self._rows[i] for i in ids]
-        contacts = [int(r["contact_every_days"]) for r in part if r["contact_every_days"]]
-        service = tuple(r["service_level_key"] for r in part)
-        credit = tuple(r["credit_terms_key"] for r in part)
+        contacts = [c for c in (self._contact[i] for i in ids) if c]
+        service = tuple(self._service_key[i] for i in ids)
+        credit = tuple(self._credit_key[i] for i in ids)
         if service not in self._service:
             self._service[service] = highest_service(service, self._lang)
         if credit not in self._credit:
             self._credit[credit] = strictest_credit(credit, self._lang)
+        strategies = (self._strategy[i] for i in ids)
         return (
             min(contacts) if contacts else None,
             self._service[service],
             self._credit[credit],
-            len(part),
-            MERGE_SEPARATOR.join(f"{r['scheme_label']}: {r['class_label']}" for r in part),
-            "\n".join(dict.fromkeys(r["strategy"] for r in part if r["strategy"])),
+            len(ids),
+            MERGE_SEPARATOR.join(self._class[i] for i in ids),
+            "\n".join(dict.fromkeys(s for s in strategies if s)),
         )
 
 
