@@ -11,6 +11,7 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import xlsxwriter
 
 from custseg.errors import ConfigError, UnknownNameError
@@ -724,7 +725,6 @@ def _batches(query: ActionsQuery) -> Iterator[pd.DataFrame]:
     Each batch is read into pandas as the DuckDB backend reads a whole result
     (``Table.to_pandas``), so a batch holds the values the whole list would.
     """
-    import pyarrow.types as pat
     from ibis.backends.duckdb.converter import DuckDBPandasData
 
     schema = query.table.schema()
@@ -735,19 +735,31 @@ def _batches(query: ActionsQuery) -> Iterator[pd.DataFrame]:
                 continue
             frame = pd.DataFrame(
                 {
-                    name: (
-                        column.to_pylist()
-                        if pat.is_nested(column.type)
-                        or pat.is_dictionary(column.type)
-                        or column.null_count
-                        else column.to_pandas()
-                    )
+                    name: _column_values(column)
                     for name, column in zip(batch.schema.names, batch.columns, strict=True)
                 }
             )
             yield query.finish(DuckDBPandasData.convert_table(frame, schema))
     finally:
         reader.close()
+
+
+def _column_values(column: pa.Array) -> Any:
+    """An Arrow column as ``Table.to_pandas`` of the DuckDB backend starts from it.
+
+    Text with missing values becomes Python strings and None (NumPy's object array: about
+    twice as fast as a list); other columns with missing values, nested and dictionary columns
+    become lists; the rest is Arrow's own conversion.
+    """
+    import pyarrow.types as pat
+
+    if not column.null_count:
+        if pat.is_nested(column.type) or pat.is_dictionary(column.type):
+            return column.to_pylist()
+        return column.to_pandas()
+    if pat.is_string(column.type) or pat.is_large_string(column.type):
+        return column.to_numpy(zero_copy_only=False)
+    return column.to_pylist()
 
 
 def _empty(table: ir.Table) -> pd.DataFrame:
