@@ -126,12 +126,14 @@ def test_one_customers_rows_are_indexed_on_postgresql_only(sample_workspace_url:
 
 
 def _joined_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the history readers ignore the stored move counts (count from the join)."""
+    """Make the history readers ignore the stored move counts and movers (read the join)."""
     import importlib
 
     for name in ("custseg.history._moves", "custseg.history.trend"):  # modules, not functions
         module = importlib.import_module(name)
         monkeypatch.setattr(module, "stored_pairs", lambda _con, _pairs: set())
+    monkeypatch.setattr(importlib.import_module("custseg.history._moves"), "has_movers",
+                        lambda _con, _pair: False)
 
 
 def _history_figures(ws: Any) -> list[Any]:
@@ -166,6 +168,7 @@ def _stored_matrix(ws: Any, old: Any, new: Any) -> list[Any]:
 def test_history_reads_the_moves_the_run_stored(
     sample_ws: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from custseg.snapshots.movers import has_movers
     from custseg.snapshots.moves import stored_pairs
 
     ws = sample_ws
@@ -173,6 +176,7 @@ def test_history_reads_the_moves_the_run_stored(
     old = ws.previous(new)
     first, second = (i.snapshot_id for i in ws.snapshots())
     assert stored_pairs(ws._con, [(first, second), (second, first)]) == {(first, second)}
+    assert has_movers(ws._con, (first, second)) and not has_movers(ws._con, (second, first))
     stored, joined = _stored_matrix(ws, old, new)
     assert stored == joined and len(stored) > 28
     with_stored = _history_figures(ws)

@@ -41,8 +41,10 @@ from custseg.workspace_schema.tables import (
     ASSIGNMENTS,
     JOBS,
     JOBS_SCHEMA,
+    MOVERS_SCHEMA,
     MOVES_SCHEMA,
     SCHEMA_VERSIONS,
+    SNAPSHOT_MOVERS,
     SNAPSHOT_MOVES,
     SNAPSHOT_SUMMARIES,
     SUMMARIES_SCHEMA,
@@ -206,3 +208,12 @@ def _snapshot_moves(con: BaseBackend) -> None:
     # before them from now on; older pairs are still counted when read (not here: at a million
     # customers each pair is a join of several seconds, too long for opening a workspace).
     _create_missing(con, {SNAPSHOT_MOVES: MOVES_SCHEMA})
+
+
+@migration(7, "the movers of each snapshot against the one before it")
+def _snapshot_movers(con: BaseBackend) -> None:
+    # `diff --scheme` and `alerts` read one or a few schemes' movers from the join of two
+    # snapshots' classes, stored by customer then scheme: every scheme's rows were scanned. Runs
+    # store the movers with their move counts from now on; older pairs are still read from the
+    # join (not here, for the reason of migration 6).
+    _create_missing(con, {SNAPSHOT_MOVERS: MOVERS_SCHEMA})
