@@ -1,12 +1,13 @@
 """The moves of customers between two snapshots, for one or many schemes, as Ibis expressions.
 
-Everything here stays in the database. The counts per class pair are read from what the run
-stored for a snapshot and the one before it (:mod:`custseg.snapshots.moves`) when there are;
-otherwise, and for the customers themselves, the two snapshots' long assignment tables are joined
-(full outer join on ``scheme, customer_id``), each pair gets a direction from the ranking of
-its scheme in the new snapshot's system (a small ``scheme, class_key, rank`` table), and the
-customer's name and 12-month revenue are joined from the snapshots' feature tables. Callers
-aggregate or filter before pulling rows to pandas.
+Everything here stays in the database. The counts per class pair and the movers (with their
+name and revenue) are read from what the run stored for a snapshot and the one before it
+(:mod:`custseg.snapshots.moves`, :mod:`custseg.snapshots.movers`) when there are; otherwise,
+and for every customer, the two snapshots' long assignment tables are joined (full outer join on
+``scheme, customer_id``) and the customer's name and 12-month revenue are joined from the
+snapshots' feature tables. Each pair gets a direction from the ranking of its scheme in the new
+snapshot's system (a small ``scheme, class_key, rank`` table). Callers aggregate or filter
+before pulling rows to pandas.
 """
 
 from __future__ import annotations
