@@ -125,6 +125,23 @@ def test_one_customers_rows_are_indexed_on_postgresql_only(sample_workspace_url:
         ws.close()
 
 
+def test_stored_movers_are_indexed_by_pair_and_scheme_on_postgresql_only(
+    sample_workspace_url: str,
+) -> None:
+    ws = open_workspace(sample_workspace_url, clock=lambda: FIXED_NOW)
+    try:
+        con = ws._con  # noqa: SLF001 - the test inspects the database itself
+        if con.name == "postgres":
+            query = "SELECT indexdef AS d FROM pg_indexes WHERE tablename = 'snapshot_movers'"
+        else:  # DuckDB: zone maps over rows written sorted by scheme
+            query = "SELECT sql AS d FROM duckdb_indexes() WHERE table_name = 'snapshot_movers'"
+        found = list(con.sql(query).to_pandas().d)
+        indexed = any("(old_snapshot_id, new_snapshot_id, scheme)" in d for d in found)
+        assert indexed == (con.name == "postgres"), found
+    finally:
+        ws.close()
+
+
 def _joined_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the history readers ignore the stored move counts and movers (read the join)."""
     import importlib
