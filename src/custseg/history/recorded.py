@@ -95,7 +95,7 @@ def counted_matrix(movers: ir.Table, summary: ir.Table) -> ir.Table:
 
 
 def _summary(con: BaseBackend, snapshot_id: str, schemes: Sequence[str]) -> ir.Table:
-    """The stored per-class summary of a snapshot in ``schemes`` (see custseg.snapshots.summaries)."""
+    """A snapshot's stored per-class summary in ``schemes`` (custseg.snapshots.summaries)."""
     t = con.table(SNAPSHOT_SUMMARIES)
     mine = t.filter(t.snapshot_id == snapshot_id, t.scheme.isin(list(schemes)))
     return mine.select("scheme", "class_key", "customers", "revenue_12m")
