@@ -125,13 +125,32 @@ def test_one_customers_rows_are_indexed_on_postgresql_only(sample_workspace_url:
         ws.close()
 
 
+def test_stored_movers_are_indexed_by_pair_and_scheme_on_postgresql_only(
+    sample_workspace_url: str,
+) -> None:
+    ws = open_workspace(sample_workspace_url, clock=lambda: FIXED_NOW)
+    try:
+        con = ws._con  # noqa: SLF001 - the test inspects the database itself
+        if con.name == "postgres":
+            query = "SELECT indexdef AS d FROM pg_indexes WHERE tablename = 'snapshot_movers'"
+        else:  # DuckDB: zone maps over rows written sorted by scheme
+            query = "SELECT sql AS d FROM duckdb_indexes() WHERE table_name = 'snapshot_movers'"
+        found = list(con.sql(query).to_pandas().d)
+        indexed = any("(old_snapshot_id, new_snapshot_id, scheme)" in d for d in found)
+        assert indexed == (con.name == "postgres"), found
+    finally:
+        ws.close()
+
+
 def _joined_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the history readers ignore the stored move counts (count from the join)."""
+    """Make the history readers ignore the stored move counts and movers (read the join)."""
     import importlib
 
     for name in ("custseg.history._moves", "custseg.history.trend"):  # modules, not functions
         module = importlib.import_module(name)
         monkeypatch.setattr(module, "stored_pairs", lambda _con, _pairs: set())
+    monkeypatch.setattr(importlib.import_module("custseg.history._moves"), "has_movers",
+                        lambda _con, _pair: False)
 
 
 def _history_figures(ws: Any) -> list[Any]:
@@ -166,6 +185,7 @@ def _stored_matrix(ws: Any, old: Any, new: Any) -> list[Any]:
 def test_history_reads_the_moves_the_run_stored(
     sample_ws: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from custseg.snapshots.movers import has_movers
     from custseg.snapshots.moves import stored_pairs
 
     ws = sample_ws
@@ -173,6 +193,7 @@ def test_history_reads_the_moves_the_run_stored(
     old = ws.previous(new)
     first, second = (i.snapshot_id for i in ws.snapshots())
     assert stored_pairs(ws._con, [(first, second), (second, first)]) == {(first, second)}
+    assert has_movers(ws._con, (first, second)) and not has_movers(ws._con, (second, first))
     stored, joined = _stored_matrix(ws, old, new)
     assert stored == joined and len(stored) > 28
     with_stored = _history_figures(ws)

@@ -308,3 +308,66 @@ def test_a_pair_the_run_did_not_store_is_counted_from_the_join(history_workspace
                 for key, v in counts.items()}
 
     assert keyed(expected) == keyed(got) and (None, "A") in keyed(got)
+
+
+# -- movers stored by the run (custseg.snapshots.movers) -------------------------------------
+def _sorted_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    frame = frame.sort_values(["scheme", "customer_id"], ignore_index=True)
+    frame["revenue_12m"] = frame.revenue_12m.round(6)
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def test_each_run_stored_its_movers_as_the_join_gives_them(history_workspace) -> None:  # type: ignore[no-untyped-def]
+    from custseg.history._moves import described, joined_movers
+    from custseg.snapshots.movers import MOVER_COLUMNS, has_movers, movers_of
+
+    ws = history_workspace
+    con = ws._con
+    ids = [i.snapshot_id for i in ws.snapshots()]
+    assert [has_movers(con, pair) for pair in zip(ids, ids[1:], strict=False)] == [True] * 3
+    assert not has_movers(con, (ids[0], ids[-1])) and not has_movers(con, (ids[-1], ids[-2]))
+    old, new = ws.snapshot(ids[-2]), ws.snapshot(ids[-1])
+    schemes = [s for s in new.info.computed_schemes if s in old.info.computed_schemes]
+    stored = movers_of(con, (ids[-2], ids[-1]), schemes).to_pandas()
+    joined = described(joined_movers(old, new, schemes), old, new).to_pandas()
+    assert len(stored) > 100 and set(stored.scheme) == set(joined.scheme)
+    assert _sorted_records(stored) == _sorted_records(joined[list(MOVER_COLUMNS)])
+
+
+def test_movers_are_read_from_the_stored_rows_of_a_stored_pair_only(history_workspace) -> None:  # type: ignore[no-untyped-def]
+    from custseg.history._moves import moves
+
+    ws = history_workspace
+    ids = [i.snapshot_id for i in ws.snapshots()]
+    old, new, first = ws.snapshot(ids[-2]), ws.snapshot(ids[-1]), ws.snapshot(ids[0])
+    stored = str(ws._con.compile(moves(old, new, ["abc", "lifecycle"], movers_only=True)))
+    assert "snapshot_movers" in stored and '"assignments"' not in stored
+    joined = str(ws._con.compile(moves(first, new, ["abc"], movers_only=True)))
+    assert "snapshot_movers" not in joined and '"assignments"' in joined
+    # Same movers either way: `diff` of a stored pair and of the same pair from the join.
+    m = compare(old, new, "abc")
+    a = old.assignments("abc")[["customer_id", "class_key"]]
+    b = new.assignments("abc")[["customer_id", "class_key"]]
+    both = a.merge(b, on="customer_id", how="outer", suffixes=("_old", "_new"))
+    changed = both[both.class_key_old.ne(both.class_key_new)]
+    assert sorted(m.movers.customer_id) == sorted(changed.customer_id)
+
+
+def test_the_stored_matrix_counts_the_kept_classes_from_the_summary(history_workspace) -> None:  # type: ignore[no-untyped-def]
+    from custseg.history._moves import joined_matrix, stored_matrix
+
+    ws = history_workspace
+    ids = [i.snapshot_id for i in ws.snapshots()]
+    old, new = ws.snapshot(ids[-2]), ws.snapshot(ids[-1])
+    schemes = [s for s in new.info.computed_schemes if s in old.info.computed_schemes]
+    keys = ["scheme", "old_class", "new_class"]
+
+    def rows(table) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+        frame = table.to_pandas().sort_values(keys, na_position="first", ignore_index=True)
+        frame["revenue_12m"] = frame.revenue_12m.round(6)
+        return frame[[*keys, "customers", "revenue_12m"]].astype(object).to_dict("records")
+
+    stored = rows(stored_matrix(ws._con, (ids[-2], ids[-1]), schemes))
+    kept = [r for r in stored if r["old_class"] == r["new_class"]]
+    assert kept and all(r["customers"] > 0 for r in stored)
+    assert stored == rows(joined_matrix(old, new, schemes))

@@ -1,12 +1,13 @@
 """The moves of customers between two snapshots, for one or many schemes, as Ibis expressions.
 
-Everything here stays in the database. The counts per class pair are read from what the run
-stored for a snapshot and the one before it (:mod:`custseg.snapshots.moves`) when there are;
-otherwise, and for the customers themselves, the two snapshots' long assignment tables are joined
-(full outer join on ``scheme, customer_id``), each pair gets a direction from the ranking of
-its scheme in the new snapshot's system (a small ``scheme, class_key, rank`` table), and the
-customer's name and 12-month revenue are joined from the snapshots' feature tables. Callers
-aggregate or filter before pulling rows to pandas.
+Everything here stays in the database. The counts per class pair and the movers (with their
+name and revenue) are read from what the run stored for a snapshot and the one before it
+(:mod:`custseg.snapshots.moves`, :mod:`custseg.snapshots.movers`) when there are; otherwise,
+and for every customer, the two snapshots' long assignment tables are joined (full outer join on
+``scheme, customer_id``) and the customer's name and 12-month revenue are joined from the
+snapshots' feature tables. Each pair gets a direction from the ranking of its scheme in the new
+snapshot's system (a small ``scheme, class_key, rank`` table). Callers aggregate or filter
+before pulling rows to pandas.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from custseg.history._source import assignments_long, connection, feature_table
+from custseg.snapshots.movers import has_movers, movers_of
 from custseg.snapshots.moves import Pair, moves_of, stored_pairs
 from custseg.snapshots.view import Snapshot
 
@@ -105,14 +107,29 @@ def moves(
 ) -> ir.Table:
     """Every (scheme, customer) of either snapshot with classes, direction, name and revenue.
 
-    Only the customers whose class changed with ``movers_only``. Columns: scheme,
+    Only the customers whose class changed with ``movers_only``: those the run stored for the
+    pair when there are (:mod:`custseg.snapshots.movers`), else from the join. Columns: scheme,
     customer_id, name, old_class, new_class, direction, revenue_12m (the new snapshot's; the
     old one's for customers who left), plus override columns when known.
     """
-    pairs = pairs_of(old, new, schemes)
+    ranks = rank_table(new, schemes)
     if movers_only:
-        pairs = class_changed(pairs)
-    return described(with_direction(pairs, rank_table(new, schemes)), old, new)
+        pair = (old.snapshot_id, new.snapshot_id)
+        con = connection(new)
+        if has_movers(con, pair):
+            stored = with_direction(movers_of(con, pair, schemes), ranks)
+            first = ["scheme", "customer_id", "name", "old_class", "new_class", "direction"]
+            return stored.select(*first, *[c for c in stored.columns if c not in first])
+        return described(with_direction(joined_movers(old, new, schemes), ranks), old, new)
+    return described(with_direction(pairs_of(old, new, schemes), ranks), old, new)
+
+
+def joined_movers(old: Snapshot, new: Snapshot, schemes: Sequence[str]) -> ir.Table:
+    """:func:`class_changed` of :func:`pairs_of`: the movers, from the join of the two snapshots.
+
+    The columns of :func:`pairs_of`; :func:`described` adds the name and revenue.
+    """
+    return class_changed(pairs_of(old, new, schemes))
 
 
 def matrix(old: Snapshot, new: Snapshot, schemes: Sequence[str]) -> ir.Table:

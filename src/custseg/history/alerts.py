@@ -185,6 +185,10 @@ def _fired(rules: Sequence[AlertRule], old: Snapshot, new: Snapshot) -> ir.Table
     schemes = list(dict.fromkeys(rule.scheme for rule in rules))
     moved = moves(old, new, schemes, movers_only=True)
     moved = moved.filter(moved.direction != "left")
+    # Only the moves a rule may fire on, its `when` aside: the conditions (a join to the
+    # feature table) are then evaluated for those alone (at 1,000,000 customers about 180,000
+    # of the 580,000 moves of the built-in rules' schemes).
+    moved = moved.filter(ibis.or_(*[_matches(r, i, moved, None) for i, r in enumerate(rules)]))
     conditions = _conditions(rules, new)
     if conditions is not None:
         moved = moved.left_join(conditions, moved.customer_id == conditions.hit_id)

@@ -41,8 +41,10 @@ from custseg.workspace_schema.tables import (
     ASSIGNMENTS,
     JOBS,
     JOBS_SCHEMA,
+    MOVERS_SCHEMA,
     MOVES_SCHEMA,
     SCHEMA_VERSIONS,
+    SNAPSHOT_MOVERS,
     SNAPSHOT_MOVES,
     SNAPSHOT_SUMMARIES,
     SUMMARIES_SCHEMA,
@@ -53,6 +55,8 @@ from custseg.workspace_schema.tables import (
 MigrationStep = Callable[[BaseBackend], None]
 ASSIGNMENTS_INDEX = "assignments_customer_snapshot"
 """The PostgreSQL index of one customer's rows of ``assignments`` (migration 3)."""
+MOVERS_INDEX = "snapshot_movers_pair_scheme"
+"""The PostgreSQL index of one pair's movers of a scheme in ``snapshot_movers`` (migration 7)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,13 +169,16 @@ def _assignments_index(con: BaseBackend) -> None:
     # insert, so only PostgreSQL gets it. Ibis has no index DDL: sqlglot builds the statement.
     if con.name != "postgres":
         return
+    _postgres_index(con, ASSIGNMENTS_INDEX, ASSIGNMENTS, ("customer_id", "snapshot_id"))
+
+
+def _postgres_index(con: BaseBackend, name: str, table: str, columns: tuple[str, ...]) -> None:
+    """Create the index ``name`` of ``table`` on ``columns`` unless it exists (sqlglot DDL)."""
     statement = sge.Create(
         this=sge.Index(
-            this=sge.to_identifier(ASSIGNMENTS_INDEX),
-            table=sge.to_table(ASSIGNMENTS),
-            params=sge.IndexParameters(
-                columns=[sge.Ordered(this=sge.column(c)) for c in ("customer_id", "snapshot_id")]
-            ),
+            this=sge.to_identifier(name),
+            table=sge.to_table(table),
+            params=sge.IndexParameters(columns=[sge.Ordered(this=sge.column(c)) for c in columns]),
         ),
         kind="INDEX",
         exists=True,
@@ -206,3 +213,16 @@ def _snapshot_moves(con: BaseBackend) -> None:
     # before them from now on; older pairs are still counted when read (not here: at a million
     # customers each pair is a join of several seconds, too long for opening a workspace).
     _create_missing(con, {SNAPSHOT_MOVES: MOVES_SCHEMA})
+
+
+@migration(7, "the movers of each snapshot against the one before it")
+def _snapshot_movers(con: BaseBackend) -> None:
+    # `diff --scheme` and `alerts` read one or a few schemes' movers from the join of two
+    # snapshots' classes, stored by customer then scheme: every scheme's rows were scanned. Runs
+    # store the movers with their move counts from now on; older pairs are still read from the
+    # join (not here, for the reason of migration 6). DuckDB finds one pair's scheme from its
+    # zone maps (the rows are written sorted by scheme); PostgreSQL gets an index.
+    _create_missing(con, {SNAPSHOT_MOVERS: MOVERS_SCHEMA})
+    if con.name == "postgres":
+        columns = ("old_snapshot_id", "new_snapshot_id", "scheme")
+        _postgres_index(con, MOVERS_INDEX, SNAPSHOT_MOVERS, columns)

@@ -35,6 +35,7 @@ REJECTS = "rejects"
 JOBS = "jobs"
 SNAPSHOT_SUMMARIES = "snapshot_summaries"
 SNAPSHOT_MOVES = "snapshot_moves"
+SNAPSHOT_MOVERS = "snapshot_movers"
 
 VERSIONS_SCHEMA = ibis.schema(
     {"version": "int64", "name": "string", "applied_at": "timestamp", "custseg_version": "string"}
@@ -233,12 +234,33 @@ MOVES_SCHEMA = ibis.schema(
 Written by the run for the new snapshot and the one before it, in the snapshot's transaction
 (:mod:`custseg.snapshots.moves`); two snapshots never change, nor do these rows."""
 
+MOVERS_SCHEMA = ibis.schema(
+    {
+        "old_snapshot_id": "string",
+        "new_snapshot_id": "string",
+        "scheme": "string",
+        "customer_id": "string",
+        "name": "string",
+        "old_class": "string",
+        "new_class": "string",
+        "revenue_12m": "float64",
+        "override_id": "string",
+    }
+)
+"""Per pair of snapshots and scheme, the customers whose class changed (migration 7): the old
+and new class (null when absent from that snapshot), the customer's name and 12-month revenue
+(the new snapshot's; the old one's for who left) and the override the new snapshot applied.
+
+Written by the run with the pair's move counts, sorted by scheme and customer
+(:mod:`custseg.snapshots.movers`); two snapshots never change, nor do these rows."""
+
 TABLES: MappingProxyType[str, sch.Schema] = MappingProxyType(
     {
         **TABLES_V1,
         JOBS: JOBS_SCHEMA,
         SNAPSHOT_SUMMARIES: SUMMARIES_SCHEMA,
         SNAPSHOT_MOVES: MOVES_SCHEMA,
+        SNAPSHOT_MOVERS: MOVERS_SCHEMA,
     }
 )
 """Every table of the latest schema version, by name."""
