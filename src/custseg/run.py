@@ -13,6 +13,7 @@ re-run that finds its snapshot already stored writes nothing but a ``run_reused`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -42,7 +43,8 @@ from custseg.governance.overrides import OverrideStore
 from custseg.governance.users import current_user
 from custseg.health import check_health
 from custseg.health.checks import scheme_class_counts
-from custseg.profile import profile_data
+from custseg.profile import DataProfile, profile_data
+from custseg.profile.compute import profile_of_row, profile_query
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
 from custseg.schemes.kinds import ASSIGNERS, Assignment, quantile_requests, wants_context
 from custseg.schemes.kinds.context import RunContext, key_lineage, lineage_digest, run_context
@@ -117,7 +119,7 @@ def _classify(
     check_date(as_of, "as_of")
     report = progress or (lambda _step, _done, _total: None)
     actor = current_user(user)
-    tables = available_tables(con)
+    tables = _memoised(data_memo, "input tables", lambda: available_tables(con))
     if not tables & {"orders", "customers"}:
         raise WorkspaceError(
             "the workspace holds no customers and no orders. Ingest data first, e.g. "
@@ -149,7 +151,11 @@ def _classify(
             audit.append(actor, AuditAction.RUN_REUSED, snapshot_id, detail)
         return existing
 
-    parameters, inferred = feature_parameters(con, system, tables)
+    parameters, inferred = _memoised(
+        data_memo,
+        f"feature parameters {json.dumps(system.parameters, sort_keys=True, default=str)}",
+        lambda: feature_parameters(con, system, tables),
+    )
     settings = ModelSettings(**system.model_parameters().model_dump())
     scratch = _Scratch(con, snapshot_id)
     try:
@@ -159,7 +165,7 @@ def _classify(
             dated = BuildContext(as_of=as_of, parameters=parameters)
             orders = scratch.order_tables(dated, data_memo)
         report("profiling the data", 1, total)
-        profile = profile_data(con, as_of, parameters=parameters, orders=orders)
+        profile = _profile(con, as_of, parameters, tables, orders, scratch, data_memo)
         report("building the feature table", 1, total)
         features, models = _materialise_features(
             con, parameters, as_of, snapshot_id, settings, orders, scratch, data_memo
@@ -167,7 +173,7 @@ def _classify(
     finally:
         scratch.drop()
     try:
-        non_null, customers = _non_null_columns(features)
+        non_null, customers = _non_null_columns(features, data_memo)
         outcomes, computed = assign_every_scheme(
             features, system, tables, non_null, context, report, total
         )
@@ -522,17 +528,76 @@ def _union(parts: list[ibis.Table], *, with_id: bool = True) -> ibis.Table:
     return ibis.union(*parts)
 
 
-def _non_null_columns(features: ibis.Table) -> tuple[set[str], int]:
-    """The columns holding a value for some customer, and the number of customers."""
-    counts = (
-        features.aggregate(
-            _rows=features.count(),
-            **{f"n{i}": features[c].count() for i, c in enumerate(features.columns)},
+def _non_null_columns(
+    features: ibis.Table, memo: dict[str, Any] | None = None
+) -> tuple[set[str], int]:
+    """The columns holding a value for some customer, and the number of customers.
+
+    ``memo`` (a series, on DuckDB): the query is compiled for the first run's feature table
+    and rendered with each later run's table name (the feature tables of a series share their
+    columns; a table with other columns is a new entry).
+    """
+
+    def build(table: ibis.Table) -> ibis.Table:
+        return table.aggregate(
+            _rows=table.count(), **{f"n{i}": table[c].count() for i, c in enumerate(table.columns)}
         )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
+
+    con = features._find_backend()
+    if memo is None or con.name != "duckdb":
+        counts = build(features).to_pyarrow().to_pylist()[0]
+    else:
+        name = features.get_name()
+        key = f"non-null columns {features.schema()!r}"
+        if key not in memo:
+            memo[key] = (DatedQuery.of(con, build(features), ()), name)
+        template, compiled_name = memo[key]
+        rendered = template.render(con, PLACEHOLDER, {compiled_name: name})
+        counts = _fetch_row(con, rendered)
     return {c for i, c in enumerate(features.columns) if counts[f"n{i}"] > 0}, int(counts["_rows"])
+
+
+def _fetch_row(con: BaseBackend, query: RenderedQuery) -> dict[str, Any]:
+    """The first row of ``query`` (DuckDB), read and typed as Ibis's ``to_pyarrow`` does."""
+    from ibis.backends.duckdb.converter import DuckDBPyArrowData
+
+    arrow = con.con.sql(query.sql).to_arrow_table()  # type: ignore[attr-defined]
+    return dict(DuckDBPyArrowData.convert_table(arrow, query.schema).to_pylist()[0])
+
+
+def _memoised(memo: dict[str, Any] | None, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept in ``memo`` (a series over data that does not change) under ``key``."""
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _profile(
+    con: BaseBackend,
+    as_of: date,
+    parameters: FeatureParameters,
+    tables: set[str],
+    orders: OrderTables | None,
+    scratch: _Scratch,
+    memo: dict[str, Any] | None,
+) -> DataProfile:
+    """The data profile as of ``as_of``; in a series on DuckDB (``memo``) its query is compiled
+    once at the placeholder date (:mod:`custseg.dated_sql`) and rendered at each run's date
+    with that run's scratch tables' names."""
+    if memo is None or con.name != "duckdb" or (orders is None and "orders" in tables):
+        return profile_data(con, as_of, parameters=parameters, orders=orders)
+    key = f"profile {parameters.model_dump_json()} {sorted(tables)}"
+    if key not in memo:
+        query = profile_query(con, PLACEHOLDER, tables, parameters=parameters, orders=orders)
+        template = None if query is None else DatedQuery.of(con, query, _windows(parameters))
+        memo[key] = (template, scratch.prefix)
+    template, compiled_prefix = memo[key]
+    if template is None:
+        return DataProfile(as_of=as_of)
+    rendered = template.render(con, as_of, {compiled_prefix: scratch.prefix})
+    return profile_of_row(as_of, _fetch_row(con, rendered), tables)
 
 
 def _tagged(table: ibis.Table, snapshot_id: str | None, scheme: str) -> ibis.Table:
