@@ -192,3 +192,34 @@ def test_a_series_gives_the_snapshots_single_runs_give(
         ]
         assert len(frames[0]) > 10_000
         assert frames[0].reset_index(drop=True).equals(frames[1].reset_index(drop=True))
+
+
+def test_a_series_builds_its_profile_query_and_feature_parameters_once(
+    sample_tables_workspace: Callable[[], object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What depends on the data alone (the input tables, the inferred home region) is worked
+    out once for the series; the data profile's query is built once and rendered at each date.
+    The snapshots are those of single runs (see the test above)."""
+    import custseg.run
+
+    counts = {"profile_query": 0, "feature_parameters": 0, "available_tables": 0}
+
+    def counted(name: str) -> Callable[..., object]:
+        real = getattr(custseg.run, name)
+
+        def call(*args: object, **kwargs: object) -> object:
+            counts[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    for name in counts:
+        monkeypatch.setattr(custseg.run, name, counted(name))
+    ws = sample_tables_workspace()
+    report = ws.run_series("month", date(2026, 4, 1))  # type: ignore[attr-defined]
+    assert [i.status for i in report.items] == ["computed"] * 3
+    assert counts == {"profile_query": 1, "feature_parameters": 1, "available_tables": 1}
+    profiles = [ws.snapshot(i.snapshot_id).profile for i in report.items]  # type: ignore[attr-defined]
+    last = [p.history["last_order_date"] for p in profiles]
+    assert all(d <= i.as_of.isoformat() for d, i in zip(last, report.items, strict=True))
+    assert len(set(last)) == 3  # each rendered at its own date
