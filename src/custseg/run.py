@@ -70,6 +70,10 @@ STAGED_SCHEMA = ibis.schema(
     }
 )
 
+SNAPSHOTS_LISTED = "snapshots listed"
+"""The key, in a series' memo, of the stored snapshots the series listed just before a run
+(:func:`custseg.history.series.run_series`); the run takes them once instead of listing again."""
+
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(step_description, steps_done, steps_total)``."""
 
@@ -136,7 +140,10 @@ def _classify(
     sys_hash = system_hash(system)
     in_force = OverrideStore(con, lambda: created_at).in_force(as_of, created_at)
     overrides_hash = overrides_fingerprint(in_force.to_dict("records"))
-    context = run_context(con, as_of, store.list(), system_hash=sys_hash)
+    # a series lists the stored snapshots just before each run (custseg.history.series)
+    listed = data_memo.pop(SNAPSHOTS_LISTED, None) if data_memo is not None else None
+    context = run_context(con, as_of, store.list() if listed is None else listed,
+                          system_hash=sys_hash)  # fmt: skip
     with_history = [s.name for s in system.schemes if wants_context(ASSIGNERS[s.kind])]
     lineage = key_lineage(context, with_history)
     lineage_digests = lineage_digest(context, with_history)

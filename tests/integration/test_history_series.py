@@ -223,3 +223,30 @@ def test_a_series_builds_its_profile_query_and_feature_parameters_once(
     last = [p.history["last_order_date"] for p in profiles]
     assert all(d <= i.as_of.isoformat() for d, i in zip(last, report.items, strict=True))
     assert len(set(last)) == 3  # each rendered at its own date
+
+
+def test_each_run_of_a_series_reads_the_snapshots_the_series_just_listed(
+    sample_tables_workspace: Callable[[], object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored snapshots are listed once per period (by the series, for the run too), and
+    each run's key lineage is made from the snapshots stored before it."""
+    from custseg.snapshots.store import SnapshotStore
+
+    lists: list[int] = []
+    real = SnapshotStore.list
+
+    def counted(self: SnapshotStore) -> list[object]:
+        found = real(self)
+        lists.append(len(found))
+        return found  # type: ignore[return-value]
+
+    monkeypatch.setattr(SnapshotStore, "list", counted)
+    ws = sample_tables_workspace()
+    report = ws.run_series("month", date(2026, 4, 1))  # type: ignore[attr-defined]
+    assert [i.status for i in report.items] == ["computed"] * 3
+    # per period: the series' list, then the moves of the stored snapshot read it again
+    assert lists == [0, 1, 1, 2, 2, 3]
+    monkeypatch.setattr(SnapshotStore, "list", real)
+    alone = sample_tables_workspace()
+    ids = [alone.run(as_of=i.as_of).snapshot_id for i in report.items]  # type: ignore[attr-defined]
+    assert ids == [i.snapshot_id for i in report.items]
