@@ -46,7 +46,13 @@ from custseg.health.checks import scheme_class_counts
 from custseg.profile import DataProfile, profile_data
 from custseg.profile.compute import profile_of_row, profile_query
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
-from custseg.schemes.kinds import ASSIGNERS, Assignment, quantile_requests, wants_context
+from custseg.schemes.kinds import (
+    ASSIGNERS,
+    Assignment,
+    quantile_requests,
+    table_only,
+    wants_context,
+)
 from custseg.schemes.kinds.context import RunContext, key_lineage, lineage_digest, run_context
 from custseg.schemes.kinds.splits import prefetched_cuts
 from custseg.snapshots.fingerprint import (
@@ -182,7 +188,7 @@ def _classify(
     try:
         non_null, customers = _non_null_columns(features, data_memo)
         outcomes, computed = assign_every_scheme(
-            features, system, tables, non_null, context, report, total
+            features, system, tables, non_null, context, report, total, reuse=data_memo
         )
 
         report("checking the health of every scheme", total - 1, total)
@@ -253,11 +259,16 @@ def assign_every_scheme(
     context: RunContext,
     report: ProgressCallback,
     total: int,
+    *,
+    reuse: dict[str, Any] | None = None,
 ) -> tuple[list[SchemeOutcome], dict[int, Assignment]]:
     """Each scheme's outcome, in the system's order, and the assignment of each computed one.
 
     A scheme whose inputs are missing is skipped, one the data cannot support fails with its
     reason; the other schemes still run. Shared by the DuckDB/PostgreSQL and the Spark run.
+    ``reuse`` (a series' memo) keeps the assignments that depend on the data only through the
+    feature table (:func:`~custseg.schemes.kinds.table_only`), built once and re-pointed at
+    each later run's feature table of the same columns: the expression building them gives.
     """
     outcomes: list[SchemeOutcome] = []
     computed: dict[int, Assignment] = {}
@@ -275,6 +286,8 @@ def assign_every_scheme(
             try:
                 if wants_context(assigner):
                     assignment = assigner(features, scheme, context=context)
+                elif reuse is not None and table_only(scheme):
+                    assignment = _reused(reuse, features, scheme, assigner)
                 else:
                     assignment = assigner(features, scheme)
             except ModelError as exc:
@@ -286,6 +299,19 @@ def assign_every_scheme(
             computed[len(outcomes)] = assignment
             outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "computed"))
     return outcomes, computed
+
+
+def _reused(memo: dict[str, Any], features: ibis.Table, scheme: Any, assigner: Any) -> Assignment:
+    """The assignment of a :func:`~custseg.schemes.kinds.table_only` scheme: built on the first
+    feature table of these columns, re-pointed at ``features`` later."""
+    key = f"assignment {type(scheme).__name__} {scheme.model_dump_json()} {features.schema()!r}"
+    found = memo.get(key)
+    if found is None:
+        assignment = assigner(features, scheme)
+        memo[key] = (features.op(), assignment)
+        return assignment
+    built_on, first = found
+    return first.on(first.table.op().replace({built_on: features.op()}).to_expr())
 
 
 def add_notes_and_thresholds(
