@@ -129,7 +129,7 @@ def _classify(
     check_date(as_of, "as_of")
     report = progress or (lambda _step, _done, _total: None)
     actor = current_user(user)
-    tables = _memoised(data_memo, "input tables", lambda: available_tables(con))
+    tables = set(_memoised(data_memo, "input tables", lambda: frozenset(available_tables(con))))
     if not tables & {"orders", "customers"}:
         raise WorkspaceError(
             "the workspace holds no customers and no orders. Ingest data first, e.g. "

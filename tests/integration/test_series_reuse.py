@@ -24,9 +24,18 @@ def test_a_table_only_assignment_re_pointed_is_the_one_built_on_the_other_table(
     tables = [store.features(s.snapshot_id) for s in (first, second)]
     system = load_default_system()
     reusable = [s for s in system.schemes if table_only(s)]
-    assert {s.kind for s in reusable} == {"rules", "attribute"}
-    assert not any(table_only(s) for s in system.schemes if s.kind in ("tiers", "score", "cluster"))
+    assert {s.kind for s in reusable} == {"rules", "attribute", "pareto", "tiers"}
+    assert not any(table_only(s) for s in system.schemes if s.kind in ("score", "cluster"))
     assert not any(table_only(s) for s in system.schemes if getattr(s, "auto", False))
+    assert not any(table_only(s) for s in system.schemes if getattr(s, "method", "") == "quantile")
+    quadrants = next(s for s in system.schemes if s.kind == "matrix")
+    assert not table_only(quadrants)
+    fixed = {"method": "fixed", "split": 1000.0}
+    fixed_quadrants = quadrants.model_copy(update={
+        "x": quadrants.x.model_copy(update=fixed), "y": quadrants.y.model_copy(update=fixed)
+    })  # fmt: skip
+    assert table_only(fixed_quadrants)
+    reusable.append(fixed_quadrants)
     memo: dict[str, object] = {}
     for scheme in reusable:
         assigner = ASSIGNERS[scheme.kind]
@@ -66,7 +75,11 @@ def test_a_series_builds_each_table_only_assignment_once(
     rules = [s.name for s in load_default_system().schemes if s.kind == "rules"]
     assert len(rules) > 5
     assert all(built.count(name) == 1 for name in rules)
-    others = [s.name for s in load_default_system().schemes if s.kind in ("tiers", "cluster")]
+    others = [
+        s.name
+        for s in load_default_system().schemes
+        if s.kind in ("cluster", "score") or getattr(s, "method", "") == "quantile"
+    ]
     assert all(built.count(name) == 3 for name in others)
     alone = sample_tables_workspace()
     ids = [alone.run(as_of=i.as_of).snapshot_id for i in report.items]  # type: ignore[attr-defined]

@@ -59,9 +59,15 @@ def table_only(scheme: Any) -> bool:
     list), so on another feature table with the same columns it builds the same expression
     on that table. A series builds such an assignment once and re-points it at each run's
     feature table (:func:`custseg.run.assign_every_scheme`)."""
-    if scheme.kind == "rules":
+    if scheme.kind in ("rules", "pareto"):  # conditions; cumulative shares in the engine
         return True
-    return scheme.kind == "attribute" and not scheme.auto
+    if scheme.kind == "attribute":  # the distinct values of ``classes: auto`` are read
+        return not scheme.auto
+    if scheme.kind == "tiers":  # quantile cuts are read
+        return scheme.method == "fixed"
+    if scheme.kind == "matrix":
+        return scheme.x.method == "fixed" and scheme.y.method == "fixed"
+    return False
 
 
 def wants_context(assigner: Assigner) -> bool:
