@@ -274,6 +274,7 @@ def assign_every_scheme(
     computed: dict[int, Assignment] = {}
     # Every quantile cut of the schemes that can run, computed in three queries.
     ready = [s for s in system.schemes if not missing_requirements(s, tables, non_null)]
+    columns = ""  # the feature table's columns and types, for the reused assignments' keys
     with prefetched_cuts(features, quantile_requests(features, ready)):
         for i, scheme in enumerate(system.schemes):
             report(f"scheme {scheme.name}", 2 + i, total)
@@ -287,7 +288,8 @@ def assign_every_scheme(
                 if wants_context(assigner):
                     assignment = assigner(features, scheme, context=context)
                 elif reuse is not None and table_only(scheme):
-                    assignment = _reused(reuse, features, scheme, assigner)
+                    columns = columns or repr(features.schema())
+                    assignment = _reused(reuse, features, columns, scheme, assigner)
                 else:
                     assignment = assigner(features, scheme)
             except ModelError as exc:
@@ -301,10 +303,13 @@ def assign_every_scheme(
     return outcomes, computed
 
 
-def _reused(memo: dict[str, Any], features: ibis.Table, scheme: Any, assigner: Any) -> Assignment:
+def _reused(
+    memo: dict[str, Any], features: ibis.Table, columns: str, scheme: Any, assigner: Any
+) -> Assignment:
     """The assignment of a :func:`~custseg.schemes.kinds.table_only` scheme: built on the first
-    feature table of these columns, re-pointed at ``features`` later."""
-    key = f"assignment {type(scheme).__name__} {scheme.model_dump_json()} {features.schema()!r}"
+    feature table of these ``columns`` (the text of its schema), re-pointed at ``features``
+    later."""
+    key = f"assignment {type(scheme).__name__} {scheme.model_dump_json()} {columns}"
     found = memo.get(key)
     if found is None:
         assignment = assigner(features, scheme)

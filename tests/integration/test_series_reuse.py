@@ -39,9 +39,9 @@ def test_a_table_only_assignment_re_pointed_is_the_one_built_on_the_other_table(
     memo: dict[str, object] = {}
     for scheme in reusable:
         assigner = ASSIGNERS[scheme.kind]
-        built = _reused(memo, tables[0], scheme, assigner)
+        built = _reused(memo, tables[0], repr(tables[0].schema()), scheme, assigner)
         assert built.table.equals(assigner(tables[0], scheme).table)
-        again = _reused(memo, tables[1], scheme, assigner)
+        again = _reused(memo, tables[1], repr(tables[1].schema()), scheme, assigner)
         direct = assigner(tables[1], scheme)
         assert again.table.equals(direct.table), scheme.name
         assert not again.table.equals(built.table)
