@@ -295,36 +295,3 @@ def test_skipped_schemes_and_assigner_notes_are_notes_that_round_trip() -> None:
         {**findings[0].to_dict(), "advice": Message("health_empty_advice").to_dict()}
     )
     assert restored.render("en").endswith("can be reached.")
-
-
-@pytest.mark.parametrize("scheme_column", [False, True])
-def test_the_schemes_checked_on_their_features_share_one_join(
-    monkeypatch: pytest.MonkeyPatch, scheme_column: bool
-) -> None:
-    """Each scheme's checks read its own rows of one join of the features with every class
-    (a feature table with a ``scheme`` column is joined per scheme); the findings are those of
-    each scheme checked alone."""
-    import ibis.expr.types.relations as relations
-
-    features = _features(**({"scheme": ["x"] * N} if scheme_column else {}))
-    classes = _assign(r=["a"] * N, s=["A"] * 50 + ["B"] * 50)
-    free = _computed("s", "score", weights={"on_time_share": 0.3, "revenue_12m": 0.7})
-    rules = _computed("r", "rules")
-    alone = [
-        *check_health(_system(RULES), [rules], classes, features),
-        *check_health(_system(SCORE), [free], classes, features),
-    ]
-    joins: list[object] = []
-    real = relations.Table.join
-
-    def counted(self: ibis.Table, *args: Any, **kwargs: Any) -> ibis.Table:
-        if self.op() == features.op():
-            joins.append(args)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(relations.Table, "join", counted)
-    together = check_health(_system(RULES, SCORE), [rules, free], classes, features)
-    assert len(joins) == (2 if scheme_column else 1)
-    key = lambda f: (f.check, f.scheme, f.level, f.customers)  # noqa: E731
-    assert sorted(map(key, together)) == sorted(map(key, alone))
-    assert {f.check for f in together} >= {"dominant_class", "empty_class", "missing_indicator"}

@@ -67,14 +67,13 @@ def check_health(
     inactive = inactivity(features)
     findings: list[Finding] = [inactive] if inactive else []
     schemes = {s.name: s for s in system.schemes}
-    every = _every_class(features, assignments)
     for outcome in outcomes:
         scheme = schemes.get(outcome.name)
         if outcome.status != "computed" or scheme is None:
             findings.append(skipped(outcome))
             continue
         findings += diagnostic_notes(outcome)
-        joined = _joined(features, assignments, scheme, every)
+        joined = _joined(features, assignments, scheme)
         findings += _scheme_findings(scheme, outcome, counts.get(scheme.name, {}), joined, settings)
     findings += exclusions(system, assignments, outcomes)
     if inactive:
@@ -83,35 +82,13 @@ def check_health(
     return sorted(findings, key=lambda f: (f.level != "warning", order.get(f.check, 99), f.scheme))
 
 
-def _every_class(features: ir.Table, assignments: ir.Table) -> Joined | None:
-    """The features of every customer joined with their class key under every scheme (column
-    ``scheme``), built when first asked for; None when the features have a ``scheme`` column.
-
-    Building a join of the wide feature table costs more than filtering one: the schemes whose
-    checks read the features take their own rows of this one join.
-    """
-    if "scheme" in features.columns:
-        return None
-    return functools.cache(
-        lambda: features.join(
-            assignments.select("customer_id", "scheme", "class_key"), "customer_id"
-        )
-    )
-
-
-def _joined(
-    features: ir.Table, assignments: ir.Table, scheme: SchemeBase, every: Joined | None = None
-) -> Joined:
+def _joined(features: ir.Table, assignments: ir.Table, scheme: SchemeBase) -> Joined:
     """The features of the customers of ``scheme`` with their class key, built when first asked
     for: most schemes' checks read the class counts only, and building the join of a wide
-    feature table costs more than those checks. From ``every`` (:func:`_every_class`) when
-    given: the same rows and columns."""
+    feature table costs more than those checks."""
 
     @functools.cache
     def build() -> ir.Table:
-        if every is not None:
-            joined = every()
-            return joined.filter(joined.scheme == scheme.name).drop("scheme")
         own = assignments.filter(assignments.scheme == scheme.name)
         return features.join(own.select("customer_id", "class_key"), "customer_id")
 
