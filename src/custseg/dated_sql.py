@@ -64,6 +64,7 @@ class DatedQuery:
         sql = compiler.to_sqlglot(expr).sql(dialect=compiler.dialect, copy=False)
         offsets = tuple(dict.fromkeys(offsets))
         literals = tuple(date_literal(con, PLACEHOLDER - timedelta(days=o)) for o in offsets)
+        _check_offsets(sql, literals)
         return cls(sql, expr.schema(), offsets, compiler.dialect, literals)
 
     def render(self, con: BaseBackend, as_of: date, names: Mapping[str, str]) -> RenderedQuery:
@@ -80,3 +81,30 @@ def date_literal(con: BaseBackend, value: date) -> str:
     compiler = con.compiler  # type: ignore[attr-defined]
     query = compiler.to_sqlglot(ibis.literal(value, type="date").name("d").as_table())
     return str(query.selects[0].unalias().sql(dialect=compiler.dialect))
+
+
+def _check_offsets(sql: str, literals: Sequence[str]) -> None:
+    """Fail if ``sql`` holds a date near the placeholder that is none of ``literals``: the
+    expression used the as-of date at an offset the caller did not declare, which rendering
+    would leave at the placeholder's date (a wrong query, not a failing one)."""
+    known = set(literals)
+    for found in _DATE.finditer(sql):
+        year, month, day = (int(g) for g in found.groups())
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            continue
+        near = abs((value - PLACEHOLDER).days) <= _FURTHEST
+        if near and found.group(0) not in known:
+            raise ValueError(
+                f"the query compiled at the placeholder as-of date {PLACEHOLDER} uses the date "
+                f"{value}, at none of the declared offsets from it: declare every offset of "
+                "the as-of date the expression uses"
+            )
+
+
+_FURTHEST = 2 * 3660 + 366
+"""Days from the placeholder within which a date can only come from it (real dates are 1900
+or later, windows at most 3,660 days long)."""
+
+_DATE = re.compile(r"MAKE_DATE\((\d+), (\d+), (\d+)\)")

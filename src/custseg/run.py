@@ -13,6 +13,7 @@ re-run that finds its snapshot already stored writes nothing but a ``run_reused`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -42,9 +43,16 @@ from custseg.governance.overrides import OverrideStore
 from custseg.governance.users import current_user
 from custseg.health import check_health
 from custseg.health.checks import scheme_class_counts
-from custseg.profile import profile_data
+from custseg.profile import DataProfile, profile_data
+from custseg.profile.compute import profile_of_row, profile_query
 from custseg.schemes import ClassificationSystem, missing_requirements, system_hash
-from custseg.schemes.kinds import ASSIGNERS, Assignment, quantile_requests, wants_context
+from custseg.schemes.kinds import (
+    ASSIGNERS,
+    Assignment,
+    quantile_requests,
+    table_only,
+    wants_context,
+)
 from custseg.schemes.kinds.context import RunContext, key_lineage, lineage_digest, run_context
 from custseg.schemes.kinds.splits import prefetched_cuts
 from custseg.snapshots.fingerprint import (
@@ -67,6 +75,10 @@ STAGED_SCHEMA = ibis.schema(
         "reason": "string",
     }
 )
+
+SNAPSHOTS_LISTED = "snapshots listed"
+"""The key, in a series' memo, of the stored snapshots the series listed just before a run
+(:func:`custseg.history.series.run_series`); the run takes them once instead of listing again."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(step_description, steps_done, steps_total)``."""
@@ -117,7 +129,7 @@ def _classify(
     check_date(as_of, "as_of")
     report = progress or (lambda _step, _done, _total: None)
     actor = current_user(user)
-    tables = available_tables(con)
+    tables = set(_memoised(data_memo, "input tables", lambda: frozenset(available_tables(con))))
     if not tables & {"orders", "customers"}:
         raise WorkspaceError(
             "the workspace holds no customers and no orders. Ingest data first, e.g. "
@@ -134,7 +146,10 @@ def _classify(
     sys_hash = system_hash(system)
     in_force = OverrideStore(con, lambda: created_at).in_force(as_of, created_at)
     overrides_hash = overrides_fingerprint(in_force.to_dict("records"))
-    context = run_context(con, as_of, store.list(), system_hash=sys_hash)
+    # a series lists the stored snapshots just before each run (custseg.history.series)
+    listed = data_memo.pop(SNAPSHOTS_LISTED, None) if data_memo is not None else None
+    context = run_context(con, as_of, store.list() if listed is None else listed,
+                          system_hash=sys_hash)  # fmt: skip
     with_history = [s.name for s in system.schemes if wants_context(ASSIGNERS[s.kind])]
     lineage = key_lineage(context, with_history)
     lineage_digests = lineage_digest(context, with_history)
@@ -149,7 +164,11 @@ def _classify(
             audit.append(actor, AuditAction.RUN_REUSED, snapshot_id, detail)
         return existing
 
-    parameters, inferred = feature_parameters(con, system, tables)
+    parameters, inferred = _memoised(
+        data_memo,
+        f"feature parameters {json.dumps(system.parameters, sort_keys=True, default=str)}",
+        lambda: feature_parameters(con, system, tables),
+    )
     settings = ModelSettings(**system.model_parameters().model_dump())
     scratch = _Scratch(con, snapshot_id)
     try:
@@ -159,7 +178,7 @@ def _classify(
             dated = BuildContext(as_of=as_of, parameters=parameters)
             orders = scratch.order_tables(dated, data_memo)
         report("profiling the data", 1, total)
-        profile = profile_data(con, as_of, parameters=parameters, orders=orders)
+        profile = _profile(con, as_of, parameters, tables, orders, scratch, data_memo)
         report("building the feature table", 1, total)
         features, models = _materialise_features(
             con, parameters, as_of, snapshot_id, settings, orders, scratch, data_memo
@@ -167,9 +186,9 @@ def _classify(
     finally:
         scratch.drop()
     try:
-        non_null, customers = _non_null_columns(features)
+        non_null, customers = _non_null_columns(features, data_memo)
         outcomes, computed = assign_every_scheme(
-            features, system, tables, non_null, context, report, total
+            features, system, tables, non_null, context, report, total, reuse=data_memo
         )
 
         report("checking the health of every scheme", total - 1, total)
@@ -240,16 +259,22 @@ def assign_every_scheme(
     context: RunContext,
     report: ProgressCallback,
     total: int,
+    *,
+    reuse: dict[str, Any] | None = None,
 ) -> tuple[list[SchemeOutcome], dict[int, Assignment]]:
     """Each scheme's outcome, in the system's order, and the assignment of each computed one.
 
     A scheme whose inputs are missing is skipped, one the data cannot support fails with its
     reason; the other schemes still run. Shared by the DuckDB/PostgreSQL and the Spark run.
+    ``reuse`` (a series' memo) keeps the assignments that depend on the data only through the
+    feature table (:func:`~custseg.schemes.kinds.table_only`), built once and re-pointed at
+    each later run's feature table of the same columns: the expression building them gives.
     """
     outcomes: list[SchemeOutcome] = []
     computed: dict[int, Assignment] = {}
     # Every quantile cut of the schemes that can run, computed in three queries.
     ready = [s for s in system.schemes if not missing_requirements(s, tables, non_null)]
+    columns = ""  # the feature table's columns and types, for the reused assignments' keys
     with prefetched_cuts(features, quantile_requests(features, ready)):
         for i, scheme in enumerate(system.schemes):
             report(f"scheme {scheme.name}", 2 + i, total)
@@ -262,6 +287,9 @@ def assign_every_scheme(
             try:
                 if wants_context(assigner):
                     assignment = assigner(features, scheme, context=context)
+                elif reuse is not None and table_only(scheme):
+                    columns = columns or repr(features.schema())
+                    assignment = _reused(reuse, features, columns, scheme, assigner)
                 else:
                     assignment = assigner(features, scheme)
             except ModelError as exc:
@@ -273,6 +301,22 @@ def assign_every_scheme(
             computed[len(outcomes)] = assignment
             outcomes.append(SchemeOutcome(scheme.name, scheme.kind, "computed"))
     return outcomes, computed
+
+
+def _reused(
+    memo: dict[str, Any], features: ibis.Table, columns: str, scheme: Any, assigner: Any
+) -> Assignment:
+    """The assignment of a :func:`~custseg.schemes.kinds.table_only` scheme: built on the first
+    feature table of these ``columns`` (the text of its schema), re-pointed at ``features``
+    later."""
+    key = f"assignment {type(scheme).__name__} {scheme.model_dump_json()} {columns}"
+    found = memo.get(key)
+    if found is None:
+        assignment = assigner(features, scheme)
+        memo[key] = (features.op(), assignment)
+        return assignment
+    built_on, first = found
+    return first.on(first.table.op().replace({built_on: features.op()}).to_expr())
 
 
 def add_notes_and_thresholds(
@@ -522,17 +566,76 @@ def _union(parts: list[ibis.Table], *, with_id: bool = True) -> ibis.Table:
     return ibis.union(*parts)
 
 
-def _non_null_columns(features: ibis.Table) -> tuple[set[str], int]:
-    """The columns holding a value for some customer, and the number of customers."""
-    counts = (
-        features.aggregate(
-            _rows=features.count(),
-            **{f"n{i}": features[c].count() for i, c in enumerate(features.columns)},
+def _non_null_columns(
+    features: ibis.Table, memo: dict[str, Any] | None = None
+) -> tuple[set[str], int]:
+    """The columns holding a value for some customer, and the number of customers.
+
+    ``memo`` (a series, on DuckDB): the query is compiled for the first run's feature table
+    and rendered with each later run's table name (the feature tables of a series share their
+    columns; a table with other columns is a new entry).
+    """
+
+    def build(table: ibis.Table) -> ibis.Table:
+        return table.aggregate(
+            _rows=table.count(), **{f"n{i}": table[c].count() for i, c in enumerate(table.columns)}
         )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
+
+    con = features._find_backend()
+    if memo is None or con.name != "duckdb":
+        counts = build(features).to_pyarrow().to_pylist()[0]
+    else:
+        name = features.get_name()
+        key = f"non-null columns {features.schema()!r}"
+        if key not in memo:
+            memo[key] = (DatedQuery.of(con, build(features), ()), name)
+        template, compiled_name = memo[key]
+        rendered = template.render(con, PLACEHOLDER, {compiled_name: name})
+        counts = _fetch_row(con, rendered)
     return {c for i, c in enumerate(features.columns) if counts[f"n{i}"] > 0}, int(counts["_rows"])
+
+
+def _fetch_row(con: BaseBackend, query: RenderedQuery) -> dict[str, Any]:
+    """The first row of ``query`` (DuckDB), read and typed as Ibis's ``to_pyarrow`` does."""
+    from ibis.backends.duckdb.converter import DuckDBPyArrowData
+
+    arrow = con.con.sql(query.sql).to_arrow_table()  # type: ignore[attr-defined]
+    return dict(DuckDBPyArrowData.convert_table(arrow, query.schema).to_pylist()[0])
+
+
+def _memoised(memo: dict[str, Any] | None, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept in ``memo`` (a series over data that does not change) under ``key``."""
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _profile(
+    con: BaseBackend,
+    as_of: date,
+    parameters: FeatureParameters,
+    tables: set[str],
+    orders: OrderTables | None,
+    scratch: _Scratch,
+    memo: dict[str, Any] | None,
+) -> DataProfile:
+    """The data profile as of ``as_of``; in a series on DuckDB (``memo``) its query is compiled
+    once at the placeholder date (:mod:`custseg.dated_sql`) and rendered at each run's date
+    with that run's scratch tables' names."""
+    if memo is None or con.name != "duckdb" or (orders is None and "orders" in tables):
+        return profile_data(con, as_of, parameters=parameters, orders=orders)
+    key = f"profile {parameters.model_dump_json()} {sorted(tables)}"
+    if key not in memo:
+        query = profile_query(con, PLACEHOLDER, tables, parameters=parameters, orders=orders)
+        template = None if query is None else DatedQuery.of(con, query, _windows(parameters))
+        memo[key] = (template, scratch.prefix)
+    template, compiled_prefix = memo[key]
+    if template is None:
+        return DataProfile(as_of=as_of)
+    rendered = template.render(con, as_of, {compiled_prefix: scratch.prefix})
+    return profile_of_row(as_of, _fetch_row(con, rendered), tables)
 
 
 def _tagged(table: ibis.Table, snapshot_id: str | None, scheme: str) -> ibis.Table:

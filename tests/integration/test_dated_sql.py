@@ -125,3 +125,54 @@ def test_a_series_scratch_tables_rendered_from_the_first_run_hold_each_date_rows
     assert order_totals(order_lines(con, ctx)).count().execute() == len(totals)
     second.drop()
     first.drop()
+
+
+def test_a_date_at_an_offset_not_declared_is_refused(
+    sample_tables_workspace: Callable[[], object],
+) -> None:
+    """Rendering would leave such a date at the placeholder's: the compile fails instead."""
+    from datetime import timedelta
+
+    con = sample_tables_workspace()._con  # type: ignore[attr-defined]
+    orders = con.table("orders")
+
+    def build(as_of: date) -> object:
+        return orders.filter(orders.order_date > as_of - timedelta(days=30))
+
+    with pytest.raises(ValueError, match="none of the declared offsets"):
+        DatedQuery.compile(con, build, (0, 365))
+    assert DatedQuery.compile(con, build, (0, 30)).render(con, DATES[0], {}).sql == _sql(
+        con, build(DATES[0])
+    )
+
+
+def test_the_profile_query_rendered_for_another_date_and_run_is_what_compiling_it_gives(
+    sample_tables_workspace: Callable[[], object],
+) -> None:
+    """A series compiles the data profile's query once, reading the first run's order tables,
+    and renders it for each later run (its date, its scratch tables)."""
+    from custseg.features import available_tables
+    from custseg.profile.compute import profile_of_row, profile_query
+    from custseg.profile import profile_data
+    from custseg.run import _fetch_row
+
+    con = sample_tables_workspace()._con  # type: ignore[attr-defined]
+    tables = available_tables(con)
+    parameters = FeatureParameters(active_window_days=90)
+
+    def stored(prefix: str, as_of: date) -> object:
+        ctx = BuildContext(as_of=as_of, parameters=parameters)
+        return order_tables(
+            con, ctx, store=lambda n, e: con.create_table(f"{prefix}{n}", e, temp=True)
+        )
+
+    first = stored("_run_aaaa_", PLACEHOLDER)
+    second = stored("_run_bbbb_", DATES[1])
+    query = profile_query(con, PLACEHOLDER, tables, parameters=parameters, orders=first)
+    template = DatedQuery.of(con, query, _windows(parameters))
+    rendered = template.render(con, DATES[1], {"_run_aaaa_": "_run_bbbb_"})
+    direct = profile_query(con, DATES[1], tables, parameters=parameters, orders=second)
+    assert rendered.sql == _sql(con, direct)
+    profile = profile_of_row(DATES[1], _fetch_row(con, rendered), tables)
+    assert profile.activity["customers"] > 1000
+    assert profile == profile_data(con, DATES[1], parameters=parameters)

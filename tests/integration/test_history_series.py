@@ -192,3 +192,61 @@ def test_a_series_gives_the_snapshots_single_runs_give(
         ]
         assert len(frames[0]) > 10_000
         assert frames[0].reset_index(drop=True).equals(frames[1].reset_index(drop=True))
+
+
+def test_a_series_builds_its_profile_query_and_feature_parameters_once(
+    sample_tables_workspace: Callable[[], object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What depends on the data alone (the input tables, the inferred home region) is worked
+    out once for the series; the data profile's query is built once and rendered at each date.
+    The snapshots are those of single runs (see the test above)."""
+    import custseg.run
+
+    counts = {"profile_query": 0, "feature_parameters": 0, "available_tables": 0}
+
+    def counted(name: str) -> Callable[..., object]:
+        real = getattr(custseg.run, name)
+
+        def call(*args: object, **kwargs: object) -> object:
+            counts[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    for name in counts:
+        monkeypatch.setattr(custseg.run, name, counted(name))
+    ws = sample_tables_workspace()
+    report = ws.run_series("month", date(2026, 4, 1))  # type: ignore[attr-defined]
+    assert [i.status for i in report.items] == ["computed"] * 3
+    assert counts == {"profile_query": 1, "feature_parameters": 1, "available_tables": 1}
+    profiles = [ws.snapshot(i.snapshot_id).profile for i in report.items]  # type: ignore[attr-defined]
+    last = [p.history["last_order_date"] for p in profiles]
+    assert all(d <= i.as_of.isoformat() for d, i in zip(last, report.items, strict=True))
+    assert len(set(last)) == 3  # each rendered at its own date
+
+
+def test_each_run_of_a_series_reads_the_snapshots_the_series_just_listed(
+    sample_tables_workspace: Callable[[], object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored snapshots are listed once per period (by the series, for the run too), and
+    each run's key lineage is made from the snapshots stored before it."""
+    from custseg.snapshots.store import SnapshotStore
+
+    lists: list[int] = []
+    real = SnapshotStore.list
+
+    def counted(self: SnapshotStore) -> list[object]:
+        found = real(self)
+        lists.append(len(found))
+        return found  # type: ignore[return-value]
+
+    monkeypatch.setattr(SnapshotStore, "list", counted)
+    ws = sample_tables_workspace()
+    report = ws.run_series("month", date(2026, 4, 1))  # type: ignore[attr-defined]
+    assert [i.status for i in report.items] == ["computed"] * 3
+    # per period: the series' list, then the moves of the stored snapshot read it again
+    assert lists == [0, 1, 1, 2, 2, 3]
+    monkeypatch.setattr(SnapshotStore, "list", real)
+    alone = sample_tables_workspace()
+    ids = [alone.run(as_of=i.as_of).snapshot_id for i in report.items]  # type: ignore[attr-defined]
+    assert ids == [i.snapshot_id for i in report.items]

@@ -121,7 +121,8 @@ def run_series(
     dates = period_ends(every, start, last)
     items: list[SeriesItem] = []
     for i, as_of in enumerate(dates):
-        known = _current_snapshot(ws.snapshots(), as_of, digest, resolved)
+        listed = _listed(ws)
+        known = _current_snapshot(listed, as_of, digest, resolved)
         if known is not None and not refresh:
             items.append(SeriesItem(as_of, known, "kept"))
             if progress:
@@ -132,13 +133,31 @@ def run_series(
             if progress:
                 progress(_d, _i, len(dates), step)
 
-        snapshot = ws.run(as_of=as_of, system=resolved, progress=report, user=user)
+        memo = getattr(ws, "_data_memo", None)
+        if memo is not None:
+            from custseg.run import SNAPSHOTS_LISTED
+
+            # the run reads the stored snapshots (its key lineage): the list just read, as
+            # nothing was written since (custseg.run.classify takes it once)
+            memo[SNAPSHOTS_LISTED] = listed
+        try:
+            snapshot = ws.run(as_of=as_of, system=resolved, progress=report, user=user)
+        finally:
+            if memo is not None:
+                memo.pop(SNAPSHOTS_LISTED, None)
         reused = snapshot.snapshot_id == known
         status: Literal["computed", "kept"] = "kept" if reused else "computed"
         items.append(SeriesItem(as_of, snapshot.snapshot_id, status))
         if progress:
             progress(as_of, i + 1, len(dates), status)
     return SeriesReport(every, start, last, tuple(items))  # type: ignore[arg-type]
+
+
+def _listed(ws: Workspace) -> list[Any]:
+    """The stored snapshots, oldest first, read from the database (no read cache)."""
+    from custseg.snapshots.store import SnapshotStore
+
+    return SnapshotStore(ws._con).list()  # noqa: SLF001  the workspace's own connection
 
 
 def _current_snapshot(

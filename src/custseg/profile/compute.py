@@ -94,34 +94,63 @@ def profile_data(
     """
     ctx = BuildContext(as_of=as_of, parameters=parameters or FeatureParameters())
     tables = available_tables(con)
-    parts: dict[str, ir.Table] = {}
-    for name in (t for t in DATE_COLUMNS if t in tables):
-        parts[name] = _fill_part(con, name, ctx)  # type: ignore[arg-type]
-    if not parts:
-        return DataProfile(as_of=as_of)
-    cached: list[ir.Table] = []
-    if "orders" in tables and orders is not None:
-        parts["orders_activity"] = _order_part(
-            con, ctx, tables, orders.totals, orders.days, orders.rhythm
-        )
-    elif "orders" in tables:
-        # Two small tables computed once (orders, purchase days), then one query reads them.
-        totals = _order_nets(order_lines(con, ctx)).cache()
-        days = purchase_days(totals, ctx).cache()
-        cached = [days, totals]
-        parts["orders_activity"] = _order_part(con, ctx, tables, totals, days)
+    if orders is not None or "orders" not in tables:
+        query = profile_query(con, as_of, tables, parameters=parameters, orders=orders)
+        if query is None:
+            return DataProfile(as_of=as_of)
+        return profile_of_row(as_of, _one_row([query]), tables)
+    parts = _fill_parts(con, ctx, tables)
+    # Two small tables computed once (orders, purchase days), then one query reads them.
+    totals = _order_nets(order_lines(con, ctx)).cache()
+    days = purchase_days(totals, ctx).cache()
     try:
-        row = _one_row(list(parts.values()))
+        parts.append(_order_part(con, ctx, tables, totals, days))
+        row = _one_row(parts)
     finally:
-        for table in cached:
+        for table in (days, totals):
             table.release()
+    return profile_of_row(as_of, row, tables)
+
+
+def profile_query(
+    con: BaseBackend,
+    as_of: date,
+    tables: set[str],
+    *,
+    parameters: FeatureParameters | None = None,
+    orders: OrderTables | None = None,
+) -> ir.Table | None:
+    """The profile's one-row query, reading ``orders`` (needed when the orders table is among
+    ``tables``, the workspace's input tables); None when no input table is present.
+
+    It uses ``as_of`` only through date literals of the date and of the activity window's
+    start, so a series compiles it once (:mod:`custseg.dated_sql`).
+    """
+    ctx = BuildContext(as_of=as_of, parameters=parameters or FeatureParameters())
+    parts = _fill_parts(con, ctx, tables)
+    if not parts:
+        return None
+    if "orders" in tables:
+        if orders is None:
+            raise ValueError("the profile query of a workspace with orders reads its order tables")
+        parts.append(_order_part(con, ctx, tables, orders.totals, orders.days, orders.rhythm))
+    return _cross(parts)
+
+
+def profile_of_row(as_of: date, row: dict[str, Any], tables: set[str]) -> DataProfile:
+    """The profile from the row of :func:`profile_query` (``tables``: the input tables)."""
     return DataProfile(
         as_of=as_of,
-        inputs={name: _inputs_of(row, name) for name in DATE_COLUMNS if name in parts},
+        inputs={name: _inputs_of(row, name) for name in DATE_COLUMNS if name in tables},
         rhythm=_rhythm_of(row) if "orders" in tables else {},
         history=_history_of(row) if "orders" in tables else {},
         activity=_activity_of(row, tables),
     )
+
+
+def _fill_parts(con: BaseBackend, ctx: BuildContext, tables: set[str]) -> list[ir.Table]:
+    """The fill counts of every input table present, one one-row table each."""
+    return [_fill_part(con, name, ctx) for name in DATE_COLUMNS if name in tables]  # type: ignore[arg-type]
 
 
 def _fill_part(con: BaseBackend, name: TableName, ctx: BuildContext) -> ir.Table:

@@ -53,6 +53,23 @@ def quantile_requests(features: ir.Table, schemes: Sequence[Any]) -> list[Quanti
     return found
 
 
+def table_only(scheme: Any) -> bool:
+    """Whether the assignment of ``scheme`` depends on the data only through the feature table
+    its expression is built on: the assigner reads nothing from the data (no cut, no value
+    list), so on another feature table with the same columns it builds the same expression
+    on that table. A series builds such an assignment once and re-points it at each run's
+    feature table (:func:`custseg.run.assign_every_scheme`)."""
+    if scheme.kind in ("rules", "pareto"):  # conditions; cumulative shares in the engine
+        return True
+    if scheme.kind == "attribute":  # the distinct values of ``classes: auto`` are read
+        return not scheme.auto
+    if scheme.kind == "tiers":  # quantile cuts are read
+        return scheme.method == "fixed"
+    if scheme.kind == "matrix":
+        return scheme.x.method == "fixed" and scheme.y.method == "fixed"
+    return False
+
+
 def wants_context(assigner: Assigner) -> bool:
     """Whether ``assigner`` takes a ``context`` keyword (the learning kinds)."""
     return bool(getattr(assigner, "wants_context", False))
@@ -64,5 +81,6 @@ __all__ = [
     "Assigner",
     "Assignment",
     "quantile_requests",
+    "table_only",
     "wants_context",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,15 @@ class Assignment:
         self.thresholds: dict[str, Any] = dict(thresholds or {})
         self.empty_check = empty_check
         self._counted: list[Message | str] | None = None
+
+    def on(self, table: ir.Table) -> Assignment:
+        """The same assignment (notes, thresholds, empty-class check) with ``table``."""
+        return Assignment(
+            table,
+            self._notes,
+            copy.deepcopy(self.thresholds),
+            empty_check=self.empty_check,
+        )
 
     @property
     def diagnostics(self) -> list[Message | str]:
